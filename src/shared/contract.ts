@@ -1,0 +1,69 @@
+import { z } from 'zod'
+import { InputValues, ProviderId, Run, RunId } from './run'
+import { Deployment } from './deployment'
+import { Output, OutputId } from './output'
+import { TunnelStatus, WebhookRecord } from './delivery'
+import { SettingsPatch, SettingsView } from './settings'
+
+const NoArgs = z.object({}).strict()
+
+export const ProviderInfo = z.object({
+  id: ProviderId,
+  label: z.string(),
+  configured: z.boolean(),
+  /** The built-in simulator: runs cost nothing and never leave this machine. */
+  demo: z.boolean(),
+})
+export type ProviderInfo = z.infer<typeof ProviderInfo>
+
+export const AppInfo = z.object({
+  version: z.string(),
+  mode: z.enum(['electron', 'web']),
+  dataDir: z.string(),
+  libraryDir: z.string(),
+})
+export type AppInfo = z.infer<typeof AppInfo>
+
+/**
+ * The only list of API methods. Both transports (IPC and HTTP) are generated from it and both end in
+ * core's `invoke`, so validation and errors cannot differ between them.
+ */
+export const contract = {
+  'app.info': { args: NoArgs, result: AppInfo },
+  'providers.list': { args: NoArgs, result: z.array(ProviderInfo) },
+  'deployments.list': { args: z.object({ provider: ProviderId }).strict(), result: z.array(Deployment) },
+  'runs.submit': {
+    args: z.object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues }).strict(),
+    result: Run,
+  },
+  'runs.get': { args: z.object({ id: RunId }).strict(), result: Run },
+  'runs.list': { args: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), result: z.array(Run) },
+  'runs.cancel': { args: z.object({ id: RunId }).strict(), result: Run },
+  'outputs.list': {
+    args: z.object({ runId: RunId.optional(), query: z.string().max(200).optional() }).strict(),
+    result: z.array(Output),
+  },
+  'outputs.get': { args: z.object({ id: OutputId }).strict(), result: Output },
+  'tunnel.status': { args: NoArgs, result: TunnelStatus },
+  'settings.get': { args: NoArgs, result: SettingsView },
+  'settings.update': { args: SettingsPatch.strict(), result: SettingsView },
+  'webhooks.list': {
+    args: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: z.array(WebhookRecord),
+  },
+  'webhooks.replay': { args: z.object({ id: z.number().int() }).strict(), result: WebhookRecord },
+} as const
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export const methodNames = Object.keys(contract) as MethodName[]
+export type MethodArgs<M extends MethodName> = z.input<Contract[M]['args']>
+export type MethodResult<M extends MethodName> = z.infer<Contract[M]['result']>
+
+export const isMethodName = (name: string): name is MethodName => Object.hasOwn(contract, name)
+
+/** Transport names are computed from the method key, never spelled twice. */
+export const ipcChannel = (name: MethodName): string => `courier:${name}`
+export const IPC_EVENTS_CHANNEL = 'courier:events'
+export const httpPath = (name: MethodName): string => `/api/${name}`
+export const HTTP_EVENTS_PATH = '/api/events'

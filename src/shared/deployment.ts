@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { ProviderId } from './run'
+
+/** The form control a deployment input is shown as; providers map their own input classes onto these. */
+export const FieldKind = z.enum(['text', 'prompt', 'number', 'integer', 'seed', 'boolean', 'enum', 'image'])
+export type FieldKind = z.infer<typeof FieldKind>
+
+export const InputField = z.object({
+  id: z.string().min(1),
+  label: z.string(),
+  kind: FieldKind,
+  description: z.string().default(''),
+  defaultValue: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  step: z.number().optional(),
+  options: z.array(z.string()).optional(),
+  required: z.boolean().default(false),
+})
+export type InputField = z.infer<typeof InputField>
+
+export const Deployment = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  provider: ProviderId,
+  description: z.string().default(''),
+  inputs: z.array(InputField),
+})
+export type Deployment = z.infer<typeof Deployment>

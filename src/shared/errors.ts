@@ -1,0 +1,44 @@
+import { z } from 'zod'
+
+/** Closed set of error codes; the UI picks its wording from the code, never from the message text. */
+export const ErrorCode = z.enum([
+  'BAD_INPUT',
+  'UNKNOWN_METHOD',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'NOT_CONFIGURED',
+  'PROVIDER_AUTH',
+  'PROVIDER_NOT_FOUND',
+  'PROVIDER_VALIDATION',
+  'PROVIDER_RATE_LIMITED',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_TIMEOUT',
+  'PROVIDER_BAD_REPLY',
+  'RUN_FAILED',
+  'DOWNLOAD_FAILED',
+  'DISK_FULL',
+  'INTERNAL',
+])
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+/** A short sentence per code that a creator can act on; the message adds the specifics. */
+export const errorAdvice: Record<ErrorCode, string> = {
+  BAD_INPUT: 'Some input is not valid.',
+  UNKNOWN_METHOD: 'The app and its back end disagree; restart the app.',
+  FORBIDDEN: 'This request was refused.',
+  NOT_FOUND: 'It no longer exists.',
+  CONFLICT: 'That cannot be done in the current state.',
+  NOT_CONFIGURED: 'Add your API key in Settings.',
+  PROVIDER_AUTH: 'The service refused the API key: check it in Settings.',
+  PROVIDER_NOT_FOUND: 'The service does not know this deployment or run.',
+  PROVIDER_VALIDATION: 'The service rejected an input.',
+  PROVIDER_RATE_LIMITED: 'The service asked us to slow down; retrying later.',
+  PROVIDER_UNAVAILABLE: 'The service is having trouble; try again shortly.',
+  PROVIDER_TIMEOUT: 'The service did not answer in time.',
+  PROVIDER_BAD_REPLY: 'The service answered with something unexpected.',
+  RUN_FAILED: 'The workflow failed on the service.',
+  DOWNLOAD_FAILED: 'An output could not be saved.',
+  DISK_FULL: 'The disk is full: free some space, the download will be retried.',
+  INTERNAL: 'Something went wrong inside Comfy Courier.',
+}

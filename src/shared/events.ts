@@ -1,0 +1,23 @@
+import { z } from 'zod'
+import { Run } from './run'
+import { Output } from './output'
+import { TunnelStatus, WebhookRecord } from './delivery'
+
+export const DownloadProgress = z.object({
+  runId: z.string(),
+  index: z.number().int(),
+  receivedBytes: z.number().int(),
+  totalBytes: z.number().int().nullable(),
+})
+export type DownloadProgress = z.infer<typeof DownloadProgress>
+
+/** Everything main tells the renderer, over IPC (`courier:events`) or SSE (`GET /api/events`). */
+export const CourierEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run.updated'), run: Run }),
+  z.object({ type: z.literal('output.saved'), output: Output }),
+  z.object({ type: z.literal('download.progress'), progress: DownloadProgress }),
+  z.object({ type: z.literal('tunnel.changed'), tunnel: TunnelStatus }),
+  z.object({ type: z.literal('webhook.received'), webhook: WebhookRecord }),
+])
+export type CourierEvent = z.infer<typeof CourierEvent>
+export type CourierEventType = CourierEvent['type']

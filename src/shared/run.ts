@@ -1,0 +1,43 @@
+import { z } from 'zod'
+import { ErrorCode } from './errors'
+
+export const ProviderId = z.enum(['demo', 'comfydeploy', 'runcomfy'])
+export type ProviderId = z.infer<typeof ProviderId>
+
+/** Normalized run lifecycle: submitting → queued → running → one terminal state. */
+export const RunStatus = z.enum(['submitting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out'])
+export type RunStatus = z.infer<typeof RunStatus>
+export const terminalStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'timed_out']
+export const isTerminal = (status: RunStatus): boolean => terminalStatuses.includes(status)
+
+export const RunId = z.string().min(1).max(64).brand<'RunId'>()
+export type RunId = z.infer<typeof RunId>
+
+export const InputValue = z.union([z.string(), z.number(), z.boolean()])
+export type InputValue = z.infer<typeof InputValue>
+export const InputValues = z.record(z.string(), InputValue)
+export type InputValues = z.infer<typeof InputValues>
+
+export const RunError = z.object({ code: ErrorCode, message: z.string(), field: z.string().optional() })
+export type RunError = z.infer<typeof RunError>
+
+export const Run = z.object({
+  id: RunId,
+  provider: ProviderId,
+  deploymentId: z.string(),
+  deploymentName: z.string(),
+  providerRunId: z.string().nullable(),
+  status: RunStatus,
+  /** 0–1, never decreasing. */
+  progress: z.number().min(0).max(1),
+  liveStatus: z.string().nullable(),
+  /** True while this run's updates come from polling rather than webhooks. */
+  polling: z.boolean(),
+  inputs: InputValues,
+  error: RunError.nullable(),
+  outputCount: z.number().int().nonnegative(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  finishedAt: z.number().nullable(),
+})
+export type Run = z.infer<typeof Run>
