@@ -1,5 +1,6 @@
 import type { CourierEvent, Result } from '@shared/index'
 import type { EventHub } from './events/event-hub'
+import type { Resolver } from './downloads/url-guard'
 
 /** How API keys are kept at rest: Electron's safeStorage in the app, a user-only file in web mode. */
 export interface SecretBox {
@@ -20,6 +21,21 @@ export interface CoreDeps {
   version?: string
   /** Where log lines also go (besides logs/courier.log); default stderr for warnings and errors. */
   logSink?: (line: string) => void
+  /** Timings and seams for tests and benchmarks; the defaults are the product's. */
+  tuning?: CoreTuning
+}
+
+export interface CoreTuning {
+  /** Poll interval for runs without webhooks (default 2000 ms, as the services recommend). */
+  pollIntervalMs?: number
+  /** Safety-net poll for runs whose webhooks should be flowing (default 30 s). */
+  safetyPollMs?: number
+  /** Speed of the embedded Demo simulator's run timeline (1 = about 3 s a run). */
+  demoTimeScale?: number
+  /** Resolves output hosts before downloading (tests inject one to prove private addresses are refused). */
+  resolve?: Resolver
+  /** Bound on opening a tunnel (default 15 s). */
+  tunnelOpenTimeoutMs?: number
 }
 
 export interface Core {

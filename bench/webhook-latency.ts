@@ -1,0 +1,180 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCore } from '../src/main/core/create-core'
+import type { Core } from '../src/main/core/core-types'
+import { startWebHost, type WebHost } from '../src/main/web/web-host'
+import type { CourierEvent } from '../src/shared/events'
+import { DEPLOYMENT_IDS, startSim, type Sim } from '../src/sim/index'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 200)
+const BATCH = Number(process.env.BENCH_BATCH ?? 5)
+const TOKEN = 'bench-token-0123456789abcdefghijkl'
+const clock = () => performance.timeOrigin + performance.now()
+
+/**
+ * The provider's status words that start each normalized state we time. `queued` is left out: the app
+ * shows it from the submit reply, before the service's own queued webhook.
+ */
+const STATE_OF: Record<string, string> = { started: 'running', success: 'succeeded' }
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** A plain SSE reader: records when each (provider run id, status) first reaches the client. */
+async function subscribeSse(origin: string, arrivals: Map<string, number>, signal: AbortSignal): Promise<void> {
+  const response = await fetch(`${origin}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal })
+  void (async () => {
+    const decoder = new TextDecoder()
+    let buffer = ''
+    try {
+      for await (const chunk of response.body!) {
+        buffer += decoder.decode(chunk, { stream: true })
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '))
+          buffer = buffer.slice(end + 2)
+          if (!data) continue
+          const event = JSON.parse(data.slice(6)) as CourierEvent
+          if (event.type !== 'run.updated' || !event.run.providerRunId) continue
+          const key = `${event.run.providerRunId}|${event.run.status}`
+          if (!arrivals.has(key)) arrivals.set(key, clock())
+        }
+      }
+    } catch {
+      // aborted at the end of the bench
+    }
+  })()
+}
+
+interface Side {
+  core: Core
+  host: WebHost
+  dataDir: string
+}
+
+async function startSide(sim: Sim, flags: Record<string, string>, tuning: Parameters<typeof createCore>[0]['tuning']): Promise<Side> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'courier-bench-'))
+  const core = createCore({
+    dataDir,
+    mode: 'web',
+    flags: { 'library-dir': join(dataDir, 'library'), ...flags },
+    env: { COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'bench' },
+    tuning,
+    logSink: () => {},
+  })
+  await core.start()
+  const host = await startWebHost({ core, port: 0, rendererDir: dataDir, token: TOKEN })
+  return { core, host, dataDir }
+}
+
+/** Runs in batches of BATCH, each batch to its end before the next: a busy creator, not a load test. */
+async function runAll(side: Side, arrivals: Map<string, number>): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < RUNS; i += BATCH) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(BATCH, RUNS - i) }, (_, j) =>
+        side.core.invoke('runs.submit', {
+          provider: 'comfydeploy',
+          deploymentId: DEPLOYMENT_IDS.dreamscape,
+          inputs: { positive_prompt: `bench ${i + j}`, seed: i + j },
+        }),
+      ),
+    )
+    const batchIds = batch.map((result) => {
+      if (!result.ok) throw new Error(`submit failed: ${result.error.message}`)
+      return (result.value as { providerRunId: string }).providerRunId
+    })
+    await waitUntil(() => batchIds.every((id) => arrivals.has(`${id}|succeeded`)), 60_000)
+    ids.push(...batchIds)
+  }
+  return ids
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > end) throw new Error('bench timed out')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+
+function latencies(ids: string[], sent: Map<string, number>, arrivals: Map<string, number>, only?: string): number[] {
+  const out: number[] = []
+  for (const id of ids) {
+    for (const [word, state] of Object.entries(STATE_OF)) {
+      if (only !== undefined && state !== only) continue
+      const at = sent.get(`${id}|${word}`)
+      const got = arrivals.get(`${id}|${state}`)
+      if (at !== undefined && got !== undefined) out.push(got - at)
+    }
+  }
+  return out.sort((a, b) => a - b)
+}
+
+/**
+ * Webhook → SSE latency: from the simulator writing a status webhook to that state reaching an SSE client
+ * of the web host, over RUNS runs; beside a client that learns the same changes by polling every 2 s.
+ */
+export async function benchWebhookLatency(): Promise<void> {
+  const sim = await startSim({ timeScale: 0.2 })
+  const sent = new Map<string, number>()
+  sim.onWebhookSent = (runId, status, sentAt) => {
+    const key = `${runId}|${status}`
+    if (!sent.has(key)) sent.set(key, sentAt)
+  }
+  // The polling side gets its webhooks swallowed by a sink, so the simulator still stamps when each
+  // change happened while that core only learns of it by polling.
+  const sink: Server = createServer((req, res) => req.resume().on('end', () => res.end('{}')))
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve))
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`
+
+  const listenerPort = await freePort()
+  const hooked = await startSide(
+    sim,
+    { tunnel: 'url', 'public-url': `http://127.0.0.1:${listenerPort}`, 'listener-port': String(listenerPort) },
+    { safetyPollMs: 600_000 },
+  )
+  const polled = await startSide(sim, { tunnel: 'url', 'public-url': sinkUrl }, { pollIntervalMs: 2000, safetyPollMs: 2000 })
+  const stop = new AbortController()
+  const hookArrivals = new Map<string, number>()
+  const pollArrivals = new Map<string, number>()
+  await subscribeSse(hooked.host.origin, hookArrivals, stop.signal)
+  await subscribeSse(polled.host.origin, pollArrivals, stop.signal)
+
+  try {
+    const hookIds = await runAll(hooked, hookArrivals)
+    const pollIds = await runAll(polled, pollArrivals)
+    const hook = latencies(hookIds, sent, hookArrivals)
+    const poll = latencies(pollIds, sent, pollArrivals)
+    const row = (name: string, xs: number[]) =>
+      `  ${name.padEnd(26)} n=${String(xs.length).padStart(4)}  p50=${percentile(xs, 50).toFixed(1).padStart(7)} ms  p99=${percentile(xs, 99).toFixed(1).padStart(7)} ms`
+    console.log(`webhook → SSE client latency, ${RUNS} runs × 2 state changes (running, succeeded)`)
+    console.log(row('webhooks (this app)', hook))
+    console.log(row('2 s poller (peer)', poll))
+    for (const state of Object.values(STATE_OF)) {
+      console.log(row(`  webhooks: ${state}`, latencies(hookIds, sent, hookArrivals, state)))
+      console.log(row(`  poller:   ${state}`, latencies(pollIds, sent, pollArrivals, state)))
+    }
+    console.log(`  ratio p50: poller / webhooks = ${(percentile(poll, 50) / percentile(hook, 50)).toFixed(0)}×`)
+    console.log('  (succeeded includes the confirming GET that a final webhook triggers)')
+  } finally {
+    stop.abort()
+    for (const side of [hooked, polled]) {
+      await side.host.close()
+      await side.core.stop()
+      await rm(side.dataDir, { recursive: true, force: true })
+    }
+    await new Promise((resolve) => sink.close(resolve))
+    await sim.close()
+  }
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test'
+
+/** Debian's Chromium (`apt-get install chromium`): Playwright's own browser download cannot work offline. */
+const chromium = process.env.COURIER_CHROMIUM ?? '/usr/bin/chromium'
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: '.test-reports/e2e.json' }]],
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [
+    { name: 'web', testDir: 'e2e/web', use: { browserName: 'chromium', viewport: { width: 1360, height: 860 } } },
+    { name: 'electron', testDir: 'e2e/electron' },
+  ],
+})

@@ -1,0 +1,45 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { z } from 'zod'
+import { TunnelMode } from '@shared/delivery'
+
+/** settings.json as stored: API keys are sealed by the SecretBox, never written in the clear by us. */
+export const StoredSettings = z.object({
+  libraryDir: z.string().min(1).optional(),
+  tunnelMode: TunnelMode.optional(),
+  tunnelHost: z.string().url().nullable().optional(),
+  publicUrl: z.string().url().nullable().optional(),
+  comfydeploy: z
+    .object({ sealedApiKey: z.string().optional(), baseUrl: z.string().url().optional() })
+    .default({}),
+})
+export type StoredSettings = z.infer<typeof StoredSettings>
+
+/** Reads settings.json; a missing file is empty settings, a corrupt one is an error the user must see. */
+export function readSettingsFile(file: string): StoredSettings {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return StoredSettings.parse({})
+    throw error
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new Error(`${file} is not valid JSON; fix or delete it`)
+  }
+  const parsed = StoredSettings.safeParse(json)
+  if (!parsed.success) throw new Error(`${file} has invalid settings: ${z.prettifyError(parsed.error)}`)
+  return parsed.data
+}
+
+/** Writes atomically (temp + rename), readable by the user alone since it may hold a sealed key. */
+export function writeSettingsFile(file: string, settings: StoredSettings): void {
+  mkdirSync(dirname(file), { recursive: true })
+  const temp = `${file}.${process.pid}.tmp`
+  writeFileSync(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 })
+  chmodSync(temp, 0o600)
+  renameSync(temp, file)
+}

@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import type { CourierEvent } from '@shared/events'
+import { err, ok } from '@shared/result'
+import type { Sim } from '../../sim/index'
+import type { CoreApi } from './api/build-api'
+import { invoke } from './api/invoke'
+import { fileSecretBox, SettingsService } from './config/settings-service'
+import type { Core, CoreDeps } from './core-types'
+import { startHookListener, type HookListener } from './delivery/hook-listener'
+import { Poller } from './delivery/poller'
+import { TunnelSupervisor } from './delivery/tunnel-supervisor'
+import { WebhookIngest } from './delivery/webhook-ingest'
+import { OutputSaver } from './downloads/output-saver'
+import { systemResolver } from './downloads/url-guard'
+import { EventHub } from './events/event-hub'
+import { serveFile } from './library/media'
+import { createLogger } from './log/logger'
+import { ComfyDeployClient } from './providers/comfydeploy/client'
+import { startDemoProvider } from './providers/demo/demo-provider'
+import { ProviderRegistry } from './providers/registry'
+import type { ProviderClient } from './providers/types'
+import { isLoopback } from './downloads/url-guard'
+import { RunService } from './runs/run-service'
+import { openDatabase } from './store/database'
+import { EventsRepo } from './store/events-repo'
+import { OutputsRepo } from './store/outputs-repo'
+import { publicRun, RunsRepo } from './store/runs-repo'
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
+
+/** True when a provider base URL is plain http on loopback: the user pointed the client at a local simulator. */
+function isLocalApi(baseUrl: string): boolean {
+  try {
+    const url = new URL(baseUrl)
+    return isLoopback(url.hostname.replace(/^\[|\]$/g, '')) || url.hostname === 'localhost'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The composition root: every service is built here, in plain sight, from the deps it is handed.
+ * Electron and the web host both call it, then add their transport on top of `invoke` and `events`.
+ */
+export function createCore(deps: CoreDeps): Core {
+  const { dataDir } = deps
+  mkdirSync(dataDir, { recursive: true })
+  const tuning = deps.tuning ?? {}
+  const log = createLogger({ dataDir, ...(deps.logSink ? { sink: deps.logSink } : {}) })
+  const settings = new SettingsService(dataDir, deps.flags ?? {}, deps.env ?? process.env, deps.secrets ?? fileSecretBox)
+  const db = openDatabase(join(dataDir, 'courier.db'))
+  const runsRepo = new RunsRepo(db)
+  const eventsRepo = new EventsRepo(db)
+  const outputsRepo = new OutputsRepo(db)
+  const events = new EventHub<CourierEvent>()
+  const providers = new ProviderRegistry()
+  const instanceId = randomBytes(8).toString('hex')
+
+  let listener: HookListener | null = null
+  let demo: { client: ComfyDeployClient; sim: Sim } | null = null
+
+  const saver = new OutputSaver({
+    runs: runsRepo,
+    outputs: outputsRepo,
+    events,
+    log: log.child('downloads'),
+    libraryDir: () => settings.config().libraryDir,
+    resolve: tuning.resolve ?? systemResolver,
+  })
+
+  const tunnel = new TunnelSupervisor({
+    listenerPort: () => listener?.port ?? 0,
+    log: log.child('tunnel'),
+    openTimeoutMs: tuning.tunnelOpenTimeoutMs ?? 15_000,
+    onChange: (status) => events.publish({ type: 'tunnel.changed', tunnel: status }),
+    // Runs told to call the old URL will never reach us again: poll them from now on.
+    onUrlChanged: (previous) => {
+      for (const run of runsRepo.unfinished()) if (run.webhookBase === previous) runService.markPolling(run, true)
+    },
+  })
+
+  const runService: RunService = new RunService({
+    db,
+    runs: runsRepo,
+    providers,
+    events,
+    log: log.child('runs'),
+    // The demo simulator lives on this machine and calls the listener directly; real services need the tunnel.
+    webhookBase: (client) => (client.demo ? (listener?.url ?? null) : tunnel.publicUrl()),
+    saveOutputs: (run, snapshot, client) => saver.save(run, snapshot, client),
+  })
+
+  const poller = new Poller({
+    runs: runsRepo,
+    runService,
+    log: log.child('poller'),
+    downloadsBusy: (runId) => saver.isBusy(runId),
+    options: { intervalMs: tuning.pollIntervalMs ?? 2000, safetyMs: tuning.safetyPollMs ?? 30_000, concurrency: 4 },
+  })
+
+  const ingest = new WebhookIngest({
+    runs: runsRepo,
+    events: eventsRepo,
+    providers,
+    runService,
+    hub: events,
+    log: log.child('webhooks'),
+    confirm: (runId) => poller.enqueue(runId),
+  })
+
+  /** Rebuilds provider clients and the tunnel wish from the effective configuration. */
+  function applyConfig(): void {
+    const config = settings.config()
+    const clients: ProviderClient[] = demo ? [demo.client] : []
+    if (config.comfydeploy.apiKey) {
+      clients.push(
+        new ComfyDeployClient({
+          baseUrl: config.comfydeploy.baseUrl,
+          apiKey: config.comfydeploy.apiKey,
+          allowLoopbackMedia: isLocalApi(config.comfydeploy.baseUrl),
+        }),
+      )
+    }
+    providers.replace(clients)
+    tunnel.configure({
+      mode: config.tunnelMode,
+      host: config.tunnelHost,
+      publicUrl: config.publicUrl,
+      needed: clients.some((client) => !client.demo),
+    })
+  }
+
+  const api: CoreApi = {
+    'app.info': async () =>
+      ok({ version: deps.version ?? packageVersion(), mode: deps.mode, dataDir, libraryDir: settings.config().libraryDir }),
+    'providers.list': async () => {
+      const configured = new Set(providers.all().map((client) => client.id))
+      return ok([
+        { id: 'demo' as const, label: 'Demo', configured: configured.has('demo'), demo: true },
+        { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false },
+      ])
+    },
+    'deployments.list': async ({ provider }) => {
+      if (!providers.get(provider)) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
+      try {
+        return ok(await providers.listDeployments(provider))
+      } catch (error) {
+        const code = (error as { code?: string }).code
+        return err(code === undefined ? 'INTERNAL' : (code as never), (error as Error).message)
+      }
+    },
+    'runs.submit': (args) => runService.submit(args),
+    'runs.get': async ({ id }) => {
+      const run = runsRepo.get(id)
+      return run ? ok(publicRun(run)) : err('NOT_FOUND', `no run ${id}`)
+    },
+    'runs.list': async ({ limit }) => ok(runsRepo.list(limit ?? 200).map(publicRun)),
+    'runs.cancel': ({ id }) => runService.cancel(id),
+    'outputs.list': async ({ runId, query }) => ok(outputsRepo.list({ runId, query, limit: 1000 })),
+    'outputs.get': async ({ id }) => {
+      const output = outputsRepo.get(id)
+      return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)
+    },
+    'tunnel.status': async () => ok(tunnel.status()),
+    'settings.get': async () => ok(settings.view()),
+    'settings.update': async (patch) => {
+      if (patch.libraryDir !== undefined && !isAbsolute(patch.libraryDir)) {
+        return err('BAD_INPUT', 'the library folder must be an absolute path', 'libraryDir')
+      }
+      settings.update(patch)
+      applyConfig()
+      return ok(settings.view())
+    },
+    'webhooks.list': async ({ limit }) => ok(eventsRepo.list(limit ?? 200)),
+    'webhooks.replay': async ({ id }) => {
+      const record = ingest.replay(id)
+      return record ? ok(record) : err('NOT_FOUND', `no webhook ${id}`)
+    },
+  }
+
+  let started = false
+  return {
+    dataDir,
+    events,
+    invoke: (name, raw) => invoke(api, name, raw, log.child('api')),
+    media: async (outputId, range) => {
+      const location = outputsRepo.location(outputId)
+      if (!location) return new Response('no such output', { status: 404 })
+      return serveFile(location, range)
+    },
+    listenerUrl: () => {
+      if (!listener) throw new Error('core not started')
+      return listener.url
+    },
+    async start() {
+      if (started) return
+      started = true
+      mkdirSync(settings.config().libraryDir, { recursive: true })
+      listener = await startHookListener({ port: settings.config().listenerPort, handler: ingest.handle, log: log.child('listener'), instanceId })
+      demo = await startDemoProvider(tuning.demoTimeScale !== undefined ? { timeScale: tuning.demoTimeScale } : {})
+      applyConfig()
+      poller.start()
+      log.info('core started', { listener: listener.url, mode: deps.mode })
+    },
+    async stop() {
+      if (!started) return
+      started = false
+      await poller.stop()
+      await tunnel.stop()
+      await saver.stop()
+      await listener?.close()
+      await demo?.sim.close()
+      db.close()
+      log.info('core stopped')
+    },
+  }
+}

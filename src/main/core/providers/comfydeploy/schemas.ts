@@ -1,0 +1,54 @@
+import { z } from 'zod'
+
+/** ComfyDeploy replies, parsed leniently: strict about what we use, tolerant of fields that grow. */
+export const InputModel = z.looseObject({
+  type: z.string().nullish(),
+  class_type: z.string().nullish(),
+  input_id: z.string().min(1),
+  default_value: z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown())]).nullish(),
+  min_value: z.number().nullish(),
+  max_value: z.number().nullish(),
+  step: z.number().nullish(),
+  display_name: z.string().nullish(),
+  description: z.string().nullish(),
+  enum_options: z.array(z.string()).nullish(),
+})
+export type InputModel = z.infer<typeof InputModel>
+
+export const DeploymentModel = z.looseObject({
+  id: z.string().min(1),
+  description: z.string().nullish(),
+  environment: z.string().nullish(),
+  workflow: z.looseObject({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
+  input_types: z.array(InputModel).nullish(),
+})
+export type DeploymentModel = z.infer<typeof DeploymentModel>
+
+const MediaItem = z.looseObject({ url: z.string(), filename: z.string().nullish(), type: z.string().nullish() })
+
+export const RunOutputModel = z.looseObject({
+  id: z.string().nullish(),
+  data: z.record(z.string(), z.array(z.union([MediaItem, z.string(), z.boolean(), z.number(), z.unknown()]))).nullish(),
+})
+export type RunOutputModel = z.infer<typeof RunOutputModel>
+
+export const RunModel = z.looseObject({
+  id: z.string().min(1),
+  status: z.string(),
+  live_status: z.string().nullish(),
+  progress: z.number().nullish(),
+  outputs: z.array(RunOutputModel).nullish(),
+  queue_position: z.number().nullish(),
+})
+
+export const QueueReply = z.looseObject({ run_id: z.string().min(1) })
+
+/** Both webhook dialects: the SDK callback body (seed 000, `event_type` optional) and the newer 0–100 one. */
+export const WebhookBody = z.looseObject({
+  run_id: z.string().min(1),
+  status: z.string().min(1).optional(),
+  event_type: z.string().optional(),
+  live_status: z.string().nullish(),
+  progress: z.number().nullish(),
+  outputs: z.array(RunOutputModel).nullish(),
+})

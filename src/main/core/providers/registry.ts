@@ -1,0 +1,40 @@
+import type { Deployment } from '@shared/deployment'
+import type { ProviderId } from '@shared/run'
+import type { ProviderClient } from './types'
+
+/** The provider clients in use, rebuilt when settings change; deployments cached per provider. */
+export class ProviderRegistry {
+  private clients = new Map<ProviderId, ProviderClient>()
+  private deployments = new Map<ProviderId, { at: number; list: Deployment[] }>()
+
+  constructor(private readonly cacheMs = 60_000) {}
+
+  replace(clients: readonly ProviderClient[]): void {
+    this.clients = new Map(clients.map((client) => [client.id, client]))
+    this.deployments.clear()
+  }
+
+  get(id: ProviderId): ProviderClient | undefined {
+    return this.clients.get(id)
+  }
+
+  all(): ProviderClient[] {
+    return [...this.clients.values()]
+  }
+
+  async listDeployments(id: ProviderId, fresh = false): Promise<Deployment[]> {
+    const client = this.clients.get(id)
+    if (!client) return []
+    const cached = this.deployments.get(id)
+    if (!fresh && cached && Date.now() - cached.at < this.cacheMs) return cached.list
+    const list = await client.listDeployments()
+    this.deployments.set(id, { at: Date.now(), list })
+    return list
+  }
+
+  /** A deployment by id, asking the provider again once if the cache does not know it. */
+  async findDeployment(id: ProviderId, deploymentId: string): Promise<Deployment | undefined> {
+    const cached = (await this.listDeployments(id)).find((d) => d.id === deploymentId)
+    return cached ?? (await this.listDeployments(id, true)).find((d) => d.id === deploymentId)
+  }
+}

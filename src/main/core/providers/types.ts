@@ -1,0 +1,62 @@
+import type { Deployment } from '@shared/deployment'
+import type { ErrorCode } from '@shared/errors'
+import type { Result } from '@shared/result'
+import type { OutputKind } from '@shared/output'
+import type { InputValues, ProviderId } from '@shared/run'
+import type { RunHint } from '../runs/state-machine'
+
+/** The route family under `/hooks/{family}/{token}`: which webhook dialect a provider speaks. */
+export type HookFamily = 'comfydeploy' | 'runcomfy'
+
+export interface OutputRef {
+  url: string
+  kind: OutputKind
+  /** The provider's file name, used only to guess a type: saved files are named from our ids. */
+  filename: string | null
+}
+
+/** A provider's answer to "how is this run?", normalized. */
+export interface RunSnapshot extends RunHint {
+  rawStatus: string
+  outputs: OutputRef[]
+}
+
+export interface WebhookHint {
+  providerRunId: string | null
+  rawStatus: string | null
+  hint: RunHint
+  /** Same key = same news; a webhook whose key the run has already applied is a duplicate. */
+  dedupeKey: string
+}
+
+export interface QueueRequest {
+  deploymentId: string
+  inputs: InputValues
+  webhookUrl: string | null
+}
+
+export interface ProviderClient {
+  readonly id: ProviderId
+  readonly label: string
+  readonly demo: boolean
+  readonly hookFamily: HookFamily
+  /** Output hosts on loopback over plain http are allowed only for the built-in simulator and tests. */
+  readonly allowLoopbackMedia: boolean
+  listDeployments(): Promise<Deployment[]>
+  queue(request: QueueRequest): Promise<{ providerRunId: string }>
+  getRun(providerRunId: string, deploymentId: string): Promise<RunSnapshot>
+  cancel(providerRunId: string, deploymentId: string): Promise<void>
+  parseWebhook(body: unknown): Result<WebhookHint>
+}
+
+/** A provider call that failed, with a code from the shared error table and what the UI needs to act. */
+export class ProviderError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { status?: number; retryAfterMs?: number; field?: string } = {},
+  ) {
+    super(message)
+    this.name = 'ProviderError'
+  }
+}

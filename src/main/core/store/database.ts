@@ -1,0 +1,37 @@
+import Database from 'libsql'
+import { migrations } from './migrations'
+
+export type Db = InstanceType<typeof Database>
+
+/** Opens (creating if needed) the SQLite store and brings its schema up to the newest migration. */
+export function openDatabase(file: string): Db {
+  const db = new Database(file)
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;')
+  migrate(db)
+  return db
+}
+
+export function schemaVersion(db: Db): number {
+  const row = db.prepare('PRAGMA user_version').all()[0] as { user_version: number } | undefined
+  return row?.user_version ?? 0
+}
+
+function migrate(db: Db): void {
+  const current = schemaVersion(db)
+  const newest = migrations.at(-1)?.version ?? 0
+  if (current > newest) {
+    throw new Error(`courier.db has schema ${current}, newer than this app understands (${newest}); update the app`)
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue
+    db.transaction(() => {
+      db.exec(migration.sql)
+      db.exec(`PRAGMA user_version = ${migration.version}`)
+    })()
+  }
+}
+
+/** libsql's `.get()` adds a `_metadata` key; reading the first row of `.all()` avoids it. */
+export function first<T>(rows: unknown[]): T | undefined {
+  return rows[0] as T | undefined
+}

@@ -1,0 +1,68 @@
+/**
+ * Numbered, append-only schema migrations. Never edit a shipped entry: add the next number.
+ * Each runs in its own transaction together with the bump of `user_version`.
+ */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'runs, events, outputs',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        deployment_id TEXT NOT NULL,
+        deployment_name TEXT NOT NULL,
+        provider_run_id TEXT,
+        status TEXT NOT NULL,
+        progress REAL NOT NULL DEFAULT 0,
+        live_status TEXT,
+        polling INTEGER NOT NULL DEFAULT 0,
+        inputs TEXT NOT NULL,
+        error TEXT,
+        hook_token TEXT NOT NULL UNIQUE,
+        webhook_base TEXT,
+        downloads TEXT NOT NULL DEFAULT 'none',
+        output_count INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX runs_by_created ON runs (created_at DESC);
+      CREATE INDEX runs_by_provider_run ON runs (provider, provider_run_id);
+
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        provider TEXT,
+        run_id TEXT REFERENCES runs (id) ON DELETE SET NULL,
+        status TEXT,
+        outcome TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        http_status INTEGER NOT NULL,
+        headers TEXT NOT NULL,
+        body TEXT NOT NULL,
+        dedupe_key TEXT,
+        replay_of INTEGER
+      );
+      CREATE INDEX events_by_run ON events (run_id, dedupe_key);
+      CREATE INDEX events_by_time ON events (received_at DESC);
+
+      CREATE TABLE outputs (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        created_at INTEGER NOT NULL,
+        UNIQUE (run_id, idx)
+      );
+      CREATE INDEX outputs_by_created ON outputs (created_at DESC);
+    `,
+  },
+]

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { createCore } from '../core/create-core'
+import { parseFlags } from './flags'
+import { startWebHost } from './web-host'
+
+const DEFAULT_PORT = 4178
+
+/** The access token survives restarts, so an open tab or bookmark keeps working; it is user-only. */
+function loadToken(dataDir: string): string {
+  const file = join(dataDir, 'web-token')
+  if (existsSync(file)) {
+    const token = readFileSync(file, 'utf8').trim()
+    if (/^[A-Za-z0-9_-]{32,}$/.test(token)) return token
+  }
+  const token = randomBytes(24).toString('base64url')
+  writeFileSync(file, token, { mode: 0o600 })
+  return token
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2))
+  const dataDir = flags['data-dir'] ?? process.env.COURIER_DATA_DIR ?? join(homedir(), '.comfy-courier')
+  const core = createCore({ dataDir, mode: 'web', flags, env: process.env })
+  await core.start()
+  const rendererDir = join(import.meta.dirname, '../renderer')
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the renderer is not built (${rendererDir}): run npm run build`)
+  const wanted = Number(flags.port ?? process.env.COURIER_PORT ?? DEFAULT_PORT)
+  const token = loadToken(dataDir)
+  const host = await startWebHost({ core, port: wanted, rendererDir, token }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' || flags.port !== undefined) throw error
+    return startWebHost({ core, port: 0, rendererDir, token }) // the usual port is taken: any free one will do
+  })
+  const status = await core.invoke('tunnel.status', {})
+  const publicUrl = status.ok ? (status.value as { publicUrl: string | null }).publicUrl : null
+  process.stdout.write(`${JSON.stringify({ event: 'ready', web: host.url, listener: core.listenerUrl(), publicUrl })}\n`)
+  process.stderr.write(`\nComfy Courier is running. Open this link in your browser:\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n\n`)
+
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await host.close()
+    await core.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop())
+  process.on('SIGTERM', () => void stop())
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Comfy Courier could not start: ${(error as Error).message}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,72 @@
+import { useEffect, useRef, type JSX } from 'react'
+import { ErrorBoundary } from './components/ErrorBoundary'
+import { ErrorNotice } from './components/ErrorNotice'
+import { Sidebar } from './components/Sidebar'
+import { StatusBar } from './components/StatusBar'
+import { GalleryView } from './features/gallery/GalleryView'
+import { GenerateView } from './features/generate/GenerateView'
+import { RunsView } from './features/runs/RunsView'
+import { SettingsView } from './features/settings/SettingsView'
+import { WebhooksView } from './features/webhooks/WebhooksView'
+import { useCourier } from './store/context'
+import type { View } from './store/types'
+
+const screens: Record<View, () => JSX.Element> = {
+  generate: GenerateView,
+  runs: RunsView,
+  gallery: GalleryView,
+  webhooks: WebhooksView,
+  settings: SettingsView,
+}
+
+function LoadProblems() {
+  const errors = useCourier((s) => s.app.loadErrors)
+  const resync = useCourier((s) => s.app.resync)
+  const mode = useCourier((s) => s.app.info?.mode)
+  if (errors.length === 0) return null
+  const first = errors[0]
+  if (first === undefined) return null
+  const refused = errors.some((e) => e.error.code === 'FORBIDDEN')
+  return (
+    <div className="load-problems">
+      <ErrorNotice error={first.error} live onRetry={() => void resync()} />
+      {refused && mode !== 'electron' && (
+        <p className="muted">
+          In web mode, open the link that <code>npm run web</code> printed (it carries <code>?token=…</code>) to sign this browser in.
+        </p>
+      )}
+      {errors.length > 1 && <p className="muted">{errors.length - 1} more start-up request(s) failed: {errors.slice(1).map((e) => e.method).join(', ')}.</p>}
+    </div>
+  )
+}
+
+export function App() {
+  const state = useCourier((s) => s.app.state)
+  const view = useCourier((s) => s.nav.view)
+  const Screen = screens[view]
+  const mainRef = useRef<HTMLElement>(null)
+  // Each view starts at its top, not where the previous one was scrolled to.
+  useEffect(() => {
+    mainRef.current?.scrollTo?.({ top: 0 })
+  }, [view])
+  return (
+    <div className="app" data-app-state={state}>
+      <Sidebar />
+      <main ref={mainRef} className="main" aria-busy={state === 'loading'}>
+        {state === 'loading' ? (
+          <div className="loading" role="status">
+            <span className="spinner" aria-hidden="true" /> Connecting to Comfy Courier…
+          </div>
+        ) : (
+          <>
+            <LoadProblems />
+            <ErrorBoundary resetKey={view}>
+              <Screen />
+            </ErrorBoundary>
+          </>
+        )}
+      </main>
+      <StatusBar />
+    </div>
+  )
+}

@@ -1,0 +1,41 @@
+import type { CourierClient } from '@shared/client'
+import { createCourierStore } from './store'
+import { connectEvents } from './store/connect-events'
+import { cryptoRandom } from './store/form-model'
+import { connectLocation } from './store/location'
+import type { Runtime } from './store/context'
+
+export interface BootOptions {
+  storage?: Storage | null
+  random?: () => number
+  window?: Window
+}
+
+export interface App extends Runtime {
+  /** Closes the event subscription and the location sync. */
+  dispose(): void
+}
+
+/** Builds the store, connects it to main's events and the URL hash, and starts the initial fetches. */
+export function bootstrap(courier: CourierClient, options: BootOptions = {}): App {
+  const controller = new AbortController()
+  const store = createCourierStore({
+    courier,
+    storage: options.storage === undefined ? safeLocalStorage() : options.storage,
+    random: options.random ?? cryptoRandom,
+  })
+  // Subscribe before fetching so nothing that happens during the fetches is missed; merges keep the newest copy.
+  connectEvents(courier, store, controller.signal)
+  const win = options.window ?? window
+  connectLocation(store, win, controller.signal)
+  void store.getState().app.load()
+  return { store, courier, dispose: () => controller.abort() }
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
+}

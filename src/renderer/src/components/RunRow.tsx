@@ -1,0 +1,101 @@
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { Run } from '@shared/run'
+import { useCourier } from '../store/context'
+import { isActive, outputsOfRun, runPrompt } from '../store/selectors'
+import { ErrorNotice } from './ErrorNotice'
+import { formatBytes, formatClock, formatDuration, shortId } from './format'
+import { MediaThumb } from './MediaThumb'
+import { OutputViewer } from './OutputViewer'
+import { ProgressBar } from './ProgressBar'
+import { StatusPill } from './StatusPill'
+import { useNow } from './useNow'
+
+const providerName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
+
+/** One run, live: status, progress, elapsed time, error, outputs, and what can be done with it. */
+export function RunRow({ run, compact = false }: { run: Run; compact?: boolean }) {
+  const active = isActive(run)
+  const now = useNow(active)
+  const outputs = useCourier(useShallow(outputsOfRun(run.id)))
+  const downloads = useCourier((s) => s.downloads.byRun[run.id])
+  const cancelling = useCourier((s) => s.runs.cancelling[run.id] === true)
+  const cancelError = useCourier((s) => s.runs.cancelErrors[run.id])
+  const cancel = useCourier((s) => s.runs.cancel)
+  const reuse = useCourier((s) => s.generate.reuse)
+  const [viewing, setViewing] = useState<number | null>(null)
+
+  const prompt = runPrompt(run)
+  const elapsed = (run.finishedAt ?? (active ? Math.max(now, run.updatedAt) : run.updatedAt)) - run.createdAt
+  const showProgress = run.status === 'queued' || run.status === 'running'
+  const saving = run.status === 'succeeded' && outputs.length < run.outputCount
+  const received = downloads?.reduce((n, p) => n + p.receivedBytes, 0) ?? 0
+
+  return (
+    <li
+      className={`run run--${run.status}${compact ? ' run--compact' : ''}`}
+      data-run-id={run.id}
+      data-run-status={run.status}
+      data-progress={run.progress}
+    >
+      <div className="run__main">
+        <div className="run__title">
+          <span className="run__deployment">{run.deploymentName || run.deploymentId}</span>
+          <span className="tag">{providerName[run.provider]}</span>
+          {run.polling && active && (
+            <span className="tag tag--muted" title="No webhook is reaching us for this run, so Comfy Courier asks the service for updates.">
+              polling
+            </span>
+          )}
+        </div>
+        <p className="run__prompt" title={prompt}>
+          {prompt || <span className="muted">No prompt</span>}
+        </p>
+        {showProgress && (
+          <ProgressBar value={run.progress} indeterminate={run.status === 'queued' && run.progress === 0} label={`Progress of run ${shortId(run.id)}`} />
+        )}
+        {run.liveStatus && active && <p className="run__live muted">{run.liveStatus}</p>}
+        {run.error && <ErrorNotice error={run.error} className="notice--compact" />}
+        {cancelError && <ErrorNotice error={cancelError} className="notice--compact" />}
+        {saving && (
+          <p className="run__saving muted">
+            Saving {run.outputCount - outputs.length} of {run.outputCount} output{run.outputCount === 1 ? '' : 's'}
+            {received > 0 && ` · ${formatBytes(received)} received`}…
+          </p>
+        )}
+        {outputs.length > 0 && (
+          <ul className="run__thumbs" aria-label="Outputs">
+            {outputs.map((o, i) => (
+              <li key={o.id}>
+                <button type="button" className="run__thumb" data-output-id={o.id} onClick={() => setViewing(i)} title="Open">
+                  <MediaThumb output={o} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="run__side">
+        <div className="run__status" aria-live="polite" aria-atomic="true">
+          <StatusPill status={run.status} progress={run.progress} />
+        </div>
+        <span className="run__time muted" title={`Started ${new Date(run.createdAt).toLocaleString()}`}>
+          {formatClock(run.createdAt, now)} · {formatDuration(elapsed)}
+        </span>
+        <div className="run__actions">
+          {active && (
+            <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => void cancel(run.id)} disabled={cancelling}>
+              {cancelling ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+          {!compact && !active && (
+            <button type="button" className="btn btn--small btn--ghost" onClick={() => reuse(run)} title="Open Generate with this run's inputs">
+              Reuse settings
+            </button>
+          )}
+        </div>
+      </div>
+      {viewing !== null && <OutputViewer outputs={outputs} index={viewing} onIndexChange={setViewing} onClose={() => setViewing(null)} />}
+    </li>
+  )
+}

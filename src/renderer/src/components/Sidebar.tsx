@@ -1,0 +1,56 @@
+import type { MouseEvent } from 'react'
+import { useCourier } from '../store/context'
+import { activeRunCount } from '../store/selectors'
+import type { View } from '../store/types'
+import { Icon } from './Icon'
+
+const items: Array<{ view: View; label: string }> = [
+  { view: 'generate', label: 'Generate' },
+  { view: 'runs', label: 'Runs' },
+  { view: 'gallery', label: 'Gallery' },
+  { view: 'webhooks', label: 'Webhooks' },
+  { view: 'settings', label: 'Settings' },
+]
+
+export function Sidebar() {
+  const current = useCourier((s) => s.nav.view)
+  const go = useCourier((s) => s.nav.go)
+  const active = useCourier(activeRunCount)
+
+  const onClick = (view: View) => (e: MouseEvent<HTMLAnchorElement>) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return
+    e.preventDefault()
+    go(view)
+  }
+
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <span className="brand__mark" aria-hidden="true">◆</span>
+        <span className="brand__name">Comfy Courier</span>
+      </div>
+      <nav aria-label="Main">
+        <ul className="nav">
+          {items.map(({ view, label }) => (
+            <li key={view}>
+              <a
+                href={`#/${view}`}
+                className={`nav__item${current === view ? ' nav__item--current' : ''}`}
+                aria-current={current === view ? 'page' : undefined}
+                onClick={onClick(view)}
+              >
+                <Icon name={view} />
+                <span>{label}</span>
+                {view === 'runs' && active > 0 && (
+                  <span className="nav__badge" aria-hidden="true" title={`${active} active`}>
+                    {active}
+                  </span>
+                )}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </aside>
+  )
+}

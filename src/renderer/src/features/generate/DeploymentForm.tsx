@@ -1,0 +1,70 @@
+import type { FormEvent, KeyboardEvent } from 'react'
+import { ErrorNotice } from '../../components/ErrorNotice'
+import { useCourier } from '../../store/context'
+import { validateField, valueOf } from '../../store/form-model'
+import { currentDraft, selectedDeployment } from '../../store/generate'
+import { FieldControl } from './FieldControl'
+
+/** The selected deployment's inputs as a form; Generate submits it (Ctrl/⌘+Enter too). */
+export function DeploymentForm() {
+  const deployment = useCourier(selectedDeployment)
+  const draft = useCourier(currentDraft)
+  const showErrors = useCourier((s) => s.generate.showErrors)
+  const submitting = useCourier((s) => s.generate.submitting)
+  const submitError = useCourier((s) => s.generate.submitError)
+  const serverFieldErrors = useCourier((s) => s.generate.serverFieldErrors)
+  const { submit, setValue, randomizeSeed, setRandomEachRun, resetDraft } = useCourier((s) => s.generate)
+
+  if (deployment === null) return null
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault()
+    void submit()
+  }
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+      e.preventDefault()
+      void submit()
+    }
+  }
+  const fieldNamed = submitError?.field !== undefined && submitError.field in serverFieldErrors
+  const invalidCount = showErrors ? deployment.inputs.filter((f) => validateField(f, valueOf(f, draft)) !== null).length : 0
+
+  return (
+    <form className="gen-form" noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label={`Inputs for ${deployment.name}`}>
+      {deployment.inputs.length === 0 && <p className="muted">This deployment takes no inputs: press Generate to run it.</p>}
+      {deployment.inputs.map((field) => {
+        const value = valueOf(field, draft)
+        const error = serverFieldErrors[field.id] ?? (showErrors ? validateField(field, value) : null)
+        return (
+          <FieldControl
+            key={`${deployment.id}/${field.id}`}
+            field={field}
+            value={value}
+            error={error}
+            randomEachRun={draft?.randomEachRun[field.id] === true}
+            onChange={(v) => setValue(field.id, v)}
+            onRandomize={() => randomizeSeed(field.id)}
+            onRandomEachRun={(on) => setRandomEachRun(field.id, on)}
+          />
+        )
+      })}
+      {submitError && <ErrorNotice error={submitError} live adviceOnly={fieldNamed} />}
+      {invalidCount > 0 && (
+        <p className="form-hint form-hint--error" role="alert">
+          Fix {invalidCount === 1 ? 'the highlighted field' : `the ${invalidCount} highlighted fields`} to generate.
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="btn btn--primary btn--large" disabled={submitting} aria-busy={submitting}>
+          {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
+          Generate
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={resetDraft}>
+          Reset to defaults
+        </button>
+        <span className="form-actions__hint muted">Ctrl + Enter</span>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,64 @@
+import { useId } from 'react'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice } from '../../components/ErrorNotice'
+import { useCourier } from '../../store/context'
+import { selectedDeployment } from '../../store/generate'
+
+export function DeploymentPicker() {
+  const provider = useCourier((s) => s.generate.provider)
+  const providerLabel = useCourier((s) => s.generate.providers.find((p) => p.id === s.generate.provider)?.label ?? '')
+  const list = useCourier((s) => (s.generate.provider === null ? undefined : s.generate.deployments[s.generate.provider]))
+  const deploymentId = useCourier((s) => s.generate.deploymentId)
+  const deployment = useCourier(selectedDeployment)
+  const select = useCourier((s) => s.generate.selectDeployment)
+  const reload = useCourier((s) => s.generate.loadDeployments)
+  const providersLoaded = useCourier((s) => s.generate.providers.length > 0)
+  const id = useId()
+
+  if (provider === null) {
+    return providersLoaded ? (
+      <EmptyState title="No provider is ready yet.">Add your ComfyDeploy API key in Settings to run your own deployments.</EmptyState>
+    ) : null
+  }
+  if (list === undefined || (list.status === 'loading' && list.items.length === 0)) {
+    return <p className="muted" role="status">Loading deployments…</p>
+  }
+  if (list.error && list.items.length === 0) return <ErrorNotice error={list.error} onRetry={() => void reload(provider)} />
+  if (list.items.length === 0) {
+    return (
+      <EmptyState
+        title={`No deployments on ${providerLabel || 'this account'} yet.`}
+        action={
+          <button type="button" className="btn btn--small" onClick={() => void reload(provider)}>
+            Reload
+          </button>
+        }
+      >
+        Create a deployment on the service’s dashboard, then reload this list.
+      </EmptyState>
+    )
+  }
+
+  return (
+    <div className="field field--deployment">
+      <div className="field__head">
+        <label htmlFor={id} className="section-label">
+          Deployment
+        </label>
+        <button type="button" className="link link--small" onClick={() => void reload(provider)} disabled={list.status === 'loading'}>
+          {list.status === 'loading' ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+      <select id={id} className="input select" value={deploymentId ?? ''} onChange={(e) => select(e.target.value)}>
+        {deploymentId === null && <option value="">Choose a deployment…</option>}
+        {list.items.map((d) => (
+          <option key={d.id} value={d.id}>
+            {d.name}
+          </option>
+        ))}
+      </select>
+      {deployment?.description && <p className="field__help">{deployment.description}</p>}
+      {list.error && <ErrorNotice error={list.error} className="notice--compact" />}
+    </div>
+  )
+}

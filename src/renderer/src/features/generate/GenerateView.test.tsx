@@ -1,0 +1,154 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { FakeCourier } from '../../test/fake-courier'
+import { renderApp } from '../../test/render-app'
+
+const input = (label: string) => screen.getByLabelText(label) as HTMLInputElement
+const describedText = (el: HTMLElement) =>
+  (el.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((id) => document.getElementById(id)?.textContent ?? '')
+    .join(' | ')
+
+function recentRow(runId?: string): HTMLElement {
+  const panel = screen.getByRole('region', { name: 'Recent runs' })
+  const row = panel.querySelector<HTMLElement>(runId ? `[data-run-id="${runId}"]` : '[data-run-id]')
+  if (row === null) throw new Error('no run row in Recent runs')
+  return row
+}
+
+describe('Generate', () => {
+  it('builds the form from the deployment: labels, defaults, limits and help', async () => {
+    await renderApp()
+    const prompt = await screen.findByLabelText('Prompt')
+    expect(prompt.tagName).toBe('TEXTAREA')
+    expect((prompt as HTMLTextAreaElement).value).toBe('a lighthouse at dusk')
+    expect(describedText(prompt)).toContain('What to draw.')
+
+    const steps = input('Steps')
+    expect(steps.type).toBe('number')
+    expect([steps.value, steps.min, steps.max, steps.step]).toEqual(['20', '1', '50', '1'])
+    expect(input('Guidance').step).toBe('0.5')
+    expect(input('Seed').value).toBe('42')
+    expect(screen.getByRole('button', { name: 'Randomize seed' })).toBeTruthy()
+    expect(screen.getByLabelText('Random each run')).toBeTruthy()
+    expect((screen.getByLabelText('Deployment') as HTMLSelectElement).value).toBe('txt2img')
+  })
+
+  it('labels the demo provider and disables providers without a key', async () => {
+    await renderApp()
+    const demo = await screen.findByRole('radio', { name: 'Demo' })
+    expect((demo as HTMLInputElement).checked).toBe(true)
+    const card = demo.closest('[data-provider-id]') as HTMLElement
+    expect(within(card).getByText('Demo', { selector: '.badge' })).toBeTruthy()
+    expect(within(card).getByText('Runs on the built-in simulator — free, offline')).toBeTruthy()
+
+    const cd = screen.getByRole('radio', { name: 'ComfyDeploy' }) as HTMLInputElement
+    expect(cd.disabled).toBe(true)
+    const cdCard = cd.closest('[data-provider-id]') as HTMLElement
+    fireEvent.click(within(cdCard).getByRole('button', { name: 'Add API key in Settings' }))
+    expect(await screen.findByRole('heading', { name: 'Settings', level: 1 })).toBeTruthy()
+  })
+
+  it('randomize puts a new seed in the field', async () => {
+    await renderApp(new FakeCourier(), { random: () => 0.5 })
+    await screen.findByLabelText('Seed')
+    fireEvent.click(screen.getByRole('button', { name: 'Randomize seed' }))
+    expect(input('Seed').value).toBe(String(2 ** 31))
+  })
+
+  it('submits the inputs and shows the run live in Recent runs as events arrive', async () => {
+    const { fake } = await renderApp()
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'a red fox in snow' } })
+    fireEvent.change(input('Steps'), { target: { value: '30' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+
+    await waitFor(() => expect(recentRow().dataset.runStatus).toBe('queued'))
+    expect(fake.callsTo('runs.submit')).toEqual([
+      { provider: 'demo', deploymentId: 'txt2img', inputs: { prompt: 'a red fox in snow', steps: 30, cfg: 7, seed: 42 } },
+    ])
+    const runId = recentRow().dataset.runId as string
+    expect(within(recentRow(runId)).getByText('a red fox in snow')).toBeTruthy()
+
+    act(() => void fake.advance(runId))
+    const row = recentRow(runId)
+    expect(row.dataset.runStatus).toBe('running')
+    expect(row.dataset.progress).toBe('0.5')
+    expect(within(row).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50')
+    expect(within(row).getByText(/Running/)).toBeTruthy()
+
+    act(() => void fake.advance(runId))
+    expect(recentRow(runId).dataset.runStatus).toBe('succeeded')
+    expect(within(recentRow(runId)).queryByRole('progressbar')).toBeNull()
+    const thumb = within(recentRow(runId)).getByRole('img', { name: 'a red fox in snow' }) as HTMLImageElement
+    expect(thumb.src).toContain('courier-media://output/')
+  })
+
+  it('validates on the client and does not submit until the form is right', async () => {
+    const { fake } = await renderApp()
+    fireEvent.change(await screen.findByLabelText('Steps'), { target: { value: '99' } })
+    fireEvent.change(input('Prompt'), { target: { value: '   ' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+
+    expect(describedText(input('Steps'))).toContain('Must be at most 50.')
+    expect(describedText(input('Prompt'))).toContain('Prompt is required.')
+    expect(input('Steps').getAttribute('aria-invalid')).toBe('true')
+    expect(fake.callsTo('runs.submit')).toHaveLength(0)
+
+    fireEvent.change(input('Steps'), { target: { value: '12' } })
+    fireEvent.change(input('Prompt'), { target: { value: 'ok now' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    await waitFor(() => expect(fake.callsTo('runs.submit')).toHaveLength(1))
+  })
+
+  it('shows a submit error naming an input under that input, with the advice above', async () => {
+    const fake = new FakeCourier()
+    fake.failNext('runs.submit', { code: 'PROVIDER_VALIDATION', message: 'Too many steps for this GPU', field: 'steps' })
+    await renderApp(fake)
+    fireEvent.click(await screen.findByRole('button', { name: 'Generate' }))
+
+    await waitFor(() => expect(describedText(input('Steps'))).toContain('Too many steps for this GPU'))
+    const alert = screen.getByRole('alert')
+    expect(alert.textContent).toContain('The service rejected an input.')
+    expect(within(screen.getByRole('region', { name: 'Recent runs' })).queryByText(/Too many steps/)).toBeNull()
+
+    // Editing the field clears the message main attached to it.
+    fireEvent.change(input('Steps'), { target: { value: '10' } })
+    expect(describedText(input('Steps'))).not.toContain('Too many steps')
+  })
+
+  it('shows a submit error without a field as advice plus message', async () => {
+    const fake = new FakeCourier()
+    fake.failNext('runs.submit', { code: 'PROVIDER_UNAVAILABLE', message: 'HTTP 503 from the service' })
+    await renderApp(fake)
+    fireEvent.click(await screen.findByRole('button', { name: 'Generate' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('The service is having trouble; try again shortly.')
+    expect(alert.textContent).toContain('HTTP 503 from the service')
+  })
+
+  it('rolls a fresh seed on every submit when "Random each run" is on, and sends that seed', async () => {
+    const rolls = [0.25, 0.75]
+    const { fake } = await renderApp(new FakeCourier(), { random: () => rolls.shift() ?? 0 })
+    fireEvent.click(await screen.findByLabelText('Random each run'))
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    await waitFor(() => expect(fake.callsTo('runs.submit')).toHaveLength(1))
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false))
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    await waitFor(() => expect(fake.callsTo('runs.submit')).toHaveLength(2))
+    const seeds = fake.callsTo('runs.submit').map((c) => c.inputs.seed)
+    expect(seeds).toEqual([2 ** 30, 3 * 2 ** 30])
+    expect(input('Seed').value).toBe(String(3 * 2 ** 30))
+  })
+
+  it('remembers the provider, deployment and inputs across restarts', async () => {
+    const first = await renderApp()
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'remember me' } })
+    first.unmount()
+    first.app.dispose()
+
+    await renderApp()
+    expect(((await screen.findByLabelText('Prompt')) as HTMLTextAreaElement).value).toBe('remember me')
+  })
+})

@@ -1,0 +1,75 @@
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import { isTerminal } from '@shared/run'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice } from '../../components/ErrorNotice'
+import { RunRow } from '../../components/RunRow'
+import { useCourier } from '../../store/context'
+import type { CourierState } from '../../store/types'
+
+type Filter = 'all' | 'active' | 'succeeded' | 'problems'
+
+const filters: Array<{ id: Filter; label: string }> = [
+  { id: 'all', label: 'All' },
+  { id: 'active', label: 'Active' },
+  { id: 'succeeded', label: 'Succeeded' },
+  { id: 'problems', label: 'Failed' },
+]
+
+const pick = (filter: Filter) => (s: CourierState) =>
+  s.runs.items.filter((r) => {
+    if (filter === 'active') return !isTerminal(r.status)
+    if (filter === 'succeeded') return r.status === 'succeeded'
+    if (filter === 'problems') return r.status === 'failed' || r.status === 'timed_out' || r.status === 'cancelled'
+    return true
+  })
+
+export function RunsView() {
+  const [filter, setFilter] = useState<Filter>('all')
+  const runs = useCourier(useShallow(pick(filter)))
+  const total = useCourier((s) => s.runs.items.length)
+  const error = useCourier((s) => s.runs.error)
+  const reload = useCourier((s) => s.runs.load)
+  const go = useCourier((s) => s.nav.go)
+
+  return (
+    <section className="view" aria-labelledby="runs-title">
+      <header className="view__head">
+        <div>
+          <h1 id="runs-title" className="view__title">
+            Runs
+          </h1>
+          <p className="view__sub">Every run, newest first, updated live as the service reports back.</p>
+        </div>
+        {total > 0 && (
+          <div className="segmented" role="group" aria-label="Show">
+            {filters.map((f) => (
+              <button key={f.id} type="button" className="segmented__item" aria-pressed={filter === f.id} onClick={() => setFilter(f.id)}>
+                {f.label}
+              </button>
+            ))}
+          </div>
+        )}
+      </header>
+      {error && <ErrorNotice error={error} onRetry={() => void reload()} />}
+      {total === 0 ? (
+        <EmptyState
+          title="No runs yet — go to Generate to start one."
+          action={
+            <button type="button" className="btn btn--primary" onClick={() => go('generate')}>
+              Go to Generate
+            </button>
+          }
+        />
+      ) : runs.length === 0 ? (
+        <EmptyState title="No runs match this filter." />
+      ) : (
+        <ol className="run-list">
+          {runs.map((run) => (
+            <RunRow key={run.id} run={run} />
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}

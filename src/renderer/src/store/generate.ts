@@ -1,0 +1,197 @@
+import type { ProviderInfo } from '@shared/contract'
+import type { Deployment } from '@shared/deployment'
+import type { ProviderId } from '@shared/run'
+import { buildInputs, draftFromInputs, draftKey, emptyDraft, randomSeed, type Draft } from './form-model'
+import { loadMemory, saveMemory } from './form-memory'
+import type { CourierState, GenerateSlice, SliceContext } from './types'
+
+/** The deployment the form is showing, if its list has loaded. */
+export function selectedDeployment(state: CourierState): Deployment | null {
+  const g = state.generate
+  if (g.provider === null || g.deploymentId === null) return null
+  return g.deployments[g.provider]?.items.find((d) => d.id === g.deploymentId) ?? null
+}
+
+/** The draft of the deployment the form is showing. */
+export function currentDraft(state: CourierState): Draft | undefined {
+  const g = state.generate
+  if (g.provider === null || g.deploymentId === null) return undefined
+  return g.drafts[draftKey(g.provider, g.deploymentId)]
+}
+
+/** The remembered provider if it can run, else the demo, else the first one with a key. */
+function pickProvider(providers: ProviderInfo[], wanted: ProviderId | null): ProviderId | null {
+  const usable = providers.filter((p) => p.configured)
+  if (wanted !== null && usable.some((p) => p.id === wanted)) return wanted
+  return (usable.find((p) => p.demo) ?? usable[0])?.id ?? null
+}
+
+export function createGenerateSlice({ get, patch, deps }: SliceContext): GenerateSlice {
+  const memory = loadMemory(deps.storage)
+  const deploymentRequests: Partial<Record<ProviderId, number>> = {}
+
+  const remember = (): void => {
+    const g = get().generate
+    saveMemory(deps.storage, { provider: g.provider, lastDeployment: g.lastDeployment, drafts: g.drafts })
+  }
+
+  /** Replaces the current deployment's draft, moving it to the end so the newest drafts are kept. */
+  const updateDraft = (change: (draft: Draft) => Draft): void => {
+    const g = get().generate
+    if (g.provider === null || g.deploymentId === null) return
+    const key = draftKey(g.provider, g.deploymentId)
+    const { [key]: current, ...others } = g.drafts
+    patch('generate', { drafts: { ...others, [key]: change(current ?? emptyDraft()) } })
+    remember()
+  }
+
+  const fieldOf = (fieldId: string) => selectedDeployment(get())?.inputs.find((f) => f.id === fieldId)
+
+  const clearFeedback = { showErrors: false, submitError: null, serverFieldErrors: {} } as const
+
+  return {
+    providers: [],
+    providersStatus: 'idle',
+    providersError: null,
+    provider: memory.provider,
+    deploymentId: memory.provider === null ? null : (memory.lastDeployment[memory.provider] ?? null),
+    lastDeployment: memory.lastDeployment,
+    deployments: {},
+    drafts: memory.drafts,
+    showErrors: false,
+    submitting: false,
+    submitError: null,
+    serverFieldErrors: {},
+
+    async loadProviders() {
+      patch('generate', { providersStatus: 'loading' })
+      const res = await deps.courier.invoke('providers.list', {})
+      if (!res.ok) {
+        patch('generate', { providersStatus: 'error', providersError: res.error })
+        return
+      }
+      patch('generate', { providers: res.value, providersStatus: 'loaded', providersError: null })
+      const g = get().generate
+      const provider = pickProvider(res.value, g.provider)
+      if (provider === null) patch('generate', { provider: null, deploymentId: null })
+      else if (provider !== g.provider || g.deployments[provider]?.status !== 'loaded') await g.selectProvider(provider)
+    },
+
+    async selectProvider(provider) {
+      const g = get().generate
+      if (provider !== g.provider) {
+        patch('generate', { provider, deploymentId: g.lastDeployment[provider] ?? null, ...clearFeedback })
+        remember()
+      }
+      await get().generate.loadDeployments(provider)
+    },
+
+    async loadDeployments(provider) {
+      const seq = (deploymentRequests[provider] ?? 0) + 1
+      deploymentRequests[provider] = seq
+      patch('generate', (g) => ({
+        deployments: { ...g.deployments, [provider]: { status: 'loading', items: g.deployments[provider]?.items ?? [], error: null } },
+      }))
+      const res = await deps.courier.invoke('deployments.list', { provider })
+      if (deploymentRequests[provider] !== seq) return
+      patch('generate', (g) => ({
+        deployments: {
+          ...g.deployments,
+          [provider]: res.ok
+            ? { status: 'loaded', items: res.value, error: null }
+            : { status: 'error', items: g.deployments[provider]?.items ?? [], error: res.error },
+        },
+      }))
+      const g = get().generate
+      if (!res.ok || g.provider !== provider) return
+      if (g.deploymentId !== null && res.value.some((d) => d.id === g.deploymentId)) return
+      const remembered = g.lastDeployment[provider]
+      const next = res.value.find((d) => d.id === remembered) ?? res.value[0]
+      patch('generate', { deploymentId: next?.id ?? null })
+    },
+
+    selectDeployment(deploymentId) {
+      const g = get().generate
+      if (g.provider === null) return
+      patch('generate', { deploymentId, lastDeployment: { ...g.lastDeployment, [g.provider]: deploymentId }, ...clearFeedback })
+      remember()
+    },
+
+    setValue(fieldId, value) {
+      updateDraft((d) => ({ ...d, values: { ...d.values, [fieldId]: value } }))
+      const errors = get().generate.serverFieldErrors
+      if (fieldId in errors) {
+        const { [fieldId]: _cleared, ...rest } = errors
+        patch('generate', { serverFieldErrors: rest })
+      }
+    },
+
+    randomizeSeed(fieldId) {
+      const field = fieldOf(fieldId)
+      if (field === undefined) return
+      get().generate.setValue(fieldId, String(randomSeed(field, deps.random)))
+    },
+
+    setRandomEachRun(fieldId, on) {
+      updateDraft((d) => ({ ...d, randomEachRun: { ...d.randomEachRun, [fieldId]: on } }))
+    },
+
+    resetDraft() {
+      const g = get().generate
+      if (g.provider === null || g.deploymentId === null) return
+      const { [draftKey(g.provider, g.deploymentId)]: _dropped, ...drafts } = g.drafts
+      patch('generate', { drafts, ...clearFeedback })
+      remember()
+    },
+
+    async submit() {
+      const state = get()
+      const g = state.generate
+      const deployment = selectedDeployment(state)
+      if (g.submitting || g.provider === null || deployment === null) return null
+      const provider = g.provider
+
+      // Seeds set to "random each run" are rolled now, and the form shows the value that is sent.
+      for (const field of deployment.inputs) {
+        if (field.kind === 'seed' && currentDraft(get())?.randomEachRun[field.id]) get().generate.randomizeSeed(field.id)
+      }
+      const { inputs, errors } = buildInputs(deployment.inputs, currentDraft(get()))
+      if (Object.keys(errors).length > 0) {
+        patch('generate', { showErrors: true, submitError: null, serverFieldErrors: {} })
+        return null
+      }
+
+      patch('generate', { submitting: true, submitError: null, serverFieldErrors: {} })
+      const res = await deps.courier.invoke('runs.submit', { provider, deploymentId: deployment.id, inputs })
+      if (!res.ok) {
+        const field = res.error.field
+        const named = field !== undefined && deployment.inputs.some((f) => f.id === field)
+        patch('generate', {
+          submitting: false,
+          submitError: res.error,
+          serverFieldErrors: named ? { [field]: res.error.message } : {},
+        })
+        return null
+      }
+      patch('generate', { submitting: false, showErrors: false })
+      get().runs.receive(res.value)
+      return res.value
+    },
+
+    reuse(run) {
+      const g = get().generate
+      const key = draftKey(run.provider, run.deploymentId)
+      const { [key]: _old, ...others } = g.drafts
+      patch('generate', {
+        provider: run.provider,
+        deploymentId: run.deploymentId,
+        lastDeployment: { ...g.lastDeployment, [run.provider]: run.deploymentId },
+        drafts: { ...others, [key]: draftFromInputs(run.inputs) },
+        ...clearFeedback,
+      })
+      remember()
+      get().nav.go('generate')
+      void get().generate.loadDeployments(run.provider)
+    },
+  }
+}

@@ -1,0 +1,163 @@
+import type { StoreApi } from 'zustand/vanilla'
+import type { CourierClient } from '@shared/client'
+import type { AppInfo, MethodName, ProviderInfo } from '@shared/contract'
+import type { Deployment } from '@shared/deployment'
+import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
+import type { DownloadProgress } from '@shared/events'
+import type { Output } from '@shared/output'
+import type { Failure } from '@shared/result'
+import type { ProviderId, Run, RunId } from '@shared/run'
+import type { SettingsPatch, SettingsView } from '@shared/settings'
+import type { Draft, DraftValue } from './form-model'
+
+export type View = 'generate' | 'runs' | 'gallery' | 'webhooks' | 'settings'
+export const views: readonly View[] = ['generate', 'runs', 'gallery', 'webhooks', 'settings']
+
+/** What a list fetched from main looks like while it loads. */
+export type LoadState = 'idle' | 'loading' | 'loaded' | 'error'
+
+export interface AppSlice {
+  /** 'loaded' once every start-up fetch has settled (whether or not it succeeded). */
+  state: 'loading' | 'loaded'
+  info: AppInfo | null
+  /** Start-up fetches that failed, shown as a banner with a retry. */
+  loadErrors: Array<{ method: MethodName; error: Failure }>
+  load(): Promise<void>
+  /** Re-fetches everything main knows (after the event stream reconnected). */
+  resync(): Promise<void>
+}
+
+export interface NavSlice {
+  view: View
+  go(view: View): void
+}
+
+export interface RunsSlice {
+  /** Newest first. */
+  items: Run[]
+  status: LoadState
+  error: Failure | null
+  cancelling: Partial<Record<RunId, boolean>>
+  cancelErrors: Partial<Record<RunId, Failure>>
+  load(): Promise<void>
+  cancel(id: RunId): Promise<void>
+  /** Folds a run from an answer or a `run.updated` event in; never lets an older copy win. */
+  receive(run: Run): void
+}
+
+export interface OutputsSlice {
+  /** Every saved output main listed, newest first, plus those `output.saved` announced since. */
+  items: Output[]
+  status: LoadState
+  error: Failure | null
+  /** The gallery search box; `results` is null while the box is empty. */
+  query: string
+  results: Output[] | null
+  searching: boolean
+  searchError: Failure | null
+  load(): Promise<void>
+  setQuery(query: string): void
+  search(query: string): Promise<void>
+  receive(output: Output): void
+}
+
+export interface DeploymentList {
+  status: LoadState
+  items: Deployment[]
+  error: Failure | null
+}
+
+export interface GenerateSlice {
+  providers: ProviderInfo[]
+  providersStatus: LoadState
+  providersError: Failure | null
+  provider: ProviderId | null
+  deploymentId: string | null
+  /** Last deployment picked per provider, so switching back restores it. */
+  lastDeployment: Partial<Record<ProviderId, string>>
+  deployments: Partial<Record<ProviderId, DeploymentList>>
+  /** Form drafts per `${provider}/${deploymentId}`, remembered across restarts. */
+  drafts: Record<string, Draft>
+  /** Client-side validation messages are shown once the user has tried to submit. */
+  showErrors: boolean
+  submitting: boolean
+  /** A submit failure not tied to one input (or the advice for one that is). */
+  submitError: Failure | null
+  /** Messages main attached to a named input (`error.field`). */
+  serverFieldErrors: Record<string, string>
+  loadProviders(): Promise<void>
+  selectProvider(provider: ProviderId): Promise<void>
+  loadDeployments(provider: ProviderId): Promise<void>
+  selectDeployment(deploymentId: string): void
+  setValue(fieldId: string, value: DraftValue): void
+  randomizeSeed(fieldId: string): void
+  setRandomEachRun(fieldId: string, on: boolean): void
+  resetDraft(): void
+  submit(): Promise<Run | null>
+  /** Fills the form with a past run's provider, deployment and inputs, and shows the Generate view. */
+  reuse(run: Run): void
+}
+
+export interface SettingsSlice {
+  view: SettingsView | null
+  status: LoadState
+  error: Failure | null
+  load(): Promise<void>
+  save(patch: SettingsPatch): Promise<{ ok: true; value: SettingsView } | { ok: false; error: Failure }>
+}
+
+export interface TunnelSlice {
+  status: TunnelStatus | null
+  error: Failure | null
+  load(): Promise<void>
+  receive(status: TunnelStatus): void
+}
+
+export interface WebhooksSlice {
+  /** Newest first. */
+  items: WebhookRecord[]
+  status: LoadState
+  error: Failure | null
+  replaying: Partial<Record<number, boolean>>
+  replayErrors: Partial<Record<number, Failure>>
+  load(): Promise<void>
+  replay(id: number): Promise<void>
+  receive(record: WebhookRecord): void
+}
+
+export interface DownloadsSlice {
+  /** Latest progress per run and output index; the run row decides when it is finished. */
+  byRun: Partial<Record<string, DownloadProgress[]>>
+  receive(progress: DownloadProgress): void
+}
+
+export interface CourierState {
+  app: AppSlice
+  nav: NavSlice
+  runs: RunsSlice
+  outputs: OutputsSlice
+  generate: GenerateSlice
+  settings: SettingsSlice
+  tunnel: TunnelSlice
+  webhooks: WebhooksSlice
+  downloads: DownloadsSlice
+}
+
+export type SliceKey = keyof CourierState
+export type CourierStore = StoreApi<CourierState>
+
+export interface StoreDeps {
+  courier: CourierClient
+  /** Where the Generate form is remembered; null keeps nothing. */
+  storage: Storage | null
+  /** Uniform in [0, 1); injected so tests can pin seeds. */
+  random: () => number
+}
+
+/** What every slice creator receives. */
+export interface SliceContext {
+  get: () => CourierState
+  /** Shallow-merges into one slice. */
+  patch<K extends SliceKey>(key: K, change: Partial<CourierState[K]> | ((slice: CourierState[K]) => Partial<CourierState[K]>)): void
+  deps: StoreDeps
+}

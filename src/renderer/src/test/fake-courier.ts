@@ -1,0 +1,353 @@
+import type { CourierClient } from '@shared/client'
+import { contract, type AppInfo, type MethodArgs, type MethodName, type MethodResult, type ProviderInfo } from '@shared/contract'
+import type { Deployment } from '@shared/deployment'
+import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
+import type { CourierEvent } from '@shared/events'
+import { OutputId, type Output } from '@shared/output'
+import { err, ok, type Failure, type Result } from '@shared/result'
+import { isTerminal, RunId, type InputValues, type Run } from '@shared/run'
+import type { SettingsView } from '@shared/settings'
+
+/** The deployment every test sees on the demo provider: a prompt, two numbers and a seed. */
+export const demoDeployment: Deployment = {
+  id: 'txt2img',
+  name: 'Text to image',
+  provider: 'demo',
+  description: 'A small SDXL workflow.',
+  inputs: [
+    { id: 'prompt', label: 'Prompt', kind: 'prompt', description: 'What to draw.', defaultValue: 'a lighthouse at dusk', required: true },
+    { id: 'steps', label: 'Steps', kind: 'integer', description: 'More steps, more detail.', defaultValue: 20, min: 1, max: 50, required: false },
+    { id: 'cfg', label: 'Guidance', kind: 'number', description: '', defaultValue: 7, min: 0, max: 20, step: 0.5, required: false },
+    { id: 'seed', label: 'Seed', kind: 'seed', description: '', defaultValue: 42, min: 0, max: 4294967295, required: false },
+  ],
+}
+
+interface Call {
+  method: MethodName
+  args: unknown
+}
+
+type Handlers = { [M in MethodName]: (args: MethodArgs<M>) => Result<MethodResult<M>> }
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
+
+/**
+ * A complete in-memory courier that behaves like main: it validates every call against the contract,
+ * keeps runs, outputs, webhooks and settings, and emits the events main would. Runs move only when a test
+ * says so (`advance`, `fail`), so tests wait on what the user sees rather than on time.
+ */
+export class FakeCourier implements CourierClient {
+  readonly calls: Call[] = []
+  info: AppInfo = { version: '1.2.3', mode: 'web', dataDir: '/home/ada/.comfy-courier', libraryDir: '/home/ada/Pictures/Comfy Courier' }
+  providers: ProviderInfo[] = [
+    { id: 'demo', label: 'Demo', configured: true, demo: true },
+    { id: 'comfydeploy', label: 'ComfyDeploy', configured: false, demo: false },
+    { id: 'runcomfy', label: 'RunComfy', configured: false, demo: false },
+  ]
+  deployments: Deployment[] = [demoDeployment]
+  runs = new Map<string, Run>()
+  outputs: Output[] = []
+  webhooks: WebhookRecord[] = []
+  tunnel: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null }
+  settings: SettingsView = {
+    libraryDir: '/home/ada/Pictures/Comfy Courier',
+    tunnelMode: 'off',
+    tunnelHost: null,
+    publicUrl: null,
+    comfydeploy: { apiKeySet: false, baseUrl: 'https://api.comfydeploy.com/api' },
+  }
+  /** The key as main would keep it; the renderer must never be sent it. */
+  apiKey: string | null = null
+
+  private readonly listeners = new Set<(event: CourierEvent) => void>()
+  private readonly failures = new Map<MethodName, Failure[]>()
+  private readonly held = new Map<MethodName, Array<() => void>>()
+  private clock = 1_700_000_000_000
+  private seq = 0
+
+  now(): number {
+    this.clock += 1000
+    return this.clock
+  }
+
+  // ---- CourierClient ----
+
+  async invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>> {
+    this.calls.push({ method, args: clone(args) })
+    await Promise.resolve()
+    const gate = this.held.get(method)
+    if (gate !== undefined) await new Promise<void>((resolve) => gate.push(resolve))
+    const failure = this.failures.get(method)?.shift()
+    if (failure !== undefined) return { ok: false, error: failure }
+    if (!Object.hasOwn(contract, method)) return err('UNKNOWN_METHOD', String(method))
+    const schema: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } } =
+      contract[method].args
+    const parsed = schema.safeParse(clone(args ?? {}))
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      const field = typeof issue?.path[0] === 'string' ? issue.path[0] : undefined
+      return err('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.') || '(args)'}: ${i.message}`).join('; '), field)
+    }
+    const handler = this.handlers[method] as (a: MethodArgs<M>) => Result<MethodResult<M>>
+    return clone(handler(parsed.data as MethodArgs<M>))
+  }
+
+  subscribe(listener: (event: CourierEvent) => void, signal: AbortSignal): void {
+    if (signal.aborted) return
+    this.listeners.add(listener)
+    signal.addEventListener('abort', () => this.listeners.delete(listener), { once: true })
+  }
+
+  mediaUrl(id: OutputId): string {
+    return `courier-media://output/${encodeURIComponent(id)}`
+  }
+
+  // ---- test controls ----
+
+  /** The next call to `method` answers this failure (a fault switched on by name). */
+  failNext(method: MethodName, failure: Failure): void {
+    const queue = this.failures.get(method) ?? []
+    queue.push(failure)
+    this.failures.set(method, queue)
+  }
+
+  /** Calls to `method` wait until `release(method)`; lets a test see in-flight states. */
+  hold(method: MethodName): void {
+    if (!this.held.has(method)) this.held.set(method, [])
+  }
+
+  release(method: MethodName): void {
+    const waiting = this.held.get(method) ?? []
+    this.held.delete(method)
+    waiting.forEach((resume) => resume())
+  }
+
+  callsTo<M extends MethodName>(method: M): Array<MethodArgs<M>> {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args as MethodArgs<M>)
+  }
+
+  emit(event: CourierEvent): void {
+    const copy = clone(event)
+    this.listeners.forEach((l) => l(copy))
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size
+  }
+
+  /** Moves a run one step: queued → running (50 %) → succeeded, saving one output on success. */
+  advance(runId: string): Run {
+    const run = this.mustRun(runId)
+    if (run.status === 'submitting') return this.update(run, { status: 'queued', providerRunId: `prov-${run.id}` })
+    if (run.status === 'queued') return this.update(run, { status: 'running', progress: 0.5, liveStatus: 'Sampling 10/20' })
+    if (run.status === 'running') {
+      const done = this.update(run, { status: 'succeeded', progress: 1, liveStatus: null, outputCount: 1, finishedAt: this.clock })
+      this.saveOutput(done)
+      return done
+    }
+    return run
+  }
+
+  fail(runId: string, error: Failure): Run {
+    const run = this.mustRun(runId)
+    return this.update(run, { status: 'failed', error, finishedAt: this.clock })
+  }
+
+  /** Seeds a finished run with one saved output, without events (as if it happened before start-up). */
+  seedRun(inputs: InputValues, patch: Partial<Run> = {}): Run {
+    const t = this.now()
+    const run: Run = {
+      id: RunId.parse(`run-${++this.seq}`),
+      provider: 'demo',
+      deploymentId: demoDeployment.id,
+      deploymentName: demoDeployment.name,
+      providerRunId: `prov-${this.seq}`,
+      status: 'succeeded',
+      progress: 1,
+      liveStatus: null,
+      polling: false,
+      inputs,
+      error: null,
+      outputCount: 0,
+      createdAt: t,
+      updatedAt: t,
+      finishedAt: t,
+      ...patch,
+    }
+    this.runs.set(run.id, run)
+    return run
+  }
+
+  seedOutput(run: Run, patch: Partial<Output> = {}): Output {
+    const output = this.makeOutput(run, patch)
+    this.outputs.unshift(output)
+    return output
+  }
+
+  receiveWebhook(record: Partial<WebhookRecord> = {}): WebhookRecord {
+    const webhook: WebhookRecord = {
+      id: this.webhooks.length + 1,
+      receivedAt: this.now(),
+      provider: 'comfydeploy',
+      runId: null,
+      status: 'running',
+      outcome: 'applied',
+      reason: 'moved to running',
+      httpStatus: 200,
+      body: '{"run_id":"abc","status":"running","progress":0.5}',
+      replayOf: null,
+      ...record,
+    }
+    this.webhooks.unshift(webhook)
+    this.emit({ type: 'webhook.received', webhook })
+    return webhook
+  }
+
+  setTunnel(tunnel: TunnelStatus): void {
+    this.tunnel = tunnel
+    this.emit({ type: 'tunnel.changed', tunnel })
+  }
+
+  // ---- behaviour ----
+
+  private mustRun(id: string): Run {
+    const run = this.runs.get(id)
+    if (run === undefined) throw new Error(`fake courier: no run ${id}`)
+    return run
+  }
+
+  private update(run: Run, change: Partial<Run>): Run {
+    const next: Run = { ...run, ...change, updatedAt: this.now() }
+    this.runs.set(next.id, next)
+    this.emit({ type: 'run.updated', run: next })
+    return next
+  }
+
+  private makeOutput(run: Run, patch: Partial<Output>): Output {
+    const n = this.outputs.filter((o) => o.runId === run.id).length + 1
+    const prompt = typeof run.inputs.prompt === 'string' ? run.inputs.prompt : ''
+    return {
+      id: OutputId.parse(`out-${run.id}-${n}`),
+      runId: run.id,
+      path: `2023-11-14/${run.deploymentId}/${run.id.slice(0, 8)}-${n}.png`,
+      kind: 'image',
+      mime: 'image/png',
+      bytes: 123456,
+      sha256: 'ab'.repeat(32),
+      width: 1024,
+      height: 768,
+      deploymentName: run.deploymentName,
+      prompt,
+      createdAt: this.now(),
+      ...patch,
+    }
+  }
+
+  private saveOutput(run: Run): void {
+    const output = this.makeOutput(run, {})
+    this.outputs.unshift(output)
+    this.emit({ type: 'download.progress', progress: { runId: run.id, index: 0, receivedBytes: output.bytes, totalBytes: output.bytes } })
+    this.emit({ type: 'output.saved', output })
+  }
+
+  private readonly handlers: Handlers = {
+    'app.info': () => ok(this.info),
+    'providers.list': () => ok(this.providers),
+    'deployments.list': ({ provider }) => {
+      const info = this.providers.find((p) => p.id === provider)
+      if (!info?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)
+      return ok(this.deployments.filter((d) => d.provider === provider))
+    },
+    'runs.submit': ({ provider, deploymentId, inputs }) => {
+      if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)
+      const deployment = this.deployments.find((d) => d.provider === provider && d.id === deploymentId)
+      if (deployment === undefined) return err('NOT_FOUND', `no deployment ${deploymentId}`)
+      for (const [key, value] of Object.entries(inputs)) {
+        const field = deployment.inputs.find((f) => f.id === key)
+        if (field === undefined) return err('BAD_INPUT', `unknown input ${key}`, key)
+        if (typeof value === 'number' && ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max))) {
+          return err('BAD_INPUT', `${key} is out of range`, key)
+        }
+      }
+      for (const field of deployment.inputs) {
+        if (field.required && inputs[field.id] === undefined) return err('BAD_INPUT', `${field.id} is required`, field.id)
+      }
+      const t = this.now()
+      const run: Run = {
+        id: RunId.parse(`run-${++this.seq}`),
+        provider,
+        deploymentId,
+        deploymentName: deployment.name,
+        providerRunId: `prov-${this.seq}`,
+        status: 'queued',
+        progress: 0,
+        liveStatus: null,
+        polling: this.tunnel.state !== 'up',
+        inputs,
+        error: null,
+        outputCount: 0,
+        createdAt: t,
+        updatedAt: t,
+        finishedAt: null,
+      }
+      this.runs.set(run.id, run)
+      this.emit({ type: 'run.updated', run })
+      return ok(run)
+    },
+    'runs.get': ({ id }) => {
+      const run = this.runs.get(id)
+      return run ? ok(run) : err('NOT_FOUND', `no run ${id}`)
+    },
+    'runs.list': ({ limit }) =>
+      ok([...this.runs.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit ?? 100)),
+    'runs.cancel': ({ id }) => {
+      const run = this.runs.get(id)
+      if (run === undefined) return err('NOT_FOUND', `no run ${id}`)
+      if (isTerminal(run.status)) return err('CONFLICT', `run is already ${run.status}`)
+      return ok(this.update(run, { status: 'cancelled', finishedAt: this.clock }))
+    },
+    'outputs.list': ({ runId, query }) => {
+      const q = query?.trim().toLowerCase() ?? ''
+      return ok(
+        this.outputs.filter(
+          (o) =>
+            (runId === undefined || o.runId === runId) &&
+            (q === '' || [o.prompt, o.deploymentName, o.path].some((text) => text.toLowerCase().includes(q))),
+        ),
+      )
+    },
+    'outputs.get': ({ id }) => {
+      const output = this.outputs.find((o) => o.id === id)
+      return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)
+    },
+    'tunnel.status': () => ok(this.tunnel),
+    'settings.get': () => ok(this.settings),
+    'settings.update': (patch) => {
+      const s = this.settings
+      if (patch.comfydeployApiKey !== undefined) this.apiKey = patch.comfydeployApiKey === '' ? null : patch.comfydeployApiKey
+      this.settings = {
+        libraryDir: patch.libraryDir ?? s.libraryDir,
+        tunnelMode: patch.tunnelMode ?? s.tunnelMode,
+        tunnelHost: patch.tunnelHost === undefined ? s.tunnelHost : patch.tunnelHost,
+        publicUrl: patch.publicUrl === undefined ? s.publicUrl : patch.publicUrl,
+        comfydeploy: { apiKeySet: this.apiKey !== null, baseUrl: patch.comfydeployBaseUrl ?? s.comfydeploy.baseUrl },
+      }
+      this.providers = this.providers.map((p) => (p.id === 'comfydeploy' ? { ...p, configured: this.apiKey !== null } : p))
+      return ok(this.settings)
+    },
+    'webhooks.list': ({ limit }) => ok(this.webhooks.slice(0, limit ?? 100)),
+    'webhooks.replay': ({ id }) => {
+      const original = this.webhooks.find((w) => w.id === id)
+      if (original === undefined) return err('NOT_FOUND', `no webhook ${id}`)
+      const { id: _originalId, ...rest } = original
+      const replayed = this.receiveWebhook({
+        ...rest,
+        receivedAt: this.now(),
+        outcome: 'duplicate',
+        reason: 'already applied',
+        replayOf: original.id,
+      })
+      return ok(replayed)
+    },
+  }
+}

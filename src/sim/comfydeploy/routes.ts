@@ -1,0 +1,123 @@
+import { STATUS_CODES } from 'node:http'
+import type { SimContext, SimProvider } from '../context'
+import { detail, json, type Reply, type Route, type SimRequest } from '../http/router'
+import { DEPLOYMENTS, findDeployment } from './deployments'
+import { deploymentModel } from './models'
+import { QueueRequest, checkInputTypes, toFastApiIssues } from './queue-request'
+import { RunEngine } from './run-engine'
+
+/** ComfyDeploy lives under `/api`, so the app's `COMFYDEPLOY_API_URL` is `${sim.url}/api`. */
+export const COMFYDEPLOY_PREFIX = '/api'
+
+const CANCEL_BEFORE_DISPATCH = 'Error cancel function 404: Run not found or has no modal function call ID'
+
+/**
+ * Wraps a handler with Bearer auth (comfydeploy.md §1). Any non-empty key passes, unless the authFailure
+ * knob is on, which answers as the real service does for a revoked or expired key.
+ */
+function authed(ctx: SimContext, handle: (req: SimRequest) => Reply | Promise<Reply>) {
+  return (req: SimRequest): Reply | Promise<Reply> => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+    if (!match) return detail(401, 'Invalid or missing token')
+    if (ctx.faults.authFailure) return detail(401, 'Invalid or expired token')
+    return handle(req)
+  }
+}
+
+function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; reply: Reply } {
+  if (raw.length === 0) return { ok: false, reply: json(422, { detail: [{ loc: ['body'], msg: 'Field required', type: 'missing' }] }) }
+  try {
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) }
+  } catch (error) {
+    return {
+      ok: false,
+      reply: json(422, {
+        detail: [{ loc: ['body', 0], msg: 'JSON decode error', type: 'json_invalid', ctx: { error: String(error) } }],
+      }),
+    }
+  }
+}
+
+export function createComfyDeploy(ctx: SimContext): SimProvider {
+  const engine = new RunEngine(ctx)
+  const p = COMFYDEPLOY_PREFIX
+
+  /** The failQueueWithStatus knob, counted down by failQueueTimes. */
+  function injectedQueueFailure(): Reply | undefined {
+    const { faults } = ctx
+    const status = faults.failQueueWithStatus
+    if (status === null) return undefined
+    if (faults.failQueueTimes !== null) {
+      faults.failQueueTimes--
+      if (faults.failQueueTimes <= 0) {
+        faults.failQueueWithStatus = null
+        faults.failQueueTimes = null
+      }
+    }
+    ctx.stats.queueCallsFailed++
+    const headers = faults.retryAfterSeconds === null ? undefined : { 'retry-after': String(faults.retryAfterSeconds) }
+    return detail(status, STATUS_CODES[status] ?? 'Error', headers)
+  }
+
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      path: `${p}/deployments`,
+      handle: authed(ctx, (req) => {
+        const env = req.url.searchParams.get('environment')
+        return json(200, DEPLOYMENTS.filter((d) => !env || d.environment === env).map(deploymentModel))
+      }),
+    },
+    {
+      method: 'GET',
+      path: `${p}/deployment/:id`,
+      handle: authed(ctx, (req) => {
+        const d = findDeployment(req.params.id ?? '')
+        return d ? json(200, deploymentModel(d)) : detail(404, 'Deployment not found')
+      }),
+    },
+    {
+      method: 'POST',
+      path: `${p}/run/deployment/queue`,
+      handle: authed(ctx, async (req) => {
+        const failure = injectedQueueFailure()
+        if (failure) return failure
+        const body = parseJson(await req.body())
+        if (!body.ok) return body.reply
+        const parsed = QueueRequest.safeParse(body.value, { reportInput: true })
+        if (!parsed.success) return json(422, { detail: toFastApiIssues(parsed.error) })
+        const deployment = findDeployment(parsed.data.deployment_id)
+        if (!deployment) return detail(404, 'Deployment not found')
+        const issues = checkInputTypes(deployment, parsed.data.inputs)
+        if (issues.length > 0) return json(422, { detail: issues })
+        const run = engine.queue(deployment, parsed.data)
+        return json(200, { run_id: run.id })
+      }),
+    },
+    {
+      method: 'GET',
+      path: `${p}/run/:id`,
+      handle: authed(ctx, (req) => {
+        const model = engine.model(req.params.id ?? '', req.url.searchParams.get('queue_position') === 'true')
+        return model ? json(200, model) : detail(404, 'Run not found')
+      }),
+    },
+    {
+      method: 'POST',
+      path: `${p}/run/:id/cancel`,
+      handle: authed(ctx, (req) => {
+        switch (engine.cancel(req.params.id ?? '')) {
+          case 'not-found':
+            return detail(404, 'Run not found')
+          case 'not-dispatched':
+            return detail(500, CANCEL_BEFORE_DISPATCH)
+          case 'already-final':
+          case 'cancelled':
+            return json(200, { status: 'success', message: 'Function cancelled' })
+        }
+      }),
+    },
+  ]
+
+  return { routes, reset: () => engine.reset() }
+}

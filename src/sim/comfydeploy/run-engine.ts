@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto'
+import type { SimContext } from '../context'
+import { renderPng } from '../media/procedural-image'
+import { isAbort, sleep } from '../scheduler'
+import type { RetryPolicy, WebhookJob } from '../webhooks/webhook-sender'
+import { DEFAULT_TIMELINE, type SeedDeployment, type TimelineSpec } from './deployments'
+import { TERMINAL, runModel, webhookBody, type CdRunState, type CdStatus, type RunOutputModel } from './models'
+import type { QueueRequest } from './queue-request'
+
+/** comfydeploy.md §9.5: 20 s per attempt, 3 attempts, waits 0.5 s then 1 s plus ≤10 % jitter. */
+export const COMFYDEPLOY_RETRY: RetryPolicy = { attempts: 3, timeoutMs: 20_000, backoffMs: [500, 1000], jitter: 0.1 }
+
+interface CdRun extends CdRunState {
+  /** Stops this run's timeline (cancel); deliveries already queued still go out. */
+  stop: AbortController
+  /** Tail of this run's delivery chain: events go out one after another, in order. */
+  hooks: Promise<void>
+  /** reorderWebhooks: the event waiting to be sent after its successor. */
+  held: WebhookJob | null
+}
+
+export type CancelOutcome = 'not-found' | 'not-dispatched' | 'already-final' | 'cancelled'
+
+const round2 = (n: number) => Math.round(n * 100) / 100
+
+/** Modal call ids look like `fc-01JD2X7Q9V…`; the simulator only needs something of that shape. */
+function modalCallId(): string {
+  return `fc-${randomUUID().replaceAll('-', '').slice(0, 26).toUpperCase()}`
+}
+
+/** Holds the runs and plays each one's timeline (comfydeploy.md §4–§5, §9.3). */
+export class RunEngine {
+  private readonly runs = new Map<string, CdRun>()
+  private counter = 0
+
+  constructor(private readonly ctx: SimContext) {}
+
+  queue(deployment: SeedDeployment, request: QueueRequest): CdRunState {
+    const now = Date.now()
+    const run: CdRun = {
+      id: randomUUID(),
+      number: ++this.counter,
+      deployment,
+      submitted: request.inputs,
+      webhook: request.webhook ?? null,
+      intermediate: request.webhook_intermediate_status,
+      status: 'not-started',
+      liveStatus: null,
+      progress: 0,
+      createdAt: now,
+      updatedAt: now,
+      queuedAt: null,
+      startedAt: null,
+      endedAt: null,
+      modalCallId: null,
+      outputs: [],
+      stop: new AbortController(),
+      hooks: Promise.resolve(),
+      held: null,
+    }
+    this.runs.set(run.id, run)
+    this.ctx.stats.runsQueued++
+    this.ctx.log(`run ${run.id} queued on ${deployment.name}`)
+    this.play(run).catch((error: unknown) => this.ctx.log(`run ${run.id} timeline crashed: ${String(error)}`))
+    return run
+  }
+
+  /** The §3 model; `withQueuePosition` mirrors `?queue_position=true`. */
+  model(id: string, withQueuePosition: boolean): Record<string, unknown> | undefined {
+    const run = this.runs.get(id)
+    if (!run) return undefined
+    return runModel(run, withQueuePosition ? this.queuePosition(run) : null)
+  }
+
+  cancel(id: string): CancelOutcome {
+    const run = this.runs.get(id)
+    if (!run) return 'not-found'
+    if (TERMINAL.has(run.status)) return 'already-final'
+    // §6: before dispatch there is no Modal call to cancel, and the real server answers 500.
+    if (run.modalCallId === null) return 'not-dispatched'
+    run.stop.abort()
+    this.ctx.stats.runsCancelled++
+    this.finish(run, 'cancelled')
+    return 'cancelled'
+  }
+
+  /** Forget every run; the caller has already aborted the shared signal, which stopped timelines and deliveries. */
+  reset(): void {
+    for (const run of this.runs.values()) run.stop.abort()
+    this.runs.clear()
+    this.counter = 0
+  }
+
+  private queuePosition(run: CdRun): number | null {
+    if (run.status !== 'not-started' && run.status !== 'queued') return null
+    let ahead = 0
+    for (const other of this.runs.values()) {
+      if (other === run || other.deployment.machine.id !== run.deployment.machine.id) continue
+      if ((other.status === 'not-started' || other.status === 'queued') && other.number < run.number) ahead++
+    }
+    return ahead
+  }
+
+  private async play(run: CdRun): Promise<void> {
+    const timeline: TimelineSpec = { ...DEFAULT_TIMELINE, ...run.deployment.timeline }
+    const signal = AbortSignal.any([this.ctx.signal(), run.stop.signal])
+    const wait = (ms: number) => sleep(ms * this.ctx.timeScale, signal)
+    const { nodes, failAt } = run.deployment
+    const nodeAt = (progress: number) => nodes[Math.min(nodes.length - 1, Math.floor(progress * nodes.length))] ?? 'Node'
+
+    try {
+      await wait(timeline.coldStartMs)
+      run.modalCallId = modalCallId()
+      this.update(run, 'queued', { queuedAt: Date.now() })
+
+      await wait(timeline.queuedMs)
+      this.update(run, 'started', { startedAt: Date.now() })
+
+      await wait(timeline.startedMs)
+      this.update(run, 'running', { liveStatus: `Executing ${nodeAt(0)}` })
+
+      for (let i = 1; i <= timeline.ticks; i++) {
+        await wait(timeline.tickMs)
+        const progress = round2(i / (timeline.ticks + 1))
+        if (failAt && progress >= failAt.progress) {
+          run.progress = failAt.progress
+          run.liveStatus = `Executing ${failAt.node}`
+          this.ctx.stats.runsFailed++
+          this.finish(run, 'failed')
+          return
+        }
+        run.progress = progress
+        run.liveStatus = `Executing ${nodeAt(progress)}`
+        run.updatedAt = Date.now()
+        this.emit(run, { tick: true })
+      }
+
+      await wait(timeline.finishMs)
+      run.outputs = this.renderOutputs(run)
+      run.progress = 1
+      run.liveStatus = null
+      this.ctx.stats.runsSucceeded++
+      this.finish(run, 'success')
+    } catch (error) {
+      if (!isAbort(error)) throw error
+    }
+  }
+
+  private update(run: CdRun, status: CdStatus, patch: Partial<CdRunState>): void {
+    Object.assign(run, patch, { status, updatedAt: Date.now() })
+    this.emit(run, { tick: false })
+  }
+
+  private finish(run: CdRun, status: CdStatus): void {
+    const now = Date.now()
+    Object.assign(run, { status, endedAt: now, updatedAt: now })
+    this.ctx.log(`run ${run.id} ${status}`)
+    this.emit(run, { tick: false, terminal: true })
+  }
+
+  /** Draws the deployment's pictures now, so the success event (§4: after every upload) can point at them. */
+  private renderOutputs(run: CdRun): RunOutputModel[] {
+    const d = run.deployment
+    const value = (id: string | undefined) => (id === undefined ? '' : String(run.submitted[id] ?? defaultOf(d, id)))
+    const key = `${value(d.picture.prompt)}|${value(d.picture.seed)}|${value(d.picture.steps)}`
+    const steps = Number(value(d.picture.steps))
+    const at = new Date().toISOString()
+    return d.outputs.map((spec) => {
+      const images = Array.from({ length: spec.count }, (_, k) => {
+        const filename = `${spec.output_id}_${String(k + 1).padStart(5, '0')}_.png`
+        const bytes = renderPng({
+          key: `${key}|${spec.output_id}|${k}`,
+          width: spec.width,
+          height: spec.height,
+          detail: Number.isFinite(steps) && steps > 0 ? steps : 20,
+        })
+        this.ctx.media.put(run.id, filename, { bytes, contentType: 'image/png' })
+        return {
+          url: `${this.ctx.baseUrl()}/media/${run.id}/${filename}`,
+          type: 'output' as const,
+          filename,
+          subfolder: '',
+          is_public: true,
+          upload_duration: 0.12,
+          output_id: spec.output_id,
+        }
+      })
+      return {
+        id: randomUUID(),
+        run_id: run.id,
+        data: { images },
+        node_meta: { node_id: spec.node_id, node_class: spec.class_type },
+        created_at: at,
+        updated_at: at,
+        node_id: spec.node_id,
+        output_id: spec.output_id,
+      }
+    })
+  }
+
+  /**
+   * Queues one `run.updated` event on the run's delivery chain, applying the webhook knobs. Status changes
+   * always go out; progress ticks only when the run asked for them (§9.3).
+   */
+  private emit(run: CdRun, { tick, terminal = false }: { tick: boolean; terminal?: boolean }): void {
+    if (run.webhook === null) return
+    const { faults, stats } = this.ctx
+    if (tick && (!run.intermediate || faults.withholdWebhookIntermediate)) return
+    if (faults.dropWebhooks) {
+      stats.webhooksDropped++
+      return
+    }
+    const job: WebhookJob = {
+      url: run.webhook,
+      runId: run.id,
+      status: run.status,
+      body: webhookBody(run, tick ? [] : [...run.outputs]),
+    }
+    // reorderWebhooks holds one event back and sends it after the next; the end flushes whatever is held.
+    if (faults.reorderWebhooks && !terminal && run.held === null) {
+      run.held = job
+      return
+    }
+    const batch = run.held ? [job, run.held] : [job]
+    run.held = null
+    const signal = this.ctx.signal()
+    for (const next of batch.flatMap((j) => (faults.duplicateWebhooks ? [j, j] : [j]))) {
+      run.hooks = run.hooks
+        .then(() => this.ctx.webhooks.deliver(next, COMFYDEPLOY_RETRY, signal))
+        .then(
+          () => undefined,
+          (error: unknown) => this.ctx.log(`webhook ${run.id} crashed: ${String(error)}`),
+        )
+    }
+  }
+}
+
+function defaultOf(d: SeedDeployment, id: string): unknown {
+  return d.inputs.find((i) => i.input_id === id)?.default_value ?? ''
+}

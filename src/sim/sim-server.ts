@@ -1,0 +1,186 @@
+import http from 'node:http'
+import { createComfyDeploy } from './comfydeploy/routes'
+import type { SimContext, SimProvider } from './context'
+import { controlRoutes } from './control-routes'
+import { defaultFaults, type SimFaults } from './faults'
+import { Router, detail, type Reply } from './http/router'
+import { mediaRoutes } from './media/media-routes'
+import { MediaStore } from './media/media-store'
+import { emptyStats, type SimStats } from './stats'
+import { WebhookSender } from './webhooks/webhook-sender'
+
+export interface SimOptions {
+  /** Default 0: any free port (read the real one from `url`). */
+  port?: number
+  /** Default '127.0.0.1'; the simulator binds to this host only. */
+  host?: string
+  /** Multiplies every duration of the run timeline and the webhook retry waits; default 1. */
+  timeScale?: number
+  log?: (line: string) => void
+}
+
+export type WebhookSentHook = (runId: string, status: string, sentAt: number) => void
+
+export interface Sim {
+  /** `http://127.0.0.1:PORT`; ComfyDeploy's base is `${url}/api`. */
+  readonly url: string
+  /** Mutable fault knobs, shared with `POST /__sim/faults`. */
+  readonly faults: SimFaults
+  /** A snapshot of the counters. */
+  stats(): SimStats
+  /**
+   * Set by a benchmark: called right before each webhook attempt is written, with
+   * `sentAt = performance.timeOrigin + performance.now()`.
+   */
+  onWebhookSent?: WebhookSentHook
+  /** Like `POST /__sim/reset`: forget runs and media, zero the counters, knobs back to their defaults. */
+  reset(): void
+  /** Stops the server, timelines, retries and in-flight webhooks. */
+  close(): Promise<void>
+}
+
+/** Request bodies above this are refused; data-URI image inputs are the largest thing a client sends. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge())
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+class BodyTooLarge extends Error {}
+
+function send(res: http.ServerResponse, reply: Reply, head: boolean): void {
+  const payload = 'json' in reply ? Buffer.from(JSON.stringify(reply.json)) : Buffer.from(reply.bytes)
+  const type = 'json' in reply ? 'application/json' : reply.contentType
+  res.writeHead(reply.status, { ...reply.headers, 'content-type': type, 'content-length': payload.length })
+  res.end(head ? undefined : payload)
+}
+
+export async function startSim(options: SimOptions = {}): Promise<Sim> {
+  const host = options.host ?? '127.0.0.1'
+  const timeScale = options.timeScale ?? 1
+  if (!Number.isFinite(timeScale) || timeScale < 0) throw new RangeError(`timeScale must be ≥ 0, got ${timeScale}`)
+  const log = options.log ?? (() => {})
+
+  const faults = defaultFaults()
+  const stats = emptyStats()
+  const media = new MediaStore()
+  let epoch = new AbortController()
+  let baseUrl = ''
+
+  // `sim` is built below; the sender reads its hook lazily so a benchmark can set it after start.
+  const hooks: { onWebhookSent?: WebhookSentHook } = {}
+  const webhooks = new WebhookSender({
+    stats,
+    faults,
+    timeScale,
+    log,
+    onAttempt: (runId, status, sentAt) => {
+      try {
+        hooks.onWebhookSent?.(runId, status, sentAt)
+      } catch (error) {
+        log(`onWebhookSent threw: ${String(error)}`)
+      }
+    },
+  })
+
+  const ctx: SimContext = {
+    timeScale,
+    faults,
+    stats,
+    media,
+    webhooks,
+    log,
+    baseUrl: () => baseUrl,
+    signal: () => epoch.signal,
+  }
+
+  const providers: SimProvider[] = [createComfyDeploy(ctx)]
+  const snapshot = (): SimStats => ({ ...stats })
+  const reset = () => {
+    epoch.abort()
+    epoch = new AbortController()
+    for (const provider of providers) provider.reset()
+    media.clear()
+    Object.assign(stats, emptyStats())
+    Object.assign(faults, defaultFaults())
+    log('reset')
+  }
+
+  const router = new Router()
+  for (const provider of providers) router.add(provider.routes)
+  router.add(mediaRoutes(media, stats)).add(controlRoutes({ faults, stats: snapshot, reset }))
+
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET'
+    const url = new URL(req.url ?? '/', baseUrl || 'http://127.0.0.1')
+    const head = method === 'HEAD'
+    const respond = (reply: Reply) => {
+      log(`${method} ${url.pathname}${url.search} → ${reply.status}`)
+      send(res, reply, head)
+    }
+    const match = router.match(method, url.pathname)
+    if (match.kind === 'none') return respond(detail(404, 'Not Found'))
+    if (match.kind === 'wrong-method') return respond(detail(405, 'Method Not Allowed', { allow: match.allowed.join(', ') }))
+
+    let body: Promise<Buffer> | undefined
+    Promise.resolve()
+      .then(() =>
+        match.route.handle({ method, url, headers: req.headers, params: match.params, body: () => (body ??= readBody(req)) }),
+      )
+      .then(respond, (error: unknown) => {
+        if (error instanceof BodyTooLarge) return respond(detail(413, 'Request Entity Too Large'))
+        log(`${method} ${url.pathname} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+        respond(detail(500, 'Internal Server Error'))
+      })
+      .catch((error: unknown) => log(`reply failed: ${String(error)}`))
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('simulator did not get a TCP port')
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+  log(`listening on ${baseUrl}`)
+
+  let closing: Promise<void> | undefined
+  const sim: Sim = {
+    url: baseUrl,
+    faults,
+    stats: snapshot,
+    reset,
+    // An accessor, so `sim.onWebhookSent = fn` after start reaches the sender that was built before `sim`.
+    get onWebhookSent() {
+      return hooks.onWebhookSent
+    },
+    set onWebhookSent(fn: WebhookSentHook | undefined) {
+      hooks.onWebhookSent = fn
+    },
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        epoch.abort()
+        webhooks.destroy()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })),
+  }
+  return sim
+}

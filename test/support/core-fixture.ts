@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCore } from '../../src/main/core/create-core'
+import type { Core, CoreDeps } from '../../src/main/core/core-types'
+import type { CourierEvent } from '../../src/shared/events'
+import type { MethodArgs, MethodName, MethodResult } from '../../src/shared/contract'
+import type { Run } from '../../src/shared/run'
+
+export interface TestCore {
+  core: Core
+  dataDir: string
+  libraryDir: string
+  /** Every event the core published, in order. */
+  seen: CourierEvent[]
+  call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>>
+  /** Resolves when the run reaches a state matching `done`, or rejects after `timeoutMs`. */
+  waitForRun(id: string, done: (run: Run) => boolean, timeoutMs?: number): Promise<Run>
+  /** Resolves once `predicate` holds for some published event. */
+  waitForEvent(predicate: (event: CourierEvent) => boolean, timeoutMs?: number): Promise<CourierEvent>
+  stop(): Promise<void>
+  restart(): Promise<TestCore>
+}
+
+/** A core on a throw-away data folder; logs go to the folder and, for warnings, to the test's output. */
+export async function startTestCore(opts: {
+  env?: NodeJS.ProcessEnv
+  flags?: Record<string, string>
+  tuning?: CoreDeps['tuning']
+  dataDir?: string
+}): Promise<TestCore> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'courier-test-')))
+  const libraryDir = join(dataDir, 'library')
+  const seen: CourierEvent[] = []
+  const waiters = new Set<() => void>()
+  const core = createCore({
+    dataDir,
+    mode: 'web',
+    flags: { 'library-dir': libraryDir, tunnel: 'off', ...opts.flags },
+    env: { ...opts.env },
+    tuning: { pollIntervalMs: 200, demoTimeScale: 0.1, ...opts.tuning },
+    logSink: () => {},
+  })
+  core.events.subscribe((event) => {
+    seen.push(event)
+    for (const wake of waiters) wake()
+  })
+  await core.start()
+
+  const call = async <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => {
+    const result = await core.invoke(method, args)
+    if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`)
+    return result.value as MethodResult<M>
+  }
+
+  const waitFor = <T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const wake = () => {
+        const value = check()
+        if (value === undefined) return
+        clearTimeout(timer)
+        waiters.delete(wake)
+        resolve(value)
+      }
+      const timer = setTimeout(() => {
+        waiters.delete(wake)
+        reject(new Error(`timed out waiting for ${what}`))
+      }, timeoutMs)
+      waiters.add(wake)
+      wake()
+    })
+
+  const handle: TestCore = {
+    core,
+    dataDir,
+    libraryDir,
+    seen,
+    call,
+    waitForRun: async (id, done, timeoutMs = 15_000) => {
+      const now = await call('runs.get', { id: id as Run['id'] })
+      if (done(now)) return now
+      return waitFor(
+        () => {
+          const latest = seen.filter((e): e is Extract<CourierEvent, { type: 'run.updated' }> => e.type === 'run.updated' && e.run.id === id).at(-1)
+          return latest && done(latest.run) ? latest.run : undefined
+        },
+        timeoutMs,
+        `run ${id}`,
+      )
+    },
+    waitForEvent: (predicate, timeoutMs = 15_000) => waitFor(() => seen.find(predicate), timeoutMs, 'event'),
+    stop: () => core.stop(),
+    restart: async () => {
+      await core.stop()
+      return startTestCore({ ...opts, dataDir })
+    },
+  }
+  return handle
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+}
