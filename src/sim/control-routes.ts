@@ -7,14 +7,21 @@ export interface ControlDeps {
   faults: SimFaults
   stats: () => SimStats
   reset: () => void
+  /** Send time of each webhook attempt (epoch ms, sub-ms precision), oldest first, bounded. */
+  webhookLog: () => readonly { runId: string; status: string; sentAt: number }[]
 }
 
 /**
  * `/__sim/*`: the simulator's own switches, for tests and people poking at it with curl. No auth: it is a
  * local test tool bound to loopback, and these paths exist on no real service.
  */
-export function controlRoutes({ faults, stats, reset }: ControlDeps): Route[] {
+export function controlRoutes({ faults, stats, reset, webhookLog }: ControlDeps): Route[] {
   return [
+    {
+      method: 'GET',
+      path: '/__sim/webhook-log',
+      handle: () => json(200, { attempts: webhookLog() }),
+    },
     {
       method: 'GET',
       path: '/__sim/state',

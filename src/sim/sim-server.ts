@@ -19,6 +19,8 @@ export interface SimOptions {
   log?: (line: string) => void
 }
 
+const WEBHOOK_LOG_LIMIT = 20_000
+
 export type WebhookSentHook = (runId: string, status: string, sentAt: number) => void
 
 export interface Sim {
@@ -83,12 +85,16 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   // `sim` is built below; the sender reads its hook lazily so a benchmark can set it after start.
   const hooks: { onWebhookSent?: WebhookSentHook } = {}
+  // Every webhook attempt's send time, for benchmarks in another process (`GET /__sim/webhook-log`).
+  const sentLog: { runId: string; status: string; sentAt: number }[] = []
   const webhooks = new WebhookSender({
     stats,
     faults,
     timeScale,
     log,
     onAttempt: (runId, status, sentAt) => {
+      sentLog.push({ runId, status, sentAt })
+      if (sentLog.length > WEBHOOK_LOG_LIMIT) sentLog.splice(0, sentLog.length - WEBHOOK_LOG_LIMIT)
       try {
         hooks.onWebhookSent?.(runId, status, sentAt)
       } catch (error) {
@@ -115,6 +121,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     epoch = new AbortController()
     for (const provider of providers) provider.reset()
     media.clear()
+    sentLog.length = 0
     Object.assign(stats, emptyStats())
     Object.assign(faults, defaultFaults())
     log('reset')
@@ -122,7 +129,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const router = new Router()
   for (const provider of providers) router.add(provider.routes)
-  router.add(mediaRoutes(media, stats)).add(controlRoutes({ faults, stats: snapshot, reset }))
+  router.add(mediaRoutes(media, stats)).add(controlRoutes({ faults, stats: snapshot, reset, webhookLog: () => sentLog }))
 
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET'

@@ -17,7 +17,9 @@ describe('App shell', () => {
   it('shows the tunnel state in the status bar, live', async () => {
     const { fake } = await renderApp()
     const bar = screen.getByRole('contentinfo')
-    expect(within(bar).getByText('Tunnel off — polling')).toBeTruthy()
+    expect(within(bar).getByText('Tunnel off — runs are polled')).toBeTruthy()
+    act(() => fake.setTunnel({ mode: 'localtunnel', state: 'off', publicUrl: null, error: null }))
+    expect(within(bar).getByText('Tunnel idle — opens when a service key is set')).toBeTruthy()
     act(() => fake.setTunnel({ mode: 'localtunnel', state: 'connecting', publicUrl: null, error: null }))
     expect(within(bar).getByText('Connecting…')).toBeTruthy()
     act(() => fake.setTunnel({ mode: 'localtunnel', state: 'up', publicUrl: 'https://abc.loca.lt', error: null }))

@@ -8,7 +8,8 @@ export function tunnelText(t: TunnelStatus | null): string {
     case 'up':
       return t.publicUrl ? `Public URL: ${t.publicUrl}` : 'Public URL is up'
     case 'off':
-      return 'Tunnel off — polling'
+      // Core leaves a configured tunnel closed until a real service needs it: the Demo calls us on loopback.
+      return t.mode === 'off' ? 'Tunnel off — runs are polled' : 'Tunnel idle — opens when a service key is set'
     case 'connecting':
       return 'Connecting…'
     case 'down':
