@@ -1,4 +1,5 @@
 import type { CourierEvent, Result } from '@shared/index'
+import type { CoreApi } from './api/build-api'
 import type { EventHub } from './events/event-hub'
 import type { Resolver } from './downloads/url-guard'
 
@@ -39,6 +40,8 @@ export interface CoreTuning {
 }
 
 export interface Core {
+  /** The method bodies, typed by the contract; transports go through `invoke`, which validates first. */
+  api: CoreApi
   /** The one door both transports use: validates args with the contract, never throws. */
   invoke(method: string, rawArgs: unknown): Promise<Result<unknown>>
   events: EventHub<CourierEvent>

@@ -188,6 +188,7 @@ export function createCore(deps: CoreDeps): Core {
 
   let started = false
   return {
+    api,
     dataDir,
     events,
     invoke: (name, raw) => invoke(api, name, raw, log.child('api')),
