@@ -93,6 +93,7 @@ export class OutputSaver {
   private async saveOne(run: StoredRun, ref: RunSnapshot['outputs'][number], index: number, provider: ProviderClient): Promise<void> {
     const libraryDir = this.deps.libraryDir()
     let relative = ''
+    let lastProgressAt = 0
     for (let attempt = 1; ; attempt++) {
       try {
         const file = await downloadFile({
@@ -106,8 +107,13 @@ export class OutputSaver {
           maxBytes: this.deps.maxBytes ?? 2 * 1024 ** 3,
           timeoutMs: this.deps.timeoutMs ?? 10 * 60_000,
           signal: this.stopping.signal,
-          onProgress: (receivedBytes, totalBytes) =>
-            this.deps.events.publish({ type: 'download.progress', progress: { runId: run.id, index, receivedBytes, totalBytes } }),
+          onProgress: (receivedBytes, totalBytes) => {
+            // A chunk can be a few KiB: tell the UI at most every 100 ms, and always at the end.
+            const now = Date.now()
+            if (receivedBytes !== totalBytes && now - lastProgressAt < 100) return
+            lastProgressAt = now
+            this.deps.events.publish({ type: 'download.progress', progress: { runId: run.id, index, receivedBytes, totalBytes } })
+          },
         })
         const type = savedType(file.contentType, ref.filename)
         const size = type.mime === 'image/png' ? pngSize(file.head) : null

@@ -129,8 +129,14 @@ export class RunsRepo {
   }
 
   setProviderRunId(id: string, providerRunId: string, now: number): void {
+    // A webhook may have moved the run on before the submit answer came back: keep its state, but the
+    // provider's id must be saved all the same, or the run could never be confirmed.
     this.db
-      .prepare(`UPDATE runs SET provider_run_id = ?, status = 'queued', updated_at = ? WHERE id = ? AND status = 'submitting'`)
+      .prepare(
+        `UPDATE runs SET provider_run_id = ?, updated_at = ?,
+           status = CASE status WHEN 'submitting' THEN 'queued' ELSE status END
+         WHERE id = ? AND provider_run_id IS NULL`,
+      )
       .run(providerRunId, now, id)
   }
 
