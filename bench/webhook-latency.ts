@@ -8,6 +8,7 @@ import type { Core } from '../src/main/core/core-types'
 import { startWebHost, type WebHost } from '../src/main/web/web-host'
 import type { CourierEvent } from '../src/shared/events'
 import { DEPLOYMENT_IDS } from '../src/sim/index'
+import { freePort } from '../test/support/core-fixture'
 import { startSimProcess } from '../test/support/ready-process'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200)
@@ -21,13 +22,6 @@ const clock = () => performance.timeOrigin + performance.now()
  */
 const STATE_OF: Record<string, string> = { started: 'running', success: 'succeeded' }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** A plain SSE reader: records when each (provider run id, status) first reaches the client. */
 async function subscribeSse(origin: string, arrivals: Map<string, number>, signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ErrorCode } from './errors'
 import { InputValues, ProviderId, Run, RunId } from './run'
 import { Deployment } from './deployment'
 import { Output, OutputId } from './output'
@@ -16,6 +17,31 @@ export const ProviderInfo = z.object({
 })
 export type ProviderInfo = z.infer<typeof ProviderInfo>
 
+export const ConnectionCheck = z.object({
+  ok: z.boolean(),
+  /** What works, or exactly what is wrong, in words a user can act on. */
+  message: z.string(),
+  code: ErrorCode.nullable(),
+  deploymentCount: z.number().int().nullable(),
+})
+export type ConnectionCheck = z.infer<typeof ConnectionCheck>
+
+/** A file for an image/video/audio/file input, sent as base64 (web mode bodies are capped at 32 MiB). */
+export const UploadArgs = z
+  .object({
+    provider: ProviderId,
+    fileName: z.string().min(1).max(255),
+    mime: z.string().min(1).max(100),
+    dataBase64: z.string().min(1),
+  })
+  .strict()
+export const UploadResult = z.object({
+  /** The value to put in the input: the service's URL for the file, or a data URI where it takes those. */
+  value: z.string(),
+  bytes: z.number().int(),
+})
+export type UploadResult = z.infer<typeof UploadResult>
+
 export const AppInfo = z.object({
   version: z.string(),
   mode: z.enum(['electron', 'web']),
@@ -31,6 +57,8 @@ export type AppInfo = z.infer<typeof AppInfo>
 export const contract = {
   'app.info': { args: NoArgs, result: AppInfo },
   'providers.list': { args: NoArgs, result: z.array(ProviderInfo) },
+  'providers.test': { args: z.object({ provider: ProviderId }).strict(), result: ConnectionCheck },
+  'uploads.create': { args: UploadArgs, result: UploadResult },
   'deployments.list': { args: z.object({ provider: ProviderId }).strict(), result: z.array(Deployment) },
   'runs.submit': {
     args: z.object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues }).strict(),

@@ -2,7 +2,22 @@ import { z } from 'zod'
 import { ProviderId } from './run'
 
 /** The form control a deployment input is shown as; providers map their own input classes onto these. */
-export const FieldKind = z.enum(['text', 'prompt', 'number', 'integer', 'seed', 'boolean', 'enum', 'image'])
+export const FieldKind = z.enum([
+  'text',
+  'prompt',
+  'number',
+  'integer',
+  'seed',
+  'boolean',
+  'enum',
+  /** One image: a URL, or a file the app uploads (or inlines as a data URI where the service takes that). */
+  'image',
+  /** Several images: sent as a JSON array of URLs. */
+  'images',
+  'video',
+  'audio',
+  'file',
+])
 export type FieldKind = z.infer<typeof FieldKind>
 
 export const InputField = z.object({
@@ -16,6 +31,8 @@ export const InputField = z.object({
   step: z.number().optional(),
   options: z.array(z.string()).optional(),
   required: z.boolean().default(false),
+  /** Draw a number as a slider (ComfyDeploy's `…NumberSlider` inputs). */
+  slider: z.boolean().optional(),
 })
 export type InputField = z.infer<typeof InputField>
 

@@ -8,6 +8,9 @@ export const SettingsView = z.object({
   tunnelHost: z.string().nullable(),
   publicUrl: z.string().nullable(),
   comfydeploy: z.object({ apiKeySet: z.boolean(), baseUrl: z.string() }),
+  runcomfy: z.object({ apiKeySet: z.boolean(), baseUrl: z.string() }),
+  /** Where keys are kept: the OS keychain (desktop) or settings.json readable by this user alone (web). */
+  keyStorage: z.enum(['safeStorage', 'file']),
 })
 export type SettingsView = z.infer<typeof SettingsView>
 
@@ -19,5 +22,8 @@ export const SettingsPatch = z.object({
   /** An empty string removes the key. */
   comfydeployApiKey: z.string().max(4096).optional(),
   comfydeployBaseUrl: z.string().url().optional(),
+  /** An empty string removes the key. */
+  runcomfyApiKey: z.string().max(4096).optional(),
+  runcomfyBaseUrl: z.string().url().optional(),
 })
 export type SettingsPatch = z.infer<typeof SettingsPatch>

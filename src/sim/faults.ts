@@ -46,6 +46,120 @@ export const SimFaults = z.object({
     .nullable()
     .default(null)
     .describe('Adds a Retry-After header (seconds) to failed queue calls; meant for 429.'),
+  // RunComfy (src/sim/runcomfy; runcomfy.md). The shared webhook knobs above apply to RunComfy too.
+  runcomfyErrorAsHttp200: z
+    .boolean()
+    .default(false)
+    .describe('RunComfy: every error answers HTTP 200 with its {error_code, error_message} body, as some real endpoints do.'),
+  runcomfyCanceledSpelling: z
+    .boolean()
+    .default(false)
+    .describe("RunComfy: write the cancelled state 'canceled' (one L) in status, result, cancel replies and webhooks."),
+  runcomfyErrorArray: z
+    .boolean()
+    .default(false)
+    .describe('RunComfy: a failed request reports `error` as an array [{errorCode, error, debugInfo}] instead of an object.'),
+  runcomfyCancelRequested: z
+    .boolean()
+    .default(false)
+    .describe(
+      'RunComfy: cancelling an in_progress request answers {request_id, status:"cancellation_requested"} and ends it cancelled a moment later, instead of not_cancellable.',
+    ),
+  runcomfyWebhookOutputs: z
+    .enum(['outputs', 'output', 'flat', 'none'])
+    .default('outputs')
+    .describe(
+      'RunComfy ComfyUI deployments, succeeded webhook: node-keyed `outputs` as in /result (default); `output` = the same map under `output`; `flat` = `output: {images: [url, …]}` like LoRA; `none` = no outputs key.',
+    ),
+  runcomfyOutputTtlMs: z
+    .number()
+    .int()
+    .min(0)
+    .nullable()
+    .default(null)
+    .describe('RunComfy outputs answer 404 this many real ms after the request finished (the scaled "7 days"); null = never.'),
+  runcomfyFailSubmitWithCode: z
+    .literal([401001, 403003, 404001, 422001, 500001, 10001, 10002, 10003])
+    .nullable()
+    .default(null)
+    .describe('RunComfy: answer inference submits with this error_code (HTTP status from its first three digits, 403 for 1000x) instead of creating a request.'),
+  runcomfyFailSubmitTimes: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('How many submits runcomfyFailSubmitWithCode hits before switching itself off; null = until cleared.'),
+  // ComfyDeploy webhooks (src/sim/comfydeploy; comfydeploy.md §9).
+  webhookDialect: z
+    .enum(['A', 'A-no-event-type', 'B'])
+    .default('A')
+    .describe(
+      'ComfyDeploy webhook bodies: A = server/SDK shape with event_type (default); A-no-event-type = the same without event_type; B = newer docs: status queued|processing|completed|failed|cancelled, progress 0–100, no live_status/event_type.',
+    ),
+  runOutputEvents: z
+    .boolean()
+    .default(false)
+    .describe('ComfyDeploy: send a run.output event per saved output even when the webhook URL has no target_events=…run.output… (which turns them on by itself).'),
+  webhookRetryAsGet: z
+    .boolean()
+    .default(false)
+    .describe('ComfyDeploy: webhook attempts 2 and 3 go out as GET with the same JSON body (§9.5 quirk).'),
+  duplicateTerminalWebhook: z
+    .boolean()
+    .default(false)
+    .describe('ComfyDeploy: re-send the success/failed webhook once more after it was delivered, as the server does on a late runner update.'),
+  skipQueuedStarted: z
+    .boolean()
+    .default(false)
+    .describe('ComfyDeploy: non-Modal machine; runs go from not-started straight to running (no queued/started status or webhook).'),
+  // Output downloads (GET /media/…), whatever the provider.
+  slowDownloadsBytesPerSecond: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('Throttle every /media/ download to about this many bytes per second (real time); null = full speed.'),
+  truncateDownloads: z
+    .boolean()
+    .default(false)
+    .describe('/media/ downloads declare the full Content-Length but the connection closes after half the body.'),
+  wrongContentLength: z
+    .boolean()
+    .default(false)
+    .describe('/media/ downloads declare a Content-Length larger than the body, send the body, then close.'),
+  expireOutputUrlsAfterMs: z
+    .number()
+    .int()
+    .min(0)
+    .nullable()
+    .default(null)
+    .describe(
+      'ComfyDeploy: output URLs are presigned (expires/signature query) for this many real ms from each GET /run or webhook; an expired or unsigned one answers 403. null = public URLs.',
+    ),
+  failGetRunWithStatus: z
+    .number()
+    .int()
+    .min(400)
+    .max(599)
+    .nullable()
+    .default(null)
+    .describe('ComfyDeploy: answer GET /api/run/{id} with this HTTP status (429, 500, 502, 503…); retryAfterSeconds adds Retry-After.'),
+  failGetRunTimes: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('How many GET /api/run calls failGetRunWithStatus hits before switching itself off; null = until cleared.'),
+  largeOutputBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 ** 3)
+    .default(64 * 1024 ** 2)
+    .describe('ComfyDeploy "Poster 8K": exact byte size of its one PNG output, generated and streamed on each download (default 64 MiB).'),
 })
 export type SimFaults = z.infer<typeof SimFaults>
 

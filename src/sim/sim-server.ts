@@ -1,5 +1,6 @@
 import http from 'node:http'
 import { createComfyDeploy } from './comfydeploy/routes'
+import { createRunComfy } from './runcomfy/routes'
 import type { SimContext, SimProvider } from './context'
 import { controlRoutes } from './control-routes'
 import { defaultFaults, type SimFaults } from './faults'
@@ -44,13 +45,13 @@ export interface Sim {
 /** Request bodies above this are refused; data-URI image inputs are the largest thing a client sends. */
 const MAX_BODY_BYTES = 32 * 1024 * 1024
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         reject(new BodyTooLarge())
         req.destroy()
         return
@@ -65,6 +66,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 class BodyTooLarge extends Error {}
 
 function send(res: http.ServerResponse, reply: Reply, head: boolean): void {
+  if ('write' in reply) return reply.write(res, head)
   const payload = 'json' in reply ? Buffer.from(JSON.stringify(reply.json)) : Buffer.from(reply.bytes)
   const type = 'json' in reply ? 'application/json' : reply.contentType
   res.writeHead(reply.status, { ...reply.headers, 'content-type': type, 'content-length': payload.length })
@@ -114,7 +116,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     signal: () => epoch.signal,
   }
 
-  const providers: SimProvider[] = [createComfyDeploy(ctx)]
+  const providers: SimProvider[] = [createComfyDeploy(ctx), createRunComfy(ctx)]
   const snapshot = (): SimStats => ({ ...stats })
   const reset = () => {
     epoch.abort()
@@ -129,7 +131,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const router = new Router()
   for (const provider of providers) router.add(provider.routes)
-  router.add(mediaRoutes(media, stats)).add(controlRoutes({ faults, stats: snapshot, reset, webhookLog: () => sentLog }))
+  router.add(mediaRoutes(media, stats, faults)).add(controlRoutes({ faults, stats: snapshot, reset, webhookLog: () => sentLog }))
 
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET'
@@ -146,7 +148,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     let body: Promise<Buffer> | undefined
     Promise.resolve()
       .then(() =>
-        match.route.handle({ method, url, headers: req.headers, params: match.params, body: () => (body ??= readBody(req)) }),
+        match.route.handle({ method, url, headers: req.headers, params: match.params, body: () => (body ??= readBody(req, match.route.maxBodyBytes)) }),
       )
       .then(respond, (error: unknown) => {
         if (error instanceof BodyTooLarge) return respond(detail(413, 'Request Entity Too Large'))

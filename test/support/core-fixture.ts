@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../../src/main/core/create-core'
@@ -22,14 +24,34 @@ export interface TestCore {
   restart(): Promise<TestCore>
 }
 
-/** A core on a throw-away data folder; logs go to the folder and, for warnings, to the test's output. */
-export async function startTestCore(opts: {
+/** A free loopback port, for a listener whose URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+export interface TestCoreOptions {
   env?: NodeJS.ProcessEnv
   flags?: Record<string, string>
   tuning?: CoreDeps['tuning']
   dataDir?: string
-}): Promise<TestCore> {
+  /**
+   * 'direct': providers call the listener straight on loopback (tunnel mode `url` pointed at it), for
+   * tests about webhooks rather than about the tunnel.
+   */
+  webhooks?: 'direct'
+}
+
+/** A core on a throw-away data folder; logs go to the folder and, for warnings, to the test's output. */
+export async function startTestCore(opts: TestCoreOptions): Promise<TestCore> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'courier-test-')))
+  if (opts.webhooks === 'direct' && !opts.flags?.['listener-port']) {
+    const port = await freePort()
+    opts = { ...opts, flags: { ...opts.flags, tunnel: 'url', 'public-url': `http://127.0.0.1:${port}`, 'listener-port': String(port) } }
+  }
   const libraryDir = join(dataDir, 'library')
   const seen: CourierEvent[] = []
   const waiters = new Set<() => void>()

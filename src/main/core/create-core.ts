@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import type { CourierEvent } from '@shared/events'
+import { errorAdvice } from '@shared/errors'
 import { err, ok } from '@shared/result'
 import type { Sim } from '../../sim/index'
 import type { CoreApi } from './api/build-api'
@@ -20,9 +21,10 @@ import { createLogger } from './log/logger'
 import { ComfyDeployClient } from './providers/comfydeploy/client'
 import { startDemoProvider } from './providers/demo/demo-provider'
 import { ProviderRegistry } from './providers/registry'
+import { RunComfyClient } from './providers/runcomfy/client'
 import type { ProviderClient } from './providers/types'
 import { isLoopback } from './downloads/url-guard'
-import { RunService } from './runs/run-service'
+import { RunService, toRunError } from './runs/run-service'
 import { openDatabase } from './store/database'
 import { EventsRepo } from './store/events-repo'
 import { OutputsRepo } from './store/outputs-repo'
@@ -129,6 +131,15 @@ export function createCore(deps: CoreDeps): Core {
         }),
       )
     }
+    if (config.runcomfy.apiKey) {
+      clients.push(
+        new RunComfyClient({
+          baseUrl: config.runcomfy.baseUrl,
+          apiKey: config.runcomfy.apiKey,
+          allowLoopbackMedia: isLocalApi(config.runcomfy.baseUrl),
+        }),
+      )
+    }
     providers.replace(clients)
     tunnel.configure({
       mode: config.tunnelMode,
@@ -146,15 +157,40 @@ export function createCore(deps: CoreDeps): Core {
       return ok([
         { id: 'demo' as const, label: 'Built-in simulator', configured: configured.has('demo'), demo: true },
         { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false },
+        { id: 'runcomfy' as const, label: 'RunComfy', configured: configured.has('runcomfy'), demo: false },
       ])
+    },
+    'providers.test': async ({ provider }) => {
+      const client = providers.get(provider)
+      if (!client) return ok({ ok: false, message: `No API key for ${provider} yet: add it in Settings.`, code: 'NOT_CONFIGURED' as const, deploymentCount: null })
+      try {
+        const deployments = await providers.listDeployments(provider, true)
+        const count = deployments.length
+        return ok({ ok: true, message: `Connected to ${client.label}: ${count} deployment${count === 1 ? '' : 's'}.`, code: null, deploymentCount: count })
+      } catch (error) {
+        const failure = toRunError(error)
+        return ok({ ok: false, message: `${errorAdvice[failure.code]} ${failure.message}`, code: failure.code, deploymentCount: null })
+      }
+    },
+    'uploads.create': async ({ provider, fileName, mime, dataBase64 }) => {
+      const client = providers.get(provider)
+      if (!client) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
+      const bytes = Buffer.from(dataBase64, 'base64')
+      if (bytes.length === 0) return err('BAD_INPUT', 'the file is empty', 'file')
+      try {
+        return ok({ value: await client.prepareFile({ fileName, mime, bytes }), bytes: bytes.length })
+      } catch (error) {
+        const failure = toRunError(error)
+        return err(failure.code, failure.message)
+      }
     },
     'deployments.list': async ({ provider }) => {
       if (!providers.get(provider)) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
       try {
         return ok(await providers.listDeployments(provider))
       } catch (error) {
-        const code = (error as { code?: string }).code
-        return err(code === undefined ? 'INTERNAL' : (code as never), (error as Error).message)
+        const failure = toRunError(error)
+        return err(failure.code, failure.message)
       }
     },
     'runs.submit': (args) => runService.submit(args),

@@ -210,17 +210,23 @@ describe('ComfyDeploy simulator', () => {
         webhook_intermediate_status: true,
       })
       const hooks = await receiver.waitFor(hasStatus('success'))
-      const got = bodies(hooks)
+      const all = bodies(hooks)
 
       for (const hook of hooks) {
         expect(hook.method).toBe('POST')
         expect(hook.path).toBe('/cd/hook-1?token=abc&target_events=run.output,run.updated')
       }
-      for (const body of got) {
+      for (const body of all) {
         expect(Object.keys(body).sort()).toEqual(['event_type', 'live_status', 'outputs', 'progress', 'run_id', 'status'])
-        expect(body).toMatchObject({ event_type: 'run.updated', run_id: id })
+        expect(body).toMatchObject({ run_id: id })
       }
-      const order = statuses(hooks).filter((s, i, all) => s !== all[i - 1])
+      // target_events=run.output: one run.output event per saved output, before success (§9.3).
+      const outputEvents = all.filter((b) => b.event_type === 'run.output')
+      expect(outputEvents).toHaveLength(1)
+      expect(outputEvents[0]).toMatchObject({ status: 'running', progress: 0.9 })
+      expect(outputEvents[0]!.outputs).toHaveLength(1)
+      const got = all.filter((b) => b.event_type === 'run.updated')
+      const order = got.map((b) => b.status).filter((s, i, list) => s !== list[i - 1])
       expect(order).toEqual(['queued', 'started', 'running', 'success'])
 
       const progress = got.map((b) => b.progress)
@@ -254,7 +260,7 @@ describe('ComfyDeploy simulator', () => {
         expect(typeof run[field]).toBe('number')
       }
       expect(run.modal_function_call_id).toMatch(/^fc-/)
-      await statsSettle(sim, { runsQueued: 1, runsSucceeded: 1, webhooksSent: got.length })
+      await statsSettle(sim, { runsQueued: 1, runsSucceeded: 1, webhooksSent: all.length })
     })
 
     it('sends only status changes without webhook_intermediate_status, or when withheld', async () => {

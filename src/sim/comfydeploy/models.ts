@@ -26,13 +26,18 @@ export interface MediaItem {
   is_public: boolean
   upload_duration: number
   output_id: string
+  /** VideoHelperSuite's items (`gifs`) say what they hold, e.g. `video/h264-mp4`. */
+  format?: string
 }
+
+/** One entry of an output's `data` list: a file, or a plain string (`text`). */
+export type OutputItem = MediaItem | string
 
 /** `WorkflowRunOutputModel` (§8). */
 export interface RunOutputModel {
   id: string
   run_id: string
-  data: Record<string, MediaItem[]>
+  data: Record<string, OutputItem[]>
   node_meta: { node_id: string; node_class: string }
   created_at: string
   updated_at: string
@@ -112,7 +117,7 @@ export function deploymentModel(d: SeedDeployment): Record<string, unknown> {
 }
 
 /** `WorkflowRunModel` (§3), every field. `queuePosition` is only given when the caller asked for it. */
-export function runModel(run: CdRunState, queuePosition: number | null): Record<string, unknown> {
+export function runModel(run: CdRunState, queuePosition: number | null, outputs: RunOutputModel[] = run.outputs): Record<string, unknown> {
   const d = run.deployment
   return {
     id: run.id,
@@ -146,14 +151,59 @@ export function runModel(run: CdRunState, queuePosition: number | null): Record<
     webhook_status: null,
     webhook_intermediate_status: run.intermediate,
     queue_position: queuePosition,
-    outputs: run.outputs,
+    outputs,
   }
 }
 
-/** Dialect A webhook body (§9.2): the same keys on every event, `live_status` present even when null. */
-export function webhookBody(run: CdRunState, outputs: RunOutputModel[]): Record<string, unknown> {
+/** Copies of `outputs` whose file URLs went through `sign` (presigned private links, §8). */
+export function mapOutputUrls(outputs: readonly RunOutputModel[], sign: (url: string) => string): RunOutputModel[] {
+  return outputs.map((output) => ({
+    ...output,
+    data: Object.fromEntries(
+      Object.entries(output.data).map(([key, items]) => [key, items.map((item) => (typeof item === 'string' ? item : { ...item, url: sign(item.url) }))]),
+    ),
+  }))
+}
+
+export type WebhookDialect = 'A' | 'A-no-event-type' | 'B'
+export type WebhookEvent = 'run.updated' | 'run.output'
+
+/** The newer documentation's five words (§9.2 dialect B) for the server's nine. */
+export function dialectBStatus(status: CdStatus): 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled' {
+  switch (status) {
+    case 'not-started':
+    case 'queued':
+      return 'queued'
+    case 'started':
+    case 'running':
+    case 'uploading':
+      return 'processing'
+    case 'success':
+      return 'completed'
+    case 'failed':
+    case 'timeout':
+      return 'failed'
+    case 'cancelled':
+      return 'cancelled'
+  }
+}
+
+/**
+ * A webhook body (§9.2). Dialect A: the same keys on every event, `live_status` present even when null,
+ * `event_type` first (or left out: `A-no-event-type`). Dialect B: `run_id`, a five-word `status`,
+ * `progress` 0–100 and `outputs`, nothing else.
+ */
+export function webhookBody(
+  run: CdRunState,
+  outputs: RunOutputModel[],
+  dialect: WebhookDialect = 'A',
+  event: WebhookEvent = 'run.updated',
+): Record<string, unknown> {
+  if (dialect === 'B') {
+    return { run_id: run.id, status: dialectBStatus(run.status), progress: Math.round(run.progress * 100), outputs }
+  }
   return {
-    event_type: 'run.updated',
+    ...(dialect === 'A' ? { event_type: event } : {}),
     run_id: run.id,
     status: run.status,
     live_status: run.liveStatus,

@@ -5,6 +5,7 @@ import { DEPLOYMENTS, findDeployment } from './deployments'
 import { deploymentModel } from './models'
 import { QueueRequest, checkInputTypes, toFastApiIssues } from './queue-request'
 import { RunEngine } from './run-engine'
+import { UPLOAD_BODY_SLACK, UPLOAD_LIMIT_BYTES, handleUpload, missingUploads, moveDataUris } from './uploads'
 
 /** ComfyDeploy lives under `/api`, so the app's `COMFYDEPLOY_API_URL` is `${sim.url}/api`. */
 export const COMFYDEPLOY_PREFIX = '/api'
@@ -55,8 +56,27 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
       }
     }
     ctx.stats.queueCallsFailed++
-    const headers = faults.retryAfterSeconds === null ? undefined : { 'retry-after': String(faults.retryAfterSeconds) }
-    return detail(status, STATUS_CODES[status] ?? 'Error', headers)
+    return failure(status)
+  }
+
+  /** The failGetRunWithStatus knob, counted down by failGetRunTimes. */
+  function injectedGetRunFailure(): Reply | undefined {
+    const { faults } = ctx
+    const status = faults.failGetRunWithStatus
+    if (status === null) return undefined
+    if (faults.failGetRunTimes !== null) {
+      faults.failGetRunTimes--
+      if (faults.failGetRunTimes <= 0) {
+        faults.failGetRunWithStatus = null
+        faults.failGetRunTimes = null
+      }
+    }
+    return failure(status)
+  }
+
+  function failure(status: number): Reply {
+    const seconds = ctx.faults.retryAfterSeconds
+    return detail(status, STATUS_CODES[status] ?? 'Error', seconds === null ? undefined : { 'retry-after': String(seconds) })
   }
 
   const routes: Route[] = [
@@ -88,9 +108,9 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
         if (!parsed.success) return json(422, { detail: toFastApiIssues(parsed.error) })
         const deployment = findDeployment(parsed.data.deployment_id)
         if (!deployment) return detail(404, 'Deployment not found')
-        const issues = checkInputTypes(deployment, parsed.data.inputs)
+        const issues = [...checkInputTypes(deployment, parsed.data.inputs), ...missingUploads(ctx, parsed.data.inputs)]
         if (issues.length > 0) return json(422, { detail: issues })
-        const run = engine.queue(deployment, parsed.data)
+        const run = engine.queue(deployment, { ...parsed.data, inputs: moveDataUris(ctx, parsed.data.inputs) })
         return json(200, { run_id: run.id })
       }),
     },
@@ -98,6 +118,8 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
       method: 'GET',
       path: `${p}/run/:id`,
       handle: authed(ctx, (req) => {
+        const failed = injectedGetRunFailure()
+        if (failed) return failed
         const model = engine.model(req.params.id ?? '', req.url.searchParams.get('queue_position') === 'true')
         return model ? json(200, model) : detail(404, 'Run not found')
       }),
@@ -116,6 +138,12 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
             return json(200, { status: 'success', message: 'Function cancelled' })
         }
       }),
+    },
+    {
+      method: 'POST',
+      path: `${p}/file/upload`,
+      maxBodyBytes: UPLOAD_LIMIT_BYTES + UPLOAD_BODY_SLACK,
+      handle: authed(ctx, (req) => handleUpload(ctx, req)),
     },
   ]
 

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import type { SimContext } from '../context'
-import { renderPng } from '../media/procedural-image'
 import { isAbort, sleep } from '../scheduler'
 import type { RetryPolicy, WebhookJob } from '../webhooks/webhook-sender'
 import { DEFAULT_TIMELINE, type SeedDeployment, type TimelineSpec } from './deployments'
-import { TERMINAL, runModel, webhookBody, type CdRunState, type CdStatus, type RunOutputModel } from './models'
+import {
+  TERMINAL,
+  mapOutputUrls,
+  runModel,
+  webhookBody,
+  type CdRunState,
+  type CdStatus,
+  type RunOutputModel,
+  type WebhookEvent,
+} from './models'
+import { renderOutput } from './outputs'
 import type { QueueRequest } from './queue-request'
 
 /** comfydeploy.md §9.5: 20 s per attempt, 3 attempts, waits 0.5 s then 1 s plus ≤10 % jitter. */
@@ -22,6 +31,17 @@ interface CdRun extends CdRunState {
 export type CancelOutcome = 'not-found' | 'not-dispatched' | 'already-final' | 'cancelled'
 
 const round2 = (n: number) => Math.round(n * 100) / 100
+
+/**
+ * §9.4: `target_events` is read from the webhook URL's own query, split on `&`, `=` and `,` without
+ * URL-decoding, and only `run.output` is looked for (an encoded comma does not count).
+ */
+export function wantsOutputEvents(webhook: string): boolean {
+  const query = webhook.split('#')[0]?.split('?').slice(1).join('?') ?? ''
+  const tokens = query.split(/[&=,]/)
+  const at = tokens.indexOf('target_events')
+  return at >= 0 && tokens.slice(at + 1).includes('run.output')
+}
 
 /** Modal call ids look like `fc-01JD2X7Q9V…`; the simulator only needs something of that shape. */
 function modalCallId(): string {
@@ -69,7 +89,16 @@ export class RunEngine {
   model(id: string, withQueuePosition: boolean): Record<string, unknown> | undefined {
     const run = this.runs.get(id)
     if (!run) return undefined
-    return runModel(run, withQueuePosition ? this.queuePosition(run) : null)
+    // §3: private output URLs are presigned afresh on every read.
+    return runModel(run, withQueuePosition ? this.queuePosition(run) : null, this.signed(run.outputs))
+  }
+
+  /** `expireOutputUrlsAfterMs`: presigned copies valid from now; otherwise the public URLs as they are. */
+  private signed(outputs: RunOutputModel[]): RunOutputModel[] {
+    const ttl = this.ctx.faults.expireOutputUrlsAfterMs
+    if (ttl === null) return outputs
+    const now = Date.now()
+    return mapOutputUrls(outputs, (url) => this.ctx.media.sign(url, ttl, now))
   }
 
   cancel(id: string): CancelOutcome {
@@ -109,15 +138,24 @@ export class RunEngine {
     const nodeAt = (progress: number) => nodes[Math.min(nodes.length - 1, Math.floor(progress * nodes.length))] ?? 'Node'
 
     try {
-      await wait(timeline.coldStartMs)
-      run.modalCallId = modalCallId()
-      this.update(run, 'queued', { queuedAt: Date.now() })
+      if (this.ctx.faults.skipQueuedStarted) {
+        // A non-Modal machine (§4): no queued/started report, the run is simply running once it has a worker.
+        await wait(timeline.coldStartMs)
+        run.modalCallId = modalCallId()
+        await wait(timeline.queuedMs + timeline.startedMs)
+        const now = Date.now()
+        this.update(run, 'running', { queuedAt: now, startedAt: now, liveStatus: `Executing ${nodeAt(0)}` })
+      } else {
+        await wait(timeline.coldStartMs)
+        run.modalCallId = modalCallId()
+        this.update(run, 'queued', { queuedAt: Date.now() })
 
-      await wait(timeline.queuedMs)
-      this.update(run, 'started', { startedAt: Date.now() })
+        await wait(timeline.queuedMs)
+        this.update(run, 'started', { startedAt: Date.now() })
 
-      await wait(timeline.startedMs)
-      this.update(run, 'running', { liveStatus: `Executing ${nodeAt(0)}` })
+        await wait(timeline.startedMs)
+        this.update(run, 'running', { liveStatus: `Executing ${nodeAt(0)}` })
+      }
 
       for (let i = 1; i <= timeline.ticks; i++) {
         await wait(timeline.tickMs)
@@ -136,13 +174,26 @@ export class RunEngine {
       }
 
       await wait(timeline.finishMs)
-      run.outputs = this.renderOutputs(run)
+      // Each output is "saved" in turn: a run.output event for it when asked (§9.3), then success with all.
+      const outputEvents = run.webhook !== null && (this.ctx.faults.runOutputEvents || wantsOutputEvents(run.webhook))
+      for (const spec of run.deployment.outputs) {
+        const output = await renderOutput(this.ctx, run, spec)
+        if (signal.aborted) return
+        run.outputs = [...run.outputs, output]
+        run.updatedAt = Date.now()
+        if (outputEvents) this.emit(run, { tick: false, event: 'run.output', outputs: [output] })
+      }
       run.progress = 1
       run.liveStatus = null
       this.ctx.stats.runsSucceeded++
       this.finish(run, 'success')
     } catch (error) {
-      if (!isAbort(error)) throw error
+      if (isAbort(error)) return
+      // A simulator bug (or sharp failing) must not leave the run running forever: it fails, as a real one would.
+      this.ctx.log(`run ${run.id} crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+      if (TERMINAL.has(run.status)) return
+      this.ctx.stats.runsFailed++
+      this.finish(run, 'failed')
     }
   }
 
@@ -158,51 +209,15 @@ export class RunEngine {
     this.emit(run, { tick: false, terminal: true })
   }
 
-  /** Draws the deployment's pictures now, so the success event (§4: after every upload) can point at them. */
-  private renderOutputs(run: CdRun): RunOutputModel[] {
-    const d = run.deployment
-    const value = (id: string | undefined) => (id === undefined ? '' : String(run.submitted[id] ?? defaultOf(d, id)))
-    const key = `${value(d.picture.prompt)}|${value(d.picture.seed)}|${value(d.picture.steps)}`
-    const steps = Number(value(d.picture.steps))
-    const at = new Date().toISOString()
-    return d.outputs.map((spec) => {
-      const images = Array.from({ length: spec.count }, (_, k) => {
-        const filename = `${spec.output_id}_${String(k + 1).padStart(5, '0')}_.png`
-        const bytes = renderPng({
-          key: `${key}|${spec.output_id}|${k}`,
-          width: spec.width,
-          height: spec.height,
-          detail: Number.isFinite(steps) && steps > 0 ? steps : 20,
-        })
-        this.ctx.media.put(run.id, filename, { bytes, contentType: 'image/png' })
-        return {
-          url: `${this.ctx.baseUrl()}/media/${run.id}/${filename}`,
-          type: 'output' as const,
-          filename,
-          subfolder: '',
-          is_public: true,
-          upload_duration: 0.12,
-          output_id: spec.output_id,
-        }
-      })
-      return {
-        id: randomUUID(),
-        run_id: run.id,
-        data: { images },
-        node_meta: { node_id: spec.node_id, node_class: spec.class_type },
-        created_at: at,
-        updated_at: at,
-        node_id: spec.node_id,
-        output_id: spec.output_id,
-      }
-    })
-  }
-
   /**
-   * Queues one `run.updated` event on the run's delivery chain, applying the webhook knobs. Status changes
-   * always go out; progress ticks only when the run asked for them (§9.3).
+   * Queues one event on the run's delivery chain, applying the webhook knobs. Status changes always go out;
+   * progress ticks only when the run asked for them; `run.output` events carry their one output, not
+   * presigned (§9.3). The body is built now, in the dialect the knob names.
    */
-  private emit(run: CdRun, { tick, terminal = false }: { tick: boolean; terminal?: boolean }): void {
+  private emit(
+    run: CdRun,
+    { tick, terminal = false, event = 'run.updated', outputs }: { tick: boolean; terminal?: boolean; event?: WebhookEvent; outputs?: RunOutputModel[] },
+  ): void {
     if (run.webhook === null) return
     const { faults, stats } = this.ctx
     if (tick && (!run.intermediate || faults.withholdWebhookIntermediate)) return
@@ -210,11 +225,13 @@ export class RunEngine {
       stats.webhooksDropped++
       return
     }
+    const sent = outputs ?? (tick ? [] : this.signed(run.outputs))
     const job: WebhookJob = {
       url: run.webhook,
       runId: run.id,
       status: run.status,
-      body: webhookBody(run, tick ? [] : [...run.outputs]),
+      body: webhookBody(run, sent, faults.webhookDialect, event),
+      ...(faults.webhookRetryAsGet ? { retryMethod: 'GET' as const } : {}),
     }
     // reorderWebhooks holds one event back and sends it after the next; the end flushes whatever is held.
     if (faults.reorderWebhooks && !terminal && run.held === null) {
@@ -223,6 +240,8 @@ export class RunEngine {
     }
     const batch = run.held ? [job, run.held] : [job]
     run.held = null
+    // §4: a late runner update re-sends success/failed with the stored status (cancelled/timeout stay quiet).
+    if (terminal && faults.duplicateTerminalWebhook && (run.status === 'success' || run.status === 'failed')) batch.push(job)
     const signal = this.ctx.signal()
     for (const next of batch.flatMap((j) => (faults.duplicateWebhooks ? [j, j] : [j]))) {
       run.hooks = run.hooks
@@ -235,6 +254,3 @@ export class RunEngine {
   }
 }
 
-function defaultOf(d: SeedDeployment, id: string): unknown {
-  return d.inputs.find((i) => i.input_id === id)?.default_value ?? ''
-}

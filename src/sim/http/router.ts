@@ -1,9 +1,14 @@
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 
 /** What a handler answers; the server turns it into bytes. Plain values keep handlers easy to read and test. */
 export type Reply =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; bytes: Uint8Array; contentType: string; headers?: Record<string, string> }
+  /**
+   * A reply that writes itself: streamed, throttled or deliberately broken bodies (media download knobs).
+   * It owns `res` from here on (headers included) and must end or destroy it; `head` means headers only.
+   */
+  | { status: number; write: (res: ServerResponse, head: boolean) => void }
 
 export interface SimRequest {
   method: string
@@ -20,6 +25,8 @@ export interface Route {
   method: Method
   /** `/api/run/:id` style; a `:name` segment matches one non-empty path segment. */
   path: string
+  /** Largest request body `req.body()` reads for this route (default: the server's limit, 32 MiB). */
+  maxBodyBytes?: number
   handle(req: SimRequest): Reply | Promise<Reply>
 }
 

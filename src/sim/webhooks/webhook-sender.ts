@@ -21,6 +21,8 @@ export interface WebhookJob {
   runId: string
   /** The status word in the body; reported to `onWebhookSent` for latency benchmarks. */
   status: string
+  /** Method of attempts 2 and later (ComfyDeploy's GET-with-body quirk, §9.5); default POST like the first. */
+  retryMethod?: 'POST' | 'GET'
 }
 
 export type DeliveryOutcome = 'sent' | 'failed' | 'aborted'
@@ -54,11 +56,12 @@ export class WebhookSender {
           await sleep(base * (1 + Math.random() * policy.jitter) * timeScale, signal)
         }
         stats.webhookAttempts++
-        const result = await this.attempt(job, body, policy.timeoutMs, signal)
+        const method = attempt > 1 && job.retryMethod === 'GET' ? 'GET' : 'POST'
+        const result = await this.attempt(job, method, body, policy.timeoutMs, signal)
         if (signal.aborted) return 'aborted'
         if (typeof result === 'number' && result >= 200 && result < 300) {
           stats.webhooksSent++
-          log(`webhook ${job.runId} ${job.status} attempt ${attempt} → ${result}`)
+          log(`webhook ${job.runId} ${job.status} attempt ${attempt} (${method}) → ${result}`)
           return 'sent'
         }
         log(`webhook ${job.runId} ${job.status} attempt ${attempt} failed: ${String(result)}`)
@@ -73,7 +76,7 @@ export class WebhookSender {
   }
 
   /** One request; resolves with the HTTP status, or the error text when none came back. */
-  private attempt(job: WebhookJob, body: Buffer, timeoutMs: number, signal: AbortSignal): Promise<number | string> {
+  private attempt(job: WebhookJob, method: 'POST' | 'GET', body: Buffer, timeoutMs: number, signal: AbortSignal): Promise<number | string> {
     let url: URL
     try {
       url = new URL(job.url)
@@ -85,7 +88,7 @@ export class WebhookSender {
 
     return new Promise((resolve) => {
       const req = (secure ? https : http).request(url, {
-        method: 'POST',
+        method,
         agent: secure ? this.httpsAgent : this.httpAgent,
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
         headers: { 'content-type': 'application/json', 'content-length': body.length, 'user-agent': USER_AGENT },

@@ -3,15 +3,16 @@ import { dirname } from 'node:path'
 import { z } from 'zod'
 import { TunnelMode } from '@shared/delivery'
 
+const ProviderSettings = z.object({ sealedApiKey: z.string().optional(), baseUrl: z.string().url().optional() })
+
 /** settings.json as stored: API keys are sealed by the SecretBox, never written in the clear by us. */
 export const StoredSettings = z.object({
   libraryDir: z.string().min(1).optional(),
   tunnelMode: TunnelMode.optional(),
   tunnelHost: z.string().url().nullable().optional(),
   publicUrl: z.string().url().nullable().optional(),
-  comfydeploy: z
-    .object({ sealedApiKey: z.string().optional(), baseUrl: z.string().url().optional() })
-    .default({}),
+  comfydeploy: ProviderSettings.default({}),
+  runcomfy: ProviderSettings.default({}),
 })
 export type StoredSettings = z.infer<typeof StoredSettings>
 

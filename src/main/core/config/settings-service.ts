@@ -24,17 +24,22 @@ export class SettingsService {
     this.effective = this.resolve()
   }
 
-  private resolve(): CoreConfig {
-    const sealed = this.stored.comfydeploy.sealedApiKey
-    let key: string | null = null
-    if (sealed) {
-      try {
-        key = this.secrets.open(sealed)
-      } catch {
-        key = null // a key sealed on another machine or user cannot be opened: treat as absent
-      }
+  private openKey(sealed: string | undefined): string | null {
+    if (!sealed) return null
+    try {
+      return this.secrets.open(sealed)
+    } catch {
+      return null // a key sealed on another machine or by another user cannot be opened: treat it as absent
     }
-    return resolveConfig({ flags: this.flags, env: this.env, settings: this.stored, apiKeyFromSettings: key })
+  }
+
+  private resolve(): CoreConfig {
+    return resolveConfig({
+      flags: this.flags,
+      env: this.env,
+      settings: this.stored,
+      apiKeys: { comfydeploy: this.openKey(this.stored.comfydeploy.sealedApiKey), runcomfy: this.openKey(this.stored.runcomfy.sealedApiKey) },
+    })
   }
 
   config(): CoreConfig {
@@ -49,21 +54,28 @@ export class SettingsService {
       tunnelHost: config.tunnelHost,
       publicUrl: config.publicUrl,
       comfydeploy: { apiKeySet: config.comfydeploy.apiKey !== null, baseUrl: config.comfydeploy.baseUrl },
+      runcomfy: { apiKeySet: config.runcomfy.apiKey !== null, baseUrl: config.runcomfy.baseUrl },
+      keyStorage: this.secrets.kind,
     }
   }
 
+  private setKey(target: { sealedApiKey?: string | undefined }, key: string | undefined): void {
+    if (key === undefined) return
+    const trimmed = key.trim()
+    if (trimmed) target.sealedApiKey = this.secrets.seal(trimmed)
+    else delete target.sealedApiKey
+  }
+
   update(patch: SettingsPatch): CoreConfig {
-    const next: StoredSettings = { ...this.stored, comfydeploy: { ...this.stored.comfydeploy } }
+    const next: StoredSettings = { ...this.stored, comfydeploy: { ...this.stored.comfydeploy }, runcomfy: { ...this.stored.runcomfy } }
     if (patch.libraryDir !== undefined) next.libraryDir = patch.libraryDir
     if (patch.tunnelMode !== undefined) next.tunnelMode = patch.tunnelMode
     if (patch.tunnelHost !== undefined) next.tunnelHost = patch.tunnelHost
     if (patch.publicUrl !== undefined) next.publicUrl = patch.publicUrl
     if (patch.comfydeployBaseUrl !== undefined) next.comfydeploy.baseUrl = patch.comfydeployBaseUrl
-    if (patch.comfydeployApiKey !== undefined) {
-      const key = patch.comfydeployApiKey.trim()
-      if (key) next.comfydeploy.sealedApiKey = this.secrets.seal(key)
-      else delete next.comfydeploy.sealedApiKey
-    }
+    if (patch.runcomfyBaseUrl !== undefined) next.runcomfy.baseUrl = patch.runcomfyBaseUrl
+    this.setKey(next.comfydeploy, patch.comfydeployApiKey)
+    this.setKey(next.runcomfy, patch.runcomfyApiKey)
     writeSettingsFile(this.file, next)
     this.stored = next
     this.effective = this.resolve()

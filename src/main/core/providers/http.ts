@@ -1,10 +1,20 @@
+import type { ErrorCode } from '@shared/errors'
 import { ProviderError } from './types'
+
+/** What a provider's error body says; `code` overrides the one the HTTP status would give. */
+export interface DescribedError {
+  message: string
+  field?: string
+  code?: ErrorCode
+}
 
 export interface JsonRequest {
   method: 'GET' | 'POST'
   url: string
   apiKey: string
   body?: unknown
+  /** A multipart body instead of JSON (file uploads). */
+  form?: FormData
   timeoutMs: number
   /**
    * Only idempotent calls are retried. A queue call is never repeated blindly: the service has no
@@ -12,7 +22,14 @@ export interface JsonRequest {
    */
   idempotent: boolean
   /** Turns a provider's error body into a message and, when it names one, the input field. */
-  describeError: (status: number, body: unknown) => { message: string; field?: string }
+  describeError: (status: number, body: unknown) => DescribedError
+  /**
+   * Looks at a 2xx body before it is returned and may throw a `ProviderError` (services that report
+   * errors with HTTP 200). A thrown error is retried like any other when the call is idempotent.
+   */
+  inspect?: (body: unknown, status: number) => void
+  /** Sends no `Authorization` header: for URLs the service hands out that may live on another host. */
+  anonymous?: boolean
   signal?: AbortSignal
 }
 
@@ -34,8 +51,10 @@ export function retryAfterMs(header: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
-function errorForStatus(status: number, described: { message: string; field?: string }, retryAfter?: number) {
+/** The typed error for an HTTP status (or the code the body named). */
+export function errorForStatus(status: number, described: DescribedError, retryAfter?: number) {
   const details = { status, field: described.field, retryAfterMs: retryAfter }
+  if (described.code) return new ProviderError(described.code, described.message, details)
   if (status === 401 || status === 403) return new ProviderError('PROVIDER_AUTH', described.message, details)
   if (status === 404) return new ProviderError('PROVIDER_NOT_FOUND', described.message, details)
   if (status === 400 || status === 422) return new ProviderError('PROVIDER_VALIDATION', described.message, details)
@@ -54,11 +73,11 @@ async function once(request: JsonRequest): Promise<unknown> {
     response = await fetch(request.url, {
       method: request.method,
       headers: {
-        authorization: `Bearer ${request.apiKey}`,
+        ...(request.anonymous ? {} : { authorization: `Bearer ${request.apiKey}` }),
         accept: 'application/json',
         ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      body: request.form ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
       signal,
     })
   } catch (error) {
@@ -76,6 +95,7 @@ async function once(request: JsonRequest): Promise<unknown> {
     const described = request.describeError(response.status, body)
     throw errorForStatus(response.status, described, retryAfterMs(response.headers.get('retry-after')))
   }
+  request.inspect?.(body, response.status)
   return body
 }
 

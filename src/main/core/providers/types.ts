@@ -47,6 +47,11 @@ export interface ProviderClient {
   getRun(providerRunId: string, deploymentId: string): Promise<RunSnapshot>
   cancel(providerRunId: string, deploymentId: string): Promise<void>
   parseWebhook(body: unknown): Result<WebhookHint>
+  /**
+   * Makes a local file usable as an input value: uploads it where the service has an upload endpoint
+   * (returning its URL), or returns a data URI where the service takes those inline.
+   */
+  prepareFile(file: { fileName: string; mime: string; bytes: Buffer }): Promise<string>
 }
 
 /** A provider call that failed, with a code from the shared error table and what the UI needs to act. */

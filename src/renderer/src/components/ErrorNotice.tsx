@@ -1,5 +1,7 @@
+import type { ErrorCode } from '@shared/errors'
 import { errorAdvice } from '@shared/errors'
 import type { Failure } from '@shared/result'
+import { useOpenView } from '../store/context'
 
 interface Props {
   error: Failure
@@ -8,11 +10,18 @@ interface Props {
   /** Leave the message out (when it is shown under the field it concerns). */
   adviceOnly?: boolean
   onRetry?: () => void
+  /** Offer "Open Settings" for key problems; off inside Settings itself. */
+  settingsLink?: boolean
   className?: string
 }
 
-/** The code's advice, which says what to do, then the specifics. */
-export function ErrorNotice({ error, live = false, adviceOnly = false, onRetry, className = '' }: Props) {
+/** Codes the user fixes in Settings (a missing or refused key). */
+export const fixedInSettings = (code: ErrorCode): boolean => code === 'PROVIDER_AUTH' || code === 'NOT_CONFIGURED'
+
+/** The code's advice, which says what to do, then the specifics; key problems get a way to Settings. */
+export function ErrorNotice({ error, live = false, adviceOnly = false, onRetry, settingsLink = true, className = '' }: Props) {
+  const open = useOpenView()
+  const toSettings = settingsLink && open !== null && fixedInSettings(error.code)
   return (
     <div className={`notice notice--error ${className}`} role={live ? 'alert' : undefined} data-error-code={error.code}>
       <span className="notice__icon" aria-hidden="true">!</span>
@@ -20,10 +29,19 @@ export function ErrorNotice({ error, live = false, adviceOnly = false, onRetry, 
         <strong className="notice__advice">{errorAdvice[error.code]}</strong>
         {!adviceOnly && error.message !== '' && <span className="notice__message">{error.message}</span>}
       </div>
-      {onRetry && (
-        <button type="button" className="btn btn--small btn--ghost" onClick={onRetry}>
-          Try again
-        </button>
+      {(toSettings || onRetry) && (
+        <div className="notice__actions">
+          {toSettings && (
+            <button type="button" className="btn btn--small" onClick={() => open('settings')}>
+              Open Settings
+            </button>
+          )}
+          {onRetry && (
+            <button type="button" className="btn btn--small btn--ghost" onClick={onRetry}>
+              Try again
+            </button>
+          )}
+        </div>
       )}
     </div>
   )

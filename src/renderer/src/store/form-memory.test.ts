@@ -39,4 +39,11 @@ describe('form memory', () => {
     expect(loadMemory(storage)).toEqual({ provider: null, lastDeployment: {}, drafts: {} })
     expect(loadMemory(null)).toEqual({ provider: null, lastDeployment: {}, drafts: {} })
   })
+
+  it('does not remember a file inlined as a huge data URI, and still saves the rest', () => {
+    const storage = new MemoryStorage()
+    const huge = `data:image/png;base64,${'A'.repeat(100_000)}`
+    saveMemory(storage, { provider: 'runcomfy', lastDeployment: {}, drafts: { 'runcomfy/x': { values: { '10.image': huge, '6.text': 'waves' }, randomEachRun: {} } } })
+    expect(loadMemory(storage).drafts['runcomfy/x']?.values).toEqual({ '6.text': 'waves' })
+  })
 })

@@ -10,6 +10,8 @@ export interface FormMemory {
 
 const KEY = 'comfy-courier.generate.v1'
 const MAX_DRAFTS = 30
+/** Longer values (a file inlined as a data URI) are not remembered: localStorage holds a few MB in all. */
+const MAX_VALUE_CHARS = 64 * 1024
 
 export const emptyMemory = (): FormMemory => ({ provider: null, lastDeployment: {}, drafts: {} })
 
@@ -57,7 +59,12 @@ export function loadMemory(storage: Storage | null): FormMemory {
 export function saveMemory(storage: Storage | null, memory: FormMemory): void {
   if (storage === null) return
   // Most recently touched drafts are written last by the slice; keep the newest ones.
-  const entries = Object.entries(memory.drafts).slice(-MAX_DRAFTS)
+  const entries = Object.entries(memory.drafts)
+    .slice(-MAX_DRAFTS)
+    .map(([key, draft]): [string, Draft] => [
+      key,
+      { ...draft, values: Object.fromEntries(Object.entries(draft.values).filter(([, v]) => typeof v !== 'string' || v.length <= MAX_VALUE_CHARS)) },
+    ])
   try {
     storage.setItem(KEY, JSON.stringify({ ...memory, drafts: Object.fromEntries(entries) }))
   } catch {

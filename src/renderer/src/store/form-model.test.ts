@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { InputField } from '@shared/deployment'
-import { buildInputs, draftFromInputs, emptyDraft, randomSeed, validateField, valueOf } from './form-model'
+import { buildInputs, draftFromInputs, emptyDraft, imageList, imagesText, randomSeed, validateField, valueOf } from './form-model'
 
 const f = (over: Partial<InputField> & Pick<InputField, 'id' | 'kind'>): InputField => ({
   label: over.id,
@@ -54,5 +54,31 @@ describe('form model', () => {
 
   it('turns a past run\'s inputs back into control values', () => {
     expect(draftFromInputs({ prompt: 'x', steps: 3, hires: true }).values).toEqual({ prompt: 'x', steps: '3', hires: true })
+  })
+
+  it('validates and sends file inputs: URLs or data URIs, and images as a JSON array', () => {
+    expect(validateField(f({ id: 'v', kind: 'video' }), 'https://cdn.example/a.mp4')).toBeNull()
+    expect(validateField(f({ id: 'v', kind: 'video' }), 'data:video/mp4;base64,AAAA')).toBeNull()
+    expect(validateField(f({ id: 'a', kind: 'audio' }), 'ftp://x/a.mp3')).toBe('Enter an audio URL starting with https://, or choose a file.')
+    expect(validateField(f({ id: 'x', kind: 'file' }), 'nope')).toBe('Enter a file URL starting with https://, or choose a file.')
+    expect(validateField(f({ id: 'i', kind: 'image' }), 'data:text/plain;base64,AAAA')).toMatch(/image URL/)
+
+    const images = f({ id: '11.images', kind: 'images', label: 'Refs', required: true })
+    expect(validateField(images, '[]')).toBe('Refs is required.')
+    expect(validateField(images, JSON.stringify(['https://a.example/1.png', 'javascript:alert(1)']))).toBe(
+      'Image 2: Enter an image URL starting with https://, or choose a file.',
+    )
+    expect(imageList('https://a.example/1.png')).toEqual(['https://a.example/1.png'])
+    expect(imageList('')).toEqual([])
+    expect(imagesText([])).toBe('')
+
+    const draft = emptyDraft()
+    draft.values['11.images'] = JSON.stringify(['https://a.example/1.png', ' https://a.example/2.png '])
+    draft.values['12.video'] = ' https://cdn.example/a.mp4 '
+    const built = buildInputs([images, f({ id: '12.video', kind: 'video' }), f({ id: '13.audio', kind: 'audio' })], draft)
+    expect(built).toEqual({
+      inputs: { '11.images': JSON.stringify(['https://a.example/1.png', 'https://a.example/2.png']), '12.video': 'https://cdn.example/a.mp4' },
+      errors: {},
+    })
   })
 })

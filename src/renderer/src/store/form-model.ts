@@ -33,6 +33,49 @@ export function valueOf(field: InputField, draft: Draft | undefined): DraftValue
   return typeof v === 'string' ? v : defaultDraftValue(field)
 }
 
+/** Kinds whose value is one file: a URL, or what `uploads.create` returned for a picked file. */
+const fileKinds = new Set<InputField['kind']>(['image', 'video', 'audio', 'file'])
+export const isFileKind = (kind: InputField['kind']): boolean => fileKinds.has(kind)
+/** Kinds the Generate form offers a file picker for. */
+export const takesFiles = (kind: InputField['kind']): boolean => fileKinds.has(kind) || kind === 'images'
+
+/**
+ * The entries of an `images` value: a JSON array of strings as the form keeps it, or (from a workflow
+ * default or an older draft) one bare URL. Anything else reads as one entry, so validation can name it.
+ */
+export function imageList(text: string): string[] {
+  const trimmed = text.trim()
+  if (trimmed === '') return []
+  if (trimmed.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed)
+      if (Array.isArray(parsed)) return parsed.map((x) => (typeof x === 'string' ? x.trim() : String(x))).filter((x) => x !== '')
+    } catch {
+      // Not JSON after all: fall through and treat it as one (probably invalid) entry.
+    }
+  }
+  return [trimmed]
+}
+
+/** The control text for a list of images: '' when empty, else a JSON array. */
+export const imagesText = (list: readonly string[]): string => (list.length === 0 ? '' : JSON.stringify(list))
+
+const kindNoun: Record<string, string> = { image: 'an image URL', video: 'a video URL', audio: 'an audio URL', file: 'a file URL' }
+
+/** A URL the service can fetch (http/https), or a data URI (of an image, for image inputs). */
+function validateFileValue(kind: InputField['kind'], text: string): string | null {
+  const message = `Enter ${kindNoun[kind] ?? 'a URL'} starting with https://, or choose a file.`
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return message
+  }
+  if (url.protocol === 'https:' || url.protocol === 'http:') return null
+  if (url.protocol === 'data:' && (kind !== 'image' || /^data:image\//i.test(text))) return null
+  return message
+}
+
 const formatLimit = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 6 })
 
 /** The one message a field shows, or null when its value can be sent. */
@@ -51,15 +94,14 @@ export function validateField(field: InputField, value: DraftValue): string | nu
   if (field.kind === 'enum' && field.options !== undefined && field.options.length > 0 && !field.options.includes(text)) {
     return 'Pick one of the listed options.'
   }
-  if (field.kind === 'image') {
-    let url: URL
-    try {
-      url = new URL(text)
-    } catch {
-      return 'Enter an image URL starting with https://.'
+  if (isFileKind(field.kind)) return validateFileValue(field.kind, text)
+  if (field.kind === 'images') {
+    const list = imageList(text)
+    for (const [i, item] of list.entries()) {
+      const problem = validateFileValue('image', item)
+      if (problem !== null) return list.length === 1 ? problem : `Image ${i + 1}: ${problem}`
     }
-    const dataImage = url.protocol === 'data:' && /^data:image\//i.test(text)
-    if (url.protocol !== 'https:' && url.protocol !== 'http:' && !dataImage) return 'Enter an image URL starting with https://.'
+    if (list.length === 0) return field.required ? `${field.label || field.id} is required.` : null
   }
   return null
 }
@@ -81,7 +123,12 @@ export function buildInputs(fields: readonly InputField[], draft: Draft | undefi
     }
     const text = value.trim()
     if (text === '') continue
-    inputs[field.id] = isNumeric(field) ? Number(text) : field.kind === 'enum' || field.kind === 'image' ? text : value
+    if (field.kind === 'images') {
+      const list = imageList(text)
+      if (list.length > 0) inputs[field.id] = JSON.stringify(list)
+      continue
+    }
+    inputs[field.id] = isNumeric(field) ? Number(text) : field.kind === 'enum' || isFileKind(field.kind) ? text : value
   }
   return { inputs, errors }
 }

@@ -1,7 +1,8 @@
 import type { ProviderInfo } from '@shared/contract'
 import type { Deployment } from '@shared/deployment'
+import type { Failure } from '@shared/result'
 import type { ProviderId } from '@shared/run'
-import { buildInputs, draftFromInputs, draftKey, emptyDraft, randomSeed, type Draft } from './form-model'
+import { buildInputs, draftFromInputs, draftKey, emptyDraft, randomSeed, valueOf, type Draft } from './form-model'
 import { loadMemory, saveMemory } from './form-memory'
 import type { CourierState, GenerateSlice, SliceContext } from './types'
 
@@ -17,6 +18,21 @@ export function currentDraft(state: CourierState): Draft | undefined {
   const g = state.generate
   if (g.provider === null || g.deploymentId === null) return undefined
   return g.drafts[draftKey(g.provider, g.deploymentId)]
+}
+
+/** The "still uploading" notices submit made, so an upload that ends can take its own notice away. */
+const uploadWaits = new WeakSet<Failure>()
+export const isUploadWait = (failure: Failure | null): boolean => failure !== null && uploadWaits.has(failure)
+
+/**
+ * The input an error's `field` names. Ids are compared whole, never split, since RunComfy's contain dots and
+ * colons (`6.text`, `38:42.seed`); a path into the args (`inputs.6.text`) is accepted too.
+ */
+export function fieldNamedBy(deployment: Deployment, field: string | undefined): string | null {
+  if (field === undefined) return null
+  if (deployment.inputs.some((f) => f.id === field)) return field
+  const inner = field.startsWith('inputs.') ? field.slice('inputs.'.length) : null
+  return inner !== null && deployment.inputs.some((f) => f.id === inner) ? inner : null
 }
 
 /** The remembered provider if it can run, else the demo, else the first one with a key. */
@@ -126,6 +142,20 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       }
     },
 
+    applyValue(target, field, change) {
+      const key = draftKey(target.provider, target.deploymentId)
+      const { [key]: current, ...others } = get().generate.drafts
+      const draft = current ?? emptyDraft()
+      const next = change(valueOf(field, draft))
+      patch('generate', { drafts: { ...others, [key]: { ...draft, values: { ...draft.values, [field.id]: next } } } })
+      remember()
+      const g = get().generate
+      if (g.provider === target.provider && g.deploymentId === target.deploymentId && field.id in g.serverFieldErrors) {
+        const { [field.id]: _cleared, ...rest } = g.serverFieldErrors
+        patch('generate', { serverFieldErrors: rest })
+      }
+    },
+
     randomizeSeed(fieldId) {
       const field = fieldOf(fieldId)
       if (field === undefined) return
@@ -140,6 +170,7 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       const g = get().generate
       if (g.provider === null || g.deploymentId === null) return
       const { [draftKey(g.provider, g.deploymentId)]: _dropped, ...drafts } = g.drafts
+      get().uploads.clearForm()
       patch('generate', { drafts, ...clearFeedback })
       remember()
     },
@@ -155,6 +186,13 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       for (const field of deployment.inputs) {
         if (field.kind === 'seed' && currentDraft(get())?.randomEachRun[field.id]) get().generate.randomizeSeed(field.id)
       }
+      const uploading = get().uploads.items.find((u) => u.status === 'uploading' && u.provider === provider && u.deploymentId === deployment.id)
+      if (uploading !== undefined) {
+        const wait: Failure = { code: 'CONFLICT', message: `${uploading.fileName} is still uploading: generate once it is done.` }
+        uploadWaits.add(wait)
+        patch('generate', { submitError: wait, serverFieldErrors: {} })
+        return null
+      }
       const { inputs, errors } = buildInputs(deployment.inputs, currentDraft(get()))
       if (Object.keys(errors).length > 0) {
         patch('generate', { showErrors: true, submitError: null, serverFieldErrors: {} })
@@ -164,12 +202,11 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       patch('generate', { submitting: true, submitError: null, serverFieldErrors: {} })
       const res = await deps.courier.invoke('runs.submit', { provider, deploymentId: deployment.id, inputs })
       if (!res.ok) {
-        const field = res.error.field
-        const named = field !== undefined && deployment.inputs.some((f) => f.id === field)
+        const field = fieldNamedBy(deployment, res.error.field)
         patch('generate', {
           submitting: false,
-          submitError: res.error,
-          serverFieldErrors: named ? { [field]: res.error.message } : {},
+          submitError: field === null ? res.error : { ...res.error, field },
+          serverFieldErrors: field === null ? {} : { [field]: res.error.message },
         })
         return null
       }

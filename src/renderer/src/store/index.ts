@@ -7,6 +7,7 @@ import { createOutputsSlice } from './outputs'
 import { createRunsSlice } from './runs'
 import { createSettingsSlice } from './settings'
 import { createTunnelSlice } from './tunnel'
+import { createUploadsSlice } from './uploads'
 import { createWebhooksSlice } from './webhooks'
 import type { CourierState, CourierStore, SliceContext, StoreDeps } from './types'
 
@@ -41,6 +42,7 @@ export function createCourierStore(deps: StoreDeps): CourierStore {
       tunnel: createTunnelSlice(ctx),
       webhooks: createWebhooksSlice(ctx),
       downloads: createDownloadsSlice(ctx),
+      uploads: createUploadsSlice(ctx),
     }
   })
 }

@@ -1,10 +1,24 @@
+import { errorAdvice } from '@shared/errors'
+import type { ProviderId } from '@shared/run'
+import type { SettingsPatch } from '@shared/settings'
 import type { SettingsSlice, SliceContext } from './types'
 
+/** The providers whose key or URL a patch changes. */
+function providersTouched(change: SettingsPatch): ProviderId[] {
+  const touched: ProviderId[] = []
+  if (change.comfydeployApiKey !== undefined || change.comfydeployBaseUrl !== undefined) touched.push('comfydeploy')
+  if (change.runcomfyApiKey !== undefined || change.runcomfyBaseUrl !== undefined) touched.push('runcomfy')
+  return touched
+}
+
 export function createSettingsSlice({ get, patch, deps }: SliceContext): SettingsSlice {
+  const testRequests: Partial<Record<ProviderId, number>> = {}
+
   return {
     view: null,
     status: 'idle',
     error: null,
+    checks: {},
 
     async load() {
       patch('settings', { status: 'loading' })
@@ -16,12 +30,31 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     async save(change) {
       const res = await deps.courier.invoke('settings.update', change)
       if (!res.ok) return res
-      patch('settings', { view: res.value, status: 'loaded', error: null })
+      const touched = providersTouched(change)
+      patch('settings', (s): Partial<SettingsSlice> => {
+        // A test of the old key says nothing about the new one.
+        const checks = { ...s.checks }
+        touched.forEach((p) => {
+          delete checks[p]
+          testRequests[p] = (testRequests[p] ?? 0) + 1
+        })
+        return { view: res.value, status: 'loaded', error: null, checks }
+      })
       // A key added or removed changes which providers can run.
-      if (change.comfydeployApiKey !== undefined || change.comfydeployBaseUrl !== undefined) {
-        void get().generate.loadProviders()
-      }
+      if (touched.length > 0) void get().generate.loadProviders()
       return res
+    },
+
+    async testConnection(provider) {
+      const seq = (testRequests[provider] ?? 0) + 1
+      testRequests[provider] = seq
+      patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'running' } } }))
+      const res = await deps.courier.invoke('providers.test', { provider })
+      if (testRequests[provider] !== seq) return
+      const check = res.ok
+        ? res.value
+        : { ok: false, message: `${errorAdvice[res.error.code]} ${res.error.message}`, code: res.error.code, deploymentCount: null }
+      patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'done', check } } }))
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
-import type { AppInfo, MethodName, ProviderInfo } from '@shared/contract'
-import type { Deployment } from '@shared/deployment'
+import type { AppInfo, ConnectionCheck, MethodName, ProviderInfo } from '@shared/contract'
+import type { Deployment, InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { DownloadProgress } from '@shared/events'
 import type { Output } from '@shared/output'
@@ -90,6 +90,8 @@ export interface GenerateSlice {
   loadDeployments(provider: ProviderId): Promise<void>
   selectDeployment(deploymentId: string): void
   setValue(fieldId: string, value: DraftValue): void
+  /** Changes one value in a given deployment's draft (which may no longer be the one on screen). */
+  applyValue(target: { provider: ProviderId; deploymentId: string }, field: InputField, change: (current: DraftValue) => DraftValue): void
   randomizeSeed(fieldId: string): void
   setRandomEachRun(fieldId: string, on: boolean): void
   resetDraft(): void
@@ -98,12 +100,50 @@ export interface GenerateSlice {
   reuse(run: Run): void
 }
 
+/** A "Test connection" in Settings: running, or its answer (a failed call is folded into a ConnectionCheck). */
+export type ConnectionTest = { status: 'running' } | { status: 'done'; check: ConnectionCheck }
+
 export interface SettingsSlice {
   view: SettingsView | null
   status: LoadState
   error: Failure | null
+  /** The last connection test per provider; dropped when that provider's key or URL is saved. */
+  checks: Partial<Record<ProviderId, ConnectionTest>>
   load(): Promise<void>
   save(patch: SettingsPatch): Promise<{ ok: true; value: SettingsView } | { ok: false; error: Failure }>
+  testConnection(provider: ProviderId): Promise<void>
+}
+
+export interface UploadItem {
+  id: string
+  provider: ProviderId
+  deploymentId: string
+  fieldId: string
+  fileName: string
+  mime: string
+  size: number
+  status: 'uploading' | 'done' | 'error'
+  error: Failure | null
+  /** False for a file refused before sending (too large, empty, wrong type): retrying would not help. */
+  retryable: boolean
+  /** What `uploads.create` returned, once done. */
+  value: string | null
+  /** A blob: URL for an image's thumbnail (revoked when the item goes). */
+  preview: string | null
+  attempt: number
+}
+
+export interface UploadsSlice {
+  /** Oldest first. */
+  items: UploadItem[]
+  /** Uploads files for a field of the form on screen (one for single kinds, replacing the old one). */
+  add(field: InputField, files: readonly File[]): void
+  retry(id: string): Promise<void>
+  remove(id: string): void
+  /** Forgets the uploads of one field (of the form on screen). */
+  clearField(fieldId: string): void
+  /** Forgets the uploads of the form on screen. */
+  clearForm(): void
 }
 
 export interface TunnelSlice {
@@ -141,6 +181,7 @@ export interface CourierState {
   tunnel: TunnelSlice
   webhooks: WebhooksSlice
   downloads: DownloadsSlice
+  uploads: UploadsSlice
 }
 
 export type SliceKey = keyof CourierState

@@ -1,11 +1,19 @@
 import type { CourierClient } from '@shared/client'
-import { contract, type AppInfo, type MethodArgs, type MethodName, type MethodResult, type ProviderInfo } from '@shared/contract'
+import {
+  contract,
+  type AppInfo,
+  type ConnectionCheck,
+  type MethodArgs,
+  type MethodName,
+  type MethodResult,
+  type ProviderInfo,
+} from '@shared/contract'
 import type { Deployment } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
 import { OutputId, type Output } from '@shared/output'
 import { err, ok, type Failure, type Result } from '@shared/result'
-import { isTerminal, RunId, type InputValues, type Run } from '@shared/run'
+import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
 import type { SettingsView } from '@shared/settings'
 
 /** The deployment every test sees on the demo provider: a prompt, two numbers and a seed. */
@@ -21,6 +29,31 @@ export const demoDeployment: Deployment = {
     { id: 'seed', label: 'Seed', kind: 'seed', description: '', defaultValue: 42, min: 0, max: 4294967295, required: false },
   ],
 }
+
+/**
+ * A RunComfy-style deployment (node ids as input ids, such as `6.text` and `38:42.seed`) with one input of
+ * every file kind, a slider and an enum. RunComfy is not configured until a test gives it a key.
+ */
+export const mediaDeployment: Deployment = {
+  id: 'rc-img2vid',
+  name: 'Image to video',
+  provider: 'runcomfy',
+  description: 'Animates a still image.',
+  inputs: [
+    { id: '6.text', label: 'Prompt', kind: 'prompt', description: '', defaultValue: 'gentle waves', required: true },
+    { id: '10.image', label: 'Start image', kind: 'image', description: 'The first frame.', defaultValue: null, required: false },
+    { id: '11.images', label: 'Style images', kind: 'images', description: '', defaultValue: null, required: false },
+    { id: '12.video', label: 'Motion video', kind: 'video', description: '', defaultValue: null, required: false },
+    { id: '13.audio', label: 'Soundtrack', kind: 'audio', description: '', defaultValue: null, required: false },
+    { id: '14.file', label: 'Mask file', kind: 'file', description: '', defaultValue: null, required: false },
+    { id: '20.denoise', label: 'Denoise', kind: 'number', description: '', defaultValue: 0.6, min: 0, max: 1, step: 0.05, required: false, slider: true },
+    { id: '21.frames', label: 'Frames', kind: 'integer', description: '', defaultValue: 24, min: 8, max: 120, required: false, slider: true },
+    { id: '30.sampler', label: 'Sampler', kind: 'enum', description: '', defaultValue: 'euler', options: ['euler', 'dpmpp_2m', 'ddim'], required: false },
+    { id: '38:42.seed', label: 'Seed', kind: 'seed', description: '', defaultValue: 7, min: 0, max: 4294967295, required: false },
+  ],
+}
+
+const providerLabel: Record<ProviderId, string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
 
 interface Call {
   method: MethodName
@@ -44,7 +77,7 @@ export class FakeCourier implements CourierClient {
     { id: 'comfydeploy', label: 'ComfyDeploy', configured: false, demo: false },
     { id: 'runcomfy', label: 'RunComfy', configured: false, demo: false },
   ]
-  deployments: Deployment[] = [demoDeployment]
+  deployments: Deployment[] = [demoDeployment, mediaDeployment]
   runs = new Map<string, Run>()
   outputs: Output[] = []
   webhooks: WebhookRecord[] = []
@@ -55,9 +88,15 @@ export class FakeCourier implements CourierClient {
     tunnelHost: null,
     publicUrl: null,
     comfydeploy: { apiKeySet: false, baseUrl: 'https://api.comfydeploy.com/api' },
+    runcomfy: { apiKeySet: false, baseUrl: 'https://api.runcomfy.net' },
+    keyStorage: 'file',
   }
-  /** The key as main would keep it; the renderer must never be sent it. */
+  /** The ComfyDeploy key as main would keep it; the renderer must never be sent it. */
   apiKey: string | null = null
+  /** The RunComfy token, likewise. */
+  runcomfyKey: string | null = null
+  /** What `providers.test` answers for a provider that has a key, when set (e.g. a refused key). */
+  connectionProblem: Partial<Record<ProviderId, Pick<ConnectionCheck, 'code' | 'message'>>> = {}
 
   private readonly listeners = new Set<(event: CourierEvent) => void>()
   private readonly failures = new Map<MethodName, Failure[]>()
@@ -208,7 +247,25 @@ export class FakeCourier implements CourierClient {
     this.emit({ type: 'tunnel.changed', tunnel })
   }
 
+  /** Gives a provider a key, as if it had been saved before start-up. */
+  configure(provider: 'comfydeploy' | 'runcomfy', key = `${provider}-secret-key`): this {
+    if (provider === 'comfydeploy') this.apiKey = key
+    else this.runcomfyKey = key
+    this.syncKeys()
+    return this
+  }
+
   // ---- behaviour ----
+
+  private syncKeys(): void {
+    const set: Record<'comfydeploy' | 'runcomfy', boolean> = { comfydeploy: this.apiKey !== null, runcomfy: this.runcomfyKey !== null }
+    this.settings = {
+      ...this.settings,
+      comfydeploy: { ...this.settings.comfydeploy, apiKeySet: set.comfydeploy },
+      runcomfy: { ...this.settings.runcomfy, apiKeySet: set.runcomfy },
+    }
+    this.providers = this.providers.map((p) => (p.id === 'demo' ? p : { ...p, configured: set[p.id] }))
+  }
 
   private mustRun(id: string): Run {
     const run = this.runs.get(id)
@@ -253,6 +310,27 @@ export class FakeCourier implements CourierClient {
   private readonly handlers: Handlers = {
     'app.info': () => ok(this.info),
     'providers.list': () => ok(this.providers),
+    'providers.test': ({ provider }) => {
+      const label = providerLabel[provider]
+      if (!this.providers.find((p) => p.id === provider)?.configured) {
+        return ok({ ok: false, message: `No API key for ${label} yet: add it in Settings.`, code: 'NOT_CONFIGURED', deploymentCount: null })
+      }
+      const problem = this.connectionProblem[provider]
+      if (problem !== undefined) return ok({ ok: false, ...problem, deploymentCount: null })
+      const count = this.deployments.filter((d) => d.provider === provider).length
+      return ok({ ok: true, message: `Connected to ${label}: ${count} deployment${count === 1 ? '' : 's'}.`, code: null, deploymentCount: count })
+    },
+    'uploads.create': ({ provider, fileName, dataBase64 }) => {
+      if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
+      let bytes: number
+      try {
+        bytes = atob(dataBase64).length
+      } catch {
+        return err('BAD_INPUT', 'dataBase64 is not base64', 'dataBase64')
+      }
+      if (bytes === 0) return err('BAD_INPUT', 'the file is empty', 'file')
+      return ok({ value: `https://uploads.example/${encodeURIComponent(fileName)}`, bytes })
+    },
     'deployments.list': ({ provider }) => {
       const info = this.providers.find((p) => p.id === provider)
       if (!info?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)
@@ -324,15 +402,19 @@ export class FakeCourier implements CourierClient {
     'settings.get': () => ok(this.settings),
     'settings.update': (patch) => {
       const s = this.settings
-      if (patch.comfydeployApiKey !== undefined) this.apiKey = patch.comfydeployApiKey === '' ? null : patch.comfydeployApiKey
+      const keyOf = (typed: string): string | null => (typed.trim() === '' ? null : typed.trim())
+      if (patch.comfydeployApiKey !== undefined) this.apiKey = keyOf(patch.comfydeployApiKey)
+      if (patch.runcomfyApiKey !== undefined) this.runcomfyKey = keyOf(patch.runcomfyApiKey)
       this.settings = {
+        ...s,
         libraryDir: patch.libraryDir ?? s.libraryDir,
         tunnelMode: patch.tunnelMode ?? s.tunnelMode,
         tunnelHost: patch.tunnelHost === undefined ? s.tunnelHost : patch.tunnelHost,
         publicUrl: patch.publicUrl === undefined ? s.publicUrl : patch.publicUrl,
-        comfydeploy: { apiKeySet: this.apiKey !== null, baseUrl: patch.comfydeployBaseUrl ?? s.comfydeploy.baseUrl },
+        comfydeploy: { ...s.comfydeploy, baseUrl: patch.comfydeployBaseUrl ?? s.comfydeploy.baseUrl },
+        runcomfy: { ...s.runcomfy, baseUrl: patch.runcomfyBaseUrl ?? s.runcomfy.baseUrl },
       }
-      this.providers = this.providers.map((p) => (p.id === 'comfydeploy' ? { ...p, configured: this.apiKey !== null } : p))
+      this.syncKeys()
       return ok(this.settings)
     },
     'webhooks.list': ({ limit }) => ok(this.webhooks.slice(0, limit ?? 100)),

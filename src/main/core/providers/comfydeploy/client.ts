@@ -6,7 +6,7 @@ import { requestJson } from '../http'
 import { ProviderError, type ProviderClient, type QueueRequest, type RunSnapshot, type WebhookHint } from '../types'
 import { toInputFields } from './input-map'
 import { toOutputRefs } from './outputs'
-import { DeploymentModel, QueueReply, RunModel, WebhookBody } from './schemas'
+import { CancelReply, DeploymentModel, QueueReply, RunModel, UploadReply, WebhookBody, type RunOutputModel } from './schemas'
 import { toFraction, toRunStatus } from './status-map'
 
 export interface ComfyDeployOptions {
@@ -34,10 +34,130 @@ export function describeComfyDeployError(status: number, body: unknown): { messa
   return { message: `the service answered HTTP ${status}` }
 }
 
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value = body
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined
+    value = (value as Record<PropertyKey, unknown>)[key]
+  }
+  return value
+}
+
+/** Zod issues in words that name the field: `"id" is missing`, `"outputs.0.data": expected record…`. */
+export function describeIssues(error: z.ZodError, body: unknown): string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `expected a JSON object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.') || '(body)'
+      return issue.code === 'invalid_type' && valueAt(body, issue.path) === undefined ? `"${field}" is missing` : `"${field}": ${issue.message}`
+    })
+    .join('; ')
+}
+
 function parseReply<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const parsed = schema.safeParse(body)
-  if (!parsed.success) throw new ProviderError('PROVIDER_BAD_REPLY', `unexpected ${what}: ${z.prettifyError(parsed.error)}`)
+  if (!parsed.success) throw new ProviderError('PROVIDER_BAD_REPLY', `unexpected ${what}: ${describeIssues(parsed.error, body)}`)
   return parsed.data
+}
+
+/** One `DeploymentModel` (§7) as the app's deployment; throws PROVIDER_BAD_REPLY naming a missing field. */
+export function toDeployment(body: unknown, provider: ProviderId): Deployment {
+  const model = parseReply(DeploymentModel, body, 'deployment')
+  return {
+    id: model.id,
+    name: model.workflow?.name?.trim() || model.id,
+    provider,
+    description: model.description ?? '',
+    inputs: toInputFields(model.input_types ?? []),
+  }
+}
+
+/** A `GET /run/{id}` reply (§3) normalized; throws PROVIDER_BAD_REPLY naming a missing field (`id`, `status`). */
+export function toRunSnapshot(body: unknown): RunSnapshot {
+  const run = parseReply(RunModel, body, 'run')
+  const status = toRunStatus(run.status)
+  return {
+    rawStatus: run.status,
+    status,
+    progress: toFraction(run.progress),
+    liveStatus: run.live_status ?? null,
+    outputs: toOutputRefs(run.outputs),
+    ...(status === 'failed'
+      ? { error: { code: 'RUN_FAILED' as const, message: run.live_status ? `failed while ${run.live_status}` : 'the workflow failed' } }
+      : {}),
+    ...(status === 'timed_out' ? { error: { code: 'RUN_FAILED' as const, message: 'the run hit its time limit on the service' } } : {}),
+  }
+}
+
+/** A `POST /run/deployment/queue` reply (§2): the new run's id. */
+export function toQueuedRunId(body: unknown): string {
+  return parseReply(QueueReply, body, 'queue reply').run_id
+}
+
+/** A `POST /file/upload` reply (§7): the URL to send as the input's value. */
+export function toUploadedFile(body: unknown): { fileId: string | null; fileName: string | null; url: string } {
+  const reply = parseReply(UploadReply, body, 'upload reply')
+  return { fileId: reply.file_id ?? null, fileName: reply.file_name ?? null, url: reply.file_url }
+}
+
+/**
+ * A cancel reply (§6), server `{status:"success",message}` or docs `{success:true,message}`. Any 2xx means
+ * the cancel was requested; the run's own GET confirms it, so an odd body is not an error.
+ */
+export function toCancelReply(body: unknown): { requested: true; message: string | null } {
+  const reply = CancelReply.safeParse(body)
+  return { requested: true, message: reply.success ? (reply.data.message ?? null) : null }
+}
+
+/** What tells one output event from another: the output's own id, else its output id or node, else its URLs. */
+function outputIdentity(output: RunOutputModel): string {
+  if (output.id) return output.id
+  const urls = toOutputRefs([output]).map((ref) => ref.url)
+  return [output.output_id ?? '', output.node_id ?? output.node_meta?.node_id ?? '', ...urls].join('|')
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * A ComfyDeploy webhook body (§9.2), either dialect, normalized to a hint:
+ * - dialect A (server/SDK, seed 000): `live_status` always present, `event_type` usually; progress 0–1;
+ * - dialect B (newer docs, seed 001): no `live_status` nor `event_type`; status queued|processing|completed|
+ *   failed|cancelled; progress 0–100.
+ * A `run.output` event announces one saved output: not a status change (status null, so it cannot move the
+ * run back), and its dedupe key names the output, so each output's event counts once.
+ */
+export function parseComfyDeployWebhook(body: unknown): Result<WebhookHint> {
+  const parsed = WebhookBody.safeParse(body)
+  if (!parsed.success) return err('BAD_INPUT', `not a ComfyDeploy webhook: ${describeIssues(parsed.error, body)}`)
+  const hook = parsed.data
+  const dialectB = isRecord(body) && !('live_status' in body) && !('event_type' in body)
+  const progress = toFraction(hook.progress, dialectB)
+  const progressHint = progress !== undefined ? { progress } : {}
+
+  if (hook.event_type === 'run.output') {
+    return ok({
+      providerRunId: hook.run_id,
+      rawStatus: null,
+      hint: { status: null, ...progressHint },
+      dedupeKey: JSON.stringify(['run.output', (hook.outputs ?? []).map(outputIdentity)]),
+    })
+  }
+
+  const rawStatus = hook.status ?? null
+  const status = rawStatus === null ? null : toRunStatus(rawStatus)
+  const liveStatus = dialectB ? undefined : hook.live_status
+  return ok({
+    providerRunId: hook.run_id,
+    rawStatus,
+    hint: { status, ...progressHint, ...(liveStatus !== undefined ? { liveStatus } : {}) },
+    dedupeKey: JSON.stringify([
+      hook.event_type ?? '',
+      rawStatus ?? '',
+      progress ?? null,
+      hook.live_status ?? null,
+      toOutputRefs(hook.outputs).length,
+    ]),
+  })
 }
 
 /** ComfyDeploy's V2 run API: deployments, queue, get, cancel, and its webhook dialects. */
@@ -73,14 +193,15 @@ export class ComfyDeployClient implements ProviderClient {
 
   async listDeployments(): Promise<Deployment[]> {
     const body = await this.call('GET', '/deployments', undefined, true)
-    const models = parseReply(z.array(DeploymentModel), body, 'deployment list')
-    return models.map((model) => ({
-      id: model.id,
-      name: model.workflow?.name ?? model.id,
-      provider: this.id,
-      description: model.description ?? '',
-      inputs: toInputFields(model.input_types ?? []),
-    }))
+    if (!Array.isArray(body)) throw new ProviderError('PROVIDER_BAD_REPLY', 'unexpected deployment list: not a JSON array')
+    return body.map((model, i) => {
+      try {
+        return toDeployment(model, this.id)
+      } catch (error) {
+        if (error instanceof ProviderError) throw new ProviderError(error.code, `${error.message} (deployment ${i})`, error.details)
+        throw error
+      }
+    })
   }
 
   async queue(request: QueueRequest): Promise<{ providerRunId: string }> {
@@ -94,45 +215,35 @@ export class ComfyDeployClient implements ProviderClient {
       },
       false,
     )
-    return { providerRunId: parseReply(QueueReply, body, 'queue reply').run_id }
+    return { providerRunId: toQueuedRunId(body) }
   }
 
   async getRun(providerRunId: string): Promise<RunSnapshot> {
     const body = await this.call('GET', `/run/${encodeURIComponent(providerRunId)}?queue_position=true`, undefined, true)
-    const run = parseReply(RunModel, body, 'run')
-    const status = toRunStatus(run.status)
-    return {
-      rawStatus: run.status,
-      status,
-      progress: toFraction(run.progress),
-      liveStatus: run.live_status ?? null,
-      outputs: toOutputRefs(run.outputs),
-      ...(status === 'failed'
-        ? { error: { code: 'RUN_FAILED' as const, message: run.live_status ? `failed while ${run.live_status}` : 'the workflow failed' } }
-        : {}),
-      ...(status === 'timed_out' ? { error: { code: 'RUN_FAILED' as const, message: 'the run hit its time limit on the service' } } : {}),
-    }
+    return toRunSnapshot(body)
+  }
+
+  /** `POST /file/upload` (multipart field `file`) → the `file_url` to send as the input's value. */
+  async prepareFile(file: { fileName: string; mime: string; bytes: Buffer }): Promise<string> {
+    const form = new FormData()
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mime }), file.fileName)
+    const body = await requestJson({
+      method: 'POST',
+      url: `${this.base}/file/upload`,
+      apiKey: this.options.apiKey,
+      form,
+      timeoutMs: Math.max(this.timeoutMs, 120_000),
+      idempotent: false,
+      describeError: describeComfyDeployError,
+    })
+    return toUploadedFile(body).url
   }
 
   async cancel(providerRunId: string): Promise<void> {
-    await this.call('POST', `/run/${encodeURIComponent(providerRunId)}/cancel`, {}, false)
+    toCancelReply(await this.call('POST', `/run/${encodeURIComponent(providerRunId)}/cancel`, {}, false))
   }
 
   parseWebhook(body: unknown): Result<WebhookHint> {
-    const parsed = WebhookBody.safeParse(body)
-    if (!parsed.success) return err('BAD_INPUT', `not a ComfyDeploy webhook: ${z.prettifyError(parsed.error)}`)
-    const hook = parsed.data
-    const rawStatus = hook.status ?? null
-    // The newer documentation dialect has no live_status/event_type key and reports progress 0–100.
-    const percentDialect = !('live_status' in hook) && !('event_type' in hook) && rawStatus !== null && /^(processing|completed)$/.test(rawStatus)
-    const status = rawStatus === null ? null : toRunStatus(rawStatus)
-    const progress = toFraction(hook.progress, percentDialect)
-    const liveStatus = hook.live_status === undefined ? undefined : hook.live_status
-    return ok({
-      providerRunId: hook.run_id,
-      rawStatus,
-      hint: { status, ...(progress !== undefined ? { progress } : {}), ...(liveStatus !== undefined ? { liveStatus } : {}) },
-      dedupeKey: JSON.stringify([hook.event_type ?? '', rawStatus ?? '', progress ?? null, hook.live_status ?? null, toOutputRefs(hook.outputs).length]),
-    })
+    return parseComfyDeployWebhook(body)
   }
 }

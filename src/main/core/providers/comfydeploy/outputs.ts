@@ -2,21 +2,84 @@ import type { OutputKind } from '@shared/output'
 import type { OutputRef } from '../types'
 import type { RunOutputModel } from './schemas'
 
-/** ComfyUI `ui` keys onto output kinds; anything else that carries a URL is kept as a file. */
+/**
+ * ComfyUI `ui` keys that say what their files are (comfydeploy.md §8). `gifs` is VideoHelperSuite's key for
+ * videos, whatever the container. Keys not listed here (`files`, `result`, anything new) are generic: the
+ * file's extension decides, and a file with no telling extension is a plain file.
+ */
 const KEY_KIND: Record<string, OutputKind> = {
   images: 'image',
   gifs: 'video',
   videos: 'video',
   video: 'video',
   audio: 'audio',
-  files: 'file',
+  text_file: 'text',
   mesh: 'file',
   model_file: 'file',
-  text_file: 'text',
 }
 
-const isMediaItem = (item: unknown): item is { url: string; filename?: string | null } =>
-  typeof item === 'object' && item !== null && typeof (item as { url?: unknown }).url === 'string'
+/** Keys whose items are never files: `text` carries the strings a node showed. */
+const NOT_FILES = new Set(['text'])
+
+const EXT_KIND: Record<string, OutputKind> = {
+  png: 'image',
+  jpg: 'image',
+  jpeg: 'image',
+  webp: 'image',
+  gif: 'image',
+  bmp: 'image',
+  tif: 'image',
+  tiff: 'image',
+  avif: 'image',
+  mp4: 'video',
+  webm: 'video',
+  mov: 'video',
+  mkv: 'video',
+  avi: 'video',
+  m4v: 'video',
+  mp3: 'audio',
+  wav: 'audio',
+  flac: 'audio',
+  ogg: 'audio',
+  opus: 'audio',
+  m4a: 'audio',
+  aac: 'audio',
+  txt: 'text',
+  md: 'text',
+  json: 'text',
+  csv: 'text',
+}
+
+/** Still pictures that VideoHelperSuite may also list under `gifs`: shown as images, not played as video. */
+const STILL_IN_GIFS = new Set(['gif', 'webp', 'png', 'apng'])
+
+function extensionOf(item: { url: string; filename?: string | null }): string | null {
+  const name = item.filename || (() => {
+    try {
+      return new URL(item.url).pathname
+    } catch {
+      return item.url
+    }
+  })()
+  const match = /\.([A-Za-z0-9]{1,8})$/.exec(name)
+  return match ? (match[1] ?? '').toLowerCase() : null
+}
+
+/** An output item's kind: from its key when the key is specific, else from its extension. */
+export function outputKind(key: string, item: { url: string; filename?: string | null }): OutputKind {
+  const ext = extensionOf(item)
+  if (key === 'gifs' && ext !== null && STILL_IN_GIFS.has(ext)) return 'image'
+  if (Object.hasOwn(KEY_KIND, key)) return KEY_KIND[key] ?? 'file'
+  return (ext !== null && Object.hasOwn(EXT_KIND, ext) ? EXT_KIND[ext] : undefined) ?? 'file'
+}
+
+/** A `MediaItem` (`{url, filename, type, …}`), with a usable `filename` or none. */
+function asMediaItem(item: unknown): { url: string; filename: string | null } | null {
+  if (typeof item !== 'object' || item === null) return null
+  const { url, filename } = item as { url?: unknown; filename?: unknown }
+  if (typeof url !== 'string' || url === '') return null
+  return { url, filename: typeof filename === 'string' && filename !== '' ? filename : null }
+}
 
 /** Every downloadable item of a run's outputs, in a stable order (output, then key, then item). */
 export function toOutputRefs(outputs: readonly RunOutputModel[] | null | undefined): OutputRef[] {
@@ -24,11 +87,12 @@ export function toOutputRefs(outputs: readonly RunOutputModel[] | null | undefin
   const seen = new Set<string>()
   for (const output of outputs ?? []) {
     for (const [key, items] of Object.entries(output.data ?? {})) {
-      for (const item of items) {
-        if (!isMediaItem(item) || seen.has(item.url)) continue
+      if (NOT_FILES.has(key) || !Array.isArray(items)) continue
+      for (const raw of items) {
+        const item = asMediaItem(raw)
+        if (item === null || seen.has(item.url)) continue
         seen.add(item.url)
-        const kind = Object.hasOwn(KEY_KIND, key) ? (KEY_KIND[key] ?? 'file') : 'file'
-        refs.push({ url: item.url, kind, filename: item.filename ?? null })
+        refs.push({ url: item.url, kind: outputKind(key, item), filename: item.filename })
       }
     }
   }

@@ -24,11 +24,16 @@ export const DeploymentModel = z.looseObject({
 })
 export type DeploymentModel = z.infer<typeof DeploymentModel>
 
-const MediaItem = z.looseObject({ url: z.string(), filename: z.string().nullish(), type: z.string().nullish() })
-
+/**
+ * `WorkflowRunOutputModel` (§8). `data` maps a ComfyUI `ui` key to a list of media items, strings (`text`)
+ * or booleans; a value that is not a list is tolerated here and skipped when outputs are read.
+ */
 export const RunOutputModel = z.looseObject({
   id: z.string().nullish(),
-  data: z.record(z.string(), z.array(z.union([MediaItem, z.string(), z.boolean(), z.number(), z.unknown()]))).nullish(),
+  output_id: z.string().nullish(),
+  node_id: z.string().nullish(),
+  node_meta: z.looseObject({ node_id: z.string().nullish(), node_class: z.string().nullish() }).nullish(),
+  data: z.record(z.string(), z.unknown()).nullish(),
 })
 export type RunOutputModel = z.infer<typeof RunOutputModel>
 
@@ -51,4 +56,18 @@ export const WebhookBody = z.looseObject({
   live_status: z.string().nullish(),
   progress: z.number().nullish(),
   outputs: z.array(RunOutputModel).nullish(),
+})
+
+export const UploadReply = z.looseObject({
+  file_url: z.string().url(),
+  file_id: z.string().nullish(),
+  file_name: z.string().nullish(),
+  message: z.string().nullish(),
+})
+
+/** Server `{status: "success", message}` or docs `{success: true, message}` (§6); any 2xx means "requested". */
+export const CancelReply = z.looseObject({
+  status: z.string().nullish(),
+  success: z.boolean().nullish(),
+  message: z.string().nullish(),
 })

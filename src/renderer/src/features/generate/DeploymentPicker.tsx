@@ -17,7 +17,7 @@ export function DeploymentPicker() {
 
   if (provider === null) {
     return providersLoaded ? (
-      <EmptyState title="No provider is ready yet.">Add your ComfyDeploy API key in Settings to run your own deployments.</EmptyState>
+      <EmptyState title="No provider is ready yet.">Add a ComfyDeploy or RunComfy API key in Settings to run your own deployments.</EmptyState>
     ) : null
   }
   if (list === undefined || (list.status === 'loading' && list.items.length === 0)) {

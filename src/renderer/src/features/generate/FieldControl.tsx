@@ -2,6 +2,7 @@ import { useId, type ChangeEvent } from 'react'
 import type { InputField } from '@shared/deployment'
 import { Icon } from '../../components/Icon'
 import type { DraftValue } from '../../store/form-model'
+import { FileControl, type ControlProps } from './FileControl'
 
 interface Props {
   field: InputField
@@ -22,6 +23,13 @@ function rangeHint(field: InputField): string | null {
   return null
 }
 
+/** Where the slider's thumb sits: the box's number, kept inside the range (the box may hold "" or "1."). */
+function rangeValue(text: string, min: number, max: number): number {
+  const n = Number(text)
+  if (text.trim() === '' || !Number.isFinite(n)) return min
+  return Math.min(max, Math.max(min, n))
+}
+
 /** One deployment input as a labelled control, with its help text and its error under it. */
 export function FieldControl({ field, value, error, randomEachRun, onChange, onRandomize, onRandomEachRun }: Props) {
   const base = useId()
@@ -30,10 +38,8 @@ export function FieldControl({ field, value, error, randomEachRun, onChange, onR
   const errorId = `${base}-error`
   const label = field.label || field.id
   const text = typeof value === 'string' ? value : ''
-  const describedBy = [field.description ? helpId : null, field.kind === 'image' ? `${base}-note` : null, error ? errorId : null]
-    .filter((x) => x !== null)
-    .join(' ')
-  const common = {
+  const describedBy = [field.description ? helpId : null, error ? errorId : null].filter((x) => x !== null).join(' ')
+  const common: ControlProps = {
     id: inputId,
     name: field.id,
     required: field.required,
@@ -52,11 +58,31 @@ export function FieldControl({ field, value, error, randomEachRun, onChange, onR
       control = <input {...common} className="input" type="text" value={text} onChange={onText} />
       break
     case 'number':
-      control = <input {...common} {...numberProps} className="input input--number" inputMode="decimal" step={field.step ?? 'any'} />
+    case 'integer': {
+      const step = field.step ?? (field.kind === 'integer' ? 1 : 'any')
+      const box = (
+        <input {...common} {...numberProps} className="input input--number" inputMode={field.kind === 'integer' ? 'numeric' : 'decimal'} step={step} />
+      )
+      control =
+        field.slider && field.min !== undefined && field.max !== undefined ? (
+          <div className="slider">
+            <input
+              type="range"
+              className="slider__range"
+              aria-label={`${label} slider`}
+              min={field.min}
+              max={field.max}
+              step={step}
+              value={rangeValue(text, field.min, field.max)}
+              onChange={onText}
+            />
+            {box}
+          </div>
+        ) : (
+          box
+        )
       break
-    case 'integer':
-      control = <input {...common} {...numberProps} className="input input--number" inputMode="numeric" step={field.step ?? 1} />
-      break
+    }
     case 'seed':
       control = (
         <>
@@ -105,14 +131,11 @@ export function FieldControl({ field, value, error, randomEachRun, onChange, onR
       break
     }
     case 'image':
-      control = (
-        <>
-          <input {...common} className="input" type="url" inputMode="url" placeholder="https://…" value={text} onChange={onText} />
-          <p id={`${base}-note`} className="field__note">
-            Paste a link to an image the service can download. Uploading from your computer is coming soon.
-          </p>
-        </>
-      )
+    case 'images':
+    case 'video':
+    case 'audio':
+    case 'file':
+      control = <FileControl field={field} value={value} label={label} common={common} onChange={onChange} />
       break
   }
 

@@ -1,6 +1,7 @@
-import { useRef, useState, type FormEvent, type ReactNode } from 'react'
+import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react'
+import type { ErrorCode } from '@shared/errors'
 import type { Failure } from '@shared/result'
-import type { SettingsView as Settings } from '@shared/settings'
+import type { SettingsPatch, SettingsView as Settings } from '@shared/settings'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { useCourier } from '../../store/context'
 import { diffSettings, toForm, validateSettings, type SettingsForm, type SettingsFormErrors } from './settings-form'
@@ -33,15 +34,218 @@ function Field({ id, label, help, error, children }: { id: string; label: string
 const describe = (id: string, help: boolean, error: string | undefined): string | undefined =>
   [help ? `${id}-help` : null, error ? `${id}-error` : null].filter((x) => x !== null).join(' ') || undefined
 
+type KeyedProvider = 'comfydeploy' | 'runcomfy'
+
+interface Service {
+  id: KeyedProvider
+  name: string
+  /** Element ids of the key and URL boxes. */
+  keyId: string
+  urlId: string
+  keyLabel: string
+  urlLabel: string
+  keyPatch: 'comfydeployApiKey' | 'runcomfyApiKey'
+  urlForm: 'comfydeployBaseUrl' | 'runcomfyBaseUrl'
+  newKeyHelp: string
+  urlHelp: string
+}
+
+const services: readonly Service[] = [
+  {
+    id: 'comfydeploy',
+    name: 'ComfyDeploy',
+    keyId: 'cd-key',
+    urlId: 'cd-url',
+    keyLabel: 'ComfyDeploy API key',
+    urlLabel: 'ComfyDeploy base URL',
+    keyPatch: 'comfydeployApiKey',
+    urlForm: 'comfydeployBaseUrl',
+    newKeyHelp: 'Create a key in your ComfyDeploy dashboard (Settings → API keys) and paste it here.',
+    urlHelp: 'Leave as is unless you run your own ComfyDeploy server.',
+  },
+  {
+    id: 'runcomfy',
+    name: 'RunComfy',
+    keyId: 'rc-key',
+    urlId: 'rc-url',
+    keyLabel: 'RunComfy API token',
+    urlLabel: 'RunComfy base URL',
+    keyPatch: 'runcomfyApiKey',
+    urlForm: 'runcomfyBaseUrl',
+    newKeyHelp: 'Copy the API token from your RunComfy profile page and paste it here.',
+    urlHelp: 'Leave as is unless RunComfy gave you another API address.',
+  },
+]
+
+const noneTyped: Record<KeyedProvider, boolean> = { comfydeploy: false, runcomfy: false }
+
+/** How a failed connection test looks: a key problem is an error, a service having trouble a warning. */
+function checkTone(code: ErrorCode | null): 'error' | 'warn' {
+  switch (code) {
+    case 'PROVIDER_RATE_LIMITED':
+    case 'PROVIDER_UNAVAILABLE':
+    case 'PROVIDER_TIMEOUT':
+    case 'PROVIDER_BAD_REPLY':
+      return 'warn'
+    default:
+      return 'error'
+  }
+}
+
+/** Where keys are kept, said plainly: the web host keeps them in a file, the desktop app in the keychain. */
+function KeyStorageNotice({ storage }: { storage: Settings['keyStorage'] }) {
+  if (storage === 'file') {
+    return (
+      <div className="notice notice--warn notice--compact" data-key-storage="file">
+        <span className="notice__icon" aria-hidden="true">!</span>
+        <p className="notice__body">
+          In web mode keys are stored in settings.json in your data folder, readable by your user only. Anyone with access to your account can
+          read them.
+        </p>
+      </div>
+    )
+  }
+  return (
+    <p className="field__help key-storage" data-key-storage="safeStorage">
+      <span aria-hidden="true">🔒 </span>Stored encrypted with your system keychain.
+    </p>
+  )
+}
+
+/** "Test connection" and its answer, inline. */
+function ConnectionTest({ service, keySet, blocked }: { service: Service; keySet: boolean; blocked: string | null }) {
+  const test = useCourier((s) => s.settings.checks[service.id])
+  const run = useCourier((s) => s.settings.testConnection)
+  const running = test?.status === 'running'
+  const reason = !keySet ? `Save a ${service.name} key to test it.` : blocked
+  return (
+    <div className="conn-test">
+      <button
+        type="button"
+        className="btn btn--small"
+        disabled={running || reason !== null}
+        aria-busy={running}
+        title={reason ?? undefined}
+        onClick={() => void run(service.id)}
+      >
+        {running && <span className="spinner spinner--small" aria-hidden="true" />}
+        {running ? 'Testing…' : 'Test connection'}
+      </button>
+      <span className="conn-test__result" role="status" aria-live="polite">
+        {test?.status === 'done' &&
+          (test.check.ok ? (
+            <span className="conn-result conn-result--ok" data-check="ok">
+              <span aria-hidden="true">✓ </span>
+              {test.check.message}
+            </span>
+          ) : (
+            <span className={`conn-result conn-result--${checkTone(test.check.code)}`} data-check="failed" data-error-code={test.check.code ?? undefined}>
+              <span aria-hidden="true">✗ </span>
+              {test.check.message}
+            </span>
+          ))}
+        {test === undefined && reason !== null && keySet && <span className="muted">{reason}</span>}
+      </span>
+    </div>
+  )
+}
+
+/** One service's key (write-only), its URL and a connection test. */
+function ServiceKeys({
+  service,
+  settings,
+  form,
+  errors,
+  saving,
+  keyRef,
+  typed,
+  onTyped,
+  onUrl,
+  onRemove,
+}: {
+  service: Service
+  settings: Settings
+  form: SettingsForm
+  errors: SettingsFormErrors
+  saving: boolean
+  keyRef: RefObject<HTMLInputElement | null>
+  typed: boolean
+  onTyped(typed: boolean): void
+  onUrl(url: string): void
+  onRemove(): void
+}) {
+  const state = settings[service.id]
+  const keyError = errors[service.keyPatch]
+  const urlError = errors[service.urlForm]
+  const headingId = `settings-${service.id}`
+  const urlChanged = form[service.urlForm].trim() !== state.baseUrl
+  const blocked = typed ? `Save the new key to test it.` : urlChanged ? 'Save the new URL to test it.' : saving ? 'Saving…' : null
+  return (
+    <section className="subsection" aria-labelledby={headingId} data-service={service.id}>
+      <h3 id={headingId} className="subsection__title">
+        {service.name}
+      </h3>
+      <Field
+        id={service.keyId}
+        label={service.keyLabel}
+        error={keyError}
+        help={state.apiKeySet ? 'A key is saved. Paste a new one to replace it.' : service.newKeyHelp}
+      >
+        <div className="key-row">
+          <input
+            ref={keyRef}
+            id={service.keyId}
+            className="input"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={state.apiKeySet ? '••••••••  (saved)' : 'Paste your API key'}
+            aria-describedby={describe(service.keyId, true, keyError)}
+            onChange={(e) => onTyped(e.target.value !== '')}
+          />
+          {state.apiKeySet ? (
+            <>
+              <span className="badge badge--applied" data-key-state="saved">
+                Key saved
+              </span>
+              <button type="button" className="btn btn--small btn--danger-ghost" disabled={saving} onClick={onRemove}>
+                Remove key
+              </button>
+            </>
+          ) : (
+            <span className="badge badge--muted" data-key-state="none">
+              No key
+            </span>
+          )}
+        </div>
+      </Field>
+      <Field id={service.urlId} label={service.urlLabel} error={urlError} help={service.urlHelp}>
+        <input
+          id={service.urlId}
+          className="input"
+          type="url"
+          value={form[service.urlForm]}
+          aria-describedby={describe(service.urlId, true, urlError)}
+          aria-invalid={urlError ? true : undefined}
+          onChange={(e) => onUrl(e.target.value)}
+        />
+      </Field>
+      <ConnectionTest service={service} keySet={state.apiKeySet} blocked={blocked} />
+    </section>
+  )
+}
+
 function SettingsEditor({ settings }: { settings: Settings }) {
   const save = useCourier((s) => s.settings.save)
   const [form, setForm] = useState<SettingsForm>(() => toForm(settings))
   const [errors, setErrors] = useState<SettingsFormErrors>({})
   const [saving, setSaving] = useState(false)
   const [feedback, setFeedback] = useState<Feedback>(null)
-  // The key is read from the DOM on save and cleared right after: it never lives in React or store state.
-  const keyRef = useRef<HTMLInputElement>(null)
-  const [keyTyped, setKeyTyped] = useState(false)
+  // Keys are read from the DOM on save and cleared right after: they never live in React or store state.
+  const cdKey = useRef<HTMLInputElement>(null)
+  const rcKey = useRef<HTMLInputElement>(null)
+  const keyRefs: Record<KeyedProvider, RefObject<HTMLInputElement | null>> = { comfydeploy: cdKey, runcomfy: rcKey }
+  const [keyTyped, setKeyTyped] = useState<Record<KeyedProvider, boolean>>(noneTyped)
 
   const change = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }))
@@ -49,16 +253,21 @@ function SettingsEditor({ settings }: { settings: Settings }) {
     setFeedback(null)
   }
 
-  const dirty = keyTyped || Object.keys(diffSettings(settings, form)).length > 0
+  const dirty = keyTyped.comfydeploy || keyTyped.runcomfy || Object.keys(diffSettings(settings, form)).length > 0
 
-  const apply = async (patch: Parameters<typeof save>[0], done: string) => {
+  const apply = async (patch: SettingsPatch, done: string) => {
     setSaving(true)
     const res = await save(patch)
     setSaving(false)
     if (res.ok) {
       setForm(toForm(res.value))
-      if (keyRef.current) keyRef.current.value = ''
-      setKeyTyped(false)
+      // Clear the boxes of the keys this patch carried (a removal leaves a key typed elsewhere alone).
+      const sent = services.filter((svc) => patch[svc.keyPatch] !== undefined)
+      sent.forEach((svc) => {
+        const box = keyRefs[svc.id].current
+        if (box) box.value = ''
+      })
+      setKeyTyped((t) => ({ ...t, ...Object.fromEntries(sent.map((svc) => [svc.id, false])) }))
       setErrors({})
       setFeedback({ kind: 'saved', text: done })
     } else {
@@ -77,8 +286,10 @@ function SettingsEditor({ settings }: { settings: Settings }) {
       return
     }
     const patch = diffSettings(settings, form)
-    const key = keyRef.current?.value.trim() ?? ''
-    if (keyTyped && key !== '') patch.comfydeployApiKey = key
+    for (const svc of services) {
+      const key = keyRefs[svc.id].current?.value.trim() ?? ''
+      if (keyTyped[svc.id] && key !== '') patch[svc.keyPatch] = key
+    }
     if (Object.keys(patch).length === 0) {
       setFeedback({ kind: 'saved', text: 'Nothing to save — no changes.' })
       return
@@ -88,65 +299,30 @@ function SettingsEditor({ settings }: { settings: Settings }) {
 
   return (
     <form className="settings" noValidate onSubmit={onSubmit} aria-label="Settings">
-      <section className="card" aria-labelledby="settings-cd">
-        <h2 id="settings-cd" className="card__title">
-          ComfyDeploy
+      <section className="card" aria-labelledby="settings-services">
+        <h2 id="settings-services" className="card__title">
+          Services
         </h2>
-        <Field
-          id="cd-key"
-          label="ComfyDeploy API key"
-          error={errors.comfydeployApiKey}
-          help={
-            settings.comfydeploy.apiKeySet
-              ? 'A key is stored securely on this computer. Paste a new one to replace it.'
-              : 'Create a key in your ComfyDeploy dashboard (Settings → API keys) and paste it here.'
-          }
-        >
-          <div className="key-row">
-            <input
-              ref={keyRef}
-              id="cd-key"
-              className="input"
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder={settings.comfydeploy.apiKeySet ? '••••••••  (saved)' : 'Paste your API key'}
-              aria-describedby={describe('cd-key', true, errors.comfydeployApiKey)}
-              onChange={(e) => {
-                setKeyTyped(e.target.value !== '')
-                setFeedback(null)
-              }}
-            />
-            {settings.comfydeploy.apiKeySet ? (
-              <>
-                <span className="badge badge--applied" data-key-state="saved">
-                  Key saved
-                </span>
-                <button type="button" className="btn btn--small btn--danger-ghost" disabled={saving} onClick={() => void apply({ comfydeployApiKey: '' }, 'Key removed.')}>
-                  Remove key
-                </button>
-              </>
-            ) : (
-              <span className="badge badge--muted" data-key-state="none">
-                No key
-              </span>
-            )}
-          </div>
-        </Field>
-        <Field id="cd-url" label="ComfyDeploy base URL" error={errors.comfydeployBaseUrl} help="Leave as is unless you run your own ComfyDeploy server.">
-          <input
-            id="cd-url"
-            className="input"
-            type="url"
-            value={form.comfydeployBaseUrl}
-            aria-describedby={describe('cd-url', true, errors.comfydeployBaseUrl)}
-            aria-invalid={errors.comfydeployBaseUrl ? true : undefined}
-            onChange={(e) => change('comfydeployBaseUrl', e.target.value)}
+        <KeyStorageNotice storage={settings.keyStorage} />
+        {services.map((svc) => (
+          <ServiceKeys
+            key={svc.id}
+            service={svc}
+            settings={settings}
+            form={form}
+            errors={errors}
+            saving={saving}
+            keyRef={keyRefs[svc.id]}
+            typed={keyTyped[svc.id]}
+            onTyped={(typed) => {
+              setKeyTyped((t) => ({ ...t, [svc.id]: typed }))
+              setErrors((e) => ({ ...e, [svc.keyPatch]: undefined }))
+              setFeedback(null)
+            }}
+            onUrl={(url) => change(svc.urlForm, url)}
+            onRemove={() => void apply({ [svc.keyPatch]: '' }, 'Key removed.')}
           />
-        </Field>
-        <p className="field__help">
-          RunComfy: set <code>RUNCOMFY_API_KEY</code> in the environment before starting Comfy Courier.
-        </p>
+        ))}
       </section>
 
       <section className="card" aria-labelledby="settings-library">
@@ -226,7 +402,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
             {feedback.text}
           </span>
         )}
-        {feedback?.kind === 'error' && <ErrorNotice error={feedback.error} live className="notice--compact" />}
+        {feedback?.kind === 'error' && <ErrorNotice error={feedback.error} live settingsLink={false} className="notice--compact" />}
       </div>
     </form>
   )
@@ -278,7 +454,7 @@ export function SettingsView() {
       </header>
       {settings === null ? (
         error ? (
-          <ErrorNotice error={error} onRetry={() => void load()} />
+          <ErrorNotice error={error} onRetry={() => void load()} settingsLink={false} />
         ) : (
           <p className="muted">Loading settings…</p>
         )

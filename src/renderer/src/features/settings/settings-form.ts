@@ -8,9 +8,10 @@ export interface SettingsForm {
   tunnelHost: string
   publicUrl: string
   comfydeployBaseUrl: string
+  runcomfyBaseUrl: string
 }
 
-export type SettingsFormErrors = Partial<Record<keyof SettingsForm | 'comfydeployApiKey', string>>
+export type SettingsFormErrors = Partial<Record<keyof SettingsForm | 'comfydeployApiKey' | 'runcomfyApiKey', string>>
 
 export const toForm = (v: SettingsView): SettingsForm => ({
   libraryDir: v.libraryDir,
@@ -18,6 +19,7 @@ export const toForm = (v: SettingsView): SettingsForm => ({
   tunnelHost: v.tunnelHost ?? '',
   publicUrl: v.publicUrl ?? '',
   comfydeployBaseUrl: v.comfydeploy.baseUrl,
+  runcomfyBaseUrl: v.runcomfy.baseUrl,
 })
 
 function isHttpUrl(text: string): boolean {
@@ -33,6 +35,7 @@ export function validateSettings(form: SettingsForm): SettingsFormErrors {
   const errors: SettingsFormErrors = {}
   if (form.libraryDir.trim() === '') errors.libraryDir = 'Choose a folder for saved outputs.'
   if (!isHttpUrl(form.comfydeployBaseUrl.trim())) errors.comfydeployBaseUrl = 'Enter a URL such as https://api.comfydeploy.com/api.'
+  if (!isHttpUrl(form.runcomfyBaseUrl.trim())) errors.runcomfyBaseUrl = 'Enter a URL such as https://api.runcomfy.net.'
   if (form.tunnelMode === 'localtunnel' && form.tunnelHost.trim() !== '' && !isHttpUrl(form.tunnelHost.trim())) {
     errors.tunnelHost = 'Enter the server’s URL, such as https://localtunnel.me, or leave it empty.'
   }
@@ -53,5 +56,6 @@ export function diffSettings(current: SettingsView, form: SettingsForm): Setting
   if (form.tunnelMode === 'localtunnel' && orNull(form.tunnelHost) !== current.tunnelHost) patch.tunnelHost = orNull(form.tunnelHost)
   if (form.tunnelMode === 'url' && orNull(form.publicUrl) !== current.publicUrl) patch.publicUrl = orNull(form.publicUrl)
   if (form.comfydeployBaseUrl.trim() !== current.comfydeploy.baseUrl) patch.comfydeployBaseUrl = form.comfydeployBaseUrl.trim()
+  if (form.runcomfyBaseUrl.trim() !== current.runcomfy.baseUrl) patch.runcomfyBaseUrl = form.runcomfyBaseUrl.trim()
   return patch
 }

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEPLOYMENT_IDS, startSim, type Sim } from '../../../../sim/index'
+import { ProviderError, type WebhookHint } from '../types'
+import {
+  ComfyDeployClient,
+  parseComfyDeployWebhook,
+  toCancelReply,
+  toDeployment,
+  toRunSnapshot,
+  toUploadedFile,
+} from './client'
+
+function hint(body: unknown): WebhookHint {
+  const parsed = parseComfyDeployWebhook(body)
+  if (!parsed.ok) throw new Error(parsed.error.message)
+  return parsed.value
+}
+
+const output = (id: string, file: string) => ({
+  id,
+  run_id: 'r1',
+  output_id: 'final_result',
+  node_meta: { node_id: '9', node_class: 'ComfyDeployStdOutputImage' },
+  data: { images: [{ url: `https://cdn.test/${file}`, filename: file, type: 'output' }] },
+})
+
+describe('parseComfyDeployWebhook', () => {
+  it('reads dialect A: 0–1 progress, live_status, event_type', () => {
+    expect(hint({ event_type: 'run.updated', run_id: 'r1', status: 'running', live_status: 'Executing KSampler', progress: 0.45, outputs: [] })).toMatchObject({
+      providerRunId: 'r1',
+      rawStatus: 'running',
+      hint: { status: 'running', progress: 0.45, liveStatus: 'Executing KSampler' },
+    })
+    // Without event_type (older runner) it is still dialect A; `1` is a fraction, not 1 %.
+    expect(hint({ run_id: 'r1', status: 'success', live_status: null, progress: 1, outputs: [] }).hint).toEqual({
+      status: 'succeeded',
+      progress: 1,
+      liveStatus: null,
+    })
+  })
+
+  it('reads dialect B: five words, 0–100 progress, no live status', () => {
+    const cases: Array<[string, number, string, number]> = [
+      ['queued', 0, 'queued', 0],
+      ['processing', 45, 'running', 0.45],
+      ['processing', 1, 'running', 0.01],
+      ['completed', 100, 'succeeded', 1],
+      ['failed', 70, 'failed', 0.7],
+      ['cancelled', 30, 'cancelled', 0.3],
+    ]
+    for (const [word, progress, status, fraction] of cases) {
+      const got = hint({ run_id: 'r1', status: word, progress, outputs: [] })
+      expect(got.hint, word).toEqual({ status, progress: fraction })
+      expect(got.rawStatus).toBe(word)
+    }
+  })
+
+  it('clamps progress and never reads more than 100 %', () => {
+    expect(hint({ run_id: 'r', status: 'processing', progress: 250 }).hint.progress).toBe(1)
+    expect(hint({ run_id: 'r', status: 'running', live_status: null, progress: -1 }).hint.progress).toBe(0)
+    expect(hint({ run_id: 'r', status: 'running', live_status: null, progress: 45 }).hint.progress).toBe(0.45)
+  })
+
+  it('treats run.output as news about outputs, not a status change, one key per output', () => {
+    const body = (o: ReturnType<typeof output>) => ({
+      event_type: 'run.output',
+      status: 'running',
+      live_status: 'Executing SaveImage',
+      progress: 0.91,
+      run_id: 'r1',
+      outputs: [o],
+    })
+    const first = hint(body(output('o1', 'a.png')))
+    const second = hint(body(output('o2', 'b.png')))
+    expect(first.hint).toEqual({ status: null, progress: 0.91 })
+    expect(first.rawStatus).toBeNull()
+    expect(first.dedupeKey).toContain('o1')
+    expect(first.dedupeKey).not.toBe(second.dedupeKey)
+    expect(hint(body(output('o1', 'a.png'))).dedupeKey).toBe(first.dedupeKey)
+    // An output event after success (no ordering, §9.5) cannot pull the run back to running.
+    expect(hint({ ...body(output('o3', 'c.png')), status: 'success' }).hint.status).toBeNull()
+    // Without an output id, the output's URLs tell events apart.
+    const noId = (file: string) => hint(body({ ...output('', file), id: undefined } as unknown as ReturnType<typeof output>)).dedupeKey
+    expect(noId('a.png')).not.toBe(noId('b.png'))
+  })
+
+  it('gives distinct dedupe keys to distinct news and equal keys to repeats', () => {
+    const tick = (progress: number) => hint({ event_type: 'run.updated', run_id: 'r', status: 'running', live_status: 'x', progress, outputs: [] }).dedupeKey
+    expect(tick(0.2)).toBe(tick(0.2))
+    expect(tick(0.2)).not.toBe(tick(0.3))
+  })
+
+  it('keeps unknown status words as raw, with no opinion', () => {
+    expect(hint({ run_id: 'r', status: 'warming-up', live_status: null })).toMatchObject({ rawStatus: 'warming-up', hint: { status: null } })
+  })
+
+  it('refuses a body without run_id, naming the field', () => {
+    for (const body of [{}, { status: 'processing', progress: 10 }, { run_id: '' }]) {
+      const parsed = parseComfyDeployWebhook(body)
+      expect(parsed.ok).toBe(false)
+      if (!parsed.ok) {
+        expect(parsed.error.code).toBe('BAD_INPUT')
+        expect(parsed.error.message).toContain('run_id')
+      }
+    }
+    const notObject = parseComfyDeployWebhook([1, 2])
+    expect(!notObject.ok && notObject.error.message).toMatch(/JSON object/)
+  })
+})
+
+describe('reply parsers', () => {
+  it('toRunSnapshot normalizes a run and reports failures and timeouts', () => {
+    expect(toRunSnapshot({ id: 'r', status: 'failed', live_status: 'Executing VAEDecode', progress: 0.7, outputs: [] })).toMatchObject({
+      status: 'failed',
+      progress: 0.7,
+      error: { code: 'RUN_FAILED', message: 'failed while Executing VAEDecode' },
+    })
+    expect(toRunSnapshot({ id: 'r', status: 'timeout' })).toMatchObject({ status: 'timed_out', error: { code: 'RUN_FAILED' } })
+    expect(toRunSnapshot({ id: 'r', status: 'not-started', progress: 0 })).toMatchObject({ status: 'queued', liveStatus: null, outputs: [] })
+  })
+
+  it('toRunSnapshot throws PROVIDER_BAD_REPLY naming a missing id or status', () => {
+    const error = (() => {
+      try {
+        toRunSnapshot({ status: 'success' })
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(ProviderError)
+    expect((error as ProviderError).code).toBe('PROVIDER_BAD_REPLY')
+    expect((error as ProviderError).message).toContain('"id" is missing')
+    expect(() => toRunSnapshot({ id: 'r' })).toThrow(/"status" is missing/)
+    expect(() => toRunSnapshot({ id: 'r', status: 'success', progress: 'half' })).toThrow(/"progress"/)
+  })
+
+  it('toDeployment, toUploadedFile and toCancelReply', () => {
+    expect(toDeployment({ id: 'd', workflow: { name: '  ' } }, 'comfydeploy')).toEqual({ id: 'd', name: 'd', provider: 'comfydeploy', description: '', inputs: [] })
+    expect(() => toDeployment({ workflow: { name: 'x' } }, 'comfydeploy')).toThrow(/"id" is missing/)
+    expect(toUploadedFile({ file_url: 'https://b.test/i.png', file_id: 'img_x', file_name: 'i.png', message: 'ok' })).toEqual({
+      fileId: 'img_x',
+      fileName: 'i.png',
+      url: 'https://b.test/i.png',
+    })
+    expect(() => toUploadedFile({ file_id: 'img_x' })).toThrow(/"file_url" is missing/)
+    expect(toCancelReply({ status: 'success', message: 'Function cancelled' })).toEqual({ requested: true, message: 'Function cancelled' })
+    expect(toCancelReply({ success: true, message: 'Run cancelled' })).toEqual({ requested: true, message: 'Run cancelled' })
+    expect(toCancelReply('')).toEqual({ requested: true, message: null })
+  })
+})
+
+describe('ComfyDeployClient against the simulator', () => {
+  let sim: Sim
+  let client: ComfyDeployClient
+  beforeAll(async () => {
+    sim = await startSim({ timeScale: 0.05 })
+    client = new ComfyDeployClient({ baseUrl: `${sim.url}/api`, apiKey: 'k', allowLoopbackMedia: true })
+  })
+  afterAll(() => sim.close())
+
+  it('lists Every Input with a field per settable class', async () => {
+    const every = (await client.listDeployments()).find((d) => d.id === DEPLOYMENT_IDS.everyInput)!
+    const kinds = Object.fromEntries(every.inputs.map((f) => [f.id, f.slider ? `${f.kind}+slider` : f.kind]))
+    expect(kinds).toEqual({
+      prompt: 'prompt',
+      title: 'text',
+      sampler_name: 'text',
+      scheduler: 'enum',
+      input_image: 'image',
+      mask_image: 'image',
+      reference_images: 'images',
+      input_video: 'video',
+      input_audio: 'audio',
+      input_file: 'file',
+      input_exr: 'file',
+      lora_url: 'text',
+      checkpoint_url: 'text',
+      cfg: 'number',
+      batch_size: 'integer',
+      denoise: 'number+slider',
+      steps: 'integer+slider',
+      upscale: 'boolean',
+      seed: 'seed',
+    })
+  })
+
+  it('uploads a file and runs Contact Sheet to typed outputs', async () => {
+    const url = await client.prepareFile({ fileName: 'ref.png', mime: 'image/png', bytes: Buffer.from('not really a png') })
+    expect(url).toMatch(new RegExp(`^${sim.url}/media/uploads/img_\\w{16}\\.png$`))
+    const { providerRunId } = await client.queue({ deploymentId: DEPLOYMENT_IDS.contactSheet, inputs: { prompt: 'lake' }, webhookUrl: null })
+    let snapshot = await client.getRun(providerRunId)
+    for (let i = 0; snapshot.status !== 'succeeded' && i < 500; i++) {
+      await new Promise((r) => setTimeout(r, 10))
+      snapshot = await client.getRun(providerRunId)
+    }
+    expect(snapshot.outputs.map((o) => `${o.kind}:${o.filename}`)).toEqual([
+      'image:sheet_00001_.png',
+      'image:sheet_00002_.png',
+      'image:sheet_00003_.png',
+      'image:sheet_00004_.png',
+      'image:preview_webp_00001_.webp',
+      'image:preview_jpeg_00001_.jpg',
+      'text:manifest.json',
+    ])
+  })
+})

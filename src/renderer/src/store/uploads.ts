@@ -1,0 +1,200 @@
+import type { InputField } from '@shared/deployment'
+import type { Failure } from '@shared/result'
+import type { ProviderId } from '@shared/run'
+import { imageList, imagesText } from './form-model'
+import { isUploadWait } from './generate'
+import type { CourierState, SliceContext, UploadItem, UploadsSlice } from './types'
+
+/** Web mode caps request bodies at 32 MiB and base64 adds a third, so 25 MiB is the most a file can be. */
+export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+const MAX_NAME = 255
+const MAX_MIME = 100
+
+/** The file's contents as base64, without the `data:…;base64,` prefix. */
+export function readBase64(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => {
+      const url = typeof reader.result === 'string' ? reader.result : ''
+      resolve(url.slice(url.indexOf(',') + 1))
+    }
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'))
+    reader.readAsDataURL(file)
+  })
+}
+
+/** The contract allows 255 characters; a longer name keeps its extension. */
+function safeName(name: string): string {
+  const trimmed = name.trim() || 'file'
+  if (trimmed.length <= MAX_NAME) return trimmed
+  const dot = trimmed.lastIndexOf('.')
+  const ext = dot > 0 && trimmed.length - dot <= 16 ? trimmed.slice(dot) : ''
+  return trimmed.slice(0, MAX_NAME - ext.length) + ext
+}
+
+const safeMime = (type: string): string => (type !== '' && type.length <= MAX_MIME ? type : 'application/octet-stream')
+
+const mebibytes = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`
+
+const wantedType: Partial<Record<InputField['kind'], { prefix: string; noun: string }>> = {
+  image: { prefix: 'image/', noun: 'an image' },
+  images: { prefix: 'image/', noun: 'an image' },
+  video: { prefix: 'video/', noun: 'a video' },
+  audio: { prefix: 'audio/', noun: 'an audio file' },
+}
+
+/** Why a file cannot be sent at all (retrying would not help), or null. */
+function refuse(field: InputField, file: File): string | null {
+  if (file.size > MAX_UPLOAD_BYTES) {
+    return `${file.name} is ${mebibytes(file.size)}; files over 25 MiB cannot be uploaded from here. Host it somewhere and paste its URL instead.`
+  }
+  if (file.size === 0) return `${file.name} is empty.`
+  const wanted = wantedType[field.kind]
+  if (wanted !== undefined && file.type !== '' && !file.type.startsWith(wanted.prefix)) return `${file.name} is not ${wanted.noun}.`
+  return null
+}
+
+/** A blob: URL for an image's thumbnail; none where the platform cannot make one (a preview is a nicety). */
+function makePreview(file: File): string | null {
+  if (!file.type.startsWith('image/') || typeof URL.createObjectURL !== 'function') return null
+  try {
+    return URL.createObjectURL(file)
+  } catch {
+    return null
+  }
+}
+
+const dropPreview = (item: UploadItem): void => {
+  if (item.preview === null || typeof URL.revokeObjectURL !== 'function') return
+  try {
+    URL.revokeObjectURL(item.preview)
+  } catch {
+    // Already gone: nothing to free.
+  }
+}
+
+/** Uploads of the field on the form now, oldest first. Use with useShallow. */
+export const uploadsOfField = (fieldId: string) => (s: CourierState): UploadItem[] =>
+  s.uploads.items.filter((u) => u.provider === s.generate.provider && u.deploymentId === s.generate.deploymentId && u.fieldId === fieldId)
+
+/**
+ * Files picked for image/video/audio/file inputs: each is read, sent through `uploads.create` to the
+ * provider the form is on, and the value that comes back goes into that deployment's draft (appended,
+ * for an `images` list). The File objects stay here, outside the state, so a failed upload can be retried.
+ */
+export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsSlice {
+  const files = new Map<string, { file: File; field: InputField }>()
+  let seq = 0
+
+  const update = (id: string, change: Partial<UploadItem>): void =>
+    patch('uploads', (u) => ({ items: u.items.map((item) => (item.id === id ? { ...item, ...change } : item)) }))
+
+  const discard = (keep: (item: UploadItem) => boolean): void => {
+    const gone = get().uploads.items.filter((item) => !keep(item))
+    if (gone.length === 0) return
+    gone.forEach((item) => {
+      dropPreview(item)
+      files.delete(item.id)
+    })
+    patch('uploads', (u) => ({ items: u.items.filter(keep) }))
+  }
+
+  const onForm = (item: UploadItem): boolean => {
+    const g = get().generate
+    return item.provider === g.provider && item.deploymentId === g.deploymentId
+  }
+
+  const send = async (id: string): Promise<void> => {
+    const held = files.get(id)
+    const item = get().uploads.items.find((u) => u.id === id)
+    if (held === undefined || item === undefined) return
+    const attempt = item.attempt + 1
+    update(id, { status: 'uploading', error: null, attempt })
+    // Only the newest attempt of an item that still exists may report back.
+    const current = () => get().uploads.items.find((u) => u.id === id && u.attempt === attempt)
+
+    let dataBase64: string
+    try {
+      dataBase64 = await readBase64(held.file)
+    } catch (cause) {
+      if (current() === undefined) return
+      const detail = cause instanceof Error ? cause.message : String(cause)
+      update(id, { status: 'error', error: { code: 'BAD_INPUT', message: `Could not read ${item.fileName}: ${detail}` } })
+      return
+    }
+    const res = await deps.courier.invoke('uploads.create', { provider: item.provider, fileName: item.fileName, mime: item.mime, dataBase64 })
+    if (current() === undefined) return
+    // "Still uploading" no longer holds, whichever way it ended.
+    if (isUploadWait(get().generate.submitError)) patch('generate', { submitError: null })
+    if (!res.ok) {
+      update(id, { status: 'error', error: res.error })
+      return
+    }
+    const value = res.value.value
+    update(id, { status: 'done', value, error: null })
+    files.delete(id)
+    const { field } = held
+    get().generate.applyValue({ provider: item.provider, deploymentId: item.deploymentId }, field, (before) =>
+      field.kind === 'images' ? imagesText([...imageList(typeof before === 'string' ? before : ''), value]) : value,
+    )
+  }
+
+  return {
+    items: [],
+
+    add(field, picked) {
+      const g = get().generate
+      const provider: ProviderId | null = g.provider
+      const deploymentId = g.deploymentId
+      if (provider === null || deploymentId === null || picked.length === 0) return
+      const multiple = field.kind === 'images'
+      const chosen = multiple ? [...picked] : picked.slice(0, 1)
+      if (!multiple) {
+        // A new file replaces the old one, and the old value is not sent by mistake while it uploads.
+        discard((u) => !(u.provider === provider && u.deploymentId === deploymentId && u.fieldId === field.id))
+        g.setValue(field.id, '')
+      }
+      const added: UploadItem[] = chosen.map((file) => {
+        const problem = refuse(field, file)
+        const item: UploadItem = {
+          id: `upload-${++seq}`,
+          provider,
+          deploymentId,
+          fieldId: field.id,
+          fileName: safeName(file.name),
+          mime: safeMime(file.type),
+          size: file.size,
+          status: problem === null ? 'uploading' : 'error',
+          error: problem === null ? null : ({ code: 'BAD_INPUT', message: problem } satisfies Failure),
+          retryable: problem === null,
+          value: null,
+          preview: problem === null ? makePreview(file) : null,
+          attempt: 0,
+        }
+        if (problem === null) files.set(item.id, { file, field })
+        return item
+      })
+      patch('uploads', (u) => ({ items: [...u.items, ...added] }))
+      added.filter((item) => item.retryable).forEach((item) => void send(item.id))
+    },
+
+    retry(id) {
+      const item = get().uploads.items.find((u) => u.id === id)
+      if (item === undefined || !item.retryable || item.status !== 'error') return Promise.resolve()
+      return send(id)
+    },
+
+    remove(id) {
+      discard((u) => u.id !== id)
+    },
+
+    clearField(fieldId) {
+      discard((u) => !(onForm(u) && u.fieldId === fieldId))
+    },
+
+    clearForm() {
+      discard((u) => !onForm(u))
+    },
+  }
+}
