@@ -24,6 +24,13 @@ export const SimFaults = z.object({
     .boolean()
     .default(false)
     .describe('Never send progress ticks, even when the run asked for webhook_intermediate_status.'),
+  rejectInput: z
+    .object({ input: z.string().min(1), message: z.string().min(1) })
+    .nullable()
+    .default(null)
+    .describe(
+      'Refuse the next queue call with a 422 naming this input (RunComfy: "nodeId.inputName"), as a service does for a value only it can judge; then off.',
+    ),
   failQueueWithStatus: z
     .number()
     .int()

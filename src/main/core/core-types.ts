@@ -35,6 +35,8 @@ export interface CoreTuning {
   demoTimeScale?: number
   /** Resolves output hosts before downloading (tests inject one to prove private addresses are refused). */
   resolve?: Resolver
+  /** Wait before retrying downloads that failed for a passing reason (default 30 s). */
+  downloadRetryMs?: number
   /** Bound on opening a tunnel (default 15 s). */
   tunnelOpenTimeoutMs?: number
 }

@@ -76,6 +76,7 @@ export function createCore(deps: CoreDeps): Core {
     log: log.child('downloads'),
     libraryDir: () => settings.config().libraryDir,
     resolve: tuning.resolve ?? systemResolver,
+    ...(tuning.downloadRetryMs !== undefined ? { retryDelayMs: tuning.downloadRetryMs } : {}),
   })
 
   const tunnel = new TunnelSupervisor({

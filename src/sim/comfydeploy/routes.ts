@@ -108,6 +108,11 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
         if (!parsed.success) return json(422, { detail: toFastApiIssues(parsed.error) })
         const deployment = findDeployment(parsed.data.deployment_id)
         if (!deployment) return detail(404, 'Deployment not found')
+        const rejected = ctx.faults.rejectInput
+        if (rejected) {
+          ctx.faults.rejectInput = null
+          return json(422, { detail: [{ loc: ['body', 'inputs', rejected.input], msg: rejected.message, type: 'value_error' }] })
+        }
         const issues = [...checkInputTypes(deployment, parsed.data.inputs), ...missingUploads(ctx, parsed.data.inputs)]
         if (issues.length > 0) return json(422, { detail: issues })
         const run = engine.queue(deployment, { ...parsed.data, inputs: moveDataUris(ctx, parsed.data.inputs) })

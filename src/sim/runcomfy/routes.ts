@@ -97,6 +97,13 @@ export function createRunComfy(ctx: SimContext): SimProvider {
     const deployment = findRcDeployment(req.params.id ?? '')
     if (!deployment) return err(404001)
     if (!deployment.is_enabled) return err(10002)
+    const rejected = ctx.faults.rejectInput
+    if (rejected) {
+      ctx.faults.rejectInput = null
+      const cut = rejected.input.lastIndexOf('.')
+      const loc = cut > 0 ? ['overrides', rejected.input.slice(0, cut), 'inputs', rejected.input.slice(cut + 1)] : ['body', rejected.input]
+      return err(422001, [{ loc, msg: rejected.message }])
+    }
 
     const raw = (await req.body()).toString('utf8')
     let body: unknown = {}

@@ -13,6 +13,8 @@ export class DownloadError extends Error {
     /** Worth another try later (network, 408/425/429/5xx, length mismatch), as opposed to refused or gone. */
     readonly retryable: boolean,
     readonly diskFull = false,
+    /** The link expired or vanished (403/404/410): a fresh one from the provider may still work. */
+    readonly expired = false,
   ) {
     super(message)
     this.name = 'DownloadError'
@@ -68,6 +70,8 @@ async function open_(request: DownloadRequest, signal: AbortSignal): Promise<Res
       throw new DownloadError(
         gone ? `the output link has expired or is gone (HTTP ${response.status})` : `the output host answered HTTP ${response.status}`,
         RETRY_STATUS.has(response.status),
+        false,
+        gone,
       )
     }
     return response

@@ -23,8 +23,13 @@ export interface OutputSaverDeps {
   maxBytes?: number
   timeoutMs?: number
   concurrency?: number
+  /** Wait before retrying a run whose downloads failed for a passing reason (default 30 s). */
+  retryDelayMs?: number
   now?: () => number
 }
+
+/** Expired links are refreshed by asking the provider again, at most this many times per run. */
+const LINK_REFRESHES = 3
 
 const ATTEMPTS = 3
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -40,6 +45,7 @@ export class OutputSaver {
   private readonly now: () => number
   /** Runs whose last attempt failed for a passing reason: not retried before this time. */
   private readonly retryAfter = new Map<string, number>()
+  private readonly refreshes = new Map<string, number>()
 
   constructor(private readonly deps: OutputSaverDeps) {
     this.queue = new PQueue({ concurrency: deps.concurrency ?? 3 })
@@ -68,15 +74,20 @@ export class OutputSaver {
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
     if (this.stopping.signal.aborted) return
     if (failures.length === 0) {
+      this.refreshes.delete(run.id)
       this.deps.runs.setDownloads(run.id, 'done', this.now())
       this.deps.runs.setError(run.id, null, this.now())
     } else {
       const first = failures[0]
-      const passing = first instanceof DownloadError && first.retryable
       const diskFull = first instanceof DownloadError && first.diskFull
-      // Passing failures stay 'pending' and are retried by the poller; refused or expired ones are final.
+      // An expired link is worth a fresh one: the poller's next GET of the run signs new URLs.
+      const refreshes = this.refreshes.get(run.id) ?? 0
+      const refresh = first instanceof DownloadError && first.expired && refreshes < LINK_REFRESHES
+      if (refresh) this.refreshes.set(run.id, refreshes + 1)
+      const passing = refresh || (first instanceof DownloadError && first.retryable)
+      // Passing failures stay 'pending' and are retried by the poller; refused ones are final.
       this.deps.runs.setDownloads(run.id, passing ? 'pending' : 'failed', this.now())
-      if (passing) this.retryAfter.set(run.id, this.now() + 30_000)
+      if (passing) this.retryAfter.set(run.id, this.now() + (refresh ? 0 : (this.deps.retryDelayMs ?? 30_000)))
       this.deps.runs.setError(
         run.id,
         {
