@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ErrorCode } from './errors'
 import { InputValues, ProviderId, Run, RunId } from './run'
-import { Deployment } from './deployment'
+import { Deployment, InputField } from './deployment'
 import { Output, OutputId } from './output'
 import { TunnelStatus, WebhookRecord } from './delivery'
 import { SettingsPatch, SettingsView } from './settings'
@@ -60,6 +60,22 @@ export const contract = {
   'providers.test': { args: z.object({ provider: ProviderId }).strict(), result: ConnectionCheck },
   'uploads.create': { args: UploadArgs, result: UploadResult },
   'deployments.list': { args: z.object({ provider: ProviderId }).strict(), result: z.array(Deployment) },
+  'forms.candidates': {
+    args: z
+      .object({
+        provider: ProviderId,
+        deploymentId: z.string().min(1),
+        /** A workflow in ComfyUI's API format to take the inputs from, instead of the deployment's own. */
+        workflowApiJson: z.string().max(5_000_000).optional(),
+      })
+      .strict(),
+    result: z.array(InputField),
+  },
+  'forms.save': {
+    args: z.object({ provider: ProviderId, deploymentId: z.string().min(1), fields: z.array(InputField).max(200) }).strict(),
+    result: Deployment,
+  },
+  'forms.reset': { args: z.object({ provider: ProviderId, deploymentId: z.string().min(1) }).strict(), result: Deployment },
   'runs.submit': {
     args: z.object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues }).strict(),
     result: Run,

@@ -42,5 +42,7 @@ export const Deployment = z.object({
   provider: ProviderId,
   description: z.string().default(''),
   inputs: z.array(InputField),
+  /** The inputs come from a form the user chose (forms.save), not from the service's own schema. */
+  customForm: z.boolean().default(false),
 })
 export type Deployment = z.infer<typeof Deployment>

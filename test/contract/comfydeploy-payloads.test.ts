@@ -84,6 +84,8 @@ describe('ComfyDeploy contract: §12 replies', () => {
     expect(toRunSnapshot({ ...cd.GET_RUN, status: 'not-started', progress: 0, outputs: [], queue_position: 3 })).toMatchObject({
       status: 'queued',
       progress: 0,
+      // queue_position counts the runs ahead of this one.
+      liveStatus: 'In queue: position 4',
       outputs: [],
     })
     expect(toRunSnapshot({ ...cd.GET_RUN, status: 'running', live_status: 'Executing KSampler', progress: 0.45, outputs: [] })).toMatchObject({
@@ -112,6 +114,7 @@ describe('ComfyDeploy contract: §12 replies', () => {
       name: 'lighthouse-sdxl',
       provider: 'comfydeploy',
       description: '',
+      customForm: false,
       inputs: [
         { id: 'positive_prompt', label: 'Prompt', kind: 'prompt', description: '', defaultValue: 'a cat', required: false },
         { id: 'steps', label: 'Steps', kind: 'integer', description: '', defaultValue: 25, min: 1, max: 60, step: 1, slider: true, required: false },

@@ -112,6 +112,9 @@ describe('RunComfy runs against the simulator', () => {
     ['webhooks reordered', { reorderWebhooks: true }],
     ['"canceled" spelling and error arrays', { runcomfyCanceledSpelling: true, runcomfyErrorArray: true }],
     ['flat LoRA-style output in webhooks', { runcomfyWebhookOutputs: 'flat' }],
+    ['webhooks delayed', { webhookDelayMs: 300 }],
+    ['intermediate webhooks withheld', { withholdWebhookIntermediate: true }],
+    ['no outputs in the final webhook', { runcomfyWebhookOutputs: 'none' }],
   ] as const) {
     it(`ends right with ${name}`, async () => {
       Object.assign(sim.faults, faults)
@@ -125,10 +128,114 @@ describe('RunComfy runs against the simulator', () => {
     })
   }
 
+  it('fails a submit the service answers with 500001 clearly, without retrying it into a second paid run', async () => {
+    Object.assign(sim.faults, { runcomfyFailSubmitWithCode: 500001, runcomfyFailSubmitTimes: 1 })
+    const t = await core(true)
+    const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'x' } })
+    expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_UNAVAILABLE' } })
+    expect(sim.stats()).toMatchObject({ runsQueued: 0, queueCallsFailed: 1 })
+  })
+
+  it('tells the user to check the token when RunComfy refuses it', async () => {
+    sim.faults.authFailure = true
+    const t = await core(true)
+    const check = await t.call('providers.test', { provider: 'runcomfy' })
+    expect(check).toMatchObject({ ok: false, code: 'PROVIDER_AUTH' })
+    expect(check.message).toMatch(/token/i)
+  })
+
+  it('reports outputs deleted before they could be fetched, and leaves no partial file', async () => {
+    sim.faults.runcomfyOutputTtlMs = 1
+    const t = await core(true)
+    const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'gone' } })
+    const done = await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.error?.code === 'DOWNLOAD_FAILED' && !/will retry/.test(r.error.message), 20_000)
+    expect(done.error!.message).toMatch(/expired or is gone/)
+    expect(await t.call('outputs.list', { runId: run.id })).toEqual([])
+  })
+
+  it('follows a cancellation the service only accepts as requested', async () => {
+    const slowSim = await startSim({ timeScale: 1 })
+    try {
+      Object.assign(slowSim.faults, { runcomfyCancelRequested: true })
+      const t = await core(true, slowSim.url)
+      const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'stop it' } })
+      await t.waitForRun(run.id, (r) => r.status === 'running')
+      await t.call('runs.cancel', { id: run.id })
+      await t.waitForRun(run.id, (r) => r.status === 'cancelled')
+    } finally {
+      await slowSim.close()
+    }
+  })
+
   it('reports errors sent as HTTP 200 with an error_code', async () => {
     sim.faults.runcomfyErrorAsHttp200 = true
     const t = await core(true)
     const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: RUNCOMFY_DEPLOYMENT_IDS.disabled, inputs: {} })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_REFUSED' } })
+  })
+})
+
+describe('RunComfy forms the user chooses', () => {
+  let sim: Sim
+  let t: TestCore
+  beforeAll(async () => {
+    sim = await startSim({ timeScale: 0.1 })
+    t = await startTestCore({ env: { RUNCOMFY_API_URL: sim.url, RUNCOMFY_API_KEY: 'rc' }, webhooks: 'direct', tuning: { safetyPollMs: 1000 } })
+  })
+  afterAll(async () => {
+    await t.stop()
+    await removeDir(t.dataDir)
+    await sim.close()
+  })
+
+  it('exposes only the node inputs picked, with the user’s labels, and refuses the others', async () => {
+    const candidates = await t.call('forms.candidates', { provider: 'runcomfy', deploymentId: FLUX })
+    expect(candidates.map((c) => c.id)).toEqual(expect.arrayContaining(['6.text', '3.seed', '9.filename_prefix']))
+    const picked = candidates.filter((c) => c.id === '6.text' || c.id === '3.seed').map((c) => (c.id === '6.text' ? { ...c, label: 'Subject' } : c))
+    const saved = await t.call('forms.save', { provider: 'runcomfy', deploymentId: FLUX, fields: picked })
+    expect(saved.customForm).toBe(true)
+    expect(saved.inputs.map((f) => [f.id, f.label])).toEqual([
+      ['6.text', 'Subject'],
+      ['3.seed', picked[1]!.label],
+    ])
+    const listed = (await t.call('deployments.list', { provider: 'runcomfy' })).find((d) => d.id === FLUX)!
+    expect(listed.inputs).toHaveLength(2)
+    const hidden = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '9.filename_prefix': 'x' } })
+    expect(hidden).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: '9.filename_prefix' } })
+    const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'picked form', '3.seed': 3 } })
+    await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 1)
+
+    const reset = await t.call('forms.reset', { provider: 'runcomfy', deploymentId: FLUX })
+    expect(reset.customForm).toBe(false)
+    expect(reset.inputs.length).toBeGreaterThan(2)
+  })
+
+  it('takes the inputs from an imported workflow in API format, and says clearly when it is not one', async () => {
+    const workflow = JSON.stringify({
+      '12': { class_type: 'CLIPTextEncode', inputs: { text: 'a cat', clip: ['4', 1] } },
+      '13': { class_type: 'KSampler', inputs: { seed: 5, steps: 12, cfg: 2, positive: ['12', 0] } },
+    })
+    const candidates = await t.call('forms.candidates', { provider: 'runcomfy', deploymentId: FLUX, workflowApiJson: workflow })
+    expect(candidates.map((c) => c.id)).toEqual(expect.arrayContaining(['12.text', '13.seed', '13.steps']))
+    const bad = await t.core.invoke('forms.candidates', { provider: 'runcomfy', deploymentId: FLUX, workflowApiJson: '{"nodes": [1, 2]}' })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'PROVIDER_VALIDATION', field: 'workflowApiJson' } })
+  })
+
+  it('runs a LoRA deployment once its fields are added by name', async () => {
+    const lora = RUNCOMFY_DEPLOYMENT_IDS.productShotLora
+    const before = (await t.call('deployments.list', { provider: 'runcomfy' })).find((d) => d.id === lora)!
+    expect(before.inputs).toEqual([])
+    await t.call('forms.save', {
+      provider: 'runcomfy',
+      deploymentId: lora,
+      fields: [
+        { id: 'prompt', label: 'Prompt', kind: 'prompt', description: '', defaultValue: 'a bottle on marble', required: true },
+        { id: 'seed', label: 'Seed', kind: 'seed', description: '', defaultValue: 42, required: false },
+      ],
+    })
+    const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: lora, inputs: { prompt: 'a perfume bottle', seed: 9 } })
+    await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 2)
+    const outputs = await t.call('outputs.list', { runId: run.id })
+    for (const output of outputs) decodePng(await readFile(join(t.libraryDir, output.path)))
   })
 })

@@ -27,6 +27,7 @@ import { isLoopback } from './downloads/url-guard'
 import { RunService, toRunError } from './runs/run-service'
 import { openDatabase } from './store/database'
 import { EventsRepo } from './store/events-repo'
+import { FormsRepo } from './store/forms-repo'
 import { OutputsRepo } from './store/outputs-repo'
 import { publicRun, RunsRepo } from './store/runs-repo'
 
@@ -63,7 +64,8 @@ export function createCore(deps: CoreDeps): Core {
   const eventsRepo = new EventsRepo(db)
   const outputsRepo = new OutputsRepo(db)
   const events = new EventHub<CourierEvent>()
-  const providers = new ProviderRegistry()
+  const formsRepo = new FormsRepo(db)
+  const providers = new ProviderRegistry(formsRepo)
   const instanceId = randomBytes(8).toString('hex')
 
   let listener: HookListener | null = null
@@ -193,6 +195,35 @@ export function createCore(deps: CoreDeps): Core {
         const failure = toRunError(error)
         return err(failure.code, failure.message)
       }
+    },
+    'forms.candidates': async ({ provider, deploymentId, workflowApiJson }) => {
+      const client = providers.get(provider)
+      if (!client) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
+      try {
+        const deployment = await providers.serviceDeployment(provider, deploymentId)
+        if (!deployment) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${client.label}'s deployments`)
+        // Services that publish their inputs offer exactly those; RunComfy offers every node input of the graph.
+        return ok(client.formCandidates ? await client.formCandidates(deploymentId, workflowApiJson) : deployment.inputs)
+      } catch (error) {
+        const failure = toRunError(error)
+        return err(failure.code, failure.message, failure.field)
+      }
+    },
+    'forms.save': async ({ provider, deploymentId, fields }) => {
+      const ids = new Set<string>()
+      for (const field of fields) {
+        if (ids.has(field.id)) return err('BAD_INPUT', `two fields share the input "${field.id}"`, field.id)
+        ids.add(field.id)
+      }
+      const deployment = await providers.findDeployment(provider, deploymentId).catch(() => undefined)
+      if (!deployment) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${provider}'s deployments`)
+      formsRepo.save(provider, deploymentId, fields, Date.now())
+      return ok((await providers.findDeployment(provider, deploymentId))!)
+    },
+    'forms.reset': async ({ provider, deploymentId }) => {
+      formsRepo.reset(provider, deploymentId)
+      const deployment = await providers.findDeployment(provider, deploymentId).catch(() => undefined)
+      return deployment ? ok(deployment) : err('NOT_FOUND', `deployment ${deploymentId} is not among ${provider}'s deployments`)
     },
     'runs.submit': (args) => runService.submit(args),
     'runs.get': async ({ id }) => {

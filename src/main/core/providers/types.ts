@@ -1,4 +1,4 @@
-import type { Deployment } from '@shared/deployment'
+import type { Deployment, InputField } from '@shared/deployment'
 import type { ErrorCode } from '@shared/errors'
 import type { Result } from '@shared/result'
 import type { OutputKind } from '@shared/output'
@@ -52,6 +52,11 @@ export interface ProviderClient {
    * (returning its URL), or returns a data URI where the service takes those inline.
    */
   prepareFile(file: { fileName: string; mime: string; bytes: Buffer }): Promise<string>
+  /**
+   * Every input a user could expose in a form: from a workflow in API format when given, else from the
+   * deployment itself. Services whose deployments publish their inputs need not implement it.
+   */
+  formCandidates?(deploymentId: string, workflowApiJson?: string): Promise<InputField[]>
 }
 
 /** A provider call that failed, with a code from the shared error table and what the UI needs to act. */

@@ -65,4 +65,17 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX outputs_by_created ON outputs (created_at DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'forms chosen by the user per deployment',
+    sql: `
+      CREATE TABLE deployment_forms (
+        provider TEXT NOT NULL,
+        deployment_id TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (provider, deployment_id)
+      );
+    `,
+  },
 ]

@@ -135,7 +135,7 @@ describe('reply parsers', () => {
   })
 
   it('toDeployment, toUploadedFile and toCancelReply', () => {
-    expect(toDeployment({ id: 'd', workflow: { name: '  ' } }, 'comfydeploy')).toEqual({ id: 'd', name: 'd', provider: 'comfydeploy', description: '', inputs: [] })
+    expect(toDeployment({ id: 'd', workflow: { name: '  ' } }, 'comfydeploy')).toEqual({ id: 'd', name: 'd', provider: 'comfydeploy', description: '', inputs: [], customForm: false })
     expect(() => toDeployment({ workflow: { name: 'x' } }, 'comfydeploy')).toThrow(/"id" is missing/)
     expect(toUploadedFile({ file_url: 'https://b.test/i.png', file_id: 'img_x', file_name: 'i.png', message: 'ok' })).toEqual({
       fileId: 'img_x',

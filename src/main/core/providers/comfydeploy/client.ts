@@ -69,6 +69,7 @@ export function toDeployment(body: unknown, provider: ProviderId): Deployment {
     provider,
     description: model.description ?? '',
     inputs: toInputFields(model.input_types ?? []),
+    customForm: false,
   }
 }
 
@@ -80,7 +81,9 @@ export function toRunSnapshot(body: unknown): RunSnapshot {
     rawStatus: run.status,
     status,
     progress: toFraction(run.progress),
-    liveStatus: run.live_status ?? null,
+    // While it waits, where it stands in the machine's queue is the news a creator wants.
+    liveStatus:
+      run.live_status ?? (status === 'queued' && typeof run.queue_position === 'number' ? `In queue: position ${run.queue_position + 1}` : null),
     outputs: toOutputRefs(run.outputs),
     ...(status === 'failed'
       ? { error: { code: 'RUN_FAILED' as const, message: run.live_status ? `failed while ${run.live_status}` : 'the workflow failed' } }

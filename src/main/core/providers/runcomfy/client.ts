@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Deployment } from '@shared/deployment'
+import type { Deployment, InputField } from '@shared/deployment'
 import { err, ok, type Result } from '@shared/result'
 import type { InputValues, ProviderId, RunStatus } from '@shared/run'
 import { requestJson } from '../http'
@@ -112,6 +112,9 @@ export class RunComfyClient implements ProviderClient {
     throw new Error('unreachable')
   }
 
+  /** The graph and object_info of each ComfyUI deployment seen, for the form editor. */
+  private readonly graphs = new Map<string, { graph: NonNullable<ReturnType<typeof parseGraph>>; infoUrl: string | null }>()
+
   async listDeployments(): Promise<Deployment[]> {
     const body = await this.call('GET', `${this.base}${V2}/deployments?includes=payload`, undefined, true)
     const items = parseReply(DeploymentList, body, 'deployment list')
@@ -133,10 +136,11 @@ export class RunComfyClient implements ProviderClient {
     if (!graph) {
       this.kinds.set(model.id, 'lora')
       const description = [...lead, `LoRA deployment${where ? ` ${where}` : ''}.`, LORA_NOTE].filter(Boolean).join(' ')
-      return { id: model.id, name: model.name?.trim() || model.id, provider: this.id, description, inputs: [] }
+      return { id: model.id, name: model.name?.trim() || model.id, provider: this.id, description, inputs: [], customForm: false }
     }
     this.kinds.set(model.id, 'comfyui')
     const infoUrl = model.object_info_url ?? payload.object_info_url
+    this.graphs.set(model.id, { graph, infoUrl: infoUrl ?? null })
     const info = infoUrl ? await this.objectInfo(infoUrl) : null
     const version = model.workflow_version !== undefined && model.workflow_version !== null ? ` ${model.workflow_version}` : ''
     const description = [
@@ -152,7 +156,26 @@ export class RunComfyClient implements ProviderClient {
       provider: this.id,
       description,
       inputs: buildComfyFields(graph, info, model.overrides ?? payload.overrides),
+      customForm: false,
     }
+  }
+
+  /** Every literal node input of the deployment's graph, or of a workflow in API format the user imports. */
+  async formCandidates(deploymentId: string, workflowApiJson?: string): Promise<InputField[]> {
+    if (!this.kinds.has(deploymentId)) await this.listDeployments()
+    const known = this.graphs.get(deploymentId)
+    const graph = workflowApiJson !== undefined ? parseGraph(workflowApiJson) : (known?.graph ?? null)
+    if (!graph) {
+      throw new ProviderError(
+        'PROVIDER_VALIDATION',
+        workflowApiJson !== undefined
+          ? 'that is not a workflow in ComfyUI’s API format (export it with “Save (API)”)'
+          : 'this deployment publishes no workflow: add its input names by hand',
+        { field: 'workflowApiJson' },
+      )
+    }
+    const info = known?.infoUrl ? await this.objectInfo(known.infoUrl) : null
+    return buildComfyFields(graph, info)
   }
 
   /**
