@@ -33,6 +33,8 @@ export const UploadArgs = z
     fileName: z.string().min(1).max(255),
     mime: z.string().min(1).max(100),
     dataBase64: z.string().min(1),
+    /** Chosen by the caller to follow this upload's `upload.progress` events. */
+    uploadId: z.string().min(1).max(64).optional(),
   })
   .strict()
 export const UploadResult = z.object({

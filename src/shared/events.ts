@@ -11,11 +11,20 @@ export const DownloadProgress = z.object({
 })
 export type DownloadProgress = z.infer<typeof DownloadProgress>
 
+/** How far a file input's upload to the service has got (for `uploads.create` calls given an `uploadId`). */
+export const UploadProgress = z.object({
+  uploadId: z.string(),
+  sentBytes: z.number().int(),
+  totalBytes: z.number().int(),
+})
+export type UploadProgress = z.infer<typeof UploadProgress>
+
 /** Everything main tells the renderer, over IPC (`courier:events`) or SSE (`GET /api/events`). */
 export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.updated'), run: Run }),
   z.object({ type: z.literal('output.saved'), output: Output }),
   z.object({ type: z.literal('download.progress'), progress: DownloadProgress }),
+  z.object({ type: z.literal('upload.progress'), progress: UploadProgress }),
   z.object({ type: z.literal('tunnel.changed'), tunnel: TunnelStatus }),
   z.object({ type: z.literal('webhook.received'), webhook: WebhookRecord }),
 ])

@@ -154,3 +154,32 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
     await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 2, 30_000)
   })
 })
+
+describe('uploading a large file input', () => {
+  it('reports the upload’s progress to the end and hands the service the exact bytes', async () => {
+    const sim = await startSim({ timeScale: 0.1 })
+    const t = await startTestCore({ env: { COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'k' } })
+    try {
+      const bytes = Buffer.alloc(3 * 1024 * 1024 + 17)
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff
+      const upload = await t.call('uploads.create', {
+        provider: 'comfydeploy',
+        fileName: 'clip "one".mp4',
+        mime: 'video/mp4',
+        dataBase64: bytes.toString('base64'),
+        uploadId: 'u1',
+      })
+      expect(upload.value).toMatch(/\/media\/uploads\/vid_/)
+      expect(Buffer.from(await (await fetch(upload.value)).arrayBuffer()).equals(bytes)).toBe(true)
+      const steps = t.seen.flatMap((e) => (e.type === 'upload.progress' && e.progress.uploadId === 'u1' ? [e.progress] : []))
+      expect(steps.length).toBeGreaterThan(1)
+      expect(steps.map((p) => p.sentBytes)).toEqual([...steps.map((p) => p.sentBytes)].sort((a, b) => a - b))
+      expect(steps.at(-1)!.sentBytes).toBe(steps.at(-1)!.totalBytes)
+      expect(steps.at(-1)!.totalBytes).toBeGreaterThan(bytes.length)
+    } finally {
+      await t.stop()
+      await removeDir(t.dataDir)
+      await sim.close()
+    }
+  })
+})

@@ -175,13 +175,22 @@ export function createCore(deps: CoreDeps): Core {
         return ok({ ok: false, message: `${errorAdvice[failure.code]} ${failure.message}`, code: failure.code, deploymentCount: null })
       }
     },
-    'uploads.create': async ({ provider, fileName, mime, dataBase64 }) => {
+    'uploads.create': async ({ provider, fileName, mime, dataBase64, uploadId }) => {
       const client = providers.get(provider)
       if (!client) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
       const bytes = Buffer.from(dataBase64, 'base64')
       if (bytes.length === 0) return err('BAD_INPUT', 'the file is empty', 'file')
+      let lastAt = 0
+      const progress = (sentBytes: number, totalBytes: number) => {
+        // At most every 100 ms, and always the last one.
+        const now = Date.now()
+        if (!uploadId || (sentBytes < totalBytes && now - lastAt < 100)) return
+        lastAt = now
+        events.publish({ type: 'upload.progress', progress: { uploadId, sentBytes, totalBytes } })
+      }
       try {
-        return ok({ value: await client.prepareFile({ fileName, mime, bytes }), bytes: bytes.length })
+        const value = await client.prepareFile({ fileName, mime, bytes }, progress)
+        return ok({ value, bytes: bytes.length })
       } catch (error) {
         const failure = toRunError(error)
         return err(failure.code, failure.message)

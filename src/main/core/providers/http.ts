@@ -13,8 +13,8 @@ export interface JsonRequest {
   url: string
   apiKey: string
   body?: unknown
-  /** A multipart body instead of JSON (file uploads). */
-  form?: FormData
+  /** A streamed body of known length, e.g. a multipart upload whose progress is reported. */
+  stream?: { body: ReadableStream<Uint8Array>; contentType: string; length: number }
   timeoutMs: number
   /**
    * Only idempotent calls are retried. A queue call is never repeated blindly: the service has no
@@ -76,8 +76,10 @@ async function once(request: JsonRequest): Promise<unknown> {
         ...(request.anonymous ? {} : { authorization: `Bearer ${request.apiKey}` }),
         accept: 'application/json',
         ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(request.stream ? { 'content-type': request.stream.contentType, 'content-length': String(request.stream.length) } : {}),
       },
-      body: request.form ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
+      body: request.stream?.body ?? (request.body === undefined ? undefined : JSON.stringify(request.body)),
+      ...(request.stream ? { duplex: 'half' as const } : {}),
       signal,
     })
   } catch (error) {

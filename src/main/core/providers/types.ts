@@ -51,7 +51,7 @@ export interface ProviderClient {
    * Makes a local file usable as an input value: uploads it where the service has an upload endpoint
    * (returning its URL), or returns a data URI where the service takes those inline.
    */
-  prepareFile(file: { fileName: string; mime: string; bytes: Buffer }): Promise<string>
+  prepareFile(file: { fileName: string; mime: string; bytes: Buffer }, onProgress?: (sentBytes: number, totalBytes: number) => void): Promise<string>
   /**
    * Every input a user could expose in a form: from a workflow in API format when given, else from the
    * deployment itself. Services whose deployments publish their inputs need not implement it.

@@ -3,6 +3,7 @@ import type { Deployment } from '@shared/deployment'
 import { err, ok, type Result } from '@shared/result'
 import type { ProviderId } from '@shared/run'
 import { requestJson } from '../http'
+import { multipartFile } from '../multipart-upload'
 import { ProviderError, type ProviderClient, type QueueRequest, type RunSnapshot, type WebhookHint } from '../types'
 import { toInputFields } from './input-map'
 import { toOutputRefs } from './outputs'
@@ -227,14 +228,12 @@ export class ComfyDeployClient implements ProviderClient {
   }
 
   /** `POST /file/upload` (multipart field `file`) → the `file_url` to send as the input's value. */
-  async prepareFile(file: { fileName: string; mime: string; bytes: Buffer }): Promise<string> {
-    const form = new FormData()
-    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mime }), file.fileName)
+  async prepareFile(file: { fileName: string; mime: string; bytes: Buffer }, onProgress?: (sent: number, total: number) => void): Promise<string> {
     const body = await requestJson({
       method: 'POST',
       url: `${this.base}/file/upload`,
       apiKey: this.options.apiKey,
-      form,
+      stream: multipartFile({ field: 'file', ...file, ...(onProgress ? { onProgress } : {}) }),
       timeoutMs: Math.max(this.timeoutMs, 120_000),
       idempotent: false,
       describeError: describeComfyDeployError,
