@@ -116,3 +116,30 @@ for (const [provider, deployment, input, label] of [
     await expect(page.locator('[data-run-id]').first()).toHaveAttribute('data-run-status', 'failed')
   })
 }
+
+test('RunComfy: a LoRA deployment runs once its fields are named in Customize form', async ({ page, simApp }) => {
+  await openGenerate(page, simApp.ready.web, 'RunComfy', 'Product Shot LoRA')
+  await page.getByRole('button', { name: 'Customize form' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Customize form for Product Shot LoRA' })
+  await expect(dialog).toBeVisible()
+  for (const [name, label] of [
+    ['prompt', 'Product prompt'],
+    ['seed', 'Seed'],
+  ]) {
+    await dialog.getByLabel('Field name', { exact: true }).fill(name!)
+    await dialog.getByLabel('Field label', { exact: true }).fill(label!)
+    await dialog.getByRole('button', { name: 'Add field' }).click()
+  }
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click()
+  await expect(dialog).toBeHidden()
+  await expect(page.getByText('Custom form', { exact: true })).toBeVisible()
+
+  await page.getByLabel('Product prompt', { exact: true }).fill('a perfume bottle on wet stone')
+  await page.getByLabel('Seed', { exact: true }).fill('7')
+  await page.getByRole('button', { name: 'Generate', exact: true }).click()
+  const row = page.locator('[data-run-id]').first()
+  await expect(row).toHaveAttribute('data-run-status', 'succeeded', { timeout: 20_000 })
+  await expect(row.locator('img')).toHaveCount(2)
+  const [run] = await api<{ inputs: Record<string, unknown> }[]>(page, 'runs.list', { limit: 1 })
+  expect(run!.inputs).toEqual({ prompt: 'a perfume bottle on wet stone', seed: 7 })
+})

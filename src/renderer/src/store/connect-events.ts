@@ -15,6 +15,9 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
     case 'download.progress':
       s.downloads.receive(event.progress)
       return
+    case 'upload.progress':
+      s.uploads.receiveProgress(event.progress)
+      return
     case 'tunnel.changed':
       s.tunnel.receive(event.tunnel)
       return

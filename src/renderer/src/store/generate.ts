@@ -45,6 +45,8 @@ function pickProvider(providers: ProviderInfo[], wanted: ProviderId | null): Pro
 export function createGenerateSlice({ get, patch, deps }: SliceContext): GenerateSlice {
   const memory = loadMemory(deps.storage)
   const deploymentRequests: Partial<Record<ProviderId, number>> = {}
+  /** Deployments received (a form saved or reset) while a list fetch was under way: they win over its copies. */
+  const receivedDuringLoad: Partial<Record<ProviderId, Map<string, Deployment>>> = {}
 
   const remember = (): void => {
     const g = get().generate
@@ -105,16 +107,19 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
     async loadDeployments(provider) {
       const seq = (deploymentRequests[provider] ?? 0) + 1
       deploymentRequests[provider] = seq
+      const received = new Map<string, Deployment>()
+      receivedDuringLoad[provider] = received
       patch('generate', (g) => ({
         deployments: { ...g.deployments, [provider]: { status: 'loading', items: g.deployments[provider]?.items ?? [], error: null } },
       }))
       const res = await deps.courier.invoke('deployments.list', { provider })
       if (deploymentRequests[provider] !== seq) return
+      delete receivedDuringLoad[provider]
       patch('generate', (g) => ({
         deployments: {
           ...g.deployments,
           [provider]: res.ok
-            ? { status: 'loaded', items: res.value, error: null }
+            ? { status: 'loaded', items: res.value.map((d) => received.get(d.id) ?? d), error: null }
             : { status: 'error', items: g.deployments[provider]?.items ?? [], error: res.error },
         },
       }))
@@ -229,6 +234,39 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       remember()
       get().nav.go('generate')
       void get().generate.loadDeployments(run.provider)
+    },
+
+    formCandidates({ provider, deploymentId }, workflowApiJson) {
+      return deps.courier.invoke(
+        'forms.candidates',
+        workflowApiJson === undefined ? { provider, deploymentId } : { provider, deploymentId, workflowApiJson },
+      )
+    },
+
+    async saveForm({ provider, deploymentId }, fields) {
+      const res = await deps.courier.invoke('forms.save', { provider, deploymentId, fields })
+      if (res.ok) get().generate.receiveDeployment(res.value)
+      return res
+    },
+
+    async resetForm({ provider, deploymentId }) {
+      const res = await deps.courier.invoke('forms.reset', { provider, deploymentId })
+      if (res.ok) get().generate.receiveDeployment(res.value)
+      return res
+    },
+
+    receiveDeployment(deployment) {
+      receivedDuringLoad[deployment.provider]?.set(deployment.id, deployment)
+      patch('generate', (g) => {
+        const list = g.deployments[deployment.provider]
+        if (list === undefined) return {}
+        const known = list.items.some((d) => d.id === deployment.id)
+        const items = known ? list.items.map((d) => (d.id === deployment.id ? deployment : d)) : [...list.items, deployment]
+        return { deployments: { ...g.deployments, [deployment.provider]: { ...list, items } } }
+      })
+      // The form's fields changed under any messages about the old ones.
+      const g = get().generate
+      if (g.provider === deployment.provider && g.deploymentId === deployment.id) patch('generate', clearFeedback)
     },
   }
 }

@@ -1,3 +1,4 @@
+import type { UploadProgress } from '@shared/events'
 import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
 import type { AppInfo, ConnectionCheck, MethodName, ProviderInfo } from '@shared/contract'
@@ -5,7 +6,7 @@ import type { Deployment, InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { DownloadProgress } from '@shared/events'
 import type { Output } from '@shared/output'
-import type { Failure } from '@shared/result'
+import type { Failure, Result } from '@shared/result'
 import type { ProviderId, Run, RunId } from '@shared/run'
 import type { SettingsPatch, SettingsView } from '@shared/settings'
 import type { Draft, DraftValue } from './form-model'
@@ -67,6 +68,12 @@ export interface DeploymentList {
   error: Failure | null
 }
 
+/** A deployment named by provider and id (which may not be the one on screen). */
+export interface FormTarget {
+  provider: ProviderId
+  deploymentId: string
+}
+
 export interface GenerateSlice {
   providers: ProviderInfo[]
   providersStatus: LoadState
@@ -98,6 +105,14 @@ export interface GenerateSlice {
   submit(): Promise<Run | null>
   /** Fills the form with a past run's provider, deployment and inputs, and shows the Generate view. */
   reuse(run: Run): void
+  /** Every input a deployment's form could show (`forms.candidates`); from `workflowApiJson` when given. */
+  formCandidates(target: FormTarget, workflowApiJson?: string): Promise<Result<InputField[]>>
+  /** Saves the inputs the user chose (`forms.save`) and puts the deployment main returns in its list. */
+  saveForm(target: FormTarget, fields: InputField[]): Promise<Result<Deployment>>
+  /** Goes back to the service's own inputs (`forms.reset`), likewise. */
+  resetForm(target: FormTarget): Promise<Result<Deployment>>
+  /** Replaces a deployment in its provider's list (a list fetch already under way will not undo it). */
+  receiveDeployment(deployment: Deployment): void
 }
 
 /** A "Test connection" in Settings: running, or its answer (a failed call is folded into a ConnectionCheck). */
@@ -131,6 +146,9 @@ export interface UploadItem {
   /** A blob: URL for an image's thumbnail (revoked when the item goes). */
   preview: string | null
   attempt: number
+  /** How much of the file the service has taken so far (from `upload.progress`), while uploading. */
+  sentBytes: number | null
+  totalBytes: number | null
 }
 
 export interface UploadsSlice {
@@ -144,6 +162,8 @@ export interface UploadsSlice {
   clearField(fieldId: string): void
   /** Forgets the uploads of the form on screen. */
   clearForm(): void
+  /** Folds an `upload.progress` event into the upload it belongs to (if still current). */
+  receiveProgress(progress: UploadProgress): void
 }
 
 export interface TunnelSlice {

@@ -74,6 +74,9 @@ const dropPreview = (item: UploadItem): void => {
   }
 }
 
+/** The id main's `upload.progress` events carry for one attempt of one upload. */
+const progressId = (id: string, attempt: number): string => `${id}#${attempt}`
+
 /** Uploads of the field on the form now, oldest first. Use with useShallow. */
 export const uploadsOfField = (fieldId: string) => (s: CourierState): UploadItem[] =>
   s.uploads.items.filter((u) => u.provider === s.generate.provider && u.deploymentId === s.generate.deploymentId && u.fieldId === fieldId)
@@ -110,7 +113,7 @@ export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsS
     const item = get().uploads.items.find((u) => u.id === id)
     if (held === undefined || item === undefined) return
     const attempt = item.attempt + 1
-    update(id, { status: 'uploading', error: null, attempt })
+    update(id, { status: 'uploading', error: null, attempt, sentBytes: null, totalBytes: null })
     // Only the newest attempt of an item that still exists may report back.
     const current = () => get().uploads.items.find((u) => u.id === id && u.attempt === attempt)
 
@@ -123,7 +126,13 @@ export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsS
       update(id, { status: 'error', error: { code: 'BAD_INPUT', message: `Could not read ${item.fileName}: ${detail}` } })
       return
     }
-    const res = await deps.courier.invoke('uploads.create', { provider: item.provider, fileName: item.fileName, mime: item.mime, dataBase64 })
+    const res = await deps.courier.invoke('uploads.create', {
+      provider: item.provider,
+      fileName: item.fileName,
+      mime: item.mime,
+      dataBase64,
+      uploadId: progressId(id, attempt),
+    })
     if (current() === undefined) return
     // "Still uploading" no longer holds, whichever way it ended.
     if (isUploadWait(get().generate.submitError)) patch('generate', { submitError: null })
@@ -171,6 +180,8 @@ export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsS
           value: null,
           preview: problem === null ? makePreview(file) : null,
           attempt: 0,
+          sentBytes: null,
+          totalBytes: null,
         }
         if (problem === null) files.set(item.id, { file, field })
         return item
@@ -195,6 +206,12 @@ export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsS
 
     clearForm() {
       discard((u) => !onForm(u))
+    },
+
+    receiveProgress({ uploadId, sentBytes, totalBytes }) {
+      const item = get().uploads.items.find((u) => u.status === 'uploading' && progressId(u.id, u.attempt) === uploadId)
+      if (item === undefined || (item.sentBytes ?? 0) > sentBytes) return
+      update(item.id, { sentBytes, totalBytes })
     },
   }
 }

@@ -8,7 +8,7 @@ import {
   type MethodResult,
   type ProviderInfo,
 } from '@shared/contract'
-import type { Deployment } from '@shared/deployment'
+import type { Deployment, InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
 import { OutputId, type Output } from '@shared/output'
@@ -28,6 +28,7 @@ export const demoDeployment: Deployment = {
     { id: 'cfg', label: 'Guidance', kind: 'number', description: '', defaultValue: 7, min: 0, max: 20, step: 0.5, required: false },
     { id: 'seed', label: 'Seed', kind: 'seed', description: '', defaultValue: 42, min: 0, max: 4294967295, required: false },
   ],
+  customForm: false,
 }
 
 /**
@@ -51,6 +52,86 @@ export const mediaDeployment: Deployment = {
     { id: '30.sampler', label: 'Sampler', kind: 'enum', description: '', defaultValue: 'euler', options: ['euler', 'dpmpp_2m', 'ddim'], required: false },
     { id: '38:42.seed', label: 'Seed', kind: 'seed', description: '', defaultValue: 7, min: 0, max: 4294967295, required: false },
   ],
+  customForm: false,
+}
+
+/**
+ * Every literal node input of the media deployment's workflow graph, as `forms.candidates` offers them: the
+ * inputs the service shows plus some a creator rarely wants (negative prompt, latent size, file prefix).
+ */
+export const mediaCandidates: InputField[] = [
+  ...mediaDeployment.inputs,
+  { id: '7.text', label: 'Negative prompt', kind: 'prompt', description: 'Node 7: CLIP Text Encode (Negative)', defaultValue: 'blurry', required: false },
+  { id: '5.width', label: 'Width', kind: 'integer', description: 'Node 5: Empty Latent Image', defaultValue: 768, min: 64, max: 2048, step: 8, required: false },
+  { id: '5.height', label: 'Height', kind: 'integer', description: 'Node 5: Empty Latent Image', defaultValue: 512, min: 64, max: 2048, step: 8, required: false },
+  { id: '40.filename_prefix', label: 'Filename prefix', kind: 'text', description: 'Node 40: Save Video', defaultValue: 'courier', required: false },
+]
+
+/**
+ * A RunComfy LoRA deployment: the service publishes neither its inputs nor a workflow, so the creator types
+ * the body's field names. Not listed unless a test adds it (`fake.deployments.push(loraDeployment)`).
+ */
+export const loraDeployment: Deployment = {
+  id: 'rc-lora',
+  name: 'Warm LoRA',
+  provider: 'runcomfy',
+  description: 'LoRA deployment on AMPERE_48.',
+  inputs: [],
+  customForm: false,
+}
+
+type Obj = Record<string, unknown>
+const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value)
+const humanize = (name: string): string => {
+  const words = name.replace(/[_-]+/g, ' ').trim()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/** The literal inputs of a workflow in ComfyUI's API format (`{nodeId: {class_type, inputs}}`), or null if it is none. */
+function workflowFields(text: string): InputField[] | null {
+  let graph: unknown
+  try {
+    graph = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (!isObj(graph)) return null
+  const fields: InputField[] = []
+  let nodes = 0
+  for (const [nodeId, node] of Object.entries(graph)) {
+    if (!isObj(node) || typeof node.class_type !== 'string' || !isObj(node.inputs)) continue
+    nodes++
+    const classType = node.class_type
+    const meta = isObj(node._meta) ? node._meta : {}
+    const title = typeof meta.title === 'string' ? meta.title : classType
+    for (const [name, value] of Object.entries(node.inputs)) {
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue
+      const encoder = /TextEncode/.test(classType) && typeof value === 'string'
+      const kind: InputField['kind'] =
+        /(^|_)seed$/.test(name) && typeof value === 'number'
+          ? 'seed'
+          : encoder
+            ? 'prompt'
+            : classType === 'LoadImage' && name === 'image'
+              ? 'image'
+              : typeof value === 'boolean'
+                ? 'boolean'
+                : typeof value === 'number'
+                  ? Number.isInteger(value)
+                    ? 'integer'
+                    : 'number'
+                  : 'text'
+      fields.push({
+        id: `${nodeId}.${name}`,
+        label: encoder && name === 'text' ? 'Prompt' : humanize(name),
+        kind,
+        description: `Node ${nodeId}: ${title}`,
+        defaultValue: kind === 'image' ? null : value,
+        required: false,
+      })
+    }
+  }
+  return nodes > 0 ? fields : null
 }
 
 const providerLabel: Record<ProviderId, string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
@@ -78,6 +159,8 @@ export class FakeCourier implements CourierClient {
     { id: 'runcomfy', label: 'RunComfy', configured: false, demo: false },
   ]
   deployments: Deployment[] = [demoDeployment, mediaDeployment]
+  /** The literal inputs of each RunComfy deployment's workflow graph, by deployment id (LoRA deployments have none). */
+  workflows: Record<string, InputField[]> = { [mediaDeployment.id]: mediaCandidates }
   runs = new Map<string, Run>()
   outputs: Output[] = []
   webhooks: WebhookRecord[] = []
@@ -98,6 +181,8 @@ export class FakeCourier implements CourierClient {
   /** What `providers.test` answers for a provider that has a key, when set (e.g. a refused key). */
   connectionProblem: Partial<Record<ProviderId, Pick<ConnectionCheck, 'code' | 'message'>>> = {}
 
+  /** Each deployment as the service lists it, kept while a chosen form replaces its inputs. */
+  private readonly serviceInputs = new Map<string, InputField[]>()
   private readonly listeners = new Set<(event: CourierEvent) => void>()
   private readonly failures = new Map<MethodName, Failure[]>()
   private readonly held = new Map<MethodName, Array<() => void>>()
@@ -335,6 +420,48 @@ export class FakeCourier implements CourierClient {
       const info = this.providers.find((p) => p.id === provider)
       if (!info?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)
       return ok(this.deployments.filter((d) => d.provider === provider))
+    },
+    'forms.candidates': ({ provider, deploymentId, workflowApiJson }) => {
+      if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
+      const deployment = this.deployments.find((d) => d.provider === provider && d.id === deploymentId)
+      if (deployment === undefined) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${provider}'s deployments`)
+      if (provider !== 'runcomfy') return ok(this.serviceInputs.get(`${provider}/${deploymentId}`) ?? deployment.inputs)
+      if (workflowApiJson !== undefined) {
+        const fields = workflowFields(workflowApiJson)
+        if (fields === null) {
+          return err('PROVIDER_VALIDATION', 'that is not a workflow in ComfyUI’s API format (export it with “Save (API)”)', 'workflowApiJson')
+        }
+        return ok(fields)
+      }
+      const graph = this.workflows[deploymentId]
+      if (graph === undefined) return err('PROVIDER_VALIDATION', 'this deployment publishes no workflow: add its input names by hand', 'workflowApiJson')
+      return ok(graph)
+    },
+    'forms.save': ({ provider, deploymentId, fields }) => {
+      const ids = new Set<string>()
+      for (const field of fields) {
+        if (ids.has(field.id)) return err('BAD_INPUT', `two fields share the input "${field.id}"`, field.id)
+        ids.add(field.id)
+      }
+      const index = this.deployments.findIndex((d) => d.provider === provider && d.id === deploymentId)
+      const deployment = this.deployments[index]
+      if (deployment === undefined) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${provider}'s deployments`)
+      const key = `${provider}/${deploymentId}`
+      if (!this.serviceInputs.has(key)) this.serviceInputs.set(key, deployment.inputs)
+      // The contract's parse above filled in the fields' defaults (`description`, `required`).
+      const saved: Deployment = { ...deployment, inputs: fields as InputField[], customForm: true }
+      this.deployments[index] = saved
+      return ok(saved)
+    },
+    'forms.reset': ({ provider, deploymentId }) => {
+      const index = this.deployments.findIndex((d) => d.provider === provider && d.id === deploymentId)
+      const deployment = this.deployments[index]
+      if (deployment === undefined) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${provider}'s deployments`)
+      const key = `${provider}/${deploymentId}`
+      const restored: Deployment = { ...deployment, inputs: this.serviceInputs.get(key) ?? deployment.inputs, customForm: false }
+      this.serviceInputs.delete(key)
+      this.deployments[index] = restored
+      return ok(restored)
     },
     'runs.submit': ({ provider, deploymentId, inputs }) => {
       if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)

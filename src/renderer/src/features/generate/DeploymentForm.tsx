@@ -4,9 +4,15 @@ import { useCourier } from '../../store/context'
 import { validateField, valueOf } from '../../store/form-model'
 import { currentDraft, selectedDeployment } from '../../store/generate'
 import { FieldControl } from './FieldControl'
+import { publishesNoInputs } from './form-editor'
+
+interface Props {
+  /** Opens "Customize form" (offered here when the deployment publishes no inputs). */
+  onCustomize(): void
+}
 
 /** The selected deployment's inputs as a form; Generate submits it (Ctrl/⌘+Enter too). */
-export function DeploymentForm() {
+export function DeploymentForm({ onCustomize }: Props) {
   const deployment = useCourier(selectedDeployment)
   const draft = useCourier(currentDraft)
   const showErrors = useCourier((s) => s.generate.showErrors)
@@ -32,7 +38,26 @@ export function DeploymentForm() {
 
   return (
     <form className="gen-form" noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label={`Inputs for ${deployment.name}`}>
-      {deployment.inputs.length === 0 && <p className="muted">This deployment takes no inputs: press Generate to run it.</p>}
+      {publishesNoInputs(deployment) ? (
+        <div className="empty empty--inputs">
+          <p className="empty__title">{"This deployment doesn't publish its inputs: add them by name"}</p>
+          <div className="empty__text">
+            RunComfy shows a LoRA deployment’s input names (such as <code>prompt</code> or <code>seed</code>) only on its API tab. Add
+            them once and the form remembers them.
+          </div>
+          <div className="empty__action">
+            <button type="button" className="btn btn--primary" aria-haspopup="dialog" onClick={onCustomize}>
+              Customize form
+            </button>
+          </div>
+        </div>
+      ) : (
+        deployment.inputs.length === 0 && (
+          <p className="muted">
+            {deployment.customForm ? 'This form has no fields' : 'This deployment takes no inputs'}: press Generate to run it.
+          </p>
+        )
+      )}
       {deployment.inputs.map((field) => {
         const value = valueOf(field, draft)
         const error = serverFieldErrors[field.id] ?? (showErrors ? validateField(field, value) : null)

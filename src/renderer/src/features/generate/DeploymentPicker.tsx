@@ -3,8 +3,14 @@ import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { useCourier } from '../../store/context'
 import { selectedDeployment } from '../../store/generate'
+import { canCustomize, publishesNoInputs } from './form-editor'
 
-export function DeploymentPicker() {
+interface Props {
+  /** Opens "Customize form" for the deployment on screen. */
+  onCustomize(): void
+}
+
+export function DeploymentPicker({ onCustomize }: Props) {
   const provider = useCourier((s) => s.generate.provider)
   const providerLabel = useCourier((s) => s.generate.providers.find((p) => p.id === s.generate.provider)?.label ?? '')
   const list = useCourier((s) => (s.generate.provider === null ? undefined : s.generate.deployments[s.generate.provider]))
@@ -13,6 +19,7 @@ export function DeploymentPicker() {
   const select = useCourier((s) => s.generate.selectDeployment)
   const reload = useCourier((s) => s.generate.loadDeployments)
   const providersLoaded = useCourier((s) => s.generate.providers.length > 0)
+  const providerInfo = useCourier((s) => s.generate.providers.find((p) => p.id === s.generate.provider))
   const id = useId()
 
   if (provider === null) {
@@ -49,14 +56,27 @@ export function DeploymentPicker() {
           {list.status === 'loading' ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
-      <select id={id} className="input select" value={deploymentId ?? ''} onChange={(e) => select(e.target.value)}>
-        {deploymentId === null && <option value="">Choose a deployment…</option>}
-        {list.items.map((d) => (
-          <option key={d.id} value={d.id}>
-            {d.name}
-          </option>
-        ))}
-      </select>
+      <div className="deployment-row">
+        <select id={id} className="input select" value={deploymentId ?? ''} onChange={(e) => select(e.target.value)}>
+          {deploymentId === null && <option value="">Choose a deployment…</option>}
+          {list.items.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        {deployment?.customForm && (
+          <span className="badge badge--custom" title="The form shows the inputs you chose, not the service’s own.">
+            Custom form
+          </span>
+        )}
+        {/* A deployment without published inputs offers the button in its empty form instead. */}
+        {deployment !== null && canCustomize(deployment, providerInfo) && !publishesNoInputs(deployment) && (
+          <button type="button" className="btn" aria-haspopup="dialog" onClick={onCustomize}>
+            Customize form
+          </button>
+        )}
+      </div>
       {deployment?.description && <p className="field__help">{deployment.description}</p>}
       {list.error && <ErrorNotice error={list.error} className="notice--compact" />}
     </div>

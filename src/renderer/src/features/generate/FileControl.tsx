@@ -66,6 +66,17 @@ function PendingItem({ item }: { item: UploadItem }) {
         <span className="upload-item__name">
           Uploading {item.fileName} ({size})…
         </span>
+        {item.totalBytes !== null && item.sentBytes !== null && (
+          <progress
+            className="upload-item__progress"
+            max={item.totalBytes}
+            value={item.sentBytes}
+            aria-label={`Upload of ${item.fileName}`}
+            data-sent-bytes={item.sentBytes}
+          >
+            {Math.round((100 * item.sentBytes) / item.totalBytes)}%
+          </progress>
+        )}
         <button type="button" className="btn btn--small btn--ghost" onClick={() => remove(item.id)} aria-label={`Cancel ${item.fileName}`}>
           Cancel
         </button>

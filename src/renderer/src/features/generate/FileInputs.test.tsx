@@ -51,7 +51,9 @@ describe('Generate: file inputs', () => {
 
     pick('Start image', png('cat.png', 'hello-png'))
     await waitFor(() => expect(input('Start image').value).toBe('https://uploads.example/cat.png'))
-    expect(fake.callsTo('uploads.create')).toEqual([{ provider: 'runcomfy', fileName: 'cat.png', mime: 'image/png', dataBase64: btoa('hello-png') }])
+    expect(fake.callsTo('uploads.create')).toEqual([
+      { provider: 'runcomfy', fileName: 'cat.png', mime: 'image/png', dataBase64: btoa('hello-png'), uploadId: expect.any(String) },
+    ])
     const done = within(fieldBox('10.image')).getByText('cat.png').closest('[data-upload-state]') as HTMLElement
     expect(done.dataset.uploadState).toBe('done')
     expect(done.textContent).toContain('9 B')
@@ -91,6 +93,26 @@ describe('Generate: file inputs', () => {
     await waitFor(() => expect(input('Start image').value).toBe('https://uploads.example/dog.png'))
     expect(fake.callsTo('uploads.create')).toHaveLength(2)
     expect(fieldBox('10.image').querySelector('[data-upload-state="error"]')).toBeNull()
+  })
+
+  it('shows how much of the file the service has taken while it uploads', async () => {
+    const fake = new FakeCourier().configure('runcomfy')
+    await renderMedia(fake)
+    fake.hold('uploads.create')
+    pick('Start image', png('cat.png'))
+    const uploading = await within(fieldBox('10.image')).findByRole('status')
+    await waitFor(() => expect(fake.callsTo('uploads.create')).toHaveLength(1))
+    const [call] = fake.callsTo('uploads.create')
+    expect(call?.uploadId).toBeTruthy()
+    // Progress for another upload is ignored; ours moves the bar.
+    act(() => fake.emit({ type: 'upload.progress', progress: { uploadId: 'someone-else', sentBytes: 5, totalBytes: 10 } }))
+    expect(uploading.querySelector('progress')).toBeNull()
+    act(() => fake.emit({ type: 'upload.progress', progress: { uploadId: call!.uploadId!, sentBytes: 64, totalBytes: 256 } }))
+    const bar = within(uploading).getByRole('progressbar', { name: 'Upload of cat.png' }) as HTMLProgressElement
+    expect(bar.value).toBe(64)
+    expect(bar.max).toBe(256)
+    act(() => fake.release('uploads.create'))
+    await waitFor(() => expect(input('Start image').value).toBe('https://uploads.example/cat.png'))
   })
 
   it('refuses a file over 25 MiB before sending it, and says what to do instead', async () => {

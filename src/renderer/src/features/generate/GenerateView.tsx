@@ -1,9 +1,22 @@
+import { useCallback, useState } from 'react'
+import { useCourier } from '../../store/context'
+import type { FormTarget } from '../../store/types'
+import { CustomizeFormDialog } from './CustomizeFormDialog'
 import { DeploymentForm } from './DeploymentForm'
 import { DeploymentPicker } from './DeploymentPicker'
 import { ProviderPicker } from './ProviderPicker'
 import { RecentRuns } from './RecentRuns'
 
 export function GenerateView() {
+  const provider = useCourier((s) => s.generate.provider)
+  const deploymentId = useCourier((s) => s.generate.deploymentId)
+  /** The deployment whose form is being customized (the dialog is open). */
+  const [customizing, setCustomizing] = useState<FormTarget | null>(null)
+  const customize = () => {
+    if (provider !== null && deploymentId !== null) setCustomizing({ provider, deploymentId })
+  }
+  const closeCustomize = useCallback(() => setCustomizing(null), [])
+
   return (
     <section className="view" aria-labelledby="generate-title">
       <header className="view__head">
@@ -17,11 +30,12 @@ export function GenerateView() {
       <div className="generate-layout">
         <div className="card generate-main">
           <ProviderPicker />
-          <DeploymentPicker />
-          <DeploymentForm />
+          <DeploymentPicker onCustomize={customize} />
+          <DeploymentForm onCustomize={customize} />
         </div>
         <RecentRuns />
       </div>
+      {customizing && <CustomizeFormDialog target={customizing} onClose={closeCustomize} />}
     </section>
   )
 }
