@@ -1,4 +1,7 @@
 // `npm run bench`: prints figures, each beside a peer measured in the same run; nothing here passes or fails.
+import { benchListenerThroughput } from './listener-throughput'
 import { benchWebhookLatency } from './webhook-latency'
 
 await benchWebhookLatency()
+console.log('')
+await benchListenerThroughput()

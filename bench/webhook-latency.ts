@@ -152,8 +152,10 @@ export async function benchWebhookLatency(): Promise<void> {
     for (const { runId, status, sentAt } of log.attempts) if (!sent.has(`${runId}|${status}`)) sent.set(`${runId}|${status}`, sentAt)
     const hook = latencies(hookIds, sent, hookArrivals)
     const poll = latencies(pollIds, sent, pollArrivals)
+    const ms = (x: number) => (Number.isNaN(x) ? '—'.padStart(7) : x.toFixed(1).padStart(7))
     const row = (name: string, xs: number[]) =>
-      `  ${name.padEnd(26)} n=${String(xs.length).padStart(4)}  p50=${percentile(xs, 50).toFixed(1).padStart(7)} ms  p99=${percentile(xs, 99).toFixed(1).padStart(7)} ms`
+      `  ${name.padEnd(26)} n=${String(xs.length).padStart(4)}  p50=${ms(percentile(xs, 50))} ms  p99=${ms(percentile(xs, 99))} ms` +
+      (xs.length === 0 ? '  (the run was never seen in this state: it passed between two polls)' : '')
     console.log(`webhook → SSE client latency, ${RUNS} runs × 2 state changes (running, succeeded)`)
     console.log(row('webhooks (this app)', hook))
     console.log(row('2 s poller (peer)', poll))

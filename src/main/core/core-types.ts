@@ -37,6 +37,8 @@ export interface CoreTuning {
   resolve?: Resolver
   /** Wait before retrying downloads that failed for a passing reason (default 30 s). */
   downloadRetryMs?: number
+  /** The listener's per-client rate limit; false turns it off (benchmarks). */
+  listenerRateLimit?: { requests: number; perMs: number } | false
   /** Bound on opening a tunnel (default 15 s). */
   tunnelOpenTimeoutMs?: number
 }

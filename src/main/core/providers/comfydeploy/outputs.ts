@@ -1,4 +1,5 @@
 import type { OutputKind } from '@shared/output'
+import { kindFromName } from '../file-kinds'
 import type { OutputRef } from '../types'
 import type { RunOutputModel } from './schemas'
 
@@ -21,34 +22,6 @@ const KEY_KIND: Record<string, OutputKind> = {
 /** Keys whose items are never files: `text` carries the strings a node showed. */
 const NOT_FILES = new Set(['text'])
 
-const EXT_KIND: Record<string, OutputKind> = {
-  png: 'image',
-  jpg: 'image',
-  jpeg: 'image',
-  webp: 'image',
-  gif: 'image',
-  bmp: 'image',
-  tif: 'image',
-  tiff: 'image',
-  avif: 'image',
-  mp4: 'video',
-  webm: 'video',
-  mov: 'video',
-  mkv: 'video',
-  avi: 'video',
-  m4v: 'video',
-  mp3: 'audio',
-  wav: 'audio',
-  flac: 'audio',
-  ogg: 'audio',
-  opus: 'audio',
-  m4a: 'audio',
-  aac: 'audio',
-  txt: 'text',
-  md: 'text',
-  json: 'text',
-  csv: 'text',
-}
 
 /** Still pictures that VideoHelperSuite may also list under `gifs`: shown as images, not played as video. */
 const STILL_IN_GIFS = new Set(['gif', 'webp', 'png', 'apng'])
@@ -70,7 +43,7 @@ export function outputKind(key: string, item: { url: string; filename?: string |
   const ext = extensionOf(item)
   if (key === 'gifs' && ext !== null && STILL_IN_GIFS.has(ext)) return 'image'
   if (Object.hasOwn(KEY_KIND, key)) return KEY_KIND[key] ?? 'file'
-  return (ext !== null && Object.hasOwn(EXT_KIND, ext) ? EXT_KIND[ext] : undefined) ?? 'file'
+  return ext !== null ? (kindFromName(`x.${ext}`) ?? 'file') : 'file'
 }
 
 /** A `MediaItem` (`{url, filename, type, …}`), with a usable `filename` or none. */

@@ -1,43 +1,13 @@
 import type { OutputKind } from '@shared/output'
+import { kindFromName } from '../file-kinds'
 import type { OutputRef } from '../types'
+
+export { kindFromName }
 
 type Obj = Record<string, unknown>
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value)
 const looksLikeUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\/\S+$/i.test(value.trim())
 
-const EXTENSION_KIND: Record<string, OutputKind> = {
-  png: 'image',
-  jpg: 'image',
-  jpeg: 'image',
-  webp: 'image',
-  gif: 'image',
-  bmp: 'image',
-  tif: 'image',
-  tiff: 'image',
-  avif: 'image',
-  heic: 'image',
-  mp4: 'video',
-  webm: 'video',
-  mov: 'video',
-  mkv: 'video',
-  avi: 'video',
-  m4v: 'video',
-  mp3: 'audio',
-  wav: 'audio',
-  flac: 'audio',
-  ogg: 'audio',
-  opus: 'audio',
-  m4a: 'audio',
-  aac: 'audio',
-  txt: 'text',
-  json: 'text',
-}
-
-/** A kind from a file name's extension, or null when it says nothing. */
-export function kindFromName(name: string | null | undefined): OutputKind | null {
-  const ext = name?.match(/\.([a-z0-9]{1,5})$/i)?.[1]?.toLowerCase()
-  return ext !== undefined && Object.hasOwn(EXTENSION_KIND, ext) ? (EXTENSION_KIND[ext] ?? null) : null
-}
 
 function kindFromMime(mime: unknown): OutputKind | null {
   if (typeof mime !== 'string') return null

@@ -1,0 +1,97 @@
+import { Agent, createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'libsql'
+import { createCore } from '../src/main/core/create-core'
+import { DEPLOYMENT_IDS, startSim } from '../src/sim/index'
+import { freePort } from '../test/support/core-fixture'
+
+const REQUESTS = Number(process.env.BENCH_LISTENER_REQUESTS ?? 4000)
+const CONCURRENCY = 16
+
+/** Sends `count` POSTs with keep-alive, `CONCURRENCY` at a time; resolves with requests per second. */
+async function blast(url: string, bodyFor: (i: number) => string, count: number): Promise<{ rps: number; statuses: Map<number, number> }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+  const target = new URL(url)
+  const statuses = new Map<number, number>()
+  let next = 0
+  const one = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const body = bodyFor(i)
+      const req = request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1)
+          res.resume().on('end', resolve)
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await one(next++)
+    }),
+  )
+  const seconds = (performance.now() - started) / 1000
+  agent.destroy()
+  return { rps: count / seconds, statuses }
+}
+
+/**
+ * Webhook listener throughput: parse, validate, dedupe, store the event and apply it in a transaction,
+ * against a bare `node:http` server that reads the body and answers 204, with the same client.
+ */
+export async function benchListenerThroughput(): Promise<void> {
+  const bare = createServer((req, res) => {
+    req.resume().on('end', () => {
+      res.writeHead(204)
+      res.end()
+    })
+  })
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve))
+  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/hooks/comfydeploy/x`
+
+  const sim = await startSim({ timeScale: 50 }) // the run stays "running" for the whole bench
+  const dataDir = await mkdtemp(join(tmpdir(), 'courier-bench-'))
+  const port = await freePort()
+  const core = createCore({
+    dataDir,
+    mode: 'web',
+    flags: { 'library-dir': join(dataDir, 'library'), tunnel: 'url', 'public-url': `http://127.0.0.1:${port}`, 'listener-port': String(port) },
+    env: { COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'bench' },
+    tuning: { safetyPollMs: 600_000, listenerRateLimit: false },
+    logSink: () => {},
+  })
+  try {
+    await core.start()
+    const submitted = await core.invoke('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: {} })
+    if (!submitted.ok) throw new Error(submitted.error.message)
+    const run = submitted.value as { id: string; providerRunId: string }
+    const db = new Database(join(dataDir, 'courier.db'), { readonly: true })
+    const token = (db.prepare('SELECT hook_token FROM runs WHERE id = ?').all(run.id)[0] as { hook_token: string }).hook_token
+    db.close()
+    const hookUrl = `${core.listenerUrl()}/hooks/comfydeploy/${token}`
+    // Each webhook carries new news (a distinct live status), so each is stored and applied, not deduped.
+    const bodyFor = (i: number) =>
+      JSON.stringify({ event_type: 'run.updated', run_id: run.providerRunId, status: 'running', live_status: `Executing node ${i}`, progress: 0.5, outputs: [] })
+
+    await blast(bareUrl, bodyFor, 500) // warm both paths up
+    await blast(hookUrl, bodyFor, 500)
+    const peer = await blast(bareUrl, bodyFor, REQUESTS)
+    const ours = await blast(hookUrl, bodyFor, REQUESTS)
+    const ok = ours.statuses.get(200) ?? 0
+    console.log(`webhook listener throughput, ${REQUESTS} POSTs, ${CONCURRENCY} at a time over keep-alive`)
+    console.log(`  bare node:http answering 204 (peer)   ${peer.rps.toFixed(0).padStart(6)} req/s`)
+    console.log(`  listener: validate + store + apply    ${ours.rps.toFixed(0).padStart(6)} req/s  (${ok} answered 200)`)
+    console.log(`  ratio listener / bare = ${(ours.rps / peer.rps).toFixed(2)}×  (goal ≥ 0.5×)`)
+  } finally {
+    await core.stop()
+    await sim.close()
+    await new Promise((resolve) => bare.close(resolve))
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
