@@ -83,6 +83,7 @@ export function createCore(deps: CoreDeps): Core {
 
   const tunnel = new TunnelSupervisor({
     listenerPort: () => listener?.port ?? 0,
+    instanceId, // the listener's /healthz answer: the health check proves the public URL reaches this app
     log: log.child('tunnel'),
     openTimeoutMs: tuning.tunnelOpenTimeoutMs ?? 15_000,
     onChange: (status) => events.publish({ type: 'tunnel.changed', tunnel: status }),
@@ -120,6 +121,18 @@ export function createCore(deps: CoreDeps): Core {
     log: log.child('webhooks'),
     confirm: (runId) => poller.enqueue(runId),
   })
+
+  /**
+   * After a restart the listener's port and the tunnel's URL are new: runs that were told another address
+   * will never call us again, so they are polled from now on (the poller's 2 s, not the 30 s safety net).
+   */
+  function pollRunsWithStaleHooks(): void {
+    for (const run of runsRepo.unfinished()) {
+      const client = providers.get(run.provider)
+      const current = client?.demo ? (listener?.url ?? null) : tunnel.publicUrl()
+      if (run.webhookBase !== null && run.webhookBase !== current) runService.markPolling(run, true)
+    }
+  }
 
   /** Rebuilds provider clients and the tunnel wish from the effective configuration. */
   function applyConfig(): void {
@@ -282,9 +295,17 @@ export function createCore(deps: CoreDeps): Core {
       if (started) return
       started = true
       mkdirSync(settings.config().libraryDir, { recursive: true })
-      listener = await startHookListener({ port: settings.config().listenerPort, handler: ingest.handle, log: log.child('listener'), instanceId })
+      listener = await startHookListener({
+        port: settings.config().listenerPort,
+        handler: ingest.handle,
+        log: log.child('listener'),
+        instanceId,
+        isKnownHook: (_family, token) => runsRepo.byHookToken(token) !== undefined,
+        ...(tuning.listenerRateLimit !== undefined ? { rateLimit: tuning.listenerRateLimit } : {}),
+      })
       demo = await startDemoProvider(tuning.demoTimeScale !== undefined ? { timeScale: tuning.demoTimeScale } : {})
       applyConfig()
+      pollRunsWithStaleHooks()
       poller.start()
       log.info('core started', { listener: listener.url, mode: deps.mode })
     },

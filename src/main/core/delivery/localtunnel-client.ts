@@ -2,7 +2,10 @@ import Tunnel from 'localtunnel/lib/Tunnel.js'
 
 export interface OpenTunnel {
   url: string
-  /** Fires once when the client gives up its sockets (server gone, or closed by us). */
+  /**
+   * Fires once when the client gives up on its sockets (the tunnel server went away, a reconnect was
+   * refused…). Never fires after our own close(). A listener attached late still hears an earlier loss.
+   */
   onClosed(listener: (reason: string) => void): void
   close(): void
 }
@@ -24,23 +27,35 @@ class BoundedTunnel extends Tunnel {
     const uri = `${this.opts.host.replace(/\/+$/, '')}/${this.opts.subdomain ?? '?new'}`
     fetch(uri, { signal: this.signal, headers: { accept: 'application/json' } })
       .then(async (response) => {
-        const body = (await response.json().catch(() => null)) as { message?: string } | null
+        const body = (await response.json().catch(() => null)) as { message?: string; url?: unknown } | null
         if (!response.ok || !body) throw new Error(body?.message ?? `tunnel server answered HTTP ${response.status}`)
+        if (typeof body.url !== 'string' || body.url === '') throw new Error('the tunnel server gave no URL')
         cb(null, this._getInfo(body))
       })
-      .catch((error: Error) => cb(this.signal.aborted ? new Error('tunnel server did not answer in time') : error))
+      .catch((error: Error) => {
+        if (this.signal.aborted) return cb(new Error('tunnel server did not answer in time'))
+        // fetch's own message ("fetch failed") hides the useful part: ECONNREFUSED, ENOTFOUND…
+        const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause
+        cb(cause ? new Error(`tunnel server unreachable: ${cause.code ?? cause.message ?? error.message}`) : error)
+      })
   }
 }
 
-export function openLocaltunnel(opts: { localPort: number; host: string; timeoutMs: number }): Promise<OpenTunnel> {
-  const timeout = AbortSignal.timeout(opts.timeoutMs)
+/**
+ * Opens one localtunnel. Settles within `timeoutMs` whatever the server does; `signal` abandons it sooner
+ * (the supervisor stopping or changing its mind). Every client `'error'` is handled here.
+ */
+export function openLocaltunnel(opts: { localPort: number; host: string; timeoutMs: number; signal?: AbortSignal }): Promise<OpenTunnel> {
+  const deadline = new AbortController()
+  const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal
   // 127.0.0.1, not "localhost": the listener is bound to IPv4 loopback and localhost may resolve to ::1.
-  const tunnel = new BoundedTunnel({ port: opts.localPort, host: opts.host, local_host: '127.0.0.1' }, timeout)
+  const tunnel = new BoundedTunnel({ port: opts.localPort, host: opts.host, local_host: '127.0.0.1' }, signal)
   let closedListener: ((reason: string) => void) | null = null
-  let closed = false
+  let lostReason: string | null = null
+  let closedByUs = false
   const fireClosed = (reason: string) => {
-    if (closed) return
-    closed = true
+    if (closedByUs || lostReason !== null) return
+    lostReason = reason
     closedListener?.(reason)
   }
   // An unhandled 'error' on this emitter would crash the process; every error becomes "closed".
@@ -49,23 +64,42 @@ export function openLocaltunnel(opts: { localPort: number; host: string; timeout
     tunnel.close()
   })
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      tunnel.close()
-      reject(new Error(`the tunnel did not open within ${opts.timeoutMs / 1000} s`))
-    }, opts.timeoutMs)
-    tunnel.open((error) => {
+    let settled = false
+    const settle = (error: Error | null) => {
+      if (settled) return false
+      settled = true
       clearTimeout(timer)
-      if (error || !tunnel.url) {
+      opts.signal?.removeEventListener('abort', onAbort)
+      if (error) {
+        closedByUs = true
         tunnel.close()
-        return reject(error ?? new Error('the tunnel server gave no URL'))
+        reject(error)
       }
+      return true
+    }
+    const timer = setTimeout(() => {
+      deadline.abort()
+      settle(new Error(`the tunnel did not open within ${opts.timeoutMs / 1000} s`))
+    }, opts.timeoutMs)
+    const onAbort = () => settle(new Error('opening the tunnel was cancelled'))
+    if (opts.signal?.aborted) return onAbort()
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
+    tunnel.open((error) => {
+      if (error || !tunnel.url) return settle(error ?? new Error('the tunnel server gave no URL'))
+      // Too late (timed out or cancelled while the answer was on its way): `settle` has already closed it.
+      if (!settle(null)) return tunnel.close()
       resolve({
         url: tunnel.url.replace(/\/+$/, ''),
         onClosed: (listener) => {
           closedListener = listener
+          const reason = lostReason
+          if (reason === null) return
+          queueMicrotask(() => {
+            if (!closedByUs) listener(reason)
+          })
         },
         close: () => {
-          closed = true
+          closedByUs = true
           tunnel.close()
         },
       })
