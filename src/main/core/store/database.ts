@@ -35,3 +35,18 @@ function migrate(db: Db): void {
 export function first<T>(rows: unknown[]): T | undefined {
   return rows[0] as T | undefined
 }
+
+type Statement = Database.Statement<unknown[]>
+const statements = new WeakMap<Db, Map<string, Statement>>()
+
+/**
+ * A prepared statement for this SQL, made once per connection and reused: preparing is the costliest step
+ * of a small query in libsql, and the webhook path runs the same few queries for every request.
+ */
+export function statement(db: Db, sql: string): Statement {
+  let cache = statements.get(db)
+  if (!cache) statements.set(db, (cache = new Map()))
+  let prepared = cache.get(sql)
+  if (!prepared) cache.set(sql, (prepared = db.prepare(sql)))
+  return prepared
+}

@@ -1,6 +1,6 @@
 import { WebhookRecord, type WebhookOutcome } from '@shared/delivery'
 import type { ProviderId } from '@shared/run'
-import { first, type Db } from './database'
+import { first, statement, type Db } from './database'
 
 type EventRow = {
   id: number
@@ -51,8 +51,9 @@ export class EventsRepo {
   constructor(private readonly db: Db) {}
 
   insert(event: NewEvent): WebhookRecord {
-    const result = this.db
-      .prepare(
+    const result = statement(
+      this.db,
+      
         `INSERT INTO events (received_at, provider, run_id, status, outcome, reason, http_status, headers, body,
            dedupe_key, replay_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -73,7 +74,7 @@ export class EventsRepo {
   }
 
   get(id: number): WebhookRecord | undefined {
-    const row = first<EventRow>(this.db.prepare('SELECT * FROM events WHERE id = ?').all(id))
+    const row = first<EventRow>(statement(this.db, 'SELECT * FROM events WHERE id = ?').all(id))
     return row && fromRow(row)
   }
 
@@ -86,13 +87,14 @@ export class EventsRepo {
   /** True when this run already took a webhook with the same dedupe key and applied it. */
   seen(runId: string, dedupeKey: string): boolean {
     return (
-      this.db
-        .prepare(`SELECT 1 FROM events WHERE run_id = ? AND dedupe_key = ? AND outcome = 'applied' LIMIT 1`)
+      statement(
+        this.db,
+        `SELECT 1 FROM events WHERE run_id = ? AND dedupe_key = ? AND outcome = 'applied' LIMIT 1`)
         .all(runId, dedupeKey).length > 0
     )
   }
 
   list(limit: number): WebhookRecord[] {
-    return (this.db.prepare('SELECT * FROM events ORDER BY id DESC LIMIT ?').all(limit) as EventRow[]).map(fromRow)
+    return (statement(this.db, 'SELECT * FROM events ORDER BY id DESC LIMIT ?').all(limit) as EventRow[]).map(fromRow)
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { InputField } from '@shared/deployment'
 import type { ProviderId } from '@shared/run'
-import { first, type Db } from './database'
+import { first, statement, type Db } from './database'
 
 const Fields = z.array(InputField)
 
@@ -11,7 +11,7 @@ export class FormsRepo {
 
   get(provider: ProviderId, deploymentId: string): InputField[] | undefined {
     const row = first<{ fields: string }>(
-      this.db.prepare('SELECT fields FROM deployment_forms WHERE provider = ? AND deployment_id = ?').all(provider, deploymentId),
+      statement(this.db, 'SELECT fields FROM deployment_forms WHERE provider = ? AND deployment_id = ?').all(provider, deploymentId),
     )
     if (!row) return undefined
     const parsed = Fields.safeParse(JSON.parse(row.fields))
@@ -20,8 +20,9 @@ export class FormsRepo {
   }
 
   save(provider: ProviderId, deploymentId: string, fields: InputField[], now: number): void {
-    this.db
-      .prepare(
+    statement(
+      this.db,
+      
         `INSERT INTO deployment_forms (provider, deployment_id, fields, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (provider, deployment_id) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at`,
       )
@@ -29,6 +30,6 @@ export class FormsRepo {
   }
 
   reset(provider: ProviderId, deploymentId: string): void {
-    this.db.prepare('DELETE FROM deployment_forms WHERE provider = ? AND deployment_id = ?').run(provider, deploymentId)
+    statement(this.db, 'DELETE FROM deployment_forms WHERE provider = ? AND deployment_id = ?').run(provider, deploymentId)
   }
 }

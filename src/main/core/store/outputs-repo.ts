@@ -1,5 +1,5 @@
 import { Output, type OutputKind } from '@shared/output'
-import { first, type Db } from './database'
+import { first, statement, type Db } from './database'
 
 type OutputRow = {
   id: string
@@ -64,8 +64,9 @@ export class OutputsRepo {
   constructor(private readonly db: Db) {}
 
   insert(output: NewOutput): Output {
-    this.db
-      .prepare(
+    statement(
+      this.db,
+      
         `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -87,7 +88,7 @@ export class OutputsRepo {
   }
 
   get(id: string): Output | undefined {
-    const row = first<OutputRow>(this.db.prepare(`${SELECT} WHERE o.id = ?`).all(id))
+    const row = first<OutputRow>(statement(this.db, `${SELECT} WHERE o.id = ?`).all(id))
     return row && fromRow(row)
   }
 
@@ -99,11 +100,11 @@ export class OutputsRepo {
 
   /** Where a saved output lives on disk: its library root and the path relative to it. */
   location(id: string): { root: string; path: string; mime: string } | undefined {
-    return first<{ root: string; path: string; mime: string }>(this.db.prepare('SELECT root, path, mime FROM outputs WHERE id = ?').all(id))
+    return first<{ root: string; path: string; mime: string }>(statement(this.db, 'SELECT root, path, mime FROM outputs WHERE id = ?').all(id))
   }
 
   savedIndexes(runId: string): Set<number> {
-    const rows = this.db.prepare('SELECT idx FROM outputs WHERE run_id = ?').all(runId) as { idx: number }[]
+    const rows = statement(this.db, 'SELECT idx FROM outputs WHERE run_id = ?').all(runId) as { idx: number }[]
     return new Set(rows.map((row) => row.idx))
   }
 
@@ -122,6 +123,6 @@ export class OutputsRepo {
       params.push(like, like)
     }
     const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.created_at DESC, o.idx LIMIT ?`
-    return (this.db.prepare(sql).all(...params, filter.limit) as OutputRow[]).map(fromRow)
+    return (statement(this.db, sql).all(...params, filter.limit) as OutputRow[]).map(fromRow)
   }
 }

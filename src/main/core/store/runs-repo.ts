@@ -1,5 +1,5 @@
 import { Run, type InputValues, type ProviderId, type RunError, type RunId, type RunStatus } from '@shared/run'
-import { first, type Db } from './database'
+import { first, statement, type Db } from './database'
 
 /** Where a run's outputs stand on disk: 'pending' until every output is saved, so restarts resume. */
 export type DownloadsState = 'none' | 'pending' | 'done' | 'failed'
@@ -73,8 +73,9 @@ export class RunsRepo {
   constructor(private readonly db: Db) {}
 
   insert(run: NewRun): StoredRun {
-    this.db
-      .prepare(
+    statement(
+      this.db,
+      
         `INSERT INTO runs (id, provider, deployment_id, deployment_name, status, progress, polling, inputs,
            hook_token, webhook_base, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'submitting', 0, ?, ?, ?, ?, ?, ?)`,
@@ -95,7 +96,7 @@ export class RunsRepo {
   }
 
   get(id: string): StoredRun | undefined {
-    const row = first<RunRow>(this.db.prepare('SELECT * FROM runs WHERE id = ?').all(id))
+    const row = first<RunRow>(statement(this.db, 'SELECT * FROM runs WHERE id = ?').all(id))
     return row && fromRow(row)
   }
 
@@ -106,12 +107,12 @@ export class RunsRepo {
   }
 
   byHookToken(token: string): StoredRun | undefined {
-    const row = first<RunRow>(this.db.prepare('SELECT * FROM runs WHERE hook_token = ?').all(token))
+    const row = first<RunRow>(statement(this.db, 'SELECT * FROM runs WHERE hook_token = ?').all(token))
     return row && fromRow(row)
   }
 
   list(limit: number): StoredRun[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[]).map(
+    return (statement(this.db, 'SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[]).map(
       fromRow,
     )
   }
@@ -119,8 +120,9 @@ export class RunsRepo {
   /** Runs that still need the provider: not final, or final with outputs not yet all on disk. */
   unfinished(): StoredRun[] {
     return (
-      this.db
-        .prepare(
+      statement(
+        this.db,
+        
           `SELECT * FROM runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')
              OR downloads = 'pending' ORDER BY created_at`,
         )
@@ -131,8 +133,9 @@ export class RunsRepo {
   setProviderRunId(id: string, providerRunId: string, now: number): void {
     // A webhook may have moved the run on before the submit answer came back: keep its state, but the
     // provider's id must be saved all the same, or the run could never be confirmed.
-    this.db
-      .prepare(
+    statement(
+      this.db,
+      
         `UPDATE runs SET provider_run_id = ?, updated_at = ?,
            status = CASE status WHEN 'submitting' THEN 'queued' ELSE status END
          WHERE id = ? AND provider_run_id IS NULL`,
@@ -149,8 +152,9 @@ export class RunsRepo {
     updatedAt: number
     finishedAt: number | null
   }): void {
-    this.db
-      .prepare(
+    statement(
+      this.db,
+      
         `UPDATE runs SET status = ?, progress = ?, live_status = ?, error = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
       )
       .run(
@@ -165,20 +169,21 @@ export class RunsRepo {
   }
 
   setPolling(id: string, polling: boolean, now: number): void {
-    this.db.prepare('UPDATE runs SET polling = ?, updated_at = ? WHERE id = ?').run(polling ? 1 : 0, now, id)
+    statement(this.db, 'UPDATE runs SET polling = ?, updated_at = ? WHERE id = ?').run(polling ? 1 : 0, now, id)
   }
 
   setDownloads(id: string, state: DownloadsState, now: number): void {
-    this.db.prepare('UPDATE runs SET downloads = ?, updated_at = ? WHERE id = ?').run(state, now, id)
+    statement(this.db, 'UPDATE runs SET downloads = ?, updated_at = ? WHERE id = ?').run(state, now, id)
   }
 
   setError(id: string, error: RunError | null, now: number): void {
-    this.db
-      .prepare('UPDATE runs SET error = ?, updated_at = ? WHERE id = ?')
+    statement(
+      this.db,
+      'UPDATE runs SET error = ?, updated_at = ? WHERE id = ?')
       .run(error === null ? null : JSON.stringify(error), now, id)
   }
 
   refreshOutputCount(id: string): void {
-    this.db.prepare('UPDATE runs SET output_count = (SELECT count(*) FROM outputs WHERE run_id = ?) WHERE id = ?').run(id, id)
+    statement(this.db, 'UPDATE runs SET output_count = (SELECT count(*) FROM outputs WHERE run_id = ?) WHERE id = ?').run(id, id)
   }
 }
