@@ -4,6 +4,7 @@ import type { Output } from '@shared/output'
 import { useCourierClient } from '../store/context'
 import { formatBytes, formatTime } from './format'
 import { outputAlt } from './MediaThumb'
+import { keepTabInside } from './focus-trap'
 
 interface Props {
   outputs: readonly Output[]
@@ -12,7 +13,6 @@ interface Props {
   onClose(): void
 }
 
-const FOCUSABLE = 'button, [href], input, select, textarea, video[controls], audio[controls], [tabindex]:not([tabindex="-1"])'
 
 /** A large modal view of one output: Escape or × closes, ← / → step through the list it was opened from. */
 export function OutputViewer({ outputs, index, onIndexChange, onClose }: Props) {
@@ -44,19 +44,8 @@ export function OutputViewer({ outputs, index, onIndexChange, onClose }: Props) 
       onIndexChange(index - 1)
     } else if (e.key === 'ArrowRight' && hasNext) {
       onIndexChange(index + 1)
-    } else if (e.key === 'Tab') {
-      // Keep focus inside the dialog.
-      const items = [...(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])]
-      const first = items[0]
-      const last = items[items.length - 1]
-      if (first === undefined || last === undefined) return
-      if (e.shiftKey && (document.activeElement === first || document.activeElement === dialogRef.current)) {
-        e.preventDefault()
-        last.focus()
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault()
-        first.focus()
-      }
+    } else {
+      keepTabInside(e, dialogRef.current)
     }
   }
 

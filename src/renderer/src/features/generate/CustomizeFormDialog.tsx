@@ -5,6 +5,7 @@ import type { Failure } from '@shared/result'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { useCourier } from '../../store/context'
 import type { FormTarget } from '../../store/types'
+import { keepTabInside } from '../../components/focus-trap'
 import {
   addCandidates,
   fieldKinds,
@@ -20,7 +21,6 @@ import {
 
 /** What `forms.candidates` takes at most (the contract's limit on `workflowApiJson`). */
 const MAX_WORKFLOW_CHARS = 5_000_000
-const FOCUSABLE = 'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])'
 
 interface DefaultProps {
   kind: FieldKind
@@ -348,19 +348,8 @@ export function CustomizeFormDialog({ target, onClose }: Props) {
     if (e.key === 'Escape') {
       e.stopPropagation()
       onClose()
-    } else if (e.key === 'Tab') {
-      // Keep focus inside the dialog.
-      const all = [...(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])]
-      const first = all[0]
-      const last = all[all.length - 1]
-      if (first === undefined || last === undefined) return
-      if (e.shiftKey && (document.activeElement === first || document.activeElement === dialogRef.current)) {
-        e.preventDefault()
-        last.focus()
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault()
-        first.focus()
-      }
+    } else {
+      keepTabInside(e, dialogRef.current)
     }
   }
 
