@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { TunnelMode } from './delivery'
+import { NgrokDomain, TunnelMode } from './delivery'
 
 /** Settings as the renderer sees them: keys are never sent back, only whether one is set. */
 export const SettingsView = z.object({
@@ -7,6 +7,8 @@ export const SettingsView = z.object({
   tunnelMode: TunnelMode,
   tunnelHost: z.string().nullable(),
   publicUrl: z.string().nullable(),
+  /** ngrok mode: whether an authtoken is set (never the token itself), and the reserved domain if any. */
+  ngrok: z.object({ authtokenSet: z.boolean(), domain: z.string().nullable() }),
   comfydeploy: z.object({ apiKeySet: z.boolean(), baseUrl: z.string() }),
   runcomfy: z.object({ apiKeySet: z.boolean(), baseUrl: z.string() }),
   /** Where keys are kept: the OS keychain (desktop) or settings.json readable by this user alone (web). */
@@ -19,6 +21,10 @@ export const SettingsPatch = z.object({
   tunnelMode: TunnelMode.optional(),
   tunnelHost: z.string().url().nullable().optional(),
   publicUrl: z.string().url().nullable().optional(),
+  /** The ngrok authtoken; an empty string removes it. */
+  ngrokAuthtoken: z.string().max(4096).optional(),
+  /** null: ngrok picks the URL (your account's dev domain or a random one). */
+  ngrokDomain: NgrokDomain.nullable().optional(),
   /** An empty string removes the key. */
   comfydeployApiKey: z.string().max(4096).optional(),
   comfydeployBaseUrl: z.string().url().optional(),

@@ -12,6 +12,7 @@ export const COURIER_FLAGS = [
   'tunnel',
   'tunnel-host',
   'public-url',
+  'ngrok-domain',
 ] as const
 export type CourierFlag = (typeof COURIER_FLAGS)[number]
 

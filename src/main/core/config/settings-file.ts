@@ -1,9 +1,11 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { z } from 'zod'
-import { TunnelMode } from '@shared/delivery'
+import { NgrokDomain, TunnelMode } from '@shared/delivery'
 
 const ProviderSettings = z.object({ sealedApiKey: z.string().optional(), baseUrl: z.string().url().optional() })
+/** The ngrok authtoken is a secret like an API key: sealed by the SecretBox. */
+const NgrokSettings = z.object({ sealedAuthtoken: z.string().optional(), domain: NgrokDomain.nullable().optional() })
 
 /** settings.json as stored: API keys are sealed by the SecretBox, never written in the clear by us. */
 export const StoredSettings = z.object({
@@ -11,6 +13,7 @@ export const StoredSettings = z.object({
   tunnelMode: TunnelMode.optional(),
   tunnelHost: z.string().url().nullable().optional(),
   publicUrl: z.string().url().nullable().optional(),
+  ngrok: NgrokSettings.default({}),
   comfydeploy: ProviderSettings.default({}),
   runcomfy: ProviderSettings.default({}),
 })

@@ -39,6 +39,7 @@ export class SettingsService {
       env: this.env,
       settings: this.stored,
       apiKeys: { comfydeploy: this.openKey(this.stored.comfydeploy.sealedApiKey), runcomfy: this.openKey(this.stored.runcomfy.sealedApiKey) },
+      ngrokAuthtoken: this.openKey(this.stored.ngrok.sealedAuthtoken),
     })
   }
 
@@ -53,6 +54,7 @@ export class SettingsService {
       tunnelMode: config.tunnelMode,
       tunnelHost: config.tunnelHost,
       publicUrl: config.publicUrl,
+      ngrok: { authtokenSet: config.ngrok.authtoken !== null, domain: config.ngrok.domain },
       comfydeploy: { apiKeySet: config.comfydeploy.apiKey !== null, baseUrl: config.comfydeploy.baseUrl },
       runcomfy: { apiKeySet: config.runcomfy.apiKey !== null, baseUrl: config.runcomfy.baseUrl },
       keyStorage: this.secrets.kind,
@@ -66,12 +68,21 @@ export class SettingsService {
     else delete target.sealedApiKey
   }
 
+  private setAuthtoken(target: { sealedAuthtoken?: string | undefined }, token: string | undefined): void {
+    if (token === undefined) return
+    const trimmed = token.trim()
+    if (trimmed) target.sealedAuthtoken = this.secrets.seal(trimmed)
+    else delete target.sealedAuthtoken
+  }
+
   update(patch: SettingsPatch): CoreConfig {
-    const next: StoredSettings = { ...this.stored, comfydeploy: { ...this.stored.comfydeploy }, runcomfy: { ...this.stored.runcomfy } }
+    const next: StoredSettings = { ...this.stored, ngrok: { ...this.stored.ngrok }, comfydeploy: { ...this.stored.comfydeploy }, runcomfy: { ...this.stored.runcomfy } }
     if (patch.libraryDir !== undefined) next.libraryDir = patch.libraryDir
     if (patch.tunnelMode !== undefined) next.tunnelMode = patch.tunnelMode
     if (patch.tunnelHost !== undefined) next.tunnelHost = patch.tunnelHost
     if (patch.publicUrl !== undefined) next.publicUrl = patch.publicUrl
+    if (patch.ngrokDomain !== undefined) next.ngrok.domain = patch.ngrokDomain
+    this.setAuthtoken(next.ngrok, patch.ngrokAuthtoken)
     if (patch.comfydeployBaseUrl !== undefined) next.comfydeploy.baseUrl = patch.comfydeployBaseUrl
     if (patch.runcomfyBaseUrl !== undefined) next.runcomfy.baseUrl = patch.runcomfyBaseUrl
     this.setKey(next.comfydeploy, patch.comfydeployApiKey)

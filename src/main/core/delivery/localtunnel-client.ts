@@ -1,14 +1,7 @@
 import Tunnel from 'localtunnel/lib/Tunnel.js'
+import type { OpenTunnel } from './open-tunnel'
 
-export interface OpenTunnel {
-  url: string
-  /**
-   * Fires once when the client gives up on its sockets (the tunnel server went away, a reconnect was
-   * refused…). Never fires after our own close(). A listener attached late still hears an earlier loss.
-   */
-  onClosed(listener: (reason: string) => void): void
-  close(): void
-}
+export type { OpenTunnel } from './open-tunnel'
 
 /**
  * The real localtunnel client, with one change: asking the server for a tunnel is bounded and can be

@@ -2,17 +2,23 @@ import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { TunnelMode, TunnelStatus } from '@shared/delivery'
 import type { Logger } from '../log/logger'
-import { openLocaltunnel, type OpenTunnel } from './localtunnel-client'
+import { openLocaltunnel } from './localtunnel-client'
+import { NO_NGROK_AUTHTOKEN, openNgrok, type NgrokLoader } from './ngrok-client'
+import { TunnelSetupError, type OpenTunnel } from './open-tunnel'
 
 export const PUBLIC_LOCALTUNNEL_HOST = 'https://localtunnel.me'
 
 /** localtunnel.me shows browsers a reminder page instead of the app unless this header is sent. */
 export const BYPASS_REMINDER_HEADER = 'bypass-tunnel-reminder'
+/** ngrok's free plan shows browsers an interstitial page unless this header is sent. */
+export const NGROK_SKIP_WARNING_HEADER = 'ngrok-skip-browser-warning'
 
 export interface TunnelWish {
   mode: TunnelMode
   host: string | null
   publicUrl: string | null
+  /** ngrok mode: the user's authtoken (a secret: never logged, never in the status) and reserved domain. */
+  ngrok?: { authtoken: string | null; domain: string | null }
   /** False while no configured provider needs a public URL: nothing is exposed without a reason. */
   needed: boolean
 }
@@ -36,6 +42,8 @@ export interface TunnelSupervisorOptions {
   healthIntervalMs?: number
   /** Deadline of one health check (default 5 s). */
   healthTimeoutMs?: number
+  /** Where ngrok mode gets `@ngrok/ngrok` (default: imported on first use; tests pass a fake). */
+  loadNgrok?: NgrokLoader
 }
 
 type HealthVerdict = { ok: true } | { ok: false; reason: string; foreign: boolean }
@@ -80,7 +88,12 @@ export class TunnelSupervisor {
 
   configure(wish: TunnelWish): void {
     const same =
-      wish.mode === this.wish.mode && wish.host === this.wish.host && wish.publicUrl === this.wish.publicUrl && wish.needed === this.wish.needed
+      wish.mode === this.wish.mode &&
+      wish.host === this.wish.host &&
+      wish.publicUrl === this.wish.publicUrl &&
+      wish.needed === this.wish.needed &&
+      (wish.ngrok?.authtoken ?? null) === (this.wish.ngrok?.authtoken ?? null) &&
+      (wish.ngrok?.domain ?? null) === (this.wish.ngrok?.domain ?? null)
     if (same && this.state.state !== 'off') return
     this.wish = wish
     const generation = ++this.generation
@@ -93,6 +106,7 @@ export class TunnelSupervisor {
       if (!wish.publicUrl) return this.set({ state: 'down', publicUrl: null, error: 'no public URL set: add yours in Settings' })
       return this.set({ state: 'up', publicUrl: wish.publicUrl.replace(/\/+$/, ''), error: null })
     }
+    if (wish.mode === 'ngrok' && !wish.ngrok?.authtoken) return this.set({ state: 'down', publicUrl: null, error: NO_NGROK_AUTHTOKEN })
     void this.connect(generation)
   }
 
@@ -127,18 +141,35 @@ export class TunnelSupervisor {
     if (JSON.stringify(previous) !== JSON.stringify(this.state)) this.opts.onChange(this.status())
   }
 
+  /** Opens one tunnel with the client the mode names (localtunnel or ngrok). */
+  private open(signal: AbortSignal): Promise<OpenTunnel> {
+    const localPort = this.opts.listenerPort()
+    const timeoutMs = this.opts.openTimeoutMs ?? 15_000
+    if (this.wish.mode === 'ngrok') {
+      return openNgrok({
+        localPort,
+        authtoken: this.wish.ngrok?.authtoken ?? '',
+        domain: this.wish.ngrok?.domain ?? null,
+        timeoutMs,
+        signal,
+        ...(this.opts.loadNgrok ? { load: this.opts.loadNgrok } : {}),
+      })
+    }
+    return openLocaltunnel({ localPort, host: this.wish.host ?? PUBLIC_LOCALTUNNEL_HOST, timeoutMs, signal })
+  }
+
+  /** Where the tunnel comes from, for the log: never the authtoken. */
+  private origin(): Record<string, string | null> {
+    if (this.wish.mode === 'ngrok') return { mode: 'ngrok', domain: this.wish.ngrok?.domain ?? null }
+    return { mode: this.wish.mode, host: this.wish.host ?? PUBLIC_LOCALTUNNEL_HOST }
+  }
+
   private async connect(generation: number): Promise<void> {
-    const host = this.wish.host ?? PUBLIC_LOCALTUNNEL_HOST
     this.set({ state: 'connecting', publicUrl: this.state.publicUrl, error: null })
     const opening = new AbortController()
     this.opening = opening
     try {
-      const tunnel = await openLocaltunnel({
-        localPort: this.opts.listenerPort(),
-        host,
-        timeoutMs: this.opts.openTimeoutMs ?? 15_000,
-        signal: opening.signal,
-      })
+      const tunnel = await this.open(opening.signal)
       if (generation !== this.generation) return tunnel.close()
       this.opening = null
       this.tunnel = tunnel
@@ -156,7 +187,9 @@ export class TunnelSupervisor {
     } catch (error) {
       if (generation !== this.generation) return
       this.opening = null
-      this.opts.log.warn('tunnel failed to open', { host, error: (error as Error).message })
+      this.opts.log.warn('tunnel failed to open', { ...this.origin(), error: (error as Error).message })
+      // A wrong setting (a refused authtoken…) stays wrong: say so and wait for new settings, no retries.
+      if (error instanceof TunnelSetupError) return this.set({ state: 'down', publicUrl: null, error: error.message })
       this.retry(generation, (error as Error).message)
     }
   }
@@ -256,7 +289,13 @@ function probeHealth(publicUrl: string, instanceId: string, timeoutMs: number, s
       {
         method: 'GET',
         agent: false,
-        headers: { [BYPASS_REMINDER_HEADER]: '1', accept: 'application/json', connection: 'close', 'user-agent': 'comfy-courier-health' },
+        headers: {
+          [BYPASS_REMINDER_HEADER]: '1',
+          [NGROK_SKIP_WARNING_HEADER]: '1',
+          accept: 'application/json',
+          connection: 'close',
+          'user-agent': 'comfy-courier-health',
+        },
       },
       (res) => {
         const chunks: Buffer[] = []

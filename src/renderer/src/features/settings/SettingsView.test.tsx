@@ -224,3 +224,53 @@ describe('Settings: RunComfy, connection tests and key storage', () => {
     expect(screen.queryByText(/In web mode keys are stored/)).toBeNull()
   })
 })
+
+describe('Settings: ngrok tunnel mode', () => {
+  it('offers ngrok, asks for the authtoken, and saves it write-only with the domain', async () => {
+    const { fake } = await renderApp()
+    await openSettings()
+    expect(screen.queryByLabelText('ngrok authtoken')).toBeNull()
+    fireEvent.change(screen.getByLabelText('Tunnel mode'), { target: { value: 'ngrok' } })
+    const token = field('ngrok authtoken')
+    expect(token.type).toBe('password')
+    expect(screen.getByText('No token')).toBeTruthy()
+
+    // No token saved and none typed: said at once, nothing sent.
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    expect(screen.getByText('ngrok needs your authtoken: copy it from dashboard.ngrok.com → Your Authtoken.')).toBeTruthy()
+    fireEvent.change(field('ngrok domain (optional)'), { target: { value: 'not a domain' } })
+    fireEvent.change(token, { target: { value: '2ngrok-token-abc' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    expect(screen.getByText('Enter a domain such as your-name.ngrok-free.app, or leave it empty.')).toBeTruthy()
+    expect(fake.callsTo('settings.update')).toHaveLength(0)
+
+    // A pasted URL is taken as its host name.
+    fireEvent.change(field('ngrok domain (optional)'), { target: { value: 'https://Mine.ngrok-free.app/' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    expect(await screen.findByText('Settings saved.')).toBeTruthy()
+    expect(fake.callsTo('settings.update')).toEqual([{ tunnelMode: 'ngrok', ngrokDomain: 'mine.ngrok-free.app', ngrokAuthtoken: '2ngrok-token-abc' }])
+    expect(fake.ngrokAuthtoken).toBe('2ngrok-token-abc')
+    expect(field('ngrok authtoken').value).toBe('')
+    expect(field('ngrok domain (optional)').value).toBe('mine.ngrok-free.app')
+    expect(screen.getByText('Token saved')).toBeTruthy()
+    expect(document.body.innerHTML).not.toContain('2ngrok-token-abc')
+    expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('shows a saved token only as saved, and "Remove token" sends an empty one', async () => {
+    const fake = new FakeCourier()
+    fake.ngrokAuthtoken = '2saved-ngrok-token'
+    fake.settings = { ...fake.settings, tunnelMode: 'ngrok', ngrok: { authtokenSet: true, domain: 'kept.ngrok.app' } }
+    await renderApp(fake)
+    await openSettings()
+    expect(field('ngrok authtoken').value).toBe('')
+    expect(field('ngrok domain (optional)').value).toBe('kept.ngrok.app')
+    expect(screen.getByText('Token saved')).toBeTruthy()
+    expect(document.body.innerHTML).not.toContain('2saved-ngrok-token')
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove token' }))
+    expect(await screen.findByText('ngrok authtoken removed.')).toBeTruthy()
+    expect(fake.callsTo('settings.update')).toEqual([{ ngrokAuthtoken: '' }])
+    expect(screen.getByText('No token')).toBeTruthy()
+  })
+})

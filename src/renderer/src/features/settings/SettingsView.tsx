@@ -235,6 +235,90 @@ function ServiceKeys({
   )
 }
 
+/** ngrok mode's authtoken (write-only, like the API keys) and optional reserved domain. */
+function NgrokFields({
+  settings,
+  form,
+  errors,
+  saving,
+  tokenRef,
+  onTyped,
+  onDomain,
+  onRemove,
+}: {
+  settings: Settings
+  form: SettingsForm
+  errors: SettingsFormErrors
+  saving: boolean
+  tokenRef: RefObject<HTMLInputElement | null>
+  onTyped(typed: boolean): void
+  onDomain(domain: string): void
+  onRemove(): void
+}) {
+  const saved = settings.ngrok.authtokenSet
+  return (
+    <div className="subsection" data-ngrok="">
+      <Field
+        id="ngrok-token"
+        label="ngrok authtoken"
+        error={errors.ngrokAuthtoken}
+        help={
+          saved
+            ? 'A token is saved. Paste a new one to replace it.'
+            : 'Copy your authtoken from the ngrok dashboard (dashboard.ngrok.com → Your Authtoken) and paste it here. It is stored like your API keys.'
+        }
+      >
+        <div className="key-row">
+          <input
+            ref={tokenRef}
+            id="ngrok-token"
+            className="input"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={saved ? '••••••••  (saved)' : 'Paste your ngrok authtoken'}
+            aria-describedby={describe('ngrok-token', true, errors.ngrokAuthtoken)}
+            aria-invalid={errors.ngrokAuthtoken ? true : undefined}
+            onChange={(e) => onTyped(e.target.value !== '')}
+          />
+          {saved ? (
+            <>
+              <span className="badge badge--applied" data-key-state="saved">
+                Token saved
+              </span>
+              <button type="button" className="btn btn--small btn--danger-ghost" disabled={saving} onClick={onRemove}>
+                Remove token
+              </button>
+            </>
+          ) : (
+            <span className="badge badge--muted" data-key-state="none">
+              No token
+            </span>
+          )}
+        </div>
+      </Field>
+      <Field
+        id="ngrok-domain"
+        label="ngrok domain (optional)"
+        error={errors.ngrokDomain}
+        help="A domain reserved in your ngrok dashboard keeps the same URL across restarts. Leave empty to let ngrok choose."
+      >
+        <input
+          id="ngrok-domain"
+          className="input"
+          type="text"
+          placeholder="your-name.ngrok-free.app"
+          spellCheck={false}
+          value={form.ngrokDomain}
+          aria-describedby={describe('ngrok-domain', true, errors.ngrokDomain)}
+          aria-invalid={errors.ngrokDomain ? true : undefined}
+          onChange={(e) => onDomain(e.target.value)}
+        />
+      </Field>
+    </div>
+  )
+}
+
 function SettingsEditor({ settings }: { settings: Settings }) {
   const save = useCourier((s) => s.settings.save)
   const [form, setForm] = useState<SettingsForm>(() => toForm(settings))
@@ -246,6 +330,9 @@ function SettingsEditor({ settings }: { settings: Settings }) {
   const rcKey = useRef<HTMLInputElement>(null)
   const keyRefs: Record<KeyedProvider, RefObject<HTMLInputElement | null>> = { comfydeploy: cdKey, runcomfy: rcKey }
   const [keyTyped, setKeyTyped] = useState<Record<KeyedProvider, boolean>>(noneTyped)
+  // The ngrok authtoken is handled like the keys: read from its box on save, never held in state.
+  const ngrokToken = useRef<HTMLInputElement>(null)
+  const [tokenTyped, setTokenTyped] = useState(false)
 
   const change = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }))
@@ -253,7 +340,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
     setFeedback(null)
   }
 
-  const dirty = keyTyped.comfydeploy || keyTyped.runcomfy || Object.keys(diffSettings(settings, form)).length > 0
+  const dirty = keyTyped.comfydeploy || keyTyped.runcomfy || tokenTyped || Object.keys(diffSettings(settings, form)).length > 0
 
   const apply = async (patch: SettingsPatch, done: string) => {
     setSaving(true)
@@ -268,6 +355,10 @@ function SettingsEditor({ settings }: { settings: Settings }) {
         if (box) box.value = ''
       })
       setKeyTyped((t) => ({ ...t, ...Object.fromEntries(sent.map((svc) => [svc.id, false])) }))
+      if (patch.ngrokAuthtoken !== undefined) {
+        if (ngrokToken.current) ngrokToken.current.value = ''
+        setTokenTyped(false)
+      }
       setErrors({})
       setFeedback({ kind: 'saved', text: done })
     } else {
@@ -280,6 +371,10 @@ function SettingsEditor({ settings }: { settings: Settings }) {
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
     const problems = validateSettings(form)
+    const token = ngrokToken.current?.value.trim() ?? ''
+    if (form.tunnelMode === 'ngrok' && !settings.ngrok.authtokenSet && token === '') {
+      problems.ngrokAuthtoken = 'ngrok needs your authtoken: copy it from dashboard.ngrok.com → Your Authtoken.'
+    }
     setErrors(problems)
     if (Object.keys(problems).length > 0) {
       setFeedback(null)
@@ -290,6 +385,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
       const key = keyRefs[svc.id].current?.value.trim() ?? ''
       if (keyTyped[svc.id] && key !== '') patch[svc.keyPatch] = key
     }
+    if (form.tunnelMode === 'ngrok' && tokenTyped && token !== '') patch.ngrokAuthtoken = token
     if (Object.keys(patch).length === 0) {
       setFeedback({ kind: 'saved', text: 'Nothing to save — no changes.' })
       return
@@ -356,9 +452,13 @@ function SettingsEditor({ settings }: { settings: Settings }) {
             className="input select"
             value={form.tunnelMode}
             aria-describedby="tunnel-mode-help"
-            onChange={(e) => change('tunnelMode', e.target.value as SettingsForm['tunnelMode'])}
+            onChange={(e) => {
+              change('tunnelMode', e.target.value as SettingsForm['tunnelMode'])
+              setTokenTyped(false) // the token box goes away with ngrok mode, and what was typed in it
+            }}
           >
             <option value="localtunnel">localtunnel — a public URL, no account needed</option>
+            <option value="ngrok">ngrok — with your ngrok account’s authtoken</option>
             <option value="url">My own public URL (reverse proxy)</option>
             <option value="off">Off — poll the services</option>
           </select>
@@ -376,6 +476,22 @@ function SettingsEditor({ settings }: { settings: Settings }) {
               onChange={(e) => change('tunnelHost', e.target.value)}
             />
           </Field>
+        )}
+        {form.tunnelMode === 'ngrok' && (
+          <NgrokFields
+            settings={settings}
+            form={form}
+            errors={errors}
+            saving={saving}
+            tokenRef={ngrokToken}
+            onTyped={(typed) => {
+              setTokenTyped(typed)
+              setErrors((e) => ({ ...e, ngrokAuthtoken: undefined }))
+              setFeedback(null)
+            }}
+            onDomain={(domain) => change('ngrokDomain', domain)}
+            onRemove={() => void apply({ ngrokAuthtoken: '' }, 'ngrok authtoken removed.')}
+          />
         )}
         {form.tunnelMode === 'url' && (
           <Field id="public-url" label="Public URL" error={errors.publicUrl} help="The address that forwards to Comfy Courier’s webhook listener.">
