@@ -3,7 +3,7 @@ import { ErrorCode } from './errors'
 import { InputValues, ProviderId, Run, RunId } from './run'
 import { Deployment, InputField } from './deployment'
 import { Output, OutputId } from './output'
-import { TunnelStatus, WebhookRecord } from './delivery'
+import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { SettingsPatch, SettingsView } from './settings'
 
 const NoArgs = z.object({}).strict()
@@ -93,10 +93,7 @@ export const contract = {
   'tunnel.status': { args: NoArgs, result: TunnelStatus },
   'settings.get': { args: NoArgs, result: SettingsView },
   'settings.update': { args: SettingsPatch.strict(), result: SettingsView },
-  'webhooks.list': {
-    args: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
-    result: z.array(WebhookRecord),
-  },
+  'webhooks.list': { args: WebhookListArgs, result: z.array(WebhookRecord) },
   'webhooks.replay': { args: z.object({ id: z.number().int() }).strict(), result: WebhookRecord },
 } as const
 

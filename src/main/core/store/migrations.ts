@@ -78,4 +78,13 @@ export const migrations: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 3,
+    name: 'webhook inspector filters and the rejected-webhook cap',
+    sql: `
+      CREATE INDEX events_by_outcome ON events (outcome, id);
+      CREATE INDEX events_by_run_id ON events (run_id, id);
+      CREATE INDEX events_by_provider ON events (provider, id);
+    `,
+  },
 ]

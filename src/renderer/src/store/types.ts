@@ -3,13 +3,14 @@ import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
 import type { AppInfo, ConnectionCheck, MethodName, ProviderInfo } from '@shared/contract'
 import type { Deployment, InputField } from '@shared/deployment'
-import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
+import type { TunnelStatus, WebhookOutcome, WebhookRecord } from '@shared/delivery'
 import type { DownloadProgress } from '@shared/events'
 import type { Output } from '@shared/output'
 import type { Failure, Result } from '@shared/result'
 import type { ProviderId, Run, RunId } from '@shared/run'
 import type { SettingsPatch, SettingsView } from '@shared/settings'
 import type { Draft, DraftValue } from './form-model'
+import type { WebhookQuery } from './webhook-query'
 
 export type View = 'generate' | 'runs' | 'gallery' | 'webhooks' | 'settings'
 export const views: readonly View[] = ['generate', 'runs', 'gallery', 'webhooks', 'settings']
@@ -173,15 +174,38 @@ export interface TunnelSlice {
   receive(status: TunnelStatus): void
 }
 
+/** The Webhooks view's filter bar, as the user set it. */
+export interface WebhookFilter {
+  provider: ProviderId | null
+  outcome: WebhookOutcome | null
+  /** The search box: a whole run id shows that run's webhooks; other text is looked for in the body or the reason. */
+  search: string
+}
+
 export interface WebhooksSlice {
-  /** Newest first. */
+  /** Newest first (by id): the pages loaded for `query`, plus the matching webhooks received since. */
   items: WebhookRecord[]
   status: LoadState
   error: Failure | null
+  filter: WebhookFilter
+  /** What `items` were asked for (`filter` as `webhooks.list` takes it); live webhooks are shown only if they match it. */
+  query: WebhookQuery
+  /** The last page was full, so older webhooks may match too ("Load older"). */
+  hasMore: boolean
+  loadingOlder: boolean
+  olderError: Failure | null
   replaying: Partial<Record<number, boolean>>
   replayErrors: Partial<Record<number, Failure>>
+  /** The record each replay made, by the id of the webhook replayed. */
+  replayResults: Partial<Record<number, WebhookRecord>>
+  /** Fetches the newest page for the filter. */
   load(): Promise<void>
+  /** Fetches the next older page (`beforeId` = the oldest id shown). */
+  loadOlder(): Promise<void>
+  /** Changes the filter and reloads: at once for provider and outcome, after a pause in typing for the search box. */
+  setFilter(change: Partial<WebhookFilter>): void
   replay(id: number): Promise<void>
+  /** Folds in a webhook from an answer or a `webhook.received` event, if it matches the filter shown. */
   receive(record: WebhookRecord): void
 }
 

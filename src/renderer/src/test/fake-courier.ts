@@ -170,6 +170,7 @@ export class FakeCourier implements CourierClient {
     tunnelMode: 'off',
     tunnelHost: null,
     publicUrl: null,
+    ngrok: { authtokenSet: false, domain: null },
     comfydeploy: { apiKeySet: false, baseUrl: 'https://api.comfydeploy.com/api' },
     runcomfy: { apiKeySet: false, baseUrl: 'https://api.runcomfy.net' },
     keyStorage: 'file',
@@ -178,6 +179,8 @@ export class FakeCourier implements CourierClient {
   apiKey: string | null = null
   /** The RunComfy token, likewise. */
   runcomfyKey: string | null = null
+  /** The ngrok authtoken, likewise. */
+  ngrokAuthtoken: string | null = null
   /** What `providers.test` answers for a provider that has a key, when set (e.g. a refused key). */
   connectionProblem: Partial<Record<ProviderId, Pick<ConnectionCheck, 'code' | 'message'>>> = {}
 
@@ -319,6 +322,7 @@ export class FakeCourier implements CourierClient {
       reason: 'moved to running',
       httpStatus: 200,
       body: '{"run_id":"abc","status":"running","progress":0.5}',
+      headers: { 'content-type': 'application/json', 'user-agent': 'ComfyDeploy/1.0', 'content-length': '50' },
       replayOf: null,
       ...record,
     }
@@ -532,19 +536,35 @@ export class FakeCourier implements CourierClient {
       const keyOf = (typed: string): string | null => (typed.trim() === '' ? null : typed.trim())
       if (patch.comfydeployApiKey !== undefined) this.apiKey = keyOf(patch.comfydeployApiKey)
       if (patch.runcomfyApiKey !== undefined) this.runcomfyKey = keyOf(patch.runcomfyApiKey)
+      if (patch.ngrokAuthtoken !== undefined) this.ngrokAuthtoken = keyOf(patch.ngrokAuthtoken)
       this.settings = {
         ...s,
         libraryDir: patch.libraryDir ?? s.libraryDir,
         tunnelMode: patch.tunnelMode ?? s.tunnelMode,
         tunnelHost: patch.tunnelHost === undefined ? s.tunnelHost : patch.tunnelHost,
         publicUrl: patch.publicUrl === undefined ? s.publicUrl : patch.publicUrl,
+        ngrok: {
+          authtokenSet: this.ngrokAuthtoken !== null,
+          domain: patch.ngrokDomain === undefined ? s.ngrok.domain : patch.ngrokDomain,
+        },
         comfydeploy: { ...s.comfydeploy, baseUrl: patch.comfydeployBaseUrl ?? s.comfydeploy.baseUrl },
         runcomfy: { ...s.runcomfy, baseUrl: patch.runcomfyBaseUrl ?? s.runcomfy.baseUrl },
       }
       this.syncKeys()
       return ok(this.settings)
     },
-    'webhooks.list': ({ limit }) => ok(this.webhooks.slice(0, limit ?? 100)),
+    'webhooks.list': ({ provider, outcome, runId, text, beforeId, limit }) => {
+      const needle = text?.toLowerCase() ?? ''
+      const matching = this.webhooks.filter(
+        (w) =>
+          (provider === undefined || w.provider === provider) &&
+          (outcome === undefined || w.outcome === outcome) &&
+          (runId === undefined || w.runId === runId) &&
+          (beforeId === undefined || w.id < beforeId) &&
+          (needle === '' || w.body.toLowerCase().includes(needle) || w.reason.toLowerCase().includes(needle)),
+      )
+      return ok(matching.slice(0, limit ?? 200))
+    },
     'webhooks.replay': ({ id }) => {
       const original = this.webhooks.find((w) => w.id === id)
       if (original === undefined) return err('NOT_FOUND', `no webhook ${id}`)

@@ -1,10 +1,12 @@
-import { Fragment, useEffect, useState } from 'react'
-import type { WebhookRecord } from '@shared/delivery'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { WebhookOutcome, type WebhookRecord } from '@shared/delivery'
+import { ProviderId } from '@shared/run'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatClock, shortId } from '../../components/format'
 import { tunnelText } from '../../components/StatusBar'
 import { useCourier } from '../../store/context'
+import { emptyWebhookFilter, isFiltered } from '../../store/webhook-query'
 
 const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
 
@@ -17,28 +19,264 @@ export function prettyBody(body: string): string {
   }
 }
 
-const outcomeHelp: Record<WebhookRecord['outcome'], string> = {
+const isJson = (body: string): boolean => {
+  try {
+    JSON.parse(body)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const outcomeLabel: Record<WebhookOutcome, string> = {
+  applied: 'Applied',
+  duplicate: 'Duplicate',
+  stale: 'Stale',
+  rejected: 'Rejected',
+}
+
+const outcomeHelp: Record<WebhookOutcome, string> = {
   applied: 'Moved the run forward',
   duplicate: 'Already known; changed nothing',
   stale: 'Older than what we already had; ignored',
   rejected: 'Not accepted',
 }
 
+function OutcomeBadge({ outcome }: { outcome: WebhookOutcome }) {
+  return (
+    <span className={`badge badge--${outcome}`} title={outcomeHelp[outcome]}>
+      {outcome}
+    </span>
+  )
+}
+
+/** The filter bar: provider, outcome (with how many of each the list holds), and the run id / text box. */
+function FilterBar({ items }: { items: WebhookRecord[] }) {
+  const filter = useCourier((s) => s.webhooks.filter)
+  const setFilter = useCourier((s) => s.webhooks.setFilter)
+  const loading = useCourier((s) => s.webhooks.status === 'loading')
+  const counts = useMemo(() => {
+    const n: Record<WebhookOutcome, number> = { applied: 0, duplicate: 0, stale: 0, rejected: 0 }
+    for (const w of items) n[w.outcome]++
+    return n
+  }, [items])
+
+  return (
+    <form className="filters" role="search" aria-label="Filter webhooks" onSubmit={(e) => e.preventDefault()}>
+      <select
+        className="input select filters__provider"
+        aria-label="Filter by provider"
+        value={filter.provider ?? ''}
+        onChange={(e) => setFilter({ provider: e.target.value === '' ? null : ProviderId.parse(e.target.value) })}
+      >
+        <option value="">All providers</option>
+        {ProviderId.options.map((p) => (
+          <option key={p} value={p}>
+            {providerName[p]}
+          </option>
+        ))}
+      </select>
+      <div className="segmented" role="group" aria-label="Outcome">
+        <button type="button" className="segmented__item" aria-pressed={filter.outcome === null} onClick={() => setFilter({ outcome: null })}>
+          All
+        </button>
+        {WebhookOutcome.options.map((o) => (
+          // Counts are of the list as loaded; with one outcome chosen, the others' counts are not known.
+          <button
+            key={o}
+            type="button"
+            className="segmented__item"
+            aria-pressed={filter.outcome === o}
+            data-outcome-filter={o}
+            title={outcomeHelp[o]}
+            onClick={() => setFilter({ outcome: filter.outcome === o ? null : o })}
+          >
+            {outcomeLabel[o]}
+            {(filter.outcome === null || filter.outcome === o) && <span className="segmented__count">{counts[o]}</span>}
+          </button>
+        ))}
+      </div>
+      <div className="search filters__search">
+        <input
+          className="input search__input"
+          type="search"
+          aria-label="Search webhooks"
+          placeholder="Run id, or text in the body or reason…"
+          value={filter.search}
+          maxLength={200}
+          onChange={(e) => setFilter({ search: e.target.value })}
+        />
+        {loading && <span className="spinner spinner--small search__spinner" role="status" aria-label="Loading webhooks" />}
+      </div>
+    </form>
+  )
+}
+
+/** One webhook in full: facts, kept headers, the body, Copy and Replay. */
+function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: (id: number) => void }) {
+  const replay = useCourier((s) => s.webhooks.replay)
+  const replaying = useCourier((s) => s.webhooks.replaying[record.id] === true)
+  const replayError = useCourier((s) => s.webhooks.replayErrors[record.id])
+  const replayed = useCourier((s) => s.webhooks.replayResults[record.id])
+  const replayedShown = useCourier((s) => replayed !== undefined && s.webhooks.items.some((w) => w.id === replayed.id))
+  const setFilter = useCourier((s) => s.webhooks.setFilter)
+  const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle')
+  const json = useMemo(() => isJson(record.body), [record.body])
+  const body = useMemo(() => prettyBody(record.body), [record.body])
+  const headers = Object.entries(record.headers)
+  const titleId = `webhook-detail-title`
+
+  const copyBody = async () => {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard')
+      await navigator.clipboard.writeText(record.body)
+      setCopy('copied')
+    } catch {
+      setCopy('failed')
+    }
+  }
+
+  return (
+    <aside className="card inspector__detail" aria-labelledby={titleId} data-detail-webhook-id={record.id}>
+      <div className="inspector__head">
+        <h2 id={titleId} className="card__title">
+          Webhook #{record.id}
+        </h2>
+        <OutcomeBadge outcome={record.outcome} />
+        <button type="button" className="btn btn--small inspector__replay" disabled={replaying} onClick={() => void replay(record.id)}>
+          {replaying ? 'Replaying…' : 'Replay'}
+        </button>
+      </div>
+      {replayError && <ErrorNotice error={replayError} className="notice--compact" live />}
+      {replayed && (
+        <p className="inspector__replayed" role="status" data-replay-outcome={replayed.outcome}>
+          <span>Replayed as #{replayed.id}:</span> <OutcomeBadge outcome={replayed.outcome} /> <span className="muted">{replayed.reason}</span>
+          {replayedShown && (
+            <button type="button" className="link link--small" onClick={() => onSelect(replayed.id)}>
+              Show #{replayed.id}
+            </button>
+          )}
+        </p>
+      )}
+      <dl className="facts inspector__facts">
+        <dt>Received</dt>
+        <dd>
+          <time dateTime={new Date(record.receivedAt).toISOString()}>{new Date(record.receivedAt).toLocaleString()}</time>
+        </dd>
+        <dt>Provider</dt>
+        <dd>{record.provider ? providerName[record.provider] : '—'}</dd>
+        <dt>Run</dt>
+        <dd>
+          {record.runId ? (
+            <>
+              <code>{record.runId}</code>{' '}
+              <button type="button" className="link link--small" onClick={() => setFilter({ search: record.runId ?? '' })}>
+                Only this run
+              </button>
+            </>
+          ) : (
+            <span className="muted">none</span>
+          )}
+        </dd>
+        <dt>Status</dt>
+        <dd>{record.status ?? <span className="muted">—</span>}</dd>
+        <dt>Outcome</dt>
+        <dd>
+          {record.outcome}: {record.reason}
+        </dd>
+        <dt>Answered</dt>
+        <dd>HTTP {record.httpStatus}</dd>
+        {record.replayOf !== null && (
+          <>
+            <dt>Replay of</dt>
+            <dd>#{record.replayOf}</dd>
+          </>
+        )}
+      </dl>
+      <h3 className="section-label">Headers</h3>
+      {headers.length === 0 ? (
+        <p className="muted">No headers kept.</p>
+      ) : (
+        <dl className="facts inspector__headers" aria-label="Headers">
+          {headers.map(([name, value]) => (
+            <div key={name} className="inspector__header">
+              <dt>
+                <code>{name}</code>
+              </dt>
+              <dd>
+                <code>{value}</code>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <div className="inspector__body-head">
+        <h3 className="section-label">Body</h3>
+        <span className="tag tag--muted">{json ? 'JSON' : 'raw text'}</span>
+        <button type="button" className="btn btn--small btn--ghost" onClick={() => void copyBody()}>
+          Copy body
+        </button>
+        <span className="muted inspector__copied" role="status">
+          {copy === 'copied' ? 'Copied.' : copy === 'failed' ? 'Could not copy: select the text and copy it.' : ''}
+        </span>
+      </div>
+      {/* Focusable so a long body can be scrolled from the keyboard. */}
+      <pre className="code inspector__body" tabIndex={0} aria-label={`Body of webhook #${record.id}`}>
+        {body}
+      </pre>
+    </aside>
+  )
+}
+
 export function WebhooksView() {
   const items = useCourier((s) => s.webhooks.items)
   const status = useCourier((s) => s.webhooks.status)
   const error = useCourier((s) => s.webhooks.error)
+  const filter = useCourier((s) => s.webhooks.filter)
+  const query = useCourier((s) => s.webhooks.query)
+  const hasMore = useCourier((s) => s.webhooks.hasMore)
+  const loadingOlder = useCourier((s) => s.webhooks.loadingOlder)
+  const olderError = useCourier((s) => s.webhooks.olderError)
   const load = useCourier((s) => s.webhooks.load)
-  const replay = useCourier((s) => s.webhooks.replay)
-  const replaying = useCourier((s) => s.webhooks.replaying)
-  const replayErrors = useCourier((s) => s.webhooks.replayErrors)
+  const loadOlder = useCourier((s) => s.webhooks.loadOlder)
+  const setFilter = useCourier((s) => s.webhooks.setFilter)
   const tunnel = useCourier((s) => s.tunnel.status)
-  const [expanded, setExpanded] = useState<number | null>(null)
+  // Held by id, so webhooks arriving while one is open do not change what the pane shows.
+  const [selectedId, setSelectedId] = useState<number | null>(null)
+  const tableRef = useRef<HTMLTableElement>(null)
 
   // A fetch when the view opens; live updates come through the store's one event subscription.
   useEffect(() => {
     void load()
   }, [load])
+
+  const selected = selectedId === null ? undefined : items.find((w) => w.id === selectedId)
+  const filtered = isFiltered(filter)
+
+  /** Selects a webhook and moves focus to its row (for the arrow keys and "Show #n"). */
+  const select = (id: number) => {
+    setSelectedId(id)
+    tableRef.current?.querySelector<HTMLButtonElement>(`tr[data-webhook-id="${id}"] .webhook__select`)?.focus()
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Home' && e.key !== 'End') return
+    if (items.length === 0) return
+    e.preventDefault()
+    const at = selected === undefined ? -1 : items.indexOf(selected)
+    const next =
+      e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : e.key === 'ArrowDown' ? Math.min(items.length - 1, at + 1) : Math.max(0, at - 1)
+    const target = items[next]
+    if (target !== undefined) select(target.id)
+  }
+
+  const summary = [
+    `${items.length} webhook${items.length === 1 ? '' : 's'} shown${hasMore ? ', older ones not loaded yet' : ''}`,
+    query.runId !== undefined ? `run ${query.runId}` : null,
+    query.text !== undefined ? `containing “${query.text}”` : null,
+  ]
+    .filter((part) => part !== null)
+    .join(' · ')
 
   return (
     <section className="view" aria-labelledby="webhooks-title">
@@ -56,12 +294,35 @@ export function WebhooksView() {
           {tunnelText(tunnel)}
         </span>
       </header>
+      <div className="filters-wrap">
+        <FilterBar items={items} />
+        <p className="muted filters__summary">
+          {summary}
+          {filtered && (
+            <button type="button" className="link link--small" onClick={() => setFilter(emptyWebhookFilter)}>
+              Clear filters
+            </button>
+          )}
+        </p>
+      </div>
       {error && <ErrorNotice error={error} onRetry={() => void load()} />}
       {items.length === 0 ? (
         status === 'loading' || status === 'idle' ? (
           <p className="muted" role="status">
             Loading webhooks…
           </p>
+        ) : filtered ? (
+          <EmptyState
+            title="No webhooks match these filters."
+            action={
+              <button type="button" className="btn" onClick={() => setFilter(emptyWebhookFilter)}>
+                Clear filters
+              </button>
+            }
+          >
+            A run id in the search box must be whole (click a run in the list to fill it in); other text is looked for in
+            the body and the reason.
+          </EmptyState>
         ) : (
           <EmptyState title="No webhooks received yet.">
             When you run a deployment while the public URL is up, the service calls Comfy Courier back through it and
@@ -70,100 +331,91 @@ export function WebhooksView() {
           </EmptyState>
         )
       ) : (
-        <div className="table-wrap">
-          <table className="table webhooks">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Reason</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((w) => {
-                const open = expanded === w.id
-                const toggle = () => setExpanded(open ? null : w.id)
-                const bodyId = `webhook-body-${w.id}`
-                const replayError = replayErrors[w.id]
-                return (
-                  <Fragment key={w.id}>
-                    <tr className={`webhook${open ? ' webhook--open' : ''}`} data-webhook-id={w.id} data-outcome={w.outcome} onClick={toggle}>
-                      <td>
-                        <button
-                          type="button"
-                          className="disclosure"
-                          aria-expanded={open}
-                          aria-controls={open ? bodyId : undefined}
-                          onClick={(e) => {
-                            e.stopPropagation()
-                            toggle()
-                          }}
-                        >
-                          <span className="disclosure__caret" aria-hidden="true">
-                            ▸
-                          </span>
-                          <time dateTime={new Date(w.receivedAt).toISOString()}>{formatClock(w.receivedAt)}</time>
-                        </button>
-                      </td>
-                      <td>{w.provider ? providerName[w.provider] : '—'}</td>
-                      <td>
-                        {w.runId ? (
-                          <code title={w.runId}>{shortId(w.runId)}</code>
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                      <td>{w.status ?? <span className="muted">—</span>}</td>
-                      <td>
-                        <span className={`badge badge--${w.outcome}`} title={outcomeHelp[w.outcome]}>
-                          {w.outcome}
-                        </span>
-                        {w.replayOf !== null && <span className="tag tag--muted">replay of #{w.replayOf}</span>}
-                      </td>
-                      <td className="webhook__reason">{w.reason}</td>
-                      <td className="table__actions">
-                        <button
-                          type="button"
-                          className="btn btn--small btn--ghost"
-                          disabled={replaying[w.id] === true}
-                          onClick={(e) => {
-                            e.stopPropagation()
-                            void replay(w.id)
-                          }}
-                        >
-                          {replaying[w.id] ? 'Replaying…' : 'Replay'}
-                        </button>
-                      </td>
-                    </tr>
-                    {replayError && (
-                      <tr className="webhook__detail">
-                        <td colSpan={7}>
-                          <ErrorNotice error={replayError} className="notice--compact" live />
+        <div className="inspector">
+          <div className="inspector__list">
+            <div className="table-wrap">
+              <table ref={tableRef} className="table webhooks" aria-label="Received webhooks" aria-busy={status === 'loading'} onKeyDown={onKeyDown}>
+                <thead>
+                  <tr>
+                    <th scope="col">Time</th>
+                    <th scope="col">Provider</th>
+                    <th scope="col">Run</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">Reason</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((w) => {
+                    const isSelected = selected?.id === w.id
+                    return (
+                      <tr
+                        key={w.id}
+                        className={`webhook${isSelected ? ' webhook--selected' : ''}`}
+                        data-webhook-id={w.id}
+                        data-outcome={w.outcome}
+                        data-selected={isSelected}
+                        onClick={() => setSelectedId(w.id)}
+                      >
+                        <td>
+                          <button
+                            type="button"
+                            className="webhook__select"
+                            aria-pressed={isSelected}
+                            aria-controls={isSelected ? 'webhook-detail' : undefined}
+                            title="Show its headers and body (↑ ↓ move)"
+                          >
+                            <span className="visually-hidden">Webhook #{w.id} at </span>
+                            <time dateTime={new Date(w.receivedAt).toISOString()}>{formatClock(w.receivedAt)}</time>
+                          </button>
                         </td>
-                      </tr>
-                    )}
-                    {open && (
-                      <tr className="webhook__detail" id={bodyId}>
-                        <td colSpan={7}>
-                          <div className="webhook__facts muted">
-                            #{w.id} · HTTP {w.httpStatus} answered · {new Date(w.receivedAt).toLocaleString()}
-                            {w.runId && ` · run ${w.runId}`}
-                          </div>
-                          <pre className="code">{prettyBody(w.body)}</pre>
+                        <td>{w.provider ? providerName[w.provider] : '—'}</td>
+                        <td>
+                          {w.runId ? (
+                            <button
+                              type="button"
+                              className="link webhook__run"
+                              aria-label={`Only run ${w.runId}`}
+                              title={`Show only the webhooks of run ${w.runId}`}
+                              onClick={(e) => {
+                                e.stopPropagation()
+                                setFilter({ search: w.runId ?? '' })
+                              }}
+                            >
+                              <code>{shortId(w.runId)}</code>
+                            </button>
+                          ) : (
+                            <span className="muted">—</span>
+                          )}
                         </td>
+                        <td>{w.status ?? <span className="muted">—</span>}</td>
+                        <td>
+                          <OutcomeBadge outcome={w.outcome} />
+                          {w.replayOf !== null && <span className="tag tag--muted">replay of #{w.replayOf}</span>}
+                        </td>
+                        <td className="webhook__reason">{w.reason}</td>
                       </tr>
-                    )}
-                  </Fragment>
-                )
-              })}
-            </tbody>
-          </table>
+                    )
+                  })}
+                </tbody>
+              </table>
+            </div>
+            {olderError && <ErrorNotice error={olderError} className="notice--compact" live onRetry={() => void loadOlder()} />}
+            {hasMore && (
+              <button type="button" className="btn btn--ghost inspector__older" disabled={loadingOlder} onClick={() => void loadOlder()}>
+                {loadingOlder ? 'Loading older…' : 'Load older'}
+              </button>
+            )}
+          </div>
+          <div id="webhook-detail" className="inspector__side">
+            {selected ? (
+              <WebhookDetail key={selected.id} record={selected} onSelect={select} />
+            ) : (
+              <div className="card inspector__detail inspector__detail--empty">
+                <p className="muted">Select a webhook to see its headers and body, copy it, or replay it.</p>
+              </div>
+            )}
+          </div>
         </div>
       )}
     </section>
