@@ -8,8 +8,11 @@ import { createCore } from '../src/main/core/create-core'
 import { DEPLOYMENT_IDS, startSim } from '../src/sim/index'
 import { freePort } from '../test/support/core-fixture'
 
-const REQUESTS = Number(process.env.BENCH_LISTENER_REQUESTS ?? 4000)
+const REQUESTS = Number(process.env.BENCH_LISTENER_REQUESTS ?? 2000)
 const CONCURRENCY = 16
+const ROUNDS = 5
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 
 /** Sends `count` POSTs with keep-alive, `CONCURRENCY` at a time; resolves with requests per second. */
 async function blast(url: string, bodyFor: (i: number) => string, count: number): Promise<{ rps: number; statuses: Map<number, number> }> {
@@ -81,13 +84,23 @@ export async function benchListenerThroughput(): Promise<void> {
 
     await blast(bareUrl, bodyFor, 500) // warm both paths up
     await blast(hookUrl, bodyFor, 500)
-    const peer = await blast(bareUrl, bodyFor, REQUESTS)
-    const ours = await blast(hookUrl, bodyFor, REQUESTS)
-    const ok = ours.statuses.get(200) ?? 0
-    console.log(`webhook listener throughput, ${REQUESTS} POSTs, ${CONCURRENCY} at a time over keep-alive`)
-    console.log(`  bare node:http answering 204 (peer)   ${peer.rps.toFixed(0).padStart(6)} req/s`)
-    console.log(`  listener: validate + store + apply    ${ours.rps.toFixed(0).padStart(6)} req/s  (${ok} answered 200)`)
-    console.log(`  ratio listener / bare = ${(ours.rps / peer.rps).toFixed(2)}×  (goal ≥ 0.5×)`)
+    // Rounds alternate so a noisy neighbour (2 cores) hits both alike; the median round of each is reported.
+    const peers: number[] = []
+    const ours: number[] = []
+    const statuses = new Map<number, number>()
+    for (let round = 0; round < ROUNDS; round++) {
+      peers.push((await blast(bareUrl, bodyFor, REQUESTS)).rps)
+      const run = await blast(hookUrl, bodyFor, REQUESTS)
+      ours.push(run.rps)
+      for (const [status, n] of run.statuses) statuses.set(status, (statuses.get(status) ?? 0) + n)
+    }
+    const peer = median(peers)
+    const listener = median(ours)
+    const answered = [...statuses].map(([status, n]) => `${n}×${status}`).join(', ')
+    console.log(`webhook listener throughput, ${ROUNDS} rounds of ${REQUESTS} POSTs, ${CONCURRENCY} at a time over keep-alive (medians)`)
+    console.log(`  bare node:http answering 204 (peer)   ${peer.toFixed(0).padStart(6)} req/s`)
+    console.log(`  listener: validate + store + apply    ${listener.toFixed(0).padStart(6)} req/s  (answers: ${answered})`)
+    console.log(`  ratio listener / bare = ${(listener / peer).toFixed(2)}×  (goal ≥ 0.5×)`)
   } finally {
     await core.stop()
     await sim.close()

@@ -31,6 +31,22 @@ export const SimFaults = z.object({
     .describe(
       'Refuse the next queue call with a 422 naming this input (RunComfy: "nodeId.inputName"), as a service does for a value only it can judge; then off.',
     ),
+  loseQueueAnswers: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe(
+      'The next N queue calls (ComfyDeploy and RunComfy) create the run, then cut the connection without answering, as a network failure after the service accepted it; then off.',
+    ),
+  dropQueueRequests: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('The next N queue calls (ComfyDeploy and RunComfy) cut the connection without creating a run, as a network failure before the service got the call; then off.'),
   failQueueWithStatus: z
     .number()
     .int()

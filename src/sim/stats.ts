@@ -7,6 +7,8 @@ export interface SimStats {
   runsCancelled: number
   /** Queue calls answered with the failQueueWithStatus knob. */
   queueCallsFailed: number
+  /** Queue calls whose run was created but whose answer was cut by the loseQueueAnswers knob. */
+  queueAnswersLost: number
   /** Webhook events delivered with a 2xx (a duplicated event counts twice). */
   webhooksSent: number
   /** HTTP requests made to webhook URLs, retries included. */
@@ -26,6 +28,7 @@ export function emptyStats(): SimStats {
     runsFailed: 0,
     runsCancelled: 0,
     queueCallsFailed: 0,
+    queueAnswersLost: 0,
     webhooksSent: 0,
     webhookAttempts: 0,
     webhooksDropped: 0,

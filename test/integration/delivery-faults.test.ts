@@ -444,4 +444,42 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
   )
 
   it('10. a 503 storm on polling', () => pollingStorm('503 storm', { failGetRunWithStatus: 503, failGetRunTimes: 40 }), CASE_TIMEOUT_MS)
+
+  /** Submits the 20 runs while the service cuts the connection after creating `lost` of them. */
+  async function submitWithLostAnswers(t: TestCore, label: string, lost: number): Promise<Run[]> {
+    sim.faults.loseQueueAnswers = lost
+    const runs = await Promise.all(
+      Array.from({ length: RUNS }, (_, i) =>
+        t.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: `${label} #${i}`, seed: 1000 + i } }),
+      ),
+    )
+    expect(sim.stats().queueAnswersLost).toBe(lost)
+    // The submit still answers: the run is shown, looking for itself, instead of failing into a retry.
+    const unanswered = runs.filter((run) => run.providerRunId === null)
+    expect(unanswered).toHaveLength(lost)
+    for (const run of unanswered) expect(run).toMatchObject({ status: 'submitting', polling: true, error: null })
+    return runs
+  }
+
+  it(
+    '11. the service creates 10 of the runs but their queue answers are lost: each is found in the deployment’s run list',
+    async () => {
+      const t = await startCore('off')
+      const runs = await submitWithLostAnswers(t, 'answers lost, polled', 10)
+      await expectAllDelivered(t, runs)
+      note(`case 11: ${sim.stats().queueAnswersLost} answers lost, ${sim.stats().runsQueued} runs queued`)
+    },
+    CASE_TIMEOUT_MS,
+  )
+
+  it(
+    '12. queue answers lost with webhooks flowing: a run is recognised by its own webhook or its URL in the run list',
+    async () => {
+      const t = await startCore('direct')
+      const runs = await submitWithLostAnswers(t, 'answers lost, webhooks', 10)
+      await expectAllDelivered(t, runs)
+      note(`case 12: ${sim.stats().queueAnswersLost} answers lost, ${sim.stats().runsQueued} runs queued`)
+    },
+    CASE_TIMEOUT_MS,
+  )
 })

@@ -41,6 +41,8 @@ export interface CoreTuning {
   listenerRateLimit?: { requests: number; perMs: number } | false
   /** Bound on opening a tunnel (default 15 s). */
   tunnelOpenTimeoutMs?: number
+  /** How long a run whose queue answer was lost is looked for before it is given up (default 2 min). */
+  lostSubmitWindowMs?: number
 }
 
 export interface Core {

@@ -102,6 +102,8 @@ export function createCore(deps: CoreDeps): Core {
     // The demo simulator lives on this machine and calls the listener directly; real services need the tunnel.
     webhookBase: (client) => (client.demo ? (listener?.url ?? null) : tunnel.publicUrl()),
     saveOutputs: (run, snapshot, client) => saver.save(run, snapshot, client),
+    resolveSoon: (runId) => poller.enqueue(runId),
+    ...(tuning.lostSubmitWindowMs !== undefined ? { lostSubmitWindowMs: tuning.lostSubmitWindowMs } : {}),
   })
 
   const poller = new Poller({
@@ -113,13 +115,14 @@ export function createCore(deps: CoreDeps): Core {
   })
 
   const ingest = new WebhookIngest({
+    db,
     runs: runsRepo,
     events: eventsRepo,
     providers,
     runService,
     hub: events,
     log: log.child('webhooks'),
-    confirm: (runId) => poller.enqueue(runId),
+    confirm: (runId) => poller.enqueue(runId, { urgent: true }),
   })
 
   /**
@@ -161,6 +164,7 @@ export function createCore(deps: CoreDeps): Core {
       mode: config.tunnelMode,
       host: config.tunnelHost,
       publicUrl: config.publicUrl,
+      ngrok: { authtoken: config.ngrok.authtoken, domain: config.ngrok.domain },
       needed: clients.some((client) => !client.demo),
     })
   }
@@ -269,7 +273,7 @@ export function createCore(deps: CoreDeps): Core {
       applyConfig()
       return ok(settings.view())
     },
-    'webhooks.list': async ({ limit }) => ok(eventsRepo.list(limit ?? 200)),
+    'webhooks.list': async (filter) => ok(eventsRepo.list(filter)),
     'webhooks.replay': async ({ id }) => {
       const record = ingest.replay(id)
       return record ? ok(record) : err('NOT_FOUND', `no webhook ${id}`)
@@ -300,12 +304,13 @@ export function createCore(deps: CoreDeps): Core {
         handler: ingest.handle,
         log: log.child('listener'),
         instanceId,
-        isKnownHook: (_family, token) => runsRepo.byHookToken(token) !== undefined,
+        isKnownHook: (_family, token) => runsRepo.hasHookToken(token),
         ...(tuning.listenerRateLimit !== undefined ? { rateLimit: tuning.listenerRateLimit } : {}),
       })
       demo = await startDemoProvider(tuning.demoTimeScale !== undefined ? { timeScale: tuning.demoTimeScale } : {})
       applyConfig()
       pollRunsWithStaleHooks()
+      ingest.pruneRejected()
       poller.start()
       log.info('core started', { listener: listener.url, mode: deps.mode })
     },
@@ -316,9 +321,11 @@ export function createCore(deps: CoreDeps): Core {
       await tunnel.stop()
       await saver.stop()
       await listener?.close()
+      ingest.drain()
       await demo?.sim.close()
       db.close()
       log.info('core stopped')
+      log.flush()
     },
   }
 }

@@ -5,6 +5,7 @@ import { DEPLOYMENTS, findDeployment } from './deployments'
 import { deploymentModel } from './models'
 import { QueueRequest, checkInputTypes, toFastApiIssues } from './queue-request'
 import { RunEngine } from './run-engine'
+import { cutConnection, takeDroppedRequest, takeLostAnswer } from '../lost-answer'
 import { UPLOAD_BODY_SLACK, UPLOAD_LIMIT_BYTES, handleUpload, missingUploads, moveDataUris } from './uploads'
 
 /** ComfyDeploy lives under `/api`, so the app's `COMFYDEPLOY_API_URL` is `${sim.url}/api`. */
@@ -97,9 +98,24 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
       }),
     },
     {
+      // §1.6: the deployment's runs, newest first; how a client finds a run whose queue answer it lost.
+      method: 'GET',
+      path: `${p}/deployment/:id/runs`,
+      handle: authed(ctx, (req) => {
+        const d = findDeployment(req.params.id ?? '')
+        if (!d) return detail(404, 'Deployment not found')
+        const query = req.url.searchParams
+        const limit = Math.min(Math.max(Number(query.get('limit') ?? 60) || 60, 1), 200)
+        const offset = Math.max(Number(query.get('offset') ?? 0) || 0, 0)
+        const status = query.get('status') || null
+        return json(200, engine.listForDeployment(d.id, { limit, offset, status }))
+      }),
+    },
+    {
       method: 'POST',
       path: `${p}/run/deployment/queue`,
       handle: authed(ctx, async (req) => {
+        if (takeDroppedRequest(ctx)) return cutConnection
         const failure = injectedQueueFailure()
         if (failure) return failure
         const body = parseJson(await req.body())
@@ -116,6 +132,7 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
         const issues = [...checkInputTypes(deployment, parsed.data.inputs), ...missingUploads(ctx, parsed.data.inputs)]
         if (issues.length > 0) return json(422, { detail: issues })
         const run = engine.queue(deployment, { ...parsed.data, inputs: moveDataUris(ctx, parsed.data.inputs) })
+        if (takeLostAnswer(ctx)) return cutConnection
         return json(200, { run_id: run.id })
       }),
     },

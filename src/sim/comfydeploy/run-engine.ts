@@ -93,6 +93,15 @@ export class RunEngine {
     return runModel(run, withQueuePosition ? this.queuePosition(run) : null, this.signed(run.outputs))
   }
 
+  /** `GET /deployment/{id}/runs`: that deployment's runs, newest first, as §3 models. */
+  listForDeployment(deploymentId: string, page: { limit: number; offset: number; status: string | null }): Record<string, unknown>[] {
+    return [...this.runs.values()]
+      .filter((run) => run.deployment.id === deploymentId && (page.status === null || run.status === page.status))
+      .sort((a, b) => b.createdAt - a.createdAt || b.number - a.number)
+      .slice(page.offset, page.offset + page.limit)
+      .map((run) => runModel(run, null, this.signed(run.outputs)))
+  }
+
   /** `expireOutputUrlsAfterMs`: presigned copies valid from now; otherwise the public URLs as they are. */
   private signed(outputs: RunOutputModel[]): RunOutputModel[] {
     const ttl = this.ctx.faults.expireOutputUrlsAfterMs

@@ -1,3 +1,4 @@
+import { cutConnection, takeDroppedRequest, takeLostAnswer } from '../lost-answer'
 import type { SimContext, SimProvider } from '../context'
 import type { SimFaults } from '../faults'
 import { detail, json, type Reply, type Route, type SimRequest } from '../http/router'
@@ -92,6 +93,7 @@ export function createRunComfy(ctx: SimContext): SimProvider {
   }
 
   async function submit(prefix: string, req: SimRequest): Promise<Reply> {
+    if (takeDroppedRequest(ctx)) return cutConnection
     const failure = injectedSubmitFailure()
     if (failure) return failure
     const deployment = findRcDeployment(req.params.id ?? '')
@@ -139,6 +141,7 @@ export function createRunComfy(ctx: SimContext): SimProvider {
       webhook: typeof webhook === 'string' ? webhook : null,
       intermediate,
     })
+    if (takeLostAnswer(ctx)) return cutConnection
     return json(200, { request_id: request.id, ...requestUrls(ctx.baseUrl(), prefix, request) })
   }
 

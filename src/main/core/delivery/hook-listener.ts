@@ -20,7 +20,8 @@ export interface HookAnswer {
   status: number
   body: Record<string, unknown>
 }
-export type HookHandler = (request: HookRequest) => HookAnswer
+/** May answer later (ingestion answers once the webhook is stored); the request's deadline no longer runs. */
+export type HookHandler = (request: HookRequest) => HookAnswer | Promise<HookAnswer>
 
 export interface HookListener {
   readonly url: string
@@ -185,13 +186,17 @@ export async function startHookListener(opts: HookListenerOptions): Promise<Hook
     req.on('end', () => {
       clearTimeout(deadline)
       if (res.headersSent) return
-      try {
-        const answer = opts.handler({ family: match[1] ?? '', token: match[2] ?? '', body: Buffer.concat(chunks), headers: req.headers })
-        reply(answer.status, answer.body)
-      } catch (error) {
-        opts.log.error('webhook handler failed', { error: String(error) })
-        reply(500, { error: 'internal error' })
-      }
+      const request = { family: match[1] ?? '', token: match[2] ?? '', body: Buffer.concat(chunks), headers: req.headers }
+      // Called through a promise so a handler that throws and one that rejects end the same way.
+      Promise.resolve()
+        .then(() => opts.handler(request))
+        .then(
+          (answer) => reply(answer.status, answer.body),
+          (error: unknown) => {
+            opts.log.error('webhook handler failed', { error: String(error) })
+            reply(500, { error: 'internal error' })
+          },
+        )
     })
   }
 

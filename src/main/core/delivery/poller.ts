@@ -55,8 +55,11 @@ export class Poller {
     await this.queue.onIdle()
   }
 
-  /** Asks about a run soon (a terminal webhook arrived, the URL changed…), once even if asked twice. */
-  enqueue(runId: string): void {
+  /**
+   * Asks about a run soon (a terminal webhook arrived, the URL changed…), once even if asked twice.
+   * `urgent` calls (a final webhook waiting for its confirmation) go before routine polls.
+   */
+  enqueue(runId: string, opts: { urgent?: boolean } = {}): void {
     if (this.inFlight.has(runId)) return
     this.inFlight.add(runId)
     void this.queue.add(async () => {
@@ -70,7 +73,7 @@ export class Poller {
       } finally {
         this.inFlight.delete(runId)
       }
-    })
+    }, { priority: opts.urgent ? 1 : 0 })
   }
 
   private due(run: StoredRun, now: number): boolean {

@@ -6,7 +6,8 @@ import type { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import type { ProviderRegistry } from '../providers/registry'
 import type { RunService } from '../runs/run-service'
-import type { EventsRepo } from '../store/events-repo'
+import { REJECTED_WEBHOOKS_KEPT, type EventsRepo } from '../store/events-repo'
+import type { Db } from '../store/database'
 import type { RunsRepo, StoredRun } from '../store/runs-repo'
 import type { HookAnswer, HookRequest } from './hook-listener'
 
@@ -32,16 +33,53 @@ interface Verdict {
   dedupeKey: string | null
   /** A final state was reported: confirm it with the provider's GET before trusting it. */
   confirm: boolean
+  /** The run after this webhook moved it on (saved, not yet announced). */
+  moved: StoredRun | null
+}
+
+/** Rejected webhooks stored between two prunes of the oldest ones (a prune is one DELETE). */
+const PRUNE_AFTER_REJECTED = 100
+
+/** One webhook waiting for the next batch; `answer` settles once the batch has committed. */
+interface Pending {
+  family: string
+  token: string
+  body: string
+  headers: Record<string, string>
+  receivedAt: number
+  answer: (answer: HookAnswer) => void
+}
+
+/** What storing one webhook produced, announced once its batch has committed. */
+interface Stored {
+  record: WebhookRecord
+  /** The run after this webhook moved it on, or null when it changed nothing. */
+  moved: StoredRun | null
+  confirm: boolean
+}
+
+function answerFor(record: WebhookRecord): HookAnswer {
+  const ok = record.httpStatus < 300
+  return { status: record.httpStatus, body: ok ? { ok: true, outcome: record.outcome } : { ok: false, error: record.reason } }
 }
 
 /**
- * Turns one received webhook into a stored record and, when it brings news, a state change. A webhook is
- * only a hint: final states and outputs are taken from the provider's own GET (`reconcile`), so a forged
+ * Turns received webhooks into stored records and, when they bring news, state changes. A webhook is only
+ * a hint: final states and outputs are taken from the provider's own GET (`reconcile`), so a forged
  * "succeeded" cannot put a file on disk.
+ *
+ * Webhooks that arrive in the same turn of the event loop are stored and applied in one transaction
+ * (group commit), and each is answered only after that commit: a 2xx always means "stored", so a crash
+ * loses nothing the provider will not send again, and a burst costs one commit instead of one per request.
  */
 export class WebhookIngest {
+  private pending: Pending[] = []
+  private rejectedSincePrune = 0
+  private drainScheduled = false
+
   constructor(
     private readonly deps: {
+      db: Db
       runs: RunsRepo
       events: EventsRepo
       providers: ProviderRegistry
@@ -54,43 +92,115 @@ export class WebhookIngest {
     },
   ) {}
 
-  handle = (request: HookRequest): HookAnswer => {
-    const record = this.receive(request.family, request.token, request.body.toString('utf8'), keptHeaders(request.headers), null)
-    const ok = record.httpStatus < 300
-    return { status: record.httpStatus, body: ok ? { ok: true, outcome: record.outcome } : { ok: false, error: record.reason } }
-  }
+  handle = (request: HookRequest): Promise<HookAnswer> =>
+    new Promise((answer) => {
+      this.pending.push({
+        family: request.family,
+        token: request.token,
+        body: request.body.toString('utf8'),
+        headers: keptHeaders(request.headers),
+        receivedAt: (this.deps.now ?? Date.now)(),
+        answer,
+      })
+      if (this.drainScheduled) return
+      this.drainScheduled = true
+      setImmediate(() => this.drain())
+    })
 
   /** Replays a stored webhook through the same path, as if it had just arrived. */
   replay(id: number): WebhookRecord | null {
     const original = this.deps.events.get(id)
     if (!original) return null
+    // Whatever arrived before the replay is stored before it, so the replay is judged against it.
+    this.drain()
     const run = original.runId ? this.deps.runs.get(original.runId) : undefined
     const family = run ? (this.deps.providers.get(run.provider)?.hookFamily ?? run.provider) : (original.provider ?? 'comfydeploy')
-    return this.receive(family, run?.hookToken ?? '', original.body, { 'content-type': 'application/json' }, original.id)
+    const headers = { 'content-type': 'application/json' }
+    const stored = this.storeAll([{ family, token: run?.hookToken ?? '', body: original.body, headers, replayOf: original.id }])
+    return stored[0]?.record ?? null
   }
 
-  private receive(family: string, token: string, body: string, headers: Record<string, string>, replayOf: number | null): WebhookRecord {
-    const verdict = this.judge(family, token, body)
+  /** Keeps only the newest rejected webhooks: junk sent to the public URL must not fill the disk. */
+  pruneRejected(): void {
+    this.rejectedSincePrune = 0
+    const pruned = this.deps.events.pruneRejected(REJECTED_WEBHOOKS_KEPT)
+    if (pruned > 0) this.deps.log.info('old rejected webhooks pruned', { pruned, kept: REJECTED_WEBHOOKS_KEPT })
+  }
+
+  /** Stores whatever is waiting now (stop calls it before the store closes). */
+  drain(): void {
+    this.drainScheduled = false
+    const batch = this.pending
+    if (batch.length === 0) return
+    this.pending = []
+    let stored: Stored[]
+    try {
+      stored = this.storeAll(batch.map((item) => ({ ...item, replayOf: null })))
+    } catch (error) {
+      // Nothing was stored (the transaction rolled back): a 5xx makes the provider send them again.
+      this.deps.log.error('could not store webhooks', { count: batch.length, error: String(error) })
+      for (const item of batch) item.answer({ status: 503, body: { ok: false, error: 'could not store the webhook; send it again' } })
+      return
+    }
+    batch.forEach((item, i) => {
+      const record = stored[i]?.record
+      if (record) item.answer(answerFor(record))
+    })
+  }
+
+  /** Stores and applies webhooks in one transaction, then announces what changed. */
+  private storeAll(items: (Omit<Pending, 'answer' | 'receivedAt'> & { receivedAt?: number; replayOf: number | null })[]): Stored[] {
+    // Runs read once per batch: a burst is mostly several webhooks of the same few runs.
+    const runs = new Map<string, StoredRun | undefined>()
+    const lookup = (token: string) => {
+      if (!runs.has(token)) runs.set(token, this.deps.runs.byHookToken(token))
+      return runs.get(token)
+    }
+    const stored = this.deps.db.transaction(() =>
+      items.map((item) => {
+        const result = this.store(item, lookup)
+        if (result.moved) runs.set(item.token, result.moved)
+        return result
+      }),
+    )()
+    const moved = new Map<string, StoredRun>()
+    for (const { moved: run } of stored) if (run) moved.set(run.id, run)
+    for (const run of moved.values()) this.deps.runService.publish(run)
+    const tally: Record<string, number> = {}
+    for (const { record, confirm } of stored) {
+      this.deps.hub.publish({ type: 'webhook.received', webhook: record })
+      tally[record.outcome] = (tally[record.outcome] ?? 0) + 1
+      if (confirm && record.runId) this.deps.confirm(record.runId)
+    }
+    this.deps.log.info('webhooks stored', { count: stored.length, ...tally })
+    this.rejectedSincePrune += tally.rejected ?? 0
+    if (this.rejectedSincePrune >= PRUNE_AFTER_REJECTED) this.pruneRejected()
+    return stored
+  }
+
+  private store(
+    item: { family: string; token: string; body: string; headers: Record<string, string>; receivedAt?: number; replayOf: number | null },
+    lookup: (token: string) => StoredRun | undefined,
+  ): Stored {
+    const verdict = this.judge(item.family, item.token, item.body, lookup)
+    const body = item.body
     const record = this.deps.events.insert({
-      receivedAt: (this.deps.now ?? Date.now)(),
-      provider: verdict.run?.provider ?? (family === 'comfydeploy' || family === 'runcomfy' ? (family as ProviderId) : null),
+      receivedAt: item.receivedAt ?? (this.deps.now ?? Date.now)(),
+      provider: verdict.run?.provider ?? (item.family === 'comfydeploy' || item.family === 'runcomfy' ? (item.family as ProviderId) : null),
       runId: verdict.run?.id ?? null,
       status: verdict.status,
       outcome: verdict.outcome,
       reason: verdict.reason,
       httpStatus: verdict.httpStatus,
-      headers,
+      headers: item.headers,
       body: body.length > STORED_BODY_LIMIT ? `${body.slice(0, STORED_BODY_LIMIT)}…[truncated]` : body,
       dedupeKey: verdict.dedupeKey,
-      replayOf,
+      replayOf: item.replayOf,
     })
-    this.deps.hub.publish({ type: 'webhook.received', webhook: record })
-    this.deps.log.info('webhook', { runId: record.runId, outcome: record.outcome, reason: record.reason, status: record.status })
-    if (verdict.confirm && verdict.run) this.deps.confirm(verdict.run.id)
-    return record
+    return { record, moved: verdict.moved, confirm: verdict.confirm && verdict.run !== null }
   }
 
-  private judge(family: string, token: string, body: string): Verdict {
+  private judge(family: string, token: string, body: string, lookup: (token: string) => StoredRun | undefined): Verdict {
     const reject = (httpStatus: number, reason: string, run: StoredRun | null = null, status: string | null = null): Verdict => ({
       httpStatus,
       outcome: 'rejected',
@@ -99,11 +209,13 @@ export class WebhookIngest {
       status,
       dedupeKey: null,
       confirm: false,
+      moved: null,
     })
-    const run = token ? this.deps.runs.byHookToken(token) : undefined
-    const client = run ? this.deps.providers.get(run.provider) : undefined
+    const found = token ? lookup(token) : undefined
+    const client = found ? this.deps.providers.get(found.provider) : undefined
     // Unknown token and wrong family look the same from outside: no hint that a token exists.
-    if (!run || !client || client.hookFamily !== family) return reject(404, 'unknown run (no run has this webhook token)')
+    if (!found || !client || client.hookFamily !== family) return reject(404, 'unknown run (no run has this webhook token)')
+    let run = found
 
     let json: unknown
     try {
@@ -117,7 +229,13 @@ export class WebhookIngest {
     if (providerRunId !== null && run.providerRunId !== null && providerRunId !== run.providerRunId) {
       return reject(400, `run id ${providerRunId} does not belong to this run`, run, rawStatus)
     }
-    const base = { httpStatus: 200, run, status: rawStatus, dedupeKey }
+    let adopted: StoredRun | null = null
+    if (providerRunId !== null && run.providerRunId === null) {
+      // The queue answer was lost (or has not come back yet): the run's own webhook names it.
+      this.deps.runs.setProviderRunId(run.id, providerRunId, (this.deps.now ?? Date.now)())
+      run = adopted = { ...run, providerRunId, status: run.status === 'submitting' ? 'queued' : run.status }
+    }
+    const base = { httpStatus: 200, run, status: rawStatus, dedupeKey, moved: adopted }
     if (this.deps.events.seen(run.id, dedupeKey)) {
       return { ...base, outcome: 'duplicate', reason: 'same news as an earlier webhook', confirm: false }
     }
@@ -126,10 +244,14 @@ export class WebhookIngest {
     }
     if (hint.status !== null && isTerminal(hint.status)) {
       if (isTerminal(run.status)) return { ...base, outcome: 'stale', reason: `run already ${run.status}`, confirm: false }
-      return { ...base, outcome: 'applied', reason: `${hint.status} reported: confirming with the provider`, confirm: true }
+      // Shown at once, trusted later: the state itself only moves once the provider's GET confirms it.
+      const word = hint.status.replace('_', ' ')
+      const shown = this.deps.runService.advance(run, { status: null, liveStatus: `${client.label} reports ${word}; confirming…` })
+      const moved = shown.decision.kind === 'advance' ? shown.run : base.moved
+      return { ...base, moved, outcome: 'applied', reason: `${hint.status} reported: confirming with the provider`, confirm: true }
     }
-    const { decision } = this.deps.runService.apply(run.id, hint)
-    if (decision.kind === 'advance') return { ...base, outcome: 'applied', reason: `now ${decision.next.status}`, confirm: false }
+    const { decision, run: after } = this.deps.runService.advance(run, hint)
+    if (decision.kind === 'advance') return { ...base, outcome: 'applied', reason: `now ${decision.next.status}`, confirm: false, moved: after }
     if (decision.why === 'duplicate') return { ...base, outcome: 'duplicate', reason: 'nothing new', confirm: false }
     return { ...base, outcome: 'stale', reason: decision.why === 'already final' ? `run already ${run.status}` : 'older than what we know', confirm: false }
   }

@@ -10,32 +10,81 @@ export interface Logger {
   child(scope: string): Logger
 }
 
-/** Secrets never reach a log: hook tokens in webhook paths, bearer keys, token query parameters. */
+/**
+ * Secrets never reach a log: hook tokens in webhook paths, bearer keys, token query parameters, ngrok
+ * authtokens (`2abc…_xyz…`, also as quoted by ngrok's errors: "Your authtoken: …").
+ */
 export function redact(text: string): string {
   return text
     .replace(/(\/hooks\/[a-z]+\/)[^/?#\s"']+/gi, '$1[token]')
     .replace(/(bearer\s+)[^\s"',]+/gi, '$1[key]')
-    .replace(/([?&](?:token|cd_token|api_key|key)=)[^&\s"']+/gi, '$1[redacted]')
+    .replace(/([?&](?:token|cd_token|api_key|key|authtoken)=)[^&\s"']+/gi, '$1[redacted]')
+    .replace(/(authtoken"?\s*[:=]\s*"?)[^\s"',]+/gi, '$1[redacted]')
+    .replace(/\b[0-9][0-9A-Za-z]{20,40}_[0-9A-Za-z]{15,40}\b/g, '[ngrok-token]')
 }
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
-/** JSON lines to `{dataDir}/logs/courier.log`; warnings and errors also to the sink (stderr by default). */
-export function createLogger(opts: { dataDir: string; sink?: (line: string) => void; level?: Level }): Logger {
+/** The logger `createLogger` returns: the app's root, which also owns the file's write buffer. */
+export interface RootLogger extends Logger {
+  /** Writes every buffered line now (stop, tests); it also happens on its own a moment after each line. */
+  flush(): void
+}
+
+/** Above this many buffered characters the buffer is written at once rather than at the next turn. */
+const FLUSH_AT_CHARS = 64 * 1024
+
+/** Loggers with lines not yet on disk, written out if the process exits before their next flush. */
+const unflushed = new Set<() => void>()
+let exitHookInstalled = false
+function flushAllOnExit(): void {
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once('exit', () => {
+    for (const flush of unflushed) flush()
+  })
+}
+
+/**
+ * JSON lines to `{dataDir}/logs/courier.log`; warnings and errors also to the sink (stderr by default).
+ * Lines are buffered and appended once per turn of the event loop: a burst of webhooks costs one write,
+ * not one per line. An error line, `flush()` and process exit write the buffer at once.
+ */
+export function createLogger(opts: { dataDir: string; sink?: (line: string) => void; level?: Level }): RootLogger {
   const dir = join(opts.dataDir, 'logs')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, 'courier.log')
   const threshold = ORDER[opts.level ?? 'info']
   const sink = opts.sink ?? ((line: string) => process.stderr.write(`${line}\n`))
+  let buffer = ''
+  let scheduled: NodeJS.Immediate | null = null
+
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled)
+    scheduled = null
+    unflushed.delete(flush)
+    if (buffer === '') return
+    const text = buffer
+    buffer = ''
+    try {
+      appendFileSync(file, text)
+    } catch {
+      // A full disk must not take the app down with it; the sink still gets warnings.
+    }
+  }
 
   const make = (scope: string): Logger => {
     const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
       if (ORDER[level] < threshold) return
       const line = redact(JSON.stringify({ t: new Date().toISOString(), level, scope, message, ...fields }))
-      try {
-        appendFileSync(file, `${line}\n`)
-      } catch {
-        // A full disk must not take the app down with it; the sink still gets warnings.
+      buffer += `${line}\n`
+      if (level === 'error' || buffer.length >= FLUSH_AT_CHARS) flush()
+      else if (!scheduled) {
+        scheduled = setImmediate(flush)
+        // A pending log line must not keep a finished process alive; the exit hook writes it.
+        scheduled.unref()
+        unflushed.add(flush)
+        flushAllOnExit()
       }
       if (ORDER[level] >= ORDER.warn) sink(line)
     }
@@ -47,5 +96,5 @@ export function createLogger(opts: { dataDir: string; sink?: (line: string) => v
       child: (name) => make(scope ? `${scope}.${name}` : name),
     }
   }
-  return make('')
+  return { ...make(''), flush }
 }

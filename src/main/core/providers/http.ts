@@ -62,6 +62,13 @@ export function errorForStatus(status: number, described: DescribedError, retryA
   return new ProviderError('PROVIDER_UNAVAILABLE', described.message, details)
 }
 
+/** Errors that prove the request never left this machine or never reached a server (nothing can have started). */
+const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+function neverReached(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' && NEVER_REACHED.has(code)
+}
+
 const retryable = (error: ProviderError) =>
   error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_TIMEOUT' || error.code === 'PROVIDER_RATE_LIMITED'
 
@@ -83,10 +90,22 @@ async function once(request: JsonRequest): Promise<unknown> {
       signal,
     })
   } catch (error) {
-    if (timeout.aborted) throw new ProviderError('PROVIDER_TIMEOUT', `no answer within ${request.timeoutMs / 1000} s`)
-    throw new ProviderError('PROVIDER_UNAVAILABLE', `cannot reach the service: ${(error as Error).cause ?? (error as Error).message}`)
+    if (timeout.aborted) throw new ProviderError('PROVIDER_TIMEOUT', `no answer within ${request.timeoutMs / 1000} s`, { answerLost: true })
+    const cause = (error as Error).cause
+    throw new ProviderError('PROVIDER_UNAVAILABLE', `cannot reach the service: ${cause ?? (error as Error).message}`, {
+      answerLost: !neverReached(cause),
+    })
   }
-  const text = await response.text().catch(() => '')
+  let text: string
+  try {
+    text = await response.text()
+  } catch {
+    if (timeout.aborted) throw new ProviderError('PROVIDER_TIMEOUT', `no answer within ${request.timeoutMs / 1000} s`, { answerLost: true })
+    throw new ProviderError('PROVIDER_UNAVAILABLE', `the service's answer was cut off (HTTP ${response.status})`, {
+      status: response.status,
+      answerLost: true,
+    })
+  }
   let body: unknown = undefined
   try {
     body = text ? JSON.parse(text) : undefined

@@ -46,6 +46,12 @@ export interface ProviderClient {
   queue(request: QueueRequest): Promise<{ providerRunId: string }>
   getRun(providerRunId: string, deploymentId: string): Promise<RunSnapshot>
   cancel(providerRunId: string, deploymentId: string): Promise<void>
+  /**
+   * Looks among the service's recent runs for the one a queue call started when that call's answer was
+   * lost; null when there is none. Left out by services without a run list: then only the run's own
+   * webhook (which carries the service's run id) can reveal it.
+   */
+  findQueuedRun?(request: QueueRequest & { since: number }): Promise<string | null>
   parseWebhook(body: unknown): Result<WebhookHint>
   /**
    * Makes a local file usable as an input value: uploads it where the service has an upload endpoint
@@ -64,7 +70,13 @@ export class ProviderError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number; field?: string } = {},
+    readonly details: {
+      status?: number
+      retryAfterMs?: number
+      field?: string
+      /** The request may have reached the service but its answer never came back (timeout, cut connection). */
+      answerLost?: boolean
+    } = {},
   ) {
     super(message)
     this.name = 'ProviderError'

@@ -22,7 +22,18 @@ export interface RunServiceDeps {
   webhookBase(provider: ProviderClient): string | null
   /** Starts saving a succeeded run's outputs (idempotent per run). */
   saveOutputs(run: StoredRun, snapshot: RunSnapshot, provider: ProviderClient): void
+  /** Asks the poller to look at a run soon (a submit whose answer was lost). */
+  resolveSoon?: (runId: string) => void
+  /** How long a run whose queue answer was lost is looked for before it is given up (default 2 min). */
+  lostSubmitWindowMs?: number
   now?: () => number
+}
+
+const LOST_SUBMIT_WINDOW_MS = 120_000
+
+/** The webhook URL a run was (or would have been) given; null when it was polled from the start. */
+function webhookUrlOf(run: StoredRun, client: ProviderClient): string | null {
+  return run.webhookBase === null ? null : `${run.webhookBase}/hooks/${client.hookFamily}/${run.hookToken}`
 }
 
 const newRunId = () => `r_${randomBytes(9).toString('base64url')}` as RunId
@@ -37,6 +48,8 @@ export function toRunError(error: unknown): RunError {
 /** Submits, advances, confirms and cancels runs. Every change is one transaction and one `run.updated`. */
 export class RunService {
   private readonly now: () => number
+  /** Runs whose queue call is in flight: not yet lost, whatever their state says. */
+  private readonly submitting = new Set<string>()
 
   constructor(private readonly deps: RunServiceDeps) {
     this.now = deps.now ?? Date.now
@@ -73,12 +86,9 @@ export class RunService {
       now: this.now(),
     })
     this.publish(run)
+    this.submitting.add(run.id)
     try {
-      const { providerRunId } = await client.queue({
-        deploymentId: deployment.id,
-        inputs: args.inputs,
-        webhookUrl: base === null ? null : `${base}/hooks/${client.hookFamily}/${hookToken}`,
-      })
+      const { providerRunId } = await client.queue({ deploymentId: deployment.id, inputs: args.inputs, webhookUrl: webhookUrlOf(run, client) })
       this.deps.runs.setProviderRunId(run.id, providerRunId, this.now())
       const queued = this.deps.runs.require(run.id)
       this.publish(queued)
@@ -86,27 +96,75 @@ export class RunService {
       return ok(publicRun(queued))
     } catch (error) {
       const failure = toRunError(error)
-      // A lost answer may still have started a paid run: say so rather than retrying into a duplicate.
-      if (failure.code === 'PROVIDER_TIMEOUT') {
+      if (error instanceof ProviderError && error.details.answerLost && this.canStillFind(run, client)) {
+        // The service may have started a paid run: never queue again; find it (or prove it was not made).
+        this.deps.log.warn('submit answer lost; looking for the run', { runId: run.id, code: failure.code, message: failure.message })
+        this.deps.runs.setPolling(run.id, true, this.now())
+        const waiting = this.apply(run.id, { status: null, liveStatus: `Answer lost; checking whether ${client.label} received the run…` }).run
+        this.deps.resolveSoon?.(run.id)
+        return ok(publicRun(waiting))
+      }
+      if (failure.code === 'PROVIDER_TIMEOUT' || (error instanceof ProviderError && error.details.answerLost)) {
         failure.message = `${failure.message}; the run may still have started — check ${client.label}'s dashboard before trying again`
       }
       this.finish(run, { status: 'failed', error: failure })
       this.deps.log.warn('submit failed', { runId: run.id, code: failure.code, message: failure.message })
       return { ok: false, error: failure }
+    } finally {
+      this.submitting.delete(run.id)
     }
+  }
+
+  /** A run whose queue answer was lost can be found by the service's run list or by its own webhook. */
+  private canStillFind(run: StoredRun, client: ProviderClient): boolean {
+    return client.findQueuedRun !== undefined || run.webhookBase !== null
+  }
+
+  /**
+   * A run still `submitting` with no queue call in flight: its answer was lost (or the app stopped while
+   * waiting). Looks for it in the service's run list; its webhook, if one comes, is adopted by ingestion.
+   * Gives up after the window with the honest verdict: nothing was made, or it may have been.
+   */
+  private async findLostRun(run: StoredRun, client: ProviderClient): Promise<void> {
+    const found = client.findQueuedRun
+      ? await client.findQueuedRun({ deploymentId: run.deploymentId, inputs: run.inputs, webhookUrl: webhookUrlOf(run, client), since: run.createdAt })
+      : null
+    if (found !== null) {
+      this.deps.runs.setProviderRunId(run.id, found, this.now())
+      this.deps.log.info('lost submit answer resolved: the run exists', { runId: run.id, provider: client.id })
+      this.publish(this.deps.runs.require(run.id))
+      return this.reconcile(run.id)
+    }
+    if (this.now() - run.createdAt < (this.deps.lostSubmitWindowMs ?? LOST_SUBMIT_WINDOW_MS)) return
+    const error: RunError = client.findQueuedRun
+      ? {
+          code: 'PROVIDER_UNAVAILABLE',
+          message: `${client.label} never received the run (it is not in the deployment's run list): nothing was started, so it is safe to generate again`,
+        }
+      : {
+          code: 'PROVIDER_TIMEOUT',
+          message: `${client.label}'s answer was lost and no webhook came: the run may still have started — check its dashboard before trying again`,
+        }
+    this.deps.log.warn('lost submit not found', { runId: run.id, provider: client.id })
+    this.finish(run, { status: 'failed', error })
   }
 
   /** Applies a hint in one transaction; returns the decision so callers can record why it was ignored. */
   apply(runId: string, hint: RunHint): { decision: Decision; run: StoredRun } {
-    const decision = this.deps.db.transaction(() => {
-      const run = this.deps.runs.require(runId)
-      const d = decide(run, hint, this.now())
-      if (d.kind === 'advance') this.deps.runs.saveState({ id: runId, ...d.next })
-      return d
-    })()
-    const run = this.deps.runs.require(runId)
-    if (decision.kind === 'advance') this.publish(run)
-    return { decision, run }
+    const result = this.deps.db.transaction(() => this.advance(this.deps.runs.require(runId), hint))()
+    if (result.decision.kind === 'advance') this.publish(result.run)
+    return result
+  }
+
+  /**
+   * Decides and saves one hint inside the caller's transaction, without publishing: webhook ingestion
+   * applies a whole batch in one transaction and announces the changes once it has committed.
+   */
+  advance(run: StoredRun, hint: RunHint): { decision: Decision; run: StoredRun } {
+    const decision = decide(run, hint, this.now())
+    if (decision.kind !== 'advance') return { decision, run }
+    this.deps.runs.saveState({ id: run.id, ...decision.next })
+    return { decision, run: { ...run, ...decision.next } }
   }
 
   private finish(run: StoredRun, hint: RunHint): void {
@@ -126,15 +184,7 @@ export class RunService {
       return
     }
     if (run.providerRunId === null) {
-      if (run.status === 'submitting' && this.now() - run.createdAt > 60_000) {
-        this.finish(run, {
-          status: 'failed',
-          error: {
-            code: 'PROVIDER_TIMEOUT',
-            message: `the app stopped before ${client.label} answered; the run may still exist — check its dashboard`,
-          },
-        })
-      }
+      if (run.status === 'submitting' && !this.submitting.has(run.id)) await this.findLostRun(run, client)
       return
     }
     const snapshot = await client.getRun(run.providerRunId, run.deploymentId)

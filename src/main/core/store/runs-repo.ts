@@ -69,7 +69,12 @@ export interface NewRun {
   now: number
 }
 
+/** How many known webhook tokens `hasHookToken` remembers. */
+const KNOWN_TOKENS_KEPT = 4096
+
 export class RunsRepo {
+  private readonly knownTokens = new Set<string>()
+
   constructor(private readonly db: Db) {}
 
   insert(run: NewRun): StoredRun {
@@ -109,6 +114,20 @@ export class RunsRepo {
   byHookToken(token: string): StoredRun | undefined {
     const row = first<RunRow>(statement(this.db, 'SELECT * FROM runs WHERE hook_token = ?').all(token))
     return row && fromRow(row)
+  }
+
+  /**
+   * Whether a run has this webhook token; the listener asks for every request. Tokens never change and
+   * runs are never deleted, so a "yes" is remembered (a bounded set); a "no" always asks the store.
+   */
+  hasHookToken(token: string): boolean {
+    if (this.knownTokens.has(token)) return true
+    const known = statement(this.db, 'SELECT 1 FROM runs WHERE hook_token = ? LIMIT 1').all(token).length > 0
+    if (known) {
+      if (this.knownTokens.size >= KNOWN_TOKENS_KEPT) this.knownTokens.clear()
+      this.knownTokens.add(token)
+    }
+    return known
   }
 
   list(limit: number): StoredRun[] {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import { z } from 'zod'
 import type { Deployment } from '@shared/deployment'
 import { err, ok, type Result } from '@shared/result'
@@ -7,7 +8,7 @@ import { multipartFile } from '../multipart-upload'
 import { ProviderError, type ProviderClient, type QueueRequest, type RunSnapshot, type WebhookHint } from '../types'
 import { toInputFields } from './input-map'
 import { toOutputRefs } from './outputs'
-import { CancelReply, DeploymentModel, QueueReply, RunModel, UploadReply, WebhookBody, type RunOutputModel } from './schemas'
+import { CancelReply, DeploymentModel, QueueReply, RunListEntry, RunModel, UploadReply, WebhookBody, type RunOutputModel } from './schemas'
 import { toFraction, toRunStatus } from './status-map'
 
 export interface ComfyDeployOptions {
@@ -164,6 +165,27 @@ export function parseComfyDeployWebhook(body: unknown): Result<WebhookHint> {
   })
 }
 
+/** How far the service's clock may be behind ours when a run is matched by its creation time. */
+const CLOCK_SKEW_MS = 5 * 60_000
+
+interface ListedRun {
+  id: string
+  webhook: string | null
+  inputs: unknown
+  createdAt: number
+}
+
+/** A run list answer; entries the schema cannot read are skipped (they cannot be the run we look for). */
+export function toRunList(body: unknown): ListedRun[] {
+  if (!Array.isArray(body)) throw new ProviderError('PROVIDER_BAD_REPLY', 'unexpected run list: not a JSON array')
+  return body.flatMap((entry) => {
+    const parsed = RunListEntry.safeParse(entry)
+    if (!parsed.success) return []
+    const created = Date.parse(parsed.data.created_at ?? '')
+    return [{ id: parsed.data.id, webhook: parsed.data.webhook ?? null, inputs: parsed.data.workflow_inputs ?? {}, createdAt: Number.isNaN(created) ? 0 : created }]
+  })
+}
+
 /** ComfyDeploy's V2 run API: deployments, queue, get, cancel, and its webhook dialects. */
 export class ComfyDeployClient implements ProviderClient {
   readonly id: ProviderId
@@ -225,6 +247,20 @@ export class ComfyDeployClient implements ProviderClient {
   async getRun(providerRunId: string): Promise<RunSnapshot> {
     const body = await this.call('GET', `/run/${encodeURIComponent(providerRunId)}?queue_position=true`, undefined, true)
     return toRunSnapshot(body)
+  }
+
+  /**
+   * `GET /deployment/{id}/runs` (newest first). Our webhook URL carries a token unique to the run, so it
+   * names the run exactly; without one, the inputs and the time must match, and only a single match counts.
+   */
+  async findQueuedRun(request: QueueRequest & { since: number }): Promise<string | null> {
+    const body = await this.call('GET', `/deployment/${encodeURIComponent(request.deploymentId)}/runs?limit=60&offset=0`, undefined, true)
+    const runs = toRunList(body)
+    if (request.webhookUrl) return runs.find((run) => run.webhook === request.webhookUrl)?.id ?? null
+    const matching = runs.filter(
+      (run) => run.createdAt >= request.since - CLOCK_SKEW_MS && run.webhook === null && isDeepStrictEqual(run.inputs, request.inputs),
+    )
+    return matching.length === 1 ? (matching[0]?.id ?? null) : null
   }
 
   /** `POST /file/upload` (multipart field `file`) → the `file_url` to send as the input's value. */

@@ -46,6 +46,14 @@ export const RunModel = z.looseObject({
   queue_position: z.number().nullish(),
 })
 
+/** One entry of `GET /deployment/{id}/runs`: only what finding a run whose queue answer was lost needs. */
+export const RunListEntry = z.looseObject({
+  id: z.string().min(1),
+  webhook: z.string().nullish(),
+  workflow_inputs: z.unknown().optional(),
+  created_at: z.string().nullish(),
+})
+
 export const QueueReply = z.looseObject({ run_id: z.string().min(1) })
 
 /** Both webhook dialects: the SDK callback body (seed 000, `event_type` optional) and the newer 0–100 one. */

@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createLogger, redact } from './logger'
+
+const dirs: string[] = []
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'courier-log-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+const lines = (dir: string) => {
+  const file = join(dir, 'logs', 'courier.log')
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
+describe('logger', () => {
+  it('writes JSON lines in order with their scope once the turn ends', async () => {
+    const dir = dataDir()
+    const log = createLogger({ dataDir: dir, sink: () => {} })
+    log.info('one', { n: 1 })
+    log.child('runs').child('poller').info('two', { n: 2 })
+    expect(lines(dir)).toEqual([]) // buffered: one write per turn, not one per line
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(lines(dir).map((l) => [l.message, l.scope, l.n])).toEqual([
+      ['one', '', 1],
+      ['two', 'runs.poller', 2],
+    ])
+  })
+
+  it('writes an error and everything before it at once, and sends warnings and errors to the sink', () => {
+    const dir = dataDir()
+    const sunk: string[] = []
+    const log = createLogger({ dataDir: dir, sink: (line) => sunk.push(line) })
+    log.info('before')
+    log.warn('careful')
+    log.error('broken', { code: 'X' })
+    expect(lines(dir).map((l) => l.message)).toEqual(['before', 'careful', 'broken'])
+    expect(sunk.map((line) => JSON.parse(line).message)).toEqual(['careful', 'broken'])
+  })
+
+  it('drops lines under its level and flushes on demand', () => {
+    const dir = dataDir()
+    const log = createLogger({ dataDir: dir, sink: () => {}, level: 'warn' })
+    log.debug('noise')
+    log.info('chatter')
+    log.warn('kept')
+    log.flush()
+    expect(lines(dir).map((l) => l.message)).toEqual(['kept'])
+  })
+
+  it('never writes a hook token, bearer key or token parameter', () => {
+    const dir = dataDir()
+    const log = createLogger({ dataDir: dir, sink: () => {} })
+    log.info('request', {
+      url: 'https://x.loca.lt/hooks/comfydeploy/Secret_Token-123?x=1',
+      auth: 'Bearer sk-live-abc',
+      link: 'http://127.0.0.1:4178/?token=webtoken123&a=b',
+    })
+    log.flush()
+    const text = readFileSync(join(dir, 'logs', 'courier.log'), 'utf8')
+    for (const secret of ['Secret_Token-123', 'sk-live-abc', 'webtoken123']) expect(text).not.toContain(secret)
+    expect(text).toContain('/hooks/comfydeploy/[token]')
+  })
+
+  it('keeps going when the file cannot be written', () => {
+    const dir = dataDir()
+    const log = createLogger({ dataDir: dir, sink: () => {} })
+    rmSync(join(dir, 'logs'), { recursive: true })
+    // The directory is gone (as on a vanished or full disk): logging must not throw.
+    expect(() => {
+      log.error('lost')
+      log.flush()
+    }).not.toThrow()
+  })
+})
+
+describe('redact', () => {
+  it('leaves ordinary text alone', () => {
+    expect(redact('run r_1 succeeded')).toBe('run r_1 succeeded')
+  })
+})
