@@ -40,6 +40,9 @@ interface Verdict {
 /** Rejected webhooks stored between two prunes of the oldest ones (a prune is one DELETE). */
 const PRUNE_AFTER_REJECTED = 100
 
+/** How many runs' dedupe keys are kept in memory: the runs webhooks are arriving for. */
+const DEDUPE_RUNS_KEPT = 256
+
 /** One webhook waiting for the next batch; `answer` settles once the batch has committed. */
 interface Pending {
   family: string
@@ -75,6 +78,8 @@ function answerFor(record: WebhookRecord): HookAnswer {
 export class WebhookIngest {
   private pending: Pending[] = []
   private rejectedSincePrune = 0
+  /** Per run, the dedupe keys of its applied webhooks (see `seen`). */
+  private readonly appliedKeys = new Map<string, Set<string>>()
   private drainScheduled = false
 
   constructor(
@@ -156,15 +161,28 @@ export class WebhookIngest {
       if (!runs.has(token)) runs.set(token, this.deps.runs.byHookToken(token))
       return runs.get(token)
     }
-    const stored = this.deps.db.transaction(() =>
-      items.map((item) => {
-        const result = this.store(item, lookup)
-        if (result.moved) runs.set(item.token, result.moved)
-        return result
-      }),
-    )()
     const moved = new Map<string, StoredRun>()
-    for (const { moved: run } of stored) if (run) moved.set(run.id, run)
+    let stored: Stored[]
+    try {
+      stored = this.deps.db.transaction(() => {
+        const results = items.map((item) => {
+          const result = this.store(item, lookup)
+          if (result.moved) {
+            runs.set(item.token, result.moved)
+            moved.set(result.moved.id, result.moved)
+          }
+          return result
+        })
+        // Each run that moved is saved once, in its latest state, however many webhooks moved it.
+        for (const run of moved.values()) this.deps.runs.saveState(run)
+        return results
+      })()
+    } catch (error) {
+      // Memories of the rolled-back writes (dedupe keys, run states) must go: the store is the truth.
+      this.appliedKeys.clear()
+      this.deps.runs.forgetCached()
+      throw error
+    }
     for (const run of moved.values()) this.deps.runService.publish(run)
     const tally: Record<string, number> = {}
     for (const { record, confirm } of stored) {
@@ -172,7 +190,9 @@ export class WebhookIngest {
       tally[record.outcome] = (tally[record.outcome] ?? 0) + 1
       if (confirm && record.runId) this.deps.confirm(record.runId)
     }
-    this.deps.log.info('webhooks stored', { count: stored.length, ...tally })
+    // Every webhook is in the store with its outcome: the log only notes batches, and refusals at info.
+    this.deps.log.debug('webhooks stored', { count: stored.length, ...tally })
+    if (tally.rejected) this.deps.log.info('webhooks rejected', { count: tally.rejected })
     this.rejectedSincePrune += tally.rejected ?? 0
     if (this.rejectedSincePrune >= PRUNE_AFTER_REJECTED) this.pruneRejected()
     return stored
@@ -197,7 +217,29 @@ export class WebhookIngest {
       dedupeKey: verdict.dedupeKey,
       replayOf: item.replayOf,
     })
+    if (record.outcome === 'applied' && record.runId !== null && verdict.dedupeKey !== null) this.remember(record.runId, verdict.dedupeKey)
     return { record, moved: verdict.moved, confirm: verdict.confirm && verdict.run !== null }
+  }
+
+  /**
+   * Whether this run already applied a webhook with this dedupe key. Every applied webhook is stored by
+   * this class, so a run's keys, once loaded, are kept complete in memory (for the runs seen lately).
+   */
+  private seen(runId: string, dedupeKey: string): boolean {
+    let keys = this.appliedKeys.get(runId)
+    if (keys) {
+      // Most recently used last, so the oldest run is the one forgotten first.
+      this.appliedKeys.delete(runId)
+    } else {
+      keys = new Set(this.deps.events.appliedDedupeKeys(runId))
+      if (this.appliedKeys.size >= DEDUPE_RUNS_KEPT) this.appliedKeys.delete(this.appliedKeys.keys().next().value as string)
+    }
+    this.appliedKeys.set(runId, keys)
+    return keys.has(dedupeKey)
+  }
+
+  private remember(runId: string, dedupeKey: string): void {
+    this.appliedKeys.get(runId)?.add(dedupeKey)
   }
 
   private judge(family: string, token: string, body: string, lookup: (token: string) => StoredRun | undefined): Verdict {
@@ -236,7 +278,7 @@ export class WebhookIngest {
       run = adopted = { ...run, providerRunId, status: run.status === 'submitting' ? 'queued' : run.status }
     }
     const base = { httpStatus: 200, run, status: rawStatus, dedupeKey, moved: adopted }
-    if (this.deps.events.seen(run.id, dedupeKey)) {
+    if (this.seen(run.id, dedupeKey)) {
       return { ...base, outcome: 'duplicate', reason: 'same news as an earlier webhook', confirm: false }
     }
     if (rawStatus !== null && hint.status === null) {
@@ -246,11 +288,11 @@ export class WebhookIngest {
       if (isTerminal(run.status)) return { ...base, outcome: 'stale', reason: `run already ${run.status}`, confirm: false }
       // Shown at once, trusted later: the state itself only moves once the provider's GET confirms it.
       const word = hint.status.replace('_', ' ')
-      const shown = this.deps.runService.advance(run, { status: null, liveStatus: `${client.label} reports ${word}; confirming…` })
+      const shown = this.deps.runService.preview(run, { status: null, liveStatus: `${client.label} reports ${word}; confirming…` })
       const moved = shown.decision.kind === 'advance' ? shown.run : base.moved
       return { ...base, moved, outcome: 'applied', reason: `${hint.status} reported: confirming with the provider`, confirm: true }
     }
-    const { decision, run: after } = this.deps.runService.advance(run, hint)
+    const { decision, run: after } = this.deps.runService.preview(run, hint)
     if (decision.kind === 'advance') return { ...base, outcome: 'applied', reason: `now ${decision.next.status}`, confirm: false, moved: after }
     if (decision.why === 'duplicate') return { ...base, outcome: 'duplicate', reason: 'nothing new', confirm: false }
     return { ...base, outcome: 'stale', reason: decision.why === 'already final' ? `run already ${run.status}` : 'older than what we know', confirm: false }

@@ -151,7 +151,13 @@ export class RunService {
 
   /** Applies a hint in one transaction; returns the decision so callers can record why it was ignored. */
   apply(runId: string, hint: RunHint): { decision: Decision; run: StoredRun } {
-    const result = this.deps.db.transaction(() => this.advance(this.deps.runs.require(runId), hint))()
+    let result: { decision: Decision; run: StoredRun }
+    try {
+      result = this.deps.db.transaction(() => this.advance(this.deps.runs.require(runId), hint))()
+    } catch (error) {
+      this.deps.runs.forgetCached() // the cached run may hold the state that was rolled back
+      throw error
+    }
     if (result.decision.kind === 'advance') this.publish(result.run)
     return result
   }
@@ -161,10 +167,15 @@ export class RunService {
    * applies a whole batch in one transaction and announces the changes once it has committed.
    */
   advance(run: StoredRun, hint: RunHint): { decision: Decision; run: StoredRun } {
+    const result = this.preview(run, hint)
+    if (result.decision.kind === 'advance') this.deps.runs.saveState(result.run)
+    return result
+  }
+
+  /** What a hint would make of a run, saving nothing (ingestion saves each run once per batch). */
+  preview(run: StoredRun, hint: RunHint): { decision: Decision; run: StoredRun } {
     const decision = decide(run, hint, this.now())
-    if (decision.kind !== 'advance') return { decision, run }
-    this.deps.runs.saveState({ id: run.id, ...decision.next })
-    return { decision, run: { ...run, ...decision.next } }
+    return decision.kind === 'advance' ? { decision, run: { ...run, ...decision.next } } : { decision, run }
   }
 
   private finish(run: StoredRun, hint: RunHint): void {

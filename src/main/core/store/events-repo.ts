@@ -1,5 +1,5 @@
 import { WEBHOOKS_LIST_DEFAULT, WEBHOOKS_LIST_MAX, WebhookRecord, type WebhookListArgs, type WebhookOutcome } from '@shared/delivery'
-import type { ProviderId } from '@shared/run'
+import type { ProviderId, RunId } from '@shared/run'
 import { first, statement, type Db } from './database'
 
 type EventRow = {
@@ -36,7 +36,8 @@ const likeLiteral = (text: string): string => `%${text.replace(/[\\%_]/g, (c) =>
 
 /**
  * The SQL for one `list` call: newest first, every given filter combined. Equality filters are served by
- * the `(column, id)` indexes of migration 3, so a page is an index range scan in id order, not a sort.
+ * migration 3's indexes (a run's events; rejected ones) or by the primary key, so a page is a range scan
+ * in id order, never a sort.
  */
 export function listQuery(filter: WebhookListArgs = {}): { sql: string; params: Array<string | number> } {
   const where: string[] = []
@@ -45,7 +46,10 @@ export function listQuery(filter: WebhookListArgs = {}): { sql: string; params: 
     where.push('provider = ?')
     params.push(filter.provider)
   }
-  if (filter.outcome !== undefined) {
+  if (filter.outcome === 'rejected') {
+    // Spelled out, not bound: only then can SQLite use the partial index of rejected webhooks.
+    where.push(`outcome = 'rejected'`)
+  } else if (filter.outcome !== undefined) {
     where.push('outcome = ?')
     params.push(filter.outcome)
   }
@@ -86,7 +90,7 @@ function fromRow(row: EventRow): WebhookRecord {
 export interface NewEvent {
   receivedAt: number
   provider: ProviderId | null
-  runId: string | null
+  runId: RunId | null
   status: string | null
   outcome: WebhookOutcome
   reason: string
@@ -132,8 +136,21 @@ export class EventsRepo {
       row.dedupe_key,
       row.replay_of,
     )
-    // Built from what was written rather than read back: ingestion inserts one row per webhook.
-    return fromRow({ id: Number(result.lastInsertRowid), ...row })
+    // Built from what was written (typed by NewEvent) rather than read back and parsed again: ingestion
+    // inserts one row per webhook.
+    return {
+      id: Number(result.lastInsertRowid),
+      receivedAt: event.receivedAt,
+      provider: event.provider,
+      runId: event.runId,
+      status: event.status,
+      outcome: event.outcome,
+      reason: event.reason,
+      httpStatus: event.httpStatus,
+      body: event.body,
+      headers: { ...event.headers },
+      replayOf: event.replayOf,
+    }
   }
 
   get(id: number): WebhookRecord | undefined {
@@ -147,14 +164,13 @@ export class EventsRepo {
     return event
   }
 
-  /** True when this run already took a webhook with the same dedupe key and applied it. */
-  seen(runId: string, dedupeKey: string): boolean {
+  /** The dedupe keys of every webhook this run applied. */
+  appliedDedupeKeys(runId: string): string[] {
     return (
-      statement(
-        this.db,
-        `SELECT 1 FROM events WHERE run_id = ? AND dedupe_key = ? AND outcome = 'applied' LIMIT 1`)
-        .all(runId, dedupeKey).length > 0
-    )
+      statement(this.db, `SELECT dedupe_key FROM events WHERE run_id = ? AND outcome = 'applied' AND dedupe_key IS NOT NULL`).all(
+        runId,
+      ) as { dedupe_key: string }[]
+    ).map((row) => row.dedupe_key)
   }
 
   /** Newest first, narrowed by `filter` (see `listQuery`); a bare number is the limit, as before. */

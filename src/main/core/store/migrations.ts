@@ -82,9 +82,14 @@ export const migrations: readonly { version: number; name: string; sql: string }
     version: 3,
     name: 'webhook inspector filters and the rejected-webhook cap',
     sql: `
-      CREATE INDEX events_by_outcome ON events (outcome, id);
+      -- Every index costs each webhook insert a page write: only those a query needs are kept. Pages are
+      -- in id order (the primary key); a run's events (its page, its dedupe keys) come from
+      -- events_by_run_id; rejected ones (filter and prune) from a partial index that accepted webhooks,
+      -- the ones that come in bursts, never touch.
+      DROP INDEX events_by_time;
+      DROP INDEX events_by_run;
       CREATE INDEX events_by_run_id ON events (run_id, id);
-      CREATE INDEX events_by_provider ON events (provider, id);
+      CREATE INDEX events_rejected ON events (id) WHERE outcome = 'rejected';
     `,
   },
 ]

@@ -69,13 +69,40 @@ export interface NewRun {
   now: number
 }
 
-/** How many known webhook tokens `hasHookToken` remembers. */
-const KNOWN_TOKENS_KEPT = 4096
+/** How many runs the repo keeps in memory: the live ones, whose webhooks and polls read them again and again. */
+const RUNS_CACHED = 512
+/** How many webhook tokens it remembers the run of (tokens never change; runs are never deleted). */
+const TOKENS_KEPT = 4096
 
+/**
+ * The runs table. Every write to it goes through here, so the runs read lately are kept in memory exactly
+ * as stored: a write updates or drops its run's entry. After a transaction that rolled back, call
+ * `forgetCached` (an entry may hold a state that was never committed).
+ */
 export class RunsRepo {
-  private readonly knownTokens = new Set<string>()
+  private readonly cached = new Map<string, StoredRun>()
+  private readonly idByToken = new Map<string, string>()
 
   constructor(private readonly db: Db) {}
+
+  /** Drops every cached run; the store is read again from then on. */
+  forgetCached(): void {
+    this.cached.clear()
+  }
+
+  private remember(run: StoredRun): StoredRun {
+    this.cached.delete(run.id) // most recently used last: the first key is the one to drop
+    if (this.cached.size >= RUNS_CACHED) this.cached.delete(this.cached.keys().next().value as string)
+    // Frozen: callers share this object, and must make a new one to change anything.
+    this.cached.set(run.id, Object.freeze(run))
+    this.rememberToken(run.hookToken, run.id)
+    return run
+  }
+
+  private rememberToken(token: string, id: string): void {
+    if (this.idByToken.size >= TOKENS_KEPT) this.idByToken.clear()
+    this.idByToken.set(token, id)
+  }
 
   insert(run: NewRun): StoredRun {
     statement(
@@ -97,12 +124,15 @@ export class RunsRepo {
         run.now,
         run.now,
       )
+    this.cached.delete(run.id)
     return this.require(run.id)
   }
 
   get(id: string): StoredRun | undefined {
+    const hit = this.cached.get(id)
+    if (hit) return hit
     const row = first<RunRow>(statement(this.db, 'SELECT * FROM runs WHERE id = ?').all(id))
-    return row && fromRow(row)
+    return row && this.remember(fromRow(row))
   }
 
   require(id: string): StoredRun {
@@ -112,22 +142,19 @@ export class RunsRepo {
   }
 
   byHookToken(token: string): StoredRun | undefined {
+    const id = this.idByToken.get(token)
+    const hit = id === undefined ? undefined : this.cached.get(id)
+    if (hit) return hit
     const row = first<RunRow>(statement(this.db, 'SELECT * FROM runs WHERE hook_token = ?').all(token))
-    return row && fromRow(row)
+    return row && this.remember(fromRow(row))
   }
 
-  /**
-   * Whether a run has this webhook token; the listener asks for every request. Tokens never change and
-   * runs are never deleted, so a "yes" is remembered (a bounded set); a "no" always asks the store.
-   */
+  /** Whether a run has this webhook token; the listener asks for every request. A "no" always asks the store. */
   hasHookToken(token: string): boolean {
-    if (this.knownTokens.has(token)) return true
-    const known = statement(this.db, 'SELECT 1 FROM runs WHERE hook_token = ? LIMIT 1').all(token).length > 0
-    if (known) {
-      if (this.knownTokens.size >= KNOWN_TOKENS_KEPT) this.knownTokens.clear()
-      this.knownTokens.add(token)
-    }
-    return known
+    if (this.idByToken.has(token)) return true
+    const row = first<{ id: string }>(statement(this.db, 'SELECT id FROM runs WHERE hook_token = ?').all(token))
+    if (row) this.rememberToken(token, row.id)
+    return row !== undefined
   }
 
   list(limit: number): StoredRun[] {
@@ -160,6 +187,7 @@ export class RunsRepo {
          WHERE id = ? AND provider_run_id IS NULL`,
       )
       .run(providerRunId, now, id)
+    this.cached.delete(id)
   }
 
   saveState(run: {
@@ -185,14 +213,22 @@ export class RunsRepo {
         run.finishedAt,
         run.id,
       )
+    // The new state is known in full: the cached run is updated rather than read again.
+    const hit = this.cached.get(run.id)
+    if (hit) {
+      const { id: _id, ...state } = run
+      this.remember({ ...hit, ...state })
+    }
   }
 
   setPolling(id: string, polling: boolean, now: number): void {
     statement(this.db, 'UPDATE runs SET polling = ?, updated_at = ? WHERE id = ?').run(polling ? 1 : 0, now, id)
+    this.cached.delete(id)
   }
 
   setDownloads(id: string, state: DownloadsState, now: number): void {
     statement(this.db, 'UPDATE runs SET downloads = ?, updated_at = ? WHERE id = ?').run(state, now, id)
+    this.cached.delete(id)
   }
 
   setError(id: string, error: RunError | null, now: number): void {
@@ -200,9 +236,11 @@ export class RunsRepo {
       this.db,
       'UPDATE runs SET error = ?, updated_at = ? WHERE id = ?')
       .run(error === null ? null : JSON.stringify(error), now, id)
+    this.cached.delete(id)
   }
 
   refreshOutputCount(id: string): void {
     statement(this.db, 'UPDATE runs SET output_count = (SELECT count(*) FROM outputs WHERE run_id = ?) WHERE id = ?').run(id, id)
+    this.cached.delete(id)
   }
 }
