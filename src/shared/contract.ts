@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ErrorCode } from './errors'
 import { InputValues, ProviderId, Run, RunId } from './run'
 import { Deployment, InputField } from './deployment'
-import { Output, OutputId } from './output'
+import { Output, OutputFacets, OutputId, OutputListArgs } from './output'
 import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { SettingsPatch, SettingsView } from './settings'
 
@@ -85,11 +85,23 @@ export const contract = {
   'runs.get': { args: z.object({ id: RunId }).strict(), result: Run },
   'runs.list': { args: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), result: z.array(Run) },
   'runs.cancel': { args: z.object({ id: RunId }).strict(), result: Run },
-  'outputs.list': {
-    args: z.object({ runId: RunId.optional(), query: z.string().max(200).optional() }).strict(),
-    result: z.array(Output),
+  /** Variations of one form: `count` runs whose seed input (the field of kind `seed`) differs. */
+  'runs.submitBatch': {
+    args: z
+      .object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues, count: z.number().int().min(2).max(16) })
+      .strict(),
+    result: z.array(Run),
   },
+  /** Submits a run again with the same inputs, keeping its seed or drawing a new one. */
+  'runs.rerun': { args: z.object({ id: RunId, seed: z.enum(['same', 'new']) }).strict(), result: Run },
+  'outputs.list': { args: OutputListArgs, result: z.array(Output) },
+  'outputs.facets': { args: NoArgs, result: OutputFacets },
   'outputs.get': { args: z.object({ id: OutputId }).strict(), result: Output },
+  'outputs.update': { args: z.object({ id: OutputId, favourite: z.boolean() }).strict(), result: Output },
+  /** Moves the files to the OS trash and forgets them; the runs stay. */
+  'outputs.delete': { args: z.object({ ids: z.array(OutputId).min(1).max(1000) }).strict(), result: z.object({ deleted: z.number().int() }) },
+  /** Desktop only (NOT_SUPPORTED in web mode): opens the file with its default app, or shows it in its folder. */
+  'outputs.open': { args: z.object({ id: OutputId, how: z.enum(['open', 'reveal']) }).strict(), result: z.object({}) },
   'tunnel.status': { args: NoArgs, result: TunnelStatus },
   'settings.get': { args: NoArgs, result: SettingsView },
   'settings.update': { args: SettingsPatch.strict(), result: SettingsView },

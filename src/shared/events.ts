@@ -3,11 +3,22 @@ import { Run } from './run'
 import { Output } from './output'
 import { TunnelStatus, WebhookRecord } from './delivery'
 
+export const DownloadState = z.enum(['queued', 'downloading', 'retrying', 'done', 'failed'])
+export type DownloadState = z.infer<typeof DownloadState>
+
+/** One output file on its way to disk: sent as it starts, about every 250 ms while bytes flow, and at its end. */
 export const DownloadProgress = z.object({
   runId: z.string(),
+  /** The output's position among its run's outputs. */
   index: z.number().int(),
+  state: DownloadState,
   receivedBytes: z.number().int(),
   totalBytes: z.number().int().nullable(),
+  /** Smoothed over the last seconds; null until measurable. */
+  bytesPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  /** Why it is retrying or failed, in words a user can act on; null otherwise. */
+  message: z.string().nullable(),
 })
 export type DownloadProgress = z.infer<typeof DownloadProgress>
 

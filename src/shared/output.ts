@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { RunId } from './run'
+import { ProviderId, RunId } from './run'
 
 export const OutputKind = z.enum(['image', 'video', 'audio', 'text', 'file'])
 export type OutputKind = z.infer<typeof OutputKind>
@@ -19,8 +19,53 @@ export const Output = z.object({
   sha256: z.string(),
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
+  /** Length of a video or audio file, when it could be read from the file. */
+  durationMs: z.number().int().nonnegative().nullable(),
+  provider: ProviderId,
+  deploymentId: z.string(),
   deploymentName: z.string(),
   prompt: z.string(),
+  /** The run's seed input, when it has one. */
+  seed: z.number().nullable(),
+  favourite: z.boolean(),
+  /** Set when the run was one of a batch of variations (`runs.submitBatch`). */
+  batchId: z.string().nullable(),
+  /** False until a thumbnail has been made (images and videos get one; others never do). */
+  hasThumbnail: z.boolean(),
   createdAt: z.number(),
 })
 export type Output = z.infer<typeof Output>
+
+export const OUTPUTS_PAGE_DEFAULT = 500
+export const OUTPUTS_PAGE_MAX = 5000
+
+/** `outputs.list`: newest first; every given filter combined (AND). */
+export const OutputListArgs = z
+  .object({
+    runId: RunId.optional(),
+    batchId: z.string().min(1).max(64).optional(),
+    /** Full-text search over prompts, deployment names and file names (words, prefix-matched). */
+    query: z.string().max(200).optional(),
+    provider: ProviderId.optional(),
+    deploymentId: z.string().min(1).max(200).optional(),
+    kind: OutputKind.optional(),
+    favourite: z.boolean().optional(),
+    /** Created at or after / before these epoch ms. */
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+    /** The id of the last output of the page shown: the next page starts after it. */
+    after: OutputId.optional(),
+    limit: z.number().int().min(1).max(OUTPUTS_PAGE_MAX).optional(),
+  })
+  .strict()
+export type OutputListArgs = z.input<typeof OutputListArgs>
+
+/** What the gallery's filter menus offer: the values present in the library, with counts. */
+export const OutputFacets = z.object({
+  total: z.number().int(),
+  providers: z.array(z.object({ id: ProviderId, count: z.number().int() })),
+  deployments: z.array(z.object({ id: z.string(), name: z.string(), provider: ProviderId, count: z.number().int() })),
+  kinds: z.array(z.object({ kind: OutputKind, count: z.number().int() })),
+  favourites: z.number().int(),
+})
+export type OutputFacets = z.infer<typeof OutputFacets>

@@ -36,6 +36,8 @@ export const Run = z.object({
   inputs: InputValues,
   error: RunError.nullable(),
   outputCount: z.number().int().nonnegative(),
+  /** Runs submitted together as variations of one form (`runs.submitBatch`) share this id. */
+  batchId: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),
