@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createLogger, redact } from './logger'
+import { createLogger, logFiles, redact } from './logger'
 
 const dirs: string[] = []
 function dataDir(): string {
@@ -82,6 +82,37 @@ describe('logger', () => {
       log.error('lost')
       log.flush()
     }).not.toThrow()
+  })
+})
+
+describe('log rotation', () => {
+  it('rotates courier.log past its size, keeps the newest generations, and never splits a line', () => {
+    const dir = dataDir()
+    const log = createLogger({ dataDir: dir, sink: () => {}, maxBytes: 2000, keep: 2 })
+    for (let i = 0; i < 60; i++) {
+      log.info('line', { i, pad: 'x'.repeat(60) })
+      log.flush()
+    }
+    const [current, first, second, third] = logFiles(dir, 3)
+    const numbers = (file: string) =>
+      existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { i: number }).i) : []
+    for (const file of [current!, first!, second!]) expect(readFileSync(file, 'utf8').length).toBeLessThanOrEqual(2000)
+    expect(existsSync(third!)).toBe(false) // only `keep` old files
+    // Newest in courier.log, the generations before it in order, with no gap between them.
+    const kept = [...numbers(second!), ...numbers(first!), ...numbers(current!)]
+    expect(kept.at(-1)).toBe(59)
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, k) => 60 - kept.length + k))
+  })
+
+  it('carries on in an existing file across restarts until it is full', () => {
+    const dir = dataDir()
+    const before = createLogger({ dataDir: dir, sink: () => {}, maxBytes: 10_000 })
+    before.info('first run')
+    before.flush()
+    const again = createLogger({ dataDir: dir, sink: () => {}, maxBytes: 10_000 })
+    again.error('second run')
+    expect(lines(dir).map((l) => l.message)).toEqual(['first run', 'second run'])
+    expect(existsSync(logFiles(dir)[1]!)).toBe(false)
   })
 })
 

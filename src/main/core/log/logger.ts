@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 export type Level = 'debug' | 'info' | 'warn' | 'error'
@@ -50,14 +50,60 @@ function flushAllOnExit(): void {
  * Lines are buffered and appended once per turn of the event loop: a burst of webhooks costs one write,
  * not one per line. An error line, `flush()` and process exit write the buffer at once.
  */
-export function createLogger(opts: { dataDir: string; sink?: (line: string) => void; level?: Level }): RootLogger {
+export interface LoggerOptions {
+  dataDir: string
+  sink?: (line: string) => void
+  level?: Level
+  /** Size at which `courier.log` is rotated (default 5 MiB). */
+  maxBytes?: number
+  /** Rotated files kept, `courier.1.log` the newest (default 3). */
+  keep?: number
+}
+
+/** The log files of a data dir, newest first: `courier.log`, then `courier.1.log`, … */
+export function logFiles(dataDir: string, keep = DEFAULT_KEEP): string[] {
+  const dir = join(dataDir, 'logs')
+  return [join(dir, 'courier.log'), ...Array.from({ length: keep }, (_, i) => join(dir, `courier.${i + 1}.log`))]
+}
+
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+const DEFAULT_KEEP = 3
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+/** courier.log → courier.1.log → … → courier.{keep}.log, the oldest dropped. Errors are ignored: logging goes on. */
+function rotate(files: string[]): void {
+  try {
+    rmSync(files[files.length - 1]!, { force: true })
+    for (let i = files.length - 1; i > 0; i--) {
+      try {
+        renameSync(files[i - 1]!, files[i]!)
+      } catch {
+        // that generation does not exist yet
+      }
+    }
+  } catch {
+    // a read-only or vanished folder: keep appending where we can
+  }
+}
+
+export function createLogger(opts: LoggerOptions): RootLogger {
   const dir = join(opts.dataDir, 'logs')
   mkdirSync(dir, { recursive: true })
-  const file = join(dir, 'courier.log')
+  const files = logFiles(opts.dataDir, opts.keep ?? DEFAULT_KEEP)
+  const file = files[0]!
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES
   const threshold = ORDER[opts.level ?? 'info']
   const sink = opts.sink ?? ((line: string) => process.stderr.write(`${line}\n`))
   let buffer = ''
   let scheduled: NodeJS.Immediate | null = null
+  let written = sizeOf(file)
 
   const flush = () => {
     if (scheduled) clearImmediate(scheduled)
@@ -66,8 +112,13 @@ export function createLogger(opts: { dataDir: string; sink?: (line: string) => v
     if (buffer === '') return
     const text = buffer
     buffer = ''
+    if (written > 0 && written + text.length > maxBytes) {
+      rotate(files)
+      written = 0
+    }
     try {
       appendFileSync(file, text)
+      written += Buffer.byteLength(text)
     } catch {
       // A full disk must not take the app down with it; the sink still gets warnings.
     }
