@@ -152,6 +152,53 @@ export const SimFaults = z.object({
     .boolean()
     .default(false)
     .describe('/media/ downloads declare a Content-Length larger than the body, send the body, then close.'),
+  cutDownloadsAtPercent: z
+    .number()
+    .int()
+    .min(0)
+    .max(99)
+    .nullable()
+    .default(null)
+    .describe(
+      '/media/ downloads declare the full Content-Length, send this % of the body, then close the connection; each URL once (its first request) unless cutDownloadsTimes is set. null = off.',
+    ),
+  cutDownloadsTimes: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('How many /media/ requests (any URL, Range requests included) cutDownloadsAtPercent cuts before switching itself off; null = the first request of each URL.'),
+  serveHtmlForMedia: z
+    .enum(['off', 'labelled', 'disguised'])
+    .default('off')
+    .describe(
+      '/media/ answers 200 with an HTML sign-in page instead of the file: labelled = Content-Type text/html; disguised = the file’s own Content-Type (a CDN serving its error page under the cached type).',
+    ),
+  redirectMediaTo: z
+    .string()
+    .min(1)
+    .max(2000)
+    .nullable()
+    .default(null)
+    .describe(
+      '/media/ answers 302 to this URL, `{path}` replaced by the request’s path and query plus `redirected=1`; requests carrying `redirected=1` are served. null = off.',
+    ),
+  failDownloadsWithStatus: z
+    .number()
+    .int()
+    .min(400)
+    .max(599)
+    .nullable()
+    .default(null)
+    .describe('/media/ downloads answer this HTTP status (429, 503…; retryAfterSeconds adds Retry-After) instead of the file.'),
+  failDownloadsTimes: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('How many /media/ downloads failDownloadsWithStatus hits before switching itself off; null = until cleared.'),
   expireOutputUrlsAfterMs: z
     .number()
     .int()

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** A file held in memory. */
 export interface MediaFile {
@@ -30,6 +30,26 @@ export const SIGNATURE_PARAM = 'signature'
 
 export type SignatureCheck = 'ok' | 'unsigned' | 'expired' | 'forged'
 
+/** What the media route sends so a client can resume: a strong ETag and the time the file was stored. */
+export interface MediaValidators {
+  etag: string
+  /** Whole seconds, as HTTP dates carry no more. */
+  lastModified: Date
+}
+
+/** One request the media route answered, for tests that check what a client asked for and got. */
+export interface MediaRequestRecord {
+  path: string
+  method: string
+  range: string | null
+  ifRange: string | null
+  status: number
+  /** Body bytes written so far (final once the response has ended). */
+  bytesSent: number
+}
+
+const MEDIA_LOG_LIMIT = 1000
+
 /**
  * Output bytes kept in memory, keyed by run id and file name. Lookups are exact-key only, so a request path
  * can never reach anything the simulator did not put here (no disk, no path joining). Uploaded input files
@@ -38,13 +58,46 @@ export type SignatureCheck = 'ok' | 'unsigned' | 'expired' | 'forged'
 export class MediaStore {
   private readonly files = new Map<string, MediaEntry>()
   private readonly secret = randomBytes(32)
+  private readonly validatorsOf = new WeakMap<MediaEntry, MediaValidators>()
+  private readonly log: MediaRequestRecord[] = []
+  private readonly seen = new Set<string>()
 
   put(runId: string, filename: string, file: MediaFile): void {
     this.files.set(`${runId}/${filename}`, file)
+    // Strong, from the content: the same bytes keep the same tag.
+    const etag = `"${createHash('sha256').update(file.bytes).digest('base64url').slice(0, 22)}"`
+    this.validatorsOf.set(file, { etag, lastModified: wholeSeconds() })
   }
 
   putLazy(runId: string, filename: string, file: LazyMediaFile): void {
     this.files.set(`${runId}/${filename}`, file)
+    // A lazy file is regenerated identically on every download, so one tag for its life is exact.
+    this.validatorsOf.set(file, { etag: `"${randomBytes(12).toString('base64url')}"`, lastModified: wholeSeconds() })
+  }
+
+  /** The entry's ETag and Last-Modified, fixed when it was stored. */
+  validators(entry: MediaEntry): MediaValidators {
+    let found = this.validatorsOf.get(entry)
+    if (!found) this.validatorsOf.set(entry, (found = { etag: `"${randomBytes(12).toString('base64url')}"`, lastModified: wholeSeconds() }))
+    return found
+  }
+
+  /** Keeps `record` (mutable: its `bytesSent` grows as the body goes out) in a bounded log. */
+  record(record: MediaRequestRecord): MediaRequestRecord {
+    this.log.push(record)
+    if (this.log.length > MEDIA_LOG_LIMIT) this.log.splice(0, this.log.length - MEDIA_LOG_LIMIT)
+    return record
+  }
+
+  requests(): readonly MediaRequestRecord[] {
+    return this.log
+  }
+
+  /** True the first time `key` is asked about since the last `clear()`: "once per URL" knobs. */
+  firstTime(key: string): boolean {
+    if (this.seen.has(key)) return false
+    this.seen.add(key)
+    return true
   }
 
   /** An in-memory file; lazily made ones are only reachable through `entry`. */
@@ -59,6 +112,8 @@ export class MediaStore {
 
   clear(): void {
     this.files.clear()
+    this.log.length = 0
+    this.seen.clear()
   }
 
   /** `url` plus an expiry `ttlMs` from `now` and a signature over its path and that expiry. */
@@ -85,4 +140,8 @@ export class MediaStore {
   private mac(pathname: string, expires: string): string {
     return createHmac('sha256', this.secret).update(`${pathname}\n${expires}`).digest('hex')
   }
+}
+
+function wholeSeconds(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000)
 }

@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import PQueue from 'p-queue'
 import type { CourierEvent } from '@shared/events'
+import type { Output } from '@shared/output'
 import type { EventHub } from '../events/event-hub'
+import { probeMedia, type MediaFacts } from '../library/probe'
 import type { Logger } from '../log/logger'
-import { outputRelativePath, savedType } from '../library/paths'
 import type { ProviderClient, RunSnapshot } from '../providers/types'
-import type { OutputsRepo } from '../store/outputs-repo'
+import type { NewOutput, OutputsRepo } from '../store/outputs-repo'
 import type { RunsRepo, StoredRun } from '../store/runs-repo'
 import { publicRun } from '../store/runs-repo'
-import { DownloadError, downloadFile } from './download-file'
-import { pngSize } from './image-size'
+import { DownloadError } from './download-file'
+import { DownloadManager, type DownloadManagerOptions } from './download-manager'
+import { DAY_FOLDER, PART_NAME, outputTarget } from './output-target'
 import type { Resolver } from './url-guard'
 
 export interface OutputSaverDeps {
@@ -21,35 +23,80 @@ export interface OutputSaverDeps {
   libraryDir: () => string
   resolve: Resolver
   maxBytes?: number
+  /** Bound on one attempt at one file (default 10 min; a longer download resumes in the next). */
   timeoutMs?: number
+  /** Files downloading at once, all hosts together (default 6; 3 per host). */
   concurrency?: number
   /** Wait before retrying a run whose downloads failed for a passing reason (default 30 s). */
   retryDelayMs?: number
   now?: () => number
+  /** The download queue's seams and limits (free-space probe, `.part` sink, backoff…); the defaults are the product's. */
+  downloads?: DownloadManagerOptions
+  /** Width, height and duration of a saved file (default `probeMedia`). */
+  probe?: (file: string, mime: string) => Promise<MediaFacts>
+  /** Called after each output's row is inserted (thumbnails). */
+  onSaved?: (output: Output) => void
 }
 
 /** Expired links are refreshed by asking the provider again, at most this many times per run. */
 const LINK_REFRESHES = 3
 
-const ATTEMPTS = 3
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/**
+ * Removes `.part` files this app left in the library (`{yyyy-mm-dd}/{deployment}/{runShort}-{n}.part`):
+ * what they needed to resume is kept in memory only, so after a start-up none can be resumed. Touches
+ * nothing else: no other folder, no file of another name.
+ */
+export async function removeStaleParts(libraryDir: string): Promise<number> {
+  let removed = 0
+  const days = await readdir(libraryDir, { withFileTypes: true }).catch(() => [])
+  for (const day of days) {
+    if (!day.isDirectory() || !DAY_FOLDER.test(day.name)) continue
+    const deployments = await readdir(join(libraryDir, day.name), { withFileTypes: true }).catch(() => [])
+    for (const deployment of deployments) {
+      if (!deployment.isDirectory()) continue
+      const folder = join(libraryDir, day.name, deployment.name)
+      const files = await readdir(folder, { withFileTypes: true }).catch(() => [])
+      for (const file of files) {
+        if (!file.isFile() || !PART_NAME.test(file.name)) continue
+        await rm(join(folder, file.name), { force: true })
+        removed++
+      }
+    }
+  }
+  return removed
+}
 
 /**
- * Saves a succeeded run's outputs into the library, each once: `.part`, checks, rename, then the row and
- * `output.saved`. The run's `downloads` state stays 'pending' until all are on disk, so a restart resumes.
+ * Saves a succeeded run's outputs into the library, each once, through the download queue: `.part`,
+ * checks, rename, then the row, `output.saved` and `onSaved`. The run's `downloads` state stays 'pending'
+ * until all are on disk, so a restart resumes.
  */
 export class OutputSaver {
-  private readonly queue: PQueue
+  private readonly manager: DownloadManager
   private readonly active = new Set<string>()
   private readonly stopping = new AbortController()
   private readonly now: () => number
   /** Runs whose last attempt failed for a passing reason: not retried before this time. */
   private readonly retryAfter = new Map<string, number>()
   private readonly refreshes = new Map<string, number>()
+  private readonly running = new Set<Promise<void>>()
+  /** Start-up cleaning of stale `.part` files; every save waits for it. */
+  private readonly cleaned: Promise<void>
 
   constructor(private readonly deps: OutputSaverDeps) {
-    this.queue = new PQueue({ concurrency: deps.concurrency ?? 3 })
     this.now = deps.now ?? Date.now
+    this.manager = new DownloadManager({
+      ...(deps.concurrency !== undefined ? { concurrency: deps.concurrency } : {}),
+      ...(deps.maxBytes !== undefined ? { maxBytes: deps.maxBytes } : {}),
+      ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+      ...deps.downloads,
+    })
+    this.cleaned = removeStaleParts(deps.libraryDir()).then(
+      (count) => {
+        if (count > 0) deps.log.info('removed stale partial downloads', { count })
+      },
+      (error: unknown) => deps.log.warn('could not clean partial downloads', { reason: (error as Error).message }),
+    )
   }
 
   isBusy(runId: string): boolean {
@@ -61,102 +108,119 @@ export class OutputSaver {
     this.active.add(run.id)
     this.retryAfter.delete(run.id)
     if (run.downloads !== 'pending') this.deps.runs.setDownloads(run.id, 'pending', this.now())
-    void this.saveAll(run, snapshot, provider).finally(() => this.active.delete(run.id))
+    const job = this.saveAll(run, snapshot, provider)
+      .catch((error: unknown) => this.deps.log.error('saving outputs failed', { runId: run.id, reason: (error as Error).message }))
+      .finally(() => {
+        this.active.delete(run.id)
+        this.running.delete(job)
+      })
+    this.running.add(job)
   }
 
   private async saveAll(run: StoredRun, snapshot: RunSnapshot, provider: ProviderClient): Promise<void> {
+    await this.cleaned
+    const libraryDir = this.deps.libraryDir()
     const saved = this.deps.outputs.savedIndexes(run.id)
-    const jobs = snapshot.outputs
-      .map((ref, index) => ({ ref, index }))
-      .filter(({ index }) => !saved.has(index))
-      .map(({ ref, index }) => this.queue.add(() => this.saveOne(run, ref, index, provider)))
-    const results = await Promise.allSettled(jobs)
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
+    const pending = snapshot.outputs.map((ref, index) => ({ ref, index })).filter(({ index }) => !saved.has(index))
+    const results = await Promise.allSettled(pending.map(({ ref, index }) => this.saveOne(run, ref, index, provider, libraryDir)))
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ reason: r.reason as unknown, index: pending[i]!.index }] : []))
     if (this.stopping.signal.aborted) return
     if (failures.length === 0) {
       this.refreshes.delete(run.id)
       this.deps.runs.setDownloads(run.id, 'done', this.now())
       this.deps.runs.setError(run.id, null, this.now())
     } else {
-      const first = failures[0]
-      const diskFull = first instanceof DownloadError && first.diskFull
+      const first = failures[0]!.reason
+      const failure = first instanceof DownloadError ? first : null
+      const diskFull = failures.some(({ reason }) => reason instanceof DownloadError && reason.diskFull)
       // An expired link is worth a fresh one: the poller's next GET of the run signs new URLs.
       const refreshes = this.refreshes.get(run.id) ?? 0
-      const refresh = first instanceof DownloadError && first.expired && refreshes < LINK_REFRESHES
+      const refresh = failure !== null && failure.expired && refreshes < LINK_REFRESHES
       if (refresh) this.refreshes.set(run.id, refreshes + 1)
-      const passing = refresh || (first instanceof DownloadError && first.retryable)
+      const passing = refresh || (failure !== null && failure.retryable)
       // Passing failures stay 'pending' and are retried by the poller; refused ones are final.
       this.deps.runs.setDownloads(run.id, passing ? 'pending' : 'failed', this.now())
-      if (passing) this.retryAfter.set(run.id, this.now() + (refresh ? 0 : (this.deps.retryDelayMs ?? 30_000)))
+      if (passing) {
+        const wait = refresh ? 0 : Math.max(this.deps.retryDelayMs ?? 30_000, failure?.retryAfterMs ?? 0)
+        this.retryAfter.set(run.id, this.now() + wait)
+      } else {
+        // Never resumed now: their `.part` files go.
+        for (const { index } of failures) {
+          const { partPath } = outputTarget(libraryDir, run, index)
+          this.manager.forget(partPath)
+          await rm(partPath, { force: true })
+        }
+      }
+      const shown = diskFull ? (failures.find(({ reason }) => reason instanceof DownloadError && reason.diskFull)?.reason as Error) : (first as Error)
       this.deps.runs.setError(
         run.id,
         {
           code: diskFull ? 'DISK_FULL' : 'DOWNLOAD_FAILED',
-          message: `${failures.length} of ${snapshot.outputs.length} outputs not saved: ${(first as Error).message}${passing ? ' (will retry)' : ''}`,
+          message: `${failures.length} of ${snapshot.outputs.length} outputs not saved: ${shown.message}${passing ? ' (will retry)' : ''}`,
         },
         this.now(),
       )
-      this.deps.log.warn('outputs not saved', { runId: run.id, failures: failures.length, reason: (first as Error).message })
+      this.deps.log.warn('outputs not saved', { runId: run.id, failures: failures.length, reason: shown.message })
     }
     this.deps.events.publish({ type: 'run.updated', run: publicRun(this.deps.runs.require(run.id)) })
   }
 
-  private async saveOne(run: StoredRun, ref: RunSnapshot['outputs'][number], index: number, provider: ProviderClient): Promise<void> {
-    const libraryDir = this.deps.libraryDir()
+  private async saveOne(run: StoredRun, ref: RunSnapshot['outputs'][number], index: number, provider: ProviderClient, libraryDir: string): Promise<void> {
+    const target = outputTarget(libraryDir, run, index)
     let relative = ''
-    let lastProgressAt = 0
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const file = await downloadFile({
-          url: ref.url,
-          pathFor: (contentType) => {
-            const { ext } = savedType(contentType, ref.filename)
-            relative = outputRelativePath({ createdAt: run.createdAt, deploymentName: run.deploymentName, runId: run.id, index, ext })
-            return join(libraryDir, ...relative.split('/'))
-          },
-          policy: { allowLoopbackHttp: provider.allowLoopbackMedia, resolve: this.deps.resolve },
-          maxBytes: this.deps.maxBytes ?? 2 * 1024 ** 3,
-          timeoutMs: this.deps.timeoutMs ?? 10 * 60_000,
-          signal: this.stopping.signal,
-          onProgress: (receivedBytes, totalBytes) => {
-            // A chunk can be a few KiB: tell the UI at most every 100 ms, and always at the end.
-            const now = Date.now()
-            if (receivedBytes !== totalBytes && now - lastProgressAt < 100) return
-            lastProgressAt = now
-            this.deps.events.publish({ type: 'download.progress', progress: { runId: run.id, index, receivedBytes, totalBytes } })
-          },
-        })
-        const type = savedType(file.contentType, ref.filename)
-        const size = type.mime === 'image/png' ? pngSize(file.head) : null
-        const output = this.deps.outputs.insert({
-          id: `o_${randomBytes(9).toString('base64url')}`,
-          runId: run.id,
-          index,
-          root: libraryDir,
-          path: relative,
-          kind: type.kind,
-          mime: type.mime,
-          bytes: file.bytes,
-          sha256: file.sha256,
-          width: size?.width ?? null,
-          height: size?.height ?? null,
-          createdAt: this.now(),
-        })
-        this.deps.runs.refreshOutputCount(run.id)
-        this.deps.events.publish({ type: 'output.saved', output })
-        this.deps.log.info('output saved', { runId: run.id, index, bytes: file.bytes })
-        return
-      } catch (error) {
-        const retry = error instanceof DownloadError && error.retryable && !error.diskFull && attempt < ATTEMPTS
-        if (!retry || this.stopping.signal.aborted) throw error
-        await sleep(500 * 2 ** (attempt - 1) * (1 + Math.random() / 2))
+    const file = await this.manager.download(
+      {
+        url: ref.url,
+        policy: { allowLoopbackHttp: provider.allowLoopbackMedia, resolve: this.deps.resolve },
+        partPath: target.partPath,
+        pathFor: (type) => {
+          relative = target.relativeFor(type.ext)
+          return target.pathFor(type.ext)
+        },
+        promised: { kind: ref.kind, filename: ref.filename },
+        onProgress: (progress) => this.deps.events.publish({ type: 'download.progress', progress: { runId: run.id, index, ...progress } }),
+      },
+      this.stopping.signal,
+    )
+    let output: Output
+    try {
+      const facts = await (this.deps.probe ?? probeMedia)(file.path, file.type.mime)
+      const row: NewOutput = {
+        id: `o_${randomBytes(9).toString('base64url')}`,
+        runId: run.id,
+        index,
+        root: libraryDir,
+        path: relative,
+        kind: file.type.kind,
+        mime: file.type.mime,
+        bytes: file.bytes,
+        sha256: file.sha256,
+        width: facts.width,
+        height: facts.height,
+        durationMs: facts.durationMs,
+        createdAt: this.now(),
       }
+      output = this.deps.outputs.insert(row)
+    } catch (error) {
+      // No row, no file: a file the library does not list would be an orphan. The next round saves it again.
+      // (Unless a row for this output exists after all: then the file is the one it points at.)
+      if (!this.deps.outputs.savedIndexes(run.id).has(index)) await rm(file.path, { force: true })
+      const full = /SQLITE_FULL|database or disk is full/i.test((error as Error).message)
+      throw new DownloadError(`the saved file could not be recorded: ${(error as Error).message}`, true, full)
+    }
+    this.deps.runs.refreshOutputCount(run.id)
+    this.deps.events.publish({ type: 'output.saved', output })
+    this.deps.log.info('output saved', { runId: run.id, index, bytes: file.bytes, resumedFrom: file.resumedFrom })
+    try {
+      this.deps.onSaved?.(output)
+    } catch (error) {
+      this.deps.log.warn('onSaved failed', { outputId: output.id, reason: (error as Error).message })
     }
   }
 
   async stop(): Promise<void> {
     this.stopping.abort()
-    this.queue.clear()
-    await this.queue.onIdle()
+    await Promise.allSettled([...this.running])
+    await this.manager.idle()
   }
 }

@@ -56,37 +56,51 @@ export interface UrlPolicy {
   resolve: Resolver
 }
 
+export type UrlCheck =
+  /** May be fetched, and only at these addresses: the connection is pinned to them (no second lookup). */
+  | { ok: true; url: URL; host: string; addresses: { address: string; family: number }[] }
+  /** `transient`: the name did not resolve, which a flaky network explains; worth another try later. */
+  | { ok: false; reason: string; transient: boolean }
+
 /**
  * Checks an output URL before any connection: https only (http only to loopback where allowed), no
- * credentials, and every address the name resolves to must be public (loopback only where allowed).
- * Returns why it refused, or null when the URL may be fetched.
+ * credentials, and every address the name resolves to must be public (loopback only where allowed). The
+ * addresses it returns are the ones the request must connect to, so a name cannot resolve to a public
+ * address for the check and to a private one for the connection (DNS rebinding).
  */
-export async function refuseOutputUrl(raw: string, policy: UrlPolicy): Promise<string | null> {
+export async function checkOutputUrl(raw: string, policy: UrlPolicy): Promise<UrlCheck> {
+  const refuse = (reason: string, transient = false): UrlCheck => ({ ok: false, reason, transient })
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    return 'not a valid URL'
+    return refuse('not a valid URL')
   }
-  if (url.username || url.password) return 'URLs carrying credentials are refused'
+  if (url.username || url.password) return refuse('URLs carrying credentials are refused')
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowLoopbackHttp)) {
-    return `${url.protocol.replace(':', '')} is not allowed for downloads (https only)`
+    return refuse(`${url.protocol.replace(':', '')} is not allowed for downloads (https only)`)
   }
   const host = url.hostname.replace(/^\[|\]$/g, '')
-  let addresses: string[]
+  let addresses: { address: string; family: number }[]
   try {
-    addresses = isIP(host) ? [host] : (await policy.resolve(host)).map((entry) => entry.address)
+    addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await policy.resolve(host)
   } catch {
-    return `cannot resolve ${host}`
+    return refuse(`cannot resolve ${host}`, true)
   }
-  if (addresses.length === 0) return `cannot resolve ${host}`
-  for (const address of addresses) {
+  if (addresses.length === 0) return refuse(`cannot resolve ${host}`, true)
+  for (const { address } of addresses) {
     if (isLoopback(address)) {
-      if (!policy.allowLoopbackHttp) return `${host} resolves to a loopback address`
+      if (!policy.allowLoopbackHttp) return refuse(`${host} resolves to a loopback address`)
       continue
     }
-    if (isForbiddenAddress(address)) return `${host} resolves to a private or reserved address (${address})`
+    if (isForbiddenAddress(address)) return refuse(`${host} resolves to a private or reserved address (${address})`)
   }
-  if (url.protocol === 'http:' && !addresses.every(isLoopback)) return 'plain http is allowed only to loopback'
-  return null
+  if (url.protocol === 'http:' && !addresses.every(({ address }) => isLoopback(address))) return refuse('plain http is allowed only to loopback')
+  return { ok: true, url, host, addresses: addresses.map(({ address, family }) => ({ address, family: family === 6 || isIP(address) === 6 ? 6 : 4 })) }
+}
+
+/** `checkOutputUrl`, reduced to why it refused (null when the URL may be fetched). */
+export async function refuseOutputUrl(raw: string, policy: UrlPolicy): Promise<string | null> {
+  const check = await checkOutputUrl(raw, policy)
+  return check.ok ? null : check.reason
 }

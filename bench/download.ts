@@ -1,0 +1,121 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DownloadManager } from '../src/main/core/downloads/download-manager'
+import { DEPLOYMENT_IDS } from '../src/sim/index'
+import { startSimProcess } from '../test/support/ready-process'
+
+const BYTES = Number(process.env.BENCH_DOWNLOAD_BYTES ?? 1024 ** 3)
+const ROUNDS = Number(process.env.BENCH_DOWNLOAD_ROUNDS ?? 2)
+const MB = 1e6
+
+/** Poster 8K's URL on a simulator in its own process, its PNG made `BYTES` long. */
+async function posterUrl(sim: string): Promise<string> {
+  const auth = { authorization: 'Bearer bench', 'content-type': 'application/json' }
+  await fetch(`${sim}/__sim/faults`, { method: 'POST', headers: auth, body: JSON.stringify({ largeOutputBytes: BYTES }) })
+  const queued = await fetch(`${sim}/api/run/deployment/queue`, { method: 'POST', headers: auth, body: JSON.stringify({ deployment_id: DEPLOYMENT_IDS.poster8k, inputs: {} }) })
+  const { run_id } = (await queued.json()) as { run_id: string }
+  for (;;) {
+    const run = (await (await fetch(`${sim}/api/run/${run_id}`, { headers: auth })).json()) as {
+      status: string
+      outputs?: { data: { images?: { url: string }[] } }[]
+    }
+    const url = run.outputs?.[0]?.data.images?.[0]?.url
+    if (run.status === 'success' && url) return url
+    if (run.status === 'failed') throw new Error('the Poster 8K run failed')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+function hasCurl(): boolean {
+  return !spawnSync('curl', ['--version'], { stdio: 'ignore' }).error
+}
+
+/** curl writing the same URL to a temp file; MB/s over the whole command. */
+async function curlOnce(url: string, file: string): Promise<number> {
+  const started = performance.now()
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('curl', ['--silent', '--show-error', '--fail', '--output', file, url], { stdio: ['ignore', 'ignore', 'inherit'] })
+    child.once('error', reject)
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`curl exited ${code}`))))
+  })
+  const seconds = (performance.now() - started) / 1000
+  const { size } = await stat(file)
+  if (size !== BYTES) throw new Error(`curl got ${size} of ${BYTES} bytes`)
+  return size / MB / seconds
+}
+
+/** Ours, in this process: guard, queue, magic check, SHA-256, `.part`, fsync, rename. MB/s, and peak RSS growth. */
+async function oursOnce(url: string, dir: string): Promise<{ mbps: number; rssGrowth: number; cpuSeconds: number }> {
+  const manager = new DownloadManager({ maxBytes: 8 * 1024 ** 3, timeoutMs: 30 * 60_000 })
+  globalThis.gc?.()
+  const baseline = process.memoryUsage().rss
+  let peak = baseline
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+  const started = performance.now()
+  const cpu = process.cpuUsage()
+  try {
+    const file = await manager.download(
+      {
+        url,
+        policy: { allowLoopbackHttp: true, resolve: async () => [] },
+        partPath: join(dir, 'ours.part'),
+        pathFor: (type) => join(dir, `ours.${type.ext}`),
+        promised: { kind: 'image', filename: 'poster.png' },
+      },
+      new AbortController().signal,
+    )
+    const seconds = (performance.now() - started) / 1000
+    const used = process.cpuUsage(cpu)
+    if (file.bytes !== BYTES) throw new Error(`ours got ${file.bytes} of ${BYTES} bytes`)
+    peak = Math.max(peak, process.memoryUsage().rss)
+    return { mbps: file.bytes / MB / seconds, rssGrowth: (peak - baseline) / MB, cpuSeconds: (used.user + used.system) / 1e6 }
+  } finally {
+    clearInterval(sampler)
+  }
+}
+
+/**
+ * Downloading one large output over loopback: ours against `curl` fetching the same URL to a temp file,
+ * alternately, in the same run. The simulator runs in its own process, so its PNG generator does not share
+ * our event loop. Ours also hashes (SHA-256) and fsyncs, which curl does not.
+ */
+export async function benchDownload(): Promise<void> {
+  const sim = await startSimProcess(0.05)
+  const dir = await mkdtemp(join(tmpdir(), 'courier-bench-download-'))
+  try {
+    const url = await posterUrl(sim.ready.url)
+    const curl = hasCurl()
+    const ours: number[] = []
+    const theirs: number[] = []
+    let rss = 0
+    let cpu = Infinity
+    for (let round = 0; round < ROUNDS; round++) {
+      if (curl) {
+        theirs.push(await curlOnce(url, join(dir, 'curl.png')))
+        await rm(join(dir, 'curl.png'), { force: true })
+      }
+      const run = await oursOnce(url, dir)
+      ours.push(run.mbps)
+      rss = Math.max(rss, run.rssGrowth)
+      cpu = Math.min(cpu, run.cpuSeconds)
+      await rm(join(dir, 'ours.png'), { force: true })
+    }
+    const best = (values: number[]) => Math.max(...values)
+    const fmt = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ')
+    console.log(`download of ${(BYTES / 1024 ** 3).toFixed(2)} GiB over loopback (Poster 8K from the simulator), ${ROUNDS} rounds, best of each:`)
+    console.log(`  ours (guard, magic check, SHA-256, .part, fsync, rename): ${best(ours).toFixed(0)} MB/s  [${fmt(ours)}]`)
+    if (curl) {
+      console.log(`  curl -o <temp file>:                                      ${best(theirs).toFixed(0)} MB/s  [${fmt(theirs)}]`)
+      console.log(`  ratio ours/curl: ${(best(ours) / best(theirs)).toFixed(2)}×  (goal ≥ 0.9×)`)
+    } else {
+      console.log('  curl is not installed: ours alone')
+    }
+    console.log(`  peak RSS growth during ours: ${rss.toFixed(1)} MB  (goal ≤ 50 MB; sampled every 50 ms)`)
+    console.log(`  CPU time of ours: ${cpu.toFixed(2)} s (this process, all threads; the machine's load average: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+    await sim.stop()
+  }
+}

@@ -1,0 +1,33 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { removeStaleParts } from './output-saver'
+
+describe('removeStaleParts', () => {
+  let library: string
+  beforeEach(async () => {
+    library = await mkdtemp(join(tmpdir(), 'courier-lib-'))
+  })
+  afterEach(() => rm(library, { recursive: true, force: true }))
+
+  it('removes the .part files this app leaves in the library, and nothing else', async () => {
+    const folder = join(library, '2025-06-01', 'dreamscape-sdxl')
+    await mkdir(folder, { recursive: true })
+    await mkdir(join(library, 'my-things'), { recursive: true })
+    const keep = [
+      join(folder, 'abcd1234-1.png'), // a saved output
+      join(folder, 'notes.part'), // not a name we make
+      join(library, 'my-things', 'abcd1234-1.part'), // not a dated folder
+      join(library, 'abcd1234-2.part'), // not inside a deployment folder
+    ]
+    for (const file of [...keep, join(folder, 'abcd1234-2.part'), join(folder, 'Zz9-10.part')]) await writeFile(file, 'x')
+    expect(await removeStaleParts(library)).toBe(2)
+    expect((await readdir(folder)).sort()).toEqual(['abcd1234-1.png', 'notes.part'])
+    for (const file of keep) await expect(readdir(join(file, '..'))).resolves.toContain(file.split('/').pop())
+  })
+
+  it('is quiet about a library folder that does not exist yet', async () => {
+    expect(await removeStaleParts(join(library, 'missing'))).toBe(0)
+  })
+})
