@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path'
-import { app, dialog, safeStorage, session, type BrowserWindow } from 'electron'
+import { app, dialog, safeStorage, session, shell, type BrowserWindow } from 'electron'
 import { createCore } from './core/create-core'
 import type { Core } from './core/core-types'
 import { parseCourierFlags } from './electron/cli-flags'
@@ -83,6 +83,9 @@ function main(): void {
         env: process.env,
         secrets,
         version: app.getVersion(),
+        // Deleted outputs go to the OS trash; open and reveal hand files to the desktop.
+        trash: (path) => shell.trashItem(path),
+        desktop: { openPath: (path) => shell.openPath(path), showItemInFolder: (path) => shell.showItemInFolder(path) },
       })
       await core.start()
       if (stopping) return // the user quit while core was starting; before-quit is already unwinding it

@@ -1,6 +1,7 @@
 import type { CourierEvent, Result } from '@shared/index'
 import type { CoreApi } from './api/build-api'
 import type { EventHub } from './events/event-hub'
+import type { DownloadManagerOptions } from './downloads/download-manager'
 import type { Resolver } from './downloads/url-guard'
 
 /** How API keys are kept at rest: Electron's safeStorage in the app, a user-only file in web mode. */
@@ -9,6 +10,17 @@ export interface SecretBox {
   seal(plain: string): string
   open(sealed: string): string
 }
+
+/** The desktop's file actions (Electron's `shell`); web mode has none, so `outputs.open` answers NOT_SUPPORTED. */
+export interface DesktopShell {
+  /** Opens the file with its default app; resolves to '' on success, else the system's reason (as `shell.openPath`). */
+  openPath(path: string): Promise<string>
+  /** Shows the file selected in its folder (Finder, Explorer, the file manager). */
+  showItemInFolder(path: string): void
+}
+
+/** Moves one file to the OS trash; rejects when it could not (Electron's `shell.trashItem`, the `trash` package). */
+export type TrashFile = (path: string) => Promise<void>
 
 export interface CoreDeps {
   /** Where courier.db, settings.json and logs/ live. */
@@ -22,6 +34,10 @@ export interface CoreDeps {
   version?: string
   /** Where log lines also go (besides logs/courier.log); default stderr for warnings and errors. */
   logSink?: (line: string) => void
+  /** How `outputs.delete` trashes files; default the `trash` package (web mode). */
+  trash?: TrashFile
+  /** Present in the desktop app only. */
+  desktop?: DesktopShell
   /** Timings and seams for tests and benchmarks; the defaults are the product's. */
   tuning?: CoreTuning
 }
@@ -35,6 +51,8 @@ export interface CoreTuning {
   demoTimeScale?: number
   /** Resolves output hosts before downloading (tests inject one to prove private addresses are refused). */
   resolve?: Resolver
+  /** The download queue's limits and seams (free-space probe, `.part` sink, backoff): tests and benches. */
+  downloads?: DownloadManagerOptions
   /** Wait before retrying downloads that failed for a passing reason (default 30 s). */
   downloadRetryMs?: number
   /** The listener's per-client rate limit; false turns it off (benchmarks). */
@@ -43,6 +61,8 @@ export interface CoreTuning {
   tunnelOpenTimeoutMs?: number
   /** How long a run whose queue answer was lost is looked for before it is given up (default 2 min). */
   lostSubmitWindowMs?: number
+  /** The trash `outputs.delete` uses when `deps.trash` is not given (tests: never the user's real trash). */
+  trash?: TrashFile
 }
 
 export interface Core {
@@ -51,8 +71,11 @@ export interface Core {
   /** The one door both transports use: validates args with the contract, never throws. */
   invoke(method: string, rawArgs: unknown): Promise<Result<unknown>>
   events: EventHub<CourierEvent>
-  /** Serves a saved output by id, confined to the library folder; honours a `Range` header. */
-  media(outputId: string, rangeHeader: string | null): Promise<Response>
+  /**
+   * Serves a saved output by id, confined to the library folder; honours a `Range` header. With
+   * `thumbnail`, its WebP thumbnail instead (made on the spot if missing; 404 for outputs without one).
+   */
+  media(outputId: string, rangeHeader: string | null, opts?: { thumbnail?: boolean }): Promise<Response>
   /** Where the webhook listener is bound (available after start). */
   listenerUrl(): string
   readonly dataDir: string

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import type { CourierEvent } from '@shared/events'
 import { errorAdvice } from '@shared/errors'
 import { err, ok } from '@shared/result'
@@ -16,8 +16,14 @@ import { WebhookIngest } from './delivery/webhook-ingest'
 import { OutputSaver } from './downloads/output-saver'
 import { systemResolver } from './downloads/url-guard'
 import { EventHub } from './events/event-hub'
-import { serveFile } from './library/media'
+import { LibraryService } from './library/library-service'
+import { plainResponse, serveFile } from './library/media'
+import { moveLibrary } from './library/move-library'
+import { probeMedia } from './library/probe'
+import { Thumbnails } from './library/thumbnails'
 import { createLogger } from './log/logger'
+import { resolveConfig } from './config/config'
+import { StoredSettings } from './config/settings-file'
 import { ComfyDeployClient } from './providers/comfydeploy/client'
 import { startDemoProvider } from './providers/demo/demo-provider'
 import { ProviderRegistry } from './providers/registry'
@@ -28,8 +34,14 @@ import { RunService, toRunError } from './runs/run-service'
 import { openDatabase } from './store/database'
 import { EventsRepo } from './store/events-repo'
 import { FormsRepo } from './store/forms-repo'
-import { OutputsRepo } from './store/outputs-repo'
+import { OutputsRepo, type ThumbnailState } from './store/outputs-repo'
 import { publicRun, RunsRepo } from './store/runs-repo'
+
+/** The web host's trash: the `trash` package, loaded on first use (globbing off: names are taken literally). */
+async function trashWithPackage(path: string): Promise<void> {
+  const { default: trash } = await import('trash')
+  await trash(path, { glob: false })
+}
 
 function packageVersion(): string {
   try {
@@ -62,11 +74,33 @@ export function createCore(deps: CoreDeps): Core {
   const db = openDatabase(join(dataDir, 'courier.db'))
   const runsRepo = new RunsRepo(db)
   const eventsRepo = new EventsRepo(db)
-  const outputsRepo = new OutputsRepo(db)
+  // A thumbnail made while the saver checked the file is adopted as the row is written (`thumbnails` below).
+  const outputsRepo: OutputsRepo = new OutputsRepo(db, { thumbnailOnInsert: (output): ThumbnailState => thumbnails.adopt(output) })
   const events = new EventHub<CourierEvent>()
   const formsRepo = new FormsRepo(db)
   const providers = new ProviderRegistry(formsRepo)
   const instanceId = randomBytes(8).toString('hex')
+  const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails') })
+  const library = new LibraryService({
+    outputs: outputsRepo,
+    runs: runsRepo,
+    events,
+    thumbnails,
+    trash: deps.trash ?? tuning.trash ?? trashWithPackage,
+    desktop: deps.desktop ?? null,
+    log: log.child('library'),
+  })
+  /** Set while the library folder is being moved: another change of folder meanwhile is refused, not queued. */
+  let moving = false
+
+  /** The library folder that would be in effect with `libraryDir` saved in settings (flags and environment still win). */
+  const effectiveLibraryFor = (libraryDir: string): string =>
+    resolveConfig({
+      flags: deps.flags ?? {},
+      env: deps.env ?? process.env,
+      settings: StoredSettings.parse({ libraryDir }),
+      apiKeys: { comfydeploy: null, runcomfy: null },
+    }).libraryDir
 
   let listener: HookListener | null = null
   let demo: { client: ComfyDeployClient; sim: Sim } | null = null
@@ -78,7 +112,12 @@ export function createCore(deps: CoreDeps): Core {
     log: log.child('downloads'),
     libraryDir: () => settings.config().libraryDir,
     resolve: tuning.resolve ?? systemResolver,
+    // Thumbnails are made as the file is checked, before its row exists (so `output.saved` says
+    // `hasThumbnail`); one that could not be made then is tried again after the save.
+    probe: async (file, mime) => (await Promise.all([probeMedia(file, mime), thumbnails.prepare(file, mime)]))[0],
+    onSaved: (output) => void thumbnails.ensure(output.id), // never rejects
     ...(tuning.downloadRetryMs !== undefined ? { retryDelayMs: tuning.downloadRetryMs } : {}),
+    ...(tuning.downloads ? { downloads: tuning.downloads } : {}),
   })
 
   const tunnel = new TunnelSupervisor({
@@ -258,20 +297,52 @@ export function createCore(deps: CoreDeps): Core {
     },
     'runs.list': async ({ limit }) => ok(runsRepo.list(limit ?? 200).map(publicRun)),
     'runs.cancel': ({ id }) => runService.cancel(id),
-    'outputs.list': async ({ runId, query }) => ok(outputsRepo.list({ runId, query, limit: 1000 })),
+    'runs.submitBatch': (args) => runService.submitBatch(args),
+    'runs.rerun': ({ id, seed }) => runService.rerun(id, seed),
+    'outputs.list': async (args) => {
+      const page = outputsRepo.list(args)
+      return page ? ok(page) : err('NOT_FOUND', `no output ${args.after}: the page cannot continue after an output that was deleted`)
+    },
+    'outputs.facets': async () => ok(outputsRepo.facets()),
     'outputs.get': async ({ id }) => {
       const output = outputsRepo.get(id)
       return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)
     },
+    'outputs.update': async ({ id, favourite }) => {
+      const output = outputsRepo.setFavourite(id, favourite)
+      return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)
+    },
+    'outputs.delete': ({ ids }) => library.delete(ids),
+    'outputs.open': ({ id, how }) => library.open(id, how),
     'tunnel.status': async () => ok(tunnel.status()),
     'settings.get': async () => ok(settings.view()),
     'settings.update': async (patch) => {
       if (patch.libraryDir !== undefined && !isAbsolute(patch.libraryDir)) {
         return err('BAD_INPUT', 'the library folder must be an absolute path', 'libraryDir')
       }
-      settings.update(patch)
-      applyConfig()
-      return ok(settings.view())
+      const from = settings.config().libraryDir
+      const to = patch.libraryDir === undefined ? from : effectiveLibraryFor(patch.libraryDir)
+      if (resolve(to) === resolve(from) || outputsRepo.count() === 0) {
+        settings.update(patch)
+        applyConfig()
+        return ok(settings.view())
+      }
+      // The saved outputs follow the library to its new folder before the setting changes.
+      if (moving) return err('CONFLICT', 'the library folder is already being moved; wait for that to finish', 'libraryDir')
+      moving = true
+      try {
+        const outcome = await moveLibrary({ outputs: outputsRepo, from, to, log: log.child('library') })
+        if (!outcome.ok) return err('BAD_INPUT', outcome.message, 'libraryDir')
+        settings.update(patch)
+        applyConfig()
+        mkdirSync(to, { recursive: true })
+        // Outputs saved into the old folder while the files were moving follow them now.
+        const late = await moveLibrary({ outputs: outputsRepo, from, to, log: log.child('library'), checkTarget: false })
+        if (!late.ok) log.warn('outputs saved during the move stay in the old folder', { message: late.message })
+        return ok(settings.view())
+      } finally {
+        moving = false
+      }
     },
     'webhooks.list': async (filter) => ok(eventsRepo.list(filter)),
     'webhooks.replay': async ({ id }) => {
@@ -286,9 +357,10 @@ export function createCore(deps: CoreDeps): Core {
     dataDir,
     events,
     invoke: (name, raw) => invoke(api, name, raw, log.child('api')),
-    media: async (outputId, range) => {
+    media: async (outputId, range, opts) => {
+      if (opts?.thumbnail) return thumbnails.serve(outputId, range)
       const location = outputsRepo.location(outputId)
-      if (!location) return new Response('no such output', { status: 404 })
+      if (!location) return plainResponse(404, 'no such output')
       return serveFile(location, range)
     },
     listenerUrl: () => {
@@ -320,6 +392,7 @@ export function createCore(deps: CoreDeps): Core {
       await poller.stop()
       await tunnel.stop()
       await saver.stop()
+      await thumbnails.stop()
       await listener?.close()
       ingest.drain()
       await demo?.sim.close()

@@ -3,10 +3,10 @@ import { mediaHandler } from './media-handler'
 
 /** A stand-in for core.media that behaves: answers 206 for a range, 200 otherwise, and records its calls. */
 function fakeCore(answer?: () => Promise<Response>) {
-  const calls: Array<{ outputId: string; range: string | null }> = []
+  const calls: Array<{ outputId: string; range: string | null; thumbnail?: boolean }> = []
   const core = {
-    media: (outputId: string, range: string | null): Promise<Response> => {
-      calls.push({ outputId, range })
+    media: (outputId: string, range: string | null, opts?: { thumbnail?: boolean }): Promise<Response> => {
+      calls.push({ outputId, range, ...(opts?.thumbnail ? { thumbnail: true } : {}) })
       if (answer) return answer()
       return Promise.resolve(
         range
@@ -35,10 +35,25 @@ describe('mediaHandler', () => {
     expect(await response.text()).toBe('abc')
   })
 
+  it('asks core for the thumbnail on courier-media://thumb/<id>', async () => {
+    const { core, calls } = fakeCore()
+    const response = await mediaHandler(core, log)(new Request('courier-media://thumb/out_1'))
+    expect(calls).toEqual([{ outputId: 'out_1', range: null, thumbnail: true }])
+    expect(response.status).toBe(200)
+  })
+
   it('answers 404 without asking core for anything that is not an output URL', async () => {
     const { core, calls } = fakeCore()
-    const response = await mediaHandler(core, log)(new Request('courier-media://output/..%2Fsecrets'))
-    expect(response.status).toBe(404)
+    for (const url of [
+      'courier-media://output/..%2Fsecrets',
+      'courier-media://thumb/..%2F..%2Fcourier.db',
+      'courier-media://thumb/%2Fetc%2Fpasswd',
+      'courier-media://thumb/%2E%2E',
+      'courier-media://thumb/C:%5Cwindows%5Cwin.ini',
+    ]) {
+      const response = await mediaHandler(core, log)(new Request(url))
+      expect(response.status, url).toBe(404)
+    }
     expect(calls).toEqual([])
   })
 

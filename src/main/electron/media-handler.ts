@@ -5,18 +5,19 @@ type Log = (message: string) => void
 
 /**
  * The `courier-media://` handler as a plain `Request → Response` function (no Electron here, so it is
- * tested in Node). Paths, realpath confinement and 206 ranges are core's job; this only decides which
- * requests reach it.
+ * tested in Node): `output/{id}` is the saved file, `thumb/{id}` its thumbnail. Paths, realpath
+ * confinement and 206 ranges are core's job; this only decides which requests reach it.
  */
 export function mediaHandler(core: Pick<Core, 'media'>, log: Log): (request: Request) => Promise<Response> {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } })
     }
-    const outputId = parseMediaUrl(request.url)
-    if (outputId === null) return new Response('Not found', { status: 404 })
+    const target = parseMediaUrl(request.url)
+    if (target === null) return new Response('Not found', { status: 404 })
+    const { outputId, thumbnail } = target
     try {
-      const response = await core.media(outputId, request.headers.get('range'))
+      const response = await core.media(outputId, request.headers.get('range'), { thumbnail })
       if (request.method === 'GET') return response
       // HEAD: same status and headers, and the body (an open file stream) is released at once.
       await response.body?.cancel()

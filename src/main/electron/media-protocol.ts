@@ -14,7 +14,7 @@ export function registerMediaScheme(): void {
   ])
 }
 
-/** Serves `courier-media://output/<id>` from core's library for the default session; returns the undo. */
+/** Serves `courier-media://output/<id>` (and `thumb/<id>`) from core's library for the default session; returns the undo. */
 export function serveMedia(core: Pick<Core, 'media'>, log: (message: string) => void): () => void {
   protocol.handle(MEDIA_SCHEME, mediaHandler(core, log))
   return () => protocol.unhandle(MEDIA_SCHEME)

@@ -5,6 +5,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { HTTP_EVENTS_PATH } from '@shared/contract'
 import { err } from '@shared/result'
 import type { Core } from '../core/core-types'
+import { outputIdFromStep } from '../core/library/media'
 import { RequestGuard } from './request-guard'
 import { readStatic } from './static-files'
 
@@ -75,7 +76,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too la
 
 /**
  * Web mode: serves the built renderer and the courier API over HTTP (`POST /api/{method}`) and
- * server-sent events (`GET /api/events`), plus saved media (`GET /media/{outputId}`). Loopback only.
+ * server-sent events (`GET /api/events`), plus saved media (`GET /media/{outputId}`, and its thumbnail
+ * with `?thumb=1`). Loopback only.
  */
 export async function startWebHost(opts: { core: Core; port: number; rendererDir: string; token: string }): Promise<WebHost> {
   const { core } = opts
@@ -123,7 +125,11 @@ export async function startWebHost(opts: { core: Core; port: number; rendererDir
       return sendJson(res, 200, await core.invoke(decodeURIComponent(url.pathname.slice('/api/'.length)), args))
     }
     if (url.pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
-      const response = await core.media(decodeURIComponent(url.pathname.slice('/media/'.length)), req.headers.range ?? null)
+      // `/media/{id}`: one path step holding an id, never a path; `?thumb=1` asks for its thumbnail.
+      const outputId = outputIdFromStep(url.pathname.slice('/media/'.length))
+      if (outputId === null) return send(res, 404, 'Not found', { 'content-type': 'text/plain; charset=utf-8' })
+      const thumbnail = url.searchParams.get('thumb') === '1'
+      const response = await core.media(outputId, req.headers.range ?? null, { thumbnail })
       res.writeHead(response.status, { ...SECURITY_HEADERS, ...Object.fromEntries(response.headers) })
       if (!response.body || req.method === 'HEAD') {
         await response.body?.cancel()

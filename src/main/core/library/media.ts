@@ -7,7 +7,8 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 /** Content types we serve saved files as; anything else goes out as a download, never rendered. */
 const SERVABLE = new Set([
   'image/png', 'image/jpeg', 'image/webp', 'image/gif', 'video/mp4', 'video/webm',
-  'audio/mpeg', 'audio/wav', 'audio/flac', 'text/plain', 'application/json',
+  'image/avif', 'video/quicktime', 'audio/mpeg', 'audio/wav', 'audio/flac', 'audio/ogg', 'audio/mp4',
+  'text/plain', 'application/json',
 ])
 
 const plain = (status: number, text: string) =>
@@ -17,6 +18,52 @@ const plain = (status: number, text: string) =>
 export function isInside(root: string, child: string): boolean {
   const rel = relative(root, child)
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/** Ids are database keys, never paths: anything that could be read as a path step is refused. */
+export function isPathLikeId(id: string): boolean {
+  return id === '' || id === '.' || id === '..' || [...id].some((ch) => ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20 || ch === '\u007f')
+}
+
+/** The output id in one percent-encoded URL path step (`/media/{id}`), or null for anything else. */
+export function outputIdFromStep(step: string): string | null {
+  let id: string
+  try {
+    id = decodeURIComponent(step)
+  } catch {
+    return null // malformed percent-encoding
+  }
+  return id.length <= 64 && !isPathLikeId(id) ? id : null
+}
+
+/**
+ * True for a library path as we write them: relative, `/`-separated, no empty, `.` or `..` step, no
+ * backslash, drive letter or control character. Checked before a path is joined to anything.
+ */
+export function isLibraryPath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || /^[A-Za-z]:/.test(path)) return false
+  if ([...path].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20 || ch === '\u007f')) return false
+  return path.split('/').every((step) => step !== '' && step !== '.' && step !== '..')
+}
+
+/**
+ * Where a library path really is: its real path (symlinks followed) when that is a file inside the real
+ * `root`, else why not (404: gone or not a file; 403: a bad path, or a link pointing out of the root).
+ */
+export async function resolveInside(root: string, path: string): Promise<{ file: string; size: number } | { status: 403 | 404; reason: string }> {
+  if (!isLibraryPath(path)) return { status: 403, reason: 'not a library path' }
+  let realRoot: string
+  let file: string
+  try {
+    realRoot = await realpath(root)
+    file = await realpath(join(realRoot, ...path.split('/')))
+  } catch {
+    return { status: 404, reason: 'file not found on disk' }
+  }
+  if (!isInside(realRoot, file)) return { status: 403, reason: 'outside the library folder' }
+  const info = await stat(file).catch(() => null)
+  if (!info?.isFile()) return { status: 404, reason: 'not a file' }
+  return { file, size: info.size }
 }
 
 function parseRange(header: string | null, size: number): { start: number; end: number } | 'invalid' | null {
@@ -36,23 +83,9 @@ function parseRange(header: string | null, size: number): { start: number; end: 
   return start > end || start >= size ? 'invalid' : { start, end }
 }
 
-/**
- * Serves one saved file as a web `Response` (used by the Electron protocol and the web host alike):
- * real paths only inside the output's library root, types from an allow-list, 206 for byte ranges.
- */
-export async function serveFile(location: { root: string; path: string; mime: string }, rangeHeader: string | null): Promise<Response> {
-  let root: string
-  let file: string
-  try {
-    root = await realpath(location.root)
-    file = await realpath(join(root, ...location.path.split('/')))
-  } catch {
-    return plain(404, 'file not found on disk')
-  }
-  if (!isInside(root, file)) return plain(403, 'outside the library folder')
-  const info = await stat(file)
-  if (!info.isFile()) return plain(404, 'not a file')
-  const type = SERVABLE.has(location.mime) ? location.mime : 'application/octet-stream'
+/** A file already confined by `resolveInside`, as a web `Response`: 200, or 206/416 for a byte range. */
+export function fileResponse(file: string, size: number, mime: string, rangeHeader: string | null): Response {
+  const type = SERVABLE.has(mime) ? mime : 'application/octet-stream'
   const headers: Record<string, string> = {
     'content-type': type,
     'accept-ranges': 'bytes',
@@ -60,11 +93,23 @@ export async function serveFile(location: { root: string; path: string; mime: st
     'x-content-type-options': 'nosniff',
   }
   if (type === 'application/octet-stream') headers['content-disposition'] = 'attachment'
-  const range = parseRange(rangeHeader, info.size)
-  if (range === 'invalid') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${info.size}` } })
-  const { start, end } = range ?? { start: 0, end: info.size - 1 }
-  const body = info.size === 0 ? null : (Readable.toWeb(createReadStream(file, { start, end })) as WebReadableStream<Uint8Array> as ReadableStream<Uint8Array>)
-  headers['content-length'] = String(info.size === 0 ? 0 : end - start + 1)
-  if (range) headers['content-range'] = `bytes ${start}-${end}/${info.size}`
+  const range = parseRange(rangeHeader, size)
+  if (range === 'invalid') return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${size}` } })
+  const { start, end } = range ?? { start: 0, end: size - 1 }
+  const body = size === 0 ? null : (Readable.toWeb(createReadStream(file, { start, end })) as WebReadableStream<Uint8Array> as ReadableStream<Uint8Array>)
+  headers['content-length'] = String(size === 0 ? 0 : end - start + 1)
+  if (range) headers['content-range'] = `bytes ${start}-${end}/${size}`
   return new Response(body, { status: range ? 206 : 200, headers })
 }
+
+/**
+ * Serves one saved file as a web `Response` (used by the Electron protocol and the web host alike):
+ * real paths only inside the output's library root, types from an allow-list, 206 for byte ranges.
+ */
+export async function serveFile(location: { root: string; path: string; mime: string }, rangeHeader: string | null): Promise<Response> {
+  const found = await resolveInside(location.root, location.path)
+  if ('status' in found) return plain(found.status, found.reason)
+  return fileResponse(found.file, found.size, location.mime, rangeHeader)
+}
+
+export { plain as plainResponse }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { CourierEvent } from '@shared/events'
+import type { Deployment } from '@shared/deployment'
 import { err, ok, type Result } from '@shared/result'
 import { isTerminal, type InputValues, type ProviderId, type Run, type RunError, type RunId } from '@shared/run'
 import type { EventHub } from '../events/event-hub'
@@ -10,6 +11,7 @@ import type { RunsRepo, StoredRun } from '../store/runs-repo'
 import { publicRun } from '../store/runs-repo'
 import type { Db } from '../store/database'
 import { decide, type Decision, type RunHint } from './state-machine'
+import { randomSeeds, seedField } from './seed'
 import { validateInputs } from './validate-inputs'
 
 export interface RunServiceDeps {
@@ -37,6 +39,9 @@ function webhookUrlOf(run: StoredRun, client: ProviderClient): string | null {
 }
 
 const newRunId = () => `r_${randomBytes(9).toString('base64url')}` as RunId
+const newBatchId = () => `b_${randomBytes(9).toString('base64url')}`
+/** Queue calls of one batch in flight at once: quick, yet gentle on the service's rate limits. */
+const BATCH_CONCURRENCY = 4
 /** 128 bits of randomness: the only thing that authenticates a webhook (no provider signs them). */
 const newHookToken = () => randomBytes(16).toString('base64url')
 
@@ -59,20 +64,88 @@ export class RunService {
     this.deps.events.publish({ type: 'run.updated', run: publicRun(run) })
   }
 
-  async submit(args: { provider: ProviderId; deploymentId: string; inputs: InputValues }): Promise<Result<Run>> {
-    const client = this.deps.providers.get(args.provider)
-    if (!client) return err('NOT_CONFIGURED', `${args.provider} has no API key yet`)
+  /** The client and the deployment a submit goes to, or why there is none. */
+  private async target(provider: ProviderId, deploymentId: string): Promise<Result<{ client: ProviderClient; deployment: Deployment }>> {
+    const client = this.deps.providers.get(provider)
+    if (!client) return err('NOT_CONFIGURED', `${provider} has no API key yet`)
     let deployment
     try {
-      deployment = await this.deps.providers.findDeployment(args.provider, args.deploymentId)
+      deployment = await this.deps.providers.findDeployment(provider, deploymentId)
     } catch (error) {
       const failure = toRunError(error)
       return err(failure.code, failure.message)
     }
-    if (!deployment) return err('NOT_FOUND', `deployment ${args.deploymentId} is not among ${client.label}'s deployments`)
+    if (!deployment) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${client.label}'s deployments`)
+    return ok({ client, deployment })
+  }
+
+  async submit(args: { provider: ProviderId; deploymentId: string; inputs: InputValues }): Promise<Result<Run>> {
+    const target = await this.target(args.provider, args.deploymentId)
+    if (!target.ok) return target
+    const { client, deployment } = target.value
     const problem = validateInputs(deployment.inputs, args.inputs)
     if (problem) return err('BAD_INPUT', problem.message, problem.field)
+    return (await this.queueRun(client, deployment, args.inputs, null)).result
+  }
 
+  /**
+   * Variations: `count` runs of one form, each with its own random seed in the deployment's seed input,
+   * all sharing a new batch id. Everything is checked once before the first run is sent; then each run
+   * gets exactly one queue call, so at most `count` paid runs, and a run whose call fails fails alone.
+   */
+  async submitBatch(args: { provider: ProviderId; deploymentId: string; inputs: InputValues; count: number }): Promise<Result<Run[]>> {
+    const target = await this.target(args.provider, args.deploymentId)
+    if (!target.ok) return target
+    const { client, deployment } = target.value
+    const field = seedField(deployment.inputs)
+    if (!field) return err('BAD_INPUT', `${deployment.name} has no seed input, so its variations would all be the same: submit a single run instead`)
+    const seeds = randomSeeds(field, args.count)
+    if (!seeds) return err('BAD_INPUT', `${field.label} does not allow ${args.count} different values`, field.id)
+    // Every seed lies within the field's bounds, so one check stands for all the runs.
+    const problem = validateInputs(deployment.inputs, { ...args.inputs, [field.id]: seeds[0]! })
+    if (problem) return err('BAD_INPUT', problem.message, problem.field)
+    const batchId = newBatchId()
+    const runIds: string[] = new Array<string>(args.count)
+    let next = 0
+    const worker = async () => {
+      while (next < args.count) {
+        const index = next++
+        const { runId } = await this.queueRun(client, deployment, { ...args.inputs, [field.id]: seeds[index]! }, batchId)
+        runIds[index] = runId
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, args.count) }, worker))
+    this.deps.log.info('batch submitted', { batchId, provider: client.id, count: args.count })
+    return ok(runIds.map((id) => publicRun(this.deps.runs.require(id))))
+  }
+
+  /** Submits a run's inputs again to its deployment, with the same seed or a new random one. */
+  async rerun(id: RunId, seed: 'same' | 'new'): Promise<Result<Run>> {
+    const run = this.deps.runs.get(id)
+    if (!run) return err('NOT_FOUND', `no run ${id}`)
+    const target = await this.target(run.provider, run.deploymentId)
+    if (!target.ok) return target
+    const { client, deployment } = target.value
+    const inputs: InputValues = { ...run.inputs }
+    if (seed === 'new') {
+      const field = seedField(deployment.inputs)
+      if (!field) return err('BAD_INPUT', `${deployment.name} has no seed input to change: run it again with the same inputs instead`)
+      const current = inputs[field.id]
+      const fresh = randomSeeds(field, 1, typeof current === 'number' ? current : undefined)
+      if (!fresh) return err('BAD_INPUT', `${field.label} allows no other value`, field.id)
+      inputs[field.id] = fresh[0]!
+    }
+    // The deployment may have changed since: its current form decides, as for any submit.
+    const problem = validateInputs(deployment.inputs, inputs)
+    if (problem) return err('BAD_INPUT', `${problem.message} (the deployment changed since this run)`, problem.field)
+    return (await this.queueRun(client, deployment, inputs, null)).result
+  }
+
+  /**
+   * Inserts the run and makes its one queue call (never retried: the service has no idempotency key).
+   * The run row exists whatever happens, so the answer always names it.
+   */
+  private async queueRun(client: ProviderClient, deployment: Deployment, inputs: InputValues, batchId: string | null): Promise<{ runId: string; result: Result<Run> }> {
     const hookToken = newHookToken()
     const base = this.deps.webhookBase(client)
     const run = this.deps.runs.insert({
@@ -80,15 +153,21 @@ export class RunService {
       provider: client.id,
       deploymentId: deployment.id,
       deploymentName: deployment.name,
-      inputs: args.inputs,
+      inputs,
       hookToken,
       webhookBase: base,
+      batchId,
+      seedInput: seedField(deployment.inputs)?.id ?? null,
       now: this.now(),
     })
+    return { runId: run.id, result: await this.send(run, client, deployment, inputs) }
+  }
+
+  private async send(run: StoredRun, client: ProviderClient, deployment: Deployment, inputs: InputValues): Promise<Result<Run>> {
     this.publish(run)
     this.submitting.add(run.id)
     try {
-      const { providerRunId } = await client.queue({ deploymentId: deployment.id, inputs: args.inputs, webhookUrl: webhookUrlOf(run, client) })
+      const { providerRunId } = await client.queue({ deploymentId: deployment.id, inputs, webhookUrl: webhookUrlOf(run, client) })
       this.deps.runs.setProviderRunId(run.id, providerRunId, this.now())
       const queued = this.deps.runs.require(run.id)
       this.publish(queued)

@@ -26,6 +26,7 @@ function migrate(db: Db): void {
     if (migration.version <= current) continue
     db.transaction(() => {
       db.exec(migration.sql)
+      migration.backfill?.(db)
       db.exec(`PRAGMA user_version = ${migration.version}`)
     })()
   }

@@ -1,8 +1,19 @@
+import type { Db } from './database'
+import { fileNameOf, searchablePrompt } from './search'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+  /** Runs after `sql`, in the same transaction: for rows whose new values only code can compute. */
+  backfill?: (db: Db) => void
+}
+
 /**
  * Numbered, append-only schema migrations. Never edit a shipped entry: add the next number.
  * Each runs in its own transaction together with the bump of `user_version`.
  */
-export const migrations: readonly { version: number; name: string; sql: string }[] = [
+export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'runs, events, outputs',
@@ -91,5 +102,53 @@ export const migrations: readonly { version: number; name: string; sql: string }
       CREATE INDEX events_by_run_id ON events (run_id, id);
       CREATE INDEX events_rejected ON events (id) WHERE outcome = 'rejected';
     `,
+  },
+  {
+    version: 4,
+    name: 'the library: favourites, durations, thumbnails, batches, full-text search',
+    sql: `
+      ALTER TABLE outputs ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE outputs ADD COLUMN duration_ms INTEGER;
+      -- NULL: no thumbnail tried yet; 'ready': made (under {dataDir}/thumbnails); 'failed': the file cannot be read.
+      ALTER TABLE outputs ADD COLUMN thumbnail TEXT;
+      -- The output's row in outputs_fts. Its own integer key: an implicit rowid may change on VACUUM.
+      ALTER TABLE outputs ADD COLUMN fts_rowid INTEGER;
+      ALTER TABLE runs ADD COLUMN batch_id TEXT;
+      -- The input the deployment's form marked as the seed when the run was submitted (Output.seed).
+      ALTER TABLE runs ADD COLUMN seed_input TEXT;
+
+      -- The gallery's order (newest first, id breaking ties) is the cursor's order too.
+      DROP INDEX outputs_by_created;
+      CREATE INDEX outputs_by_time ON outputs (created_at DESC, id DESC);
+      CREATE INDEX outputs_favourites ON outputs (created_at DESC, id DESC) WHERE favourite = 1;
+      CREATE UNIQUE INDEX outputs_by_fts ON outputs (fts_rowid);
+      CREATE INDEX runs_by_batch ON runs (batch_id) WHERE batch_id IS NOT NULL;
+
+      -- Outputs the user deleted: a run whose downloads resume must not fetch them again.
+      CREATE TABLE deleted_outputs (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        PRIMARY KEY (run_id, idx)
+      );
+
+      -- Prompt (prompt-like inputs, never the negative one), deployment name and file name. Rows are
+      -- written by OutputsRepo.insert (the prompt is computed in code); the trigger keeps deletes in step.
+      CREATE VIRTUAL TABLE outputs_fts USING fts5(prompt, deployment, file, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE TRIGGER outputs_fts_delete AFTER DELETE ON outputs BEGIN
+        DELETE FROM outputs_fts WHERE rowid = old.fts_rowid;
+      END;
+    `,
+    backfill: (db) => {
+      const rows = db
+        .prepare('SELECT o.id, o.path, r.deployment_name, r.inputs FROM outputs o JOIN runs r ON r.id = o.run_id')
+        .all() as { id: string; path: string; deployment_name: string; inputs: string }[]
+      const index = db.prepare('INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)')
+      const link = db.prepare('UPDATE outputs SET fts_rowid = ? WHERE id = ?')
+      for (const row of rows) {
+        const inputs = JSON.parse(row.inputs) as Record<string, unknown>
+        const { lastInsertRowid } = index.run(searchablePrompt(inputs), row.deployment_name, fileNameOf(row.path))
+        link.run(lastInsertRowid, row.id)
+      }
+    },
   },
 ]

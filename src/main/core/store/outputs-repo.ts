@@ -1,5 +1,8 @@
-import { Output, type OutputKind } from '@shared/output'
+import { Output, OUTPUTS_PAGE_DEFAULT, type OutputFacets, type OutputKind, type OutputListArgs } from '@shared/output'
 import { first, statement, type Db } from './database'
+import { fileNameOf, ftsQuery, promptOf, searchablePrompt } from './search'
+
+export { promptOf } from './search'
 
 type OutputRow = {
   id: string
@@ -13,21 +16,40 @@ type OutputRow = {
   sha256: string
   width: number | null
   height: number | null
+  duration_ms: number | null
+  favourite: number
+  thumbnail: string | null
   created_at: number
+  provider: string
+  deployment_id: string
   deployment_name: string
   inputs: string
+  batch_id: string | null
+  seed_input: string | null
 }
 
-const SELECT = `SELECT o.*, r.deployment_name, r.inputs FROM outputs o JOIN runs r ON r.id = o.run_id`
+const SELECT = `SELECT o.*, r.provider, r.deployment_id, r.deployment_name, r.inputs, r.batch_id, r.seed_input
+  FROM outputs o JOIN runs r ON r.id = o.run_id`
 
-/** The prompt shown with an output: the first string input named like a prompt, else the first string. */
-export function promptOf(inputs: Record<string, unknown>): string {
-  const strings = Object.entries(inputs).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-  const named = strings.find(([key]) => /prompt/i.test(key) && !/negative/i.test(key))
-  return (named ?? strings[0])?.[1] ?? ''
+/** A thumbnail's state: none tried yet, made, or the file could not be read (never tried again). */
+export type ThumbnailState = 'ready' | 'failed' | null
+
+/**
+ * The run's seed: the value of the input its deployment's form marked as the seed (recorded at submit),
+ * else of a number input named like `seed`; null when there is none.
+ */
+export function seedOf(inputs: Record<string, unknown>, seedInput: string | null): number | null {
+  const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+  if (seedInput !== null) {
+    const value = inputs[seedInput]
+    return isNumber(value) ? value : null
+  }
+  const named = Object.entries(inputs).find(([key, value]) => /seed/i.test(key) && isNumber(value))
+  return named ? (named[1] as number) : null
 }
 
 function fromRow(row: OutputRow): Output {
+  const inputs = JSON.parse(row.inputs) as Record<string, unknown>
   return Output.parse({
     id: row.id,
     runId: row.run_id,
@@ -38,8 +60,15 @@ function fromRow(row: OutputRow): Output {
     sha256: row.sha256,
     width: row.width,
     height: row.height,
+    durationMs: row.duration_ms,
+    provider: row.provider,
+    deploymentId: row.deployment_id,
     deploymentName: row.deployment_name,
-    prompt: promptOf(JSON.parse(row.inputs) as Record<string, unknown>),
+    prompt: promptOf(inputs),
+    seed: seedOf(inputs, row.seed_input),
+    favourite: row.favourite === 1,
+    batchId: row.batch_id,
+    hasThumbnail: row.thumbnail === 'ready',
     createdAt: row.created_at,
   })
 }
@@ -57,20 +86,55 @@ export interface NewOutput {
   sha256: string
   width: number | null
   height: number | null
+  /** Length of a video or audio file (`probeMedia`); null or absent when unknown. */
+  durationMs?: number | null
   createdAt: number
 }
 
-export class OutputsRepo {
-  constructor(private readonly db: Db) {}
+/** Where a saved output lives on disk: its library root and the path relative to it. */
+export interface OutputLocation {
+  id: string
+  root: string
+  path: string
+  mime: string
+  kind: OutputKind
+  bytes: number
+  sha256: string
+  thumbnail: ThumbnailState
+}
 
+/** `outputs.list` filters, with the page size decided. */
+export type OutputFilter = Omit<OutputListArgs, 'limit'> & { limit?: number }
+
+export interface OutputsRepoOptions {
+  /** Asked as a row is written: a thumbnail already made for the file makes the row start `ready`. */
+  thumbnailOnInsert?: (output: NewOutput) => ThumbnailState
+}
+
+export class OutputsRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly options: OutputsRepoOptions = {},
+  ) {}
+
+  /** Saves the row and its search entry together; the prompt comes from the run's inputs. */
   insert(output: NewOutput): Output {
-    statement(
-      this.db,
-      
-        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.db.transaction(() => {
+      const run = first<{ inputs: string; deployment_name: string }>(
+        statement(this.db, 'SELECT inputs, deployment_name FROM runs WHERE id = ?').all(output.runId),
       )
-      .run(
+      if (!run) throw new Error(`run ${output.runId} vanished from the store`)
+      const inputs = JSON.parse(run.inputs) as Record<string, unknown>
+      const { lastInsertRowid } = statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(
+        searchablePrompt(inputs),
+        run.deployment_name,
+        fileNameOf(output.path),
+      )
+      statement(
+        this.db,
+        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
         output.id,
         output.runId,
         output.index,
@@ -82,8 +146,12 @@ export class OutputsRepo {
         output.sha256,
         output.width,
         output.height,
+        output.durationMs ?? null,
+        lastInsertRowid,
+        this.options.thumbnailOnInsert?.(output) ?? null,
         output.createdAt,
       )
+    })()
     return this.require(output.id)
   }
 
@@ -98,31 +166,113 @@ export class OutputsRepo {
     return output
   }
 
-  /** Where a saved output lives on disk: its library root and the path relative to it. */
-  location(id: string): { root: string; path: string; mime: string } | undefined {
-    return first<{ root: string; path: string; mime: string }>(statement(this.db, 'SELECT root, path, mime FROM outputs WHERE id = ?').all(id))
+  location(id: string): OutputLocation | undefined {
+    return first<OutputLocation>(
+      statement(this.db, 'SELECT id, root, path, mime, kind, bytes, sha256, thumbnail FROM outputs WHERE id = ?').all(id),
+    )
   }
 
+  /** Every output's location, oldest first (moving the library walks them all). */
+  locations(): OutputLocation[] {
+    return statement(this.db, 'SELECT id, root, path, mime, kind, bytes, sha256, thumbnail FROM outputs ORDER BY created_at, id').all() as OutputLocation[]
+  }
+
+  count(): number {
+    return first<{ n: number }>(statement(this.db, 'SELECT count(*) AS n FROM outputs').all())?.n ?? 0
+  }
+
+  /** Indexes of a run's outputs that are saved, or were saved and then deleted (never downloaded again). */
   savedIndexes(runId: string): Set<number> {
-    const rows = statement(this.db, 'SELECT idx FROM outputs WHERE run_id = ?').all(runId) as { idx: number }[]
+    const rows = statement(this.db, 'SELECT idx FROM outputs WHERE run_id = ? UNION SELECT idx FROM deleted_outputs WHERE run_id = ?').all(
+      runId,
+      runId,
+    ) as { idx: number }[]
     return new Set(rows.map((row) => row.idx))
   }
 
-  list(filter: { runId?: string; query?: string; limit: number }): Output[] {
+  /**
+   * One page of outputs, newest first (`created_at DESC, id DESC`), every filter combined; `after` starts
+   * the page after that output. Null when `after` names an output that no longer exists.
+   */
+  list(filter: OutputFilter): Output[] | null {
     const where: string[] = []
     const params: unknown[] = []
-    if (filter.runId) {
-      where.push('o.run_id = ?')
-      params.push(filter.runId)
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause)
+      params.push(...values)
     }
-    const query = filter.query?.trim()
-    if (query) {
-      // Plain substring search over what the creator typed and which deployment ran it; FTS comes with the gallery work.
-      where.push(`(r.inputs LIKE ? ESCAPE '\\' OR r.deployment_name LIKE ? ESCAPE '\\')`)
-      const like = `%${query.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
-      params.push(like, like)
+    if (filter.runId !== undefined) add('o.run_id = ?', filter.runId)
+    if (filter.batchId !== undefined) add('r.batch_id = ?', filter.batchId)
+    if (filter.provider !== undefined) add('r.provider = ?', filter.provider)
+    if (filter.deploymentId !== undefined) add('r.deployment_id = ?', filter.deploymentId)
+    if (filter.kind !== undefined) add('o.kind = ?', filter.kind)
+    if (filter.favourite !== undefined) add('o.favourite = ?', filter.favourite ? 1 : 0)
+    if (filter.from !== undefined) add('o.created_at >= ?', filter.from)
+    if (filter.to !== undefined) add('o.created_at < ?', filter.to)
+    const match = filter.query === undefined ? null : ftsQuery(filter.query)
+    if (match !== null) add('o.fts_rowid IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?)', match)
+    if (filter.after !== undefined) {
+      const cursor = first<{ created_at: number; id: string }>(statement(this.db, 'SELECT created_at, id FROM outputs WHERE id = ?').all(filter.after))
+      if (!cursor) return null
+      add('(o.created_at < ? OR (o.created_at = ? AND o.id < ?))', cursor.created_at, cursor.created_at, cursor.id)
     }
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.created_at DESC, o.idx LIMIT ?`
-    return (statement(this.db, sql).all(...params, filter.limit) as OutputRow[]).map(fromRow)
+    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`
+    return (statement(this.db, sql).all(...params, filter.limit ?? OUTPUTS_PAGE_DEFAULT) as OutputRow[]).map(fromRow)
+  }
+
+  /** The values the gallery's filters offer, with how many outputs have each. */
+  facets(): OutputFacets {
+    const totals = first<{ total: number; favourites: number | null }>(
+      statement(this.db, 'SELECT count(*) AS total, sum(favourite) AS favourites FROM outputs').all(),
+    )
+    const providers = statement(
+      this.db,
+      'SELECT r.provider AS id, count(*) AS count FROM outputs o JOIN runs r ON r.id = o.run_id GROUP BY r.provider ORDER BY count DESC, id',
+    ).all() as OutputFacets['providers']
+    // The name shown is the one of the newest run (a deployment may have been renamed); SQLite takes the
+    // bare column from the row that max() picked.
+    const deployments = (
+      statement(
+        this.db,
+        `SELECT r.deployment_id AS id, r.deployment_name AS name, r.provider AS provider, max(o.created_at) AS latest, count(*) AS count
+           FROM outputs o JOIN runs r ON r.id = o.run_id GROUP BY r.provider, r.deployment_id ORDER BY count DESC, name, id`,
+      ).all() as (OutputFacets['deployments'][number] & { latest: number })[]
+    ).map(({ latest: _latest, ...deployment }) => deployment)
+    const kinds = statement(this.db, 'SELECT kind, count(*) AS count FROM outputs GROUP BY kind ORDER BY count DESC, kind').all() as OutputFacets['kinds']
+    return { total: totals?.total ?? 0, providers, deployments, kinds, favourites: totals?.favourites ?? 0 }
+  }
+
+  setFavourite(id: string, favourite: boolean): Output | undefined {
+    statement(this.db, 'UPDATE outputs SET favourite = ? WHERE id = ?').run(favourite ? 1 : 0, id)
+    return this.get(id)
+  }
+
+  setThumbnail(id: string, state: ThumbnailState): void {
+    statement(this.db, 'UPDATE outputs SET thumbnail = ? WHERE id = ?').run(state, id)
+  }
+
+  /**
+   * Forgets outputs (their search entries go with them, by trigger) and remembers their run and index, so
+   * a run whose downloads are resumed never fetches a deleted output again. Returns the runs touched.
+   */
+  remove(ids: readonly string[]): Set<string> {
+    const runIds = new Set<string>()
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = first<{ run_id: string; idx: number }>(statement(this.db, 'SELECT run_id, idx FROM outputs WHERE id = ?').all(id))
+        if (!row) continue
+        statement(this.db, 'INSERT OR IGNORE INTO deleted_outputs (run_id, idx) VALUES (?, ?)').run(row.run_id, row.idx)
+        statement(this.db, 'DELETE FROM outputs WHERE id = ?').run(id)
+        runIds.add(row.run_id)
+      }
+    })()
+    return runIds
+  }
+
+  /** Points outputs at the library folder their files now live in, all at once. */
+  setRoot(ids: readonly string[], root: string): void {
+    this.db.transaction(() => {
+      for (const id of ids) statement(this.db, 'UPDATE outputs SET root = ? WHERE id = ?').run(root, id)
+    })()
   }
 }

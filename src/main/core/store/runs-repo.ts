@@ -26,6 +26,7 @@ type RunRow = {
   webhook_base: string | null
   downloads: string
   output_count: number
+  batch_id: string | null
   created_at: number
   updated_at: number
   finished_at: number | null
@@ -45,6 +46,7 @@ function fromRow(row: RunRow): StoredRun {
     inputs: JSON.parse(row.inputs) as unknown,
     error: row.error === null ? null : (JSON.parse(row.error) as unknown),
     outputCount: row.output_count,
+    batchId: row.batch_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
@@ -66,6 +68,10 @@ export interface NewRun {
   inputs: InputValues
   hookToken: string
   webhookBase: string | null
+  /** Shared by the runs of one `runs.submitBatch`. */
+  batchId?: string | null
+  /** The input the deployment's form marks as the seed, if any (read back as `Output.seed`). */
+  seedInput?: string | null
   now: number
 }
 
@@ -109,8 +115,8 @@ export class RunsRepo {
       this.db,
       
         `INSERT INTO runs (id, provider, deployment_id, deployment_name, status, progress, polling, inputs,
-           hook_token, webhook_base, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'submitting', 0, ?, ?, ?, ?, ?, ?)`,
+           hook_token, webhook_base, batch_id, seed_input, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'submitting', 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.id,
@@ -121,6 +127,8 @@ export class RunsRepo {
         JSON.stringify(run.inputs),
         run.hookToken,
         run.webhookBase,
+        run.batchId ?? null,
+        run.seedInput ?? null,
         run.now,
         run.now,
       )

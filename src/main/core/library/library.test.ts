@@ -1,0 +1,344 @@
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import sharp from 'sharp'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CourierEvent } from '@shared/events'
+import type { RunId } from '@shared/run'
+import { EventHub } from '../events/event-hub'
+import type { Logger } from '../log/logger'
+import { openDatabase, type Db } from '../store/database'
+import { OutputsRepo } from '../store/outputs-repo'
+import { RunsRepo } from '../store/runs-repo'
+import { LibraryService } from './library-service'
+import { serveFile } from './media'
+import { moveLibrary } from './move-library'
+import { Thumbnails } from './thumbnails'
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet }
+
+describe('the library', () => {
+  let dir: string
+  let libraryDir: string
+  let db: Db
+  let runs: RunsRepo
+  let outputs: OutputsRepo
+  let events: EventHub<CourierEvent>
+  let seen: CourierEvent[]
+  let thumbnails: Thumbnails
+  let trashed: string[]
+  let trashFails: Map<string, string>
+  let opened: string[]
+  let library: LibraryService
+
+  /** A run with `count` saved PNGs in the library, as the saver leaves them. */
+  async function savedRun(count: number, opts: { prompt?: string; root?: string } = {}) {
+    const root = opts.root ?? libraryDir
+    const run = runs.insert({
+      id: `r_${Math.random().toString(36).slice(2, 14)}` as RunId,
+      provider: 'demo',
+      deploymentId: 'dep',
+      deploymentName: 'Quick Sketch',
+      inputs: { prompt: opts.prompt ?? 'a fox', seed: 1 },
+      hookToken: Math.random().toString(36),
+      webhookBase: null,
+      now: Date.now(),
+    })
+    const saved = []
+    for (let index = 0; index < count; index++) {
+      const path = `2026-11-25/quick-sketch/${run.id.slice(2, 10)}-${index + 1}.png`
+      const bytes = await sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 40 * index, g: 90, b: 160 } } })
+        .png()
+        .toBuffer()
+      await mkdir(dirname(join(root, path)), { recursive: true })
+      await writeFile(join(root, path), bytes)
+      saved.push(
+        outputs.insert({
+          id: `o_${run.id.slice(2, 10)}${index}`,
+          runId: run.id,
+          index,
+          root,
+          path,
+          kind: 'image',
+          mime: 'image/png',
+          bytes: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          width: 600,
+          height: 400,
+          createdAt: Date.now() + index,
+        }),
+      )
+      runs.refreshOutputCount(run.id)
+    }
+    return { run, outputs: saved }
+  }
+
+  const fileOf = (id: string) => {
+    const location = outputs.location(id)!
+    return join(location.root, ...location.path.split('/'))
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'courier-library-'))
+    libraryDir = join(dir, 'library')
+    await mkdir(libraryDir)
+    db = openDatabase(join(dir, 'courier.db'))
+    runs = new RunsRepo(db)
+    outputs = new OutputsRepo(db)
+    events = new EventHub<CourierEvent>()
+    seen = []
+    events.subscribe((event) => seen.push(event))
+    thumbnails = new Thumbnails({ dir: join(dir, 'thumbnails'), outputs, log: quiet })
+    trashed = []
+    trashFails = new Map()
+    opened = []
+    const trashDir = join(dir, 'trash')
+    await mkdir(trashDir)
+    library = new LibraryService({
+      outputs,
+      runs,
+      events,
+      thumbnails,
+      // A stand-in for the OS trash: moves the file aside, or refuses as a trash can does.
+      trash: async (path) => {
+        const refusal = trashFails.get(path)
+        if (refusal) throw new Error(refusal)
+        trashed.push(path)
+        await rename(path, join(trashDir, `${trashed.length}-${path.split('/').pop()}`))
+      },
+      desktop: {
+        openPath: async (path) => {
+          opened.push(`open ${path}`)
+          return path.endsWith('-2.png') ? 'No application knows how to open this file' : ''
+        },
+        showItemInFolder: (path) => void opened.push(`reveal ${path}`),
+      },
+      log: quiet,
+    })
+  })
+  afterEach(async () => {
+    await thumbnails.stop()
+    db.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  describe('delete', () => {
+    it('moves the files to the trash, then forgets the outputs and their thumbnails', async () => {
+      const { run, outputs: [a, b] } = await savedRun(2)
+      await thumbnails.ensure(a!.id)
+      const thumb = thumbnails.fileFor(a!.id)!
+      expect(existsSync(thumb)).toBe(true)
+      const files = [fileOf(a!.id), fileOf(b!.id)]
+
+      expect(await library.delete([a!.id, b!.id, 'o_unknown'])).toEqual({ ok: true, value: { deleted: 2 } })
+      expect(trashed).toEqual(files)
+      expect(files.some((file) => existsSync(file))).toBe(false)
+      expect(existsSync(thumb)).toBe(false)
+      expect(outputs.list({})).toEqual([])
+      expect(outputs.list({ query: 'fox' })).toEqual([])
+      // The run stays, with its count; the folders emptied go, the library folder does not.
+      expect(runs.require(run.id).outputCount).toBe(0)
+      expect(seen.some((e) => e.type === 'run.updated' && e.run.id === run.id && e.run.outputCount === 0)).toBe(true)
+      expect(existsSync(join(libraryDir, '2026-11-25'))).toBe(false)
+      expect(existsSync(libraryDir)).toBe(true)
+    })
+
+    it('still forgets an output whose file is already gone', async () => {
+      const { outputs: [a] } = await savedRun(1)
+      await rm(fileOf(a!.id))
+      expect(await library.delete([a!.id])).toEqual({ ok: true, value: { deleted: 1 } })
+      expect(trashed).toEqual([])
+      expect(outputs.get(a!.id)).toBeUndefined()
+    })
+
+    it('keeps an output the trash refused, and says which and why', async () => {
+      const { outputs: [a, b] } = await savedRun(2)
+      trashFails.set(fileOf(b!.id), 'Operation not permitted')
+      const result = await library.delete([a!.id, b!.id])
+      expect(result.ok).toBe(false)
+      if (result.ok) return
+      expect(result.error.code).toBe('CONFLICT')
+      expect(result.error.message).toContain(outputs.get(b!.id)!.path)
+      expect(result.error.message).toContain('Operation not permitted')
+      expect(result.error.message).toContain('1 deleted')
+      expect(outputs.get(a!.id)).toBeUndefined()
+      expect(outputs.get(b!.id)).toBeDefined()
+      expect(existsSync(fileOf(b!.id))).toBe(true)
+    })
+  })
+
+  describe('open', () => {
+    it('hands the real file to the desktop to open or show', async () => {
+      const { outputs: [a, b] } = await savedRun(2)
+      expect(await library.open(a!.id, 'open')).toEqual({ ok: true, value: {} })
+      expect(await library.open(a!.id, 'reveal')).toEqual({ ok: true, value: {} })
+      expect(opened).toEqual([`open ${fileOf(a!.id)}`, `reveal ${fileOf(a!.id)}`])
+      const refused = await library.open(b!.id, 'open')
+      expect(refused.ok === false && refused.error.message).toContain('No application knows how to open this file')
+    })
+
+    it('refuses missing files, links out of the library and unknown ids', async () => {
+      const { outputs: [a, b] } = await savedRun(2)
+      await rm(fileOf(a!.id))
+      await rm(fileOf(b!.id))
+      await symlink(join(dir, 'courier.db'), fileOf(b!.id))
+      expect(await library.open(a!.id, 'open')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+      expect(await library.open(b!.id, 'reveal')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+      expect(await library.open('o_nope', 'open')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+      expect(opened).toEqual([])
+    })
+
+    it('is desktop-only', async () => {
+      const web = new LibraryService({ outputs, runs, events, thumbnails, trash: async () => {}, desktop: null, log: quiet })
+      const { outputs: [a] } = await savedRun(1)
+      expect(await web.open(a!.id, 'open')).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } })
+    })
+  })
+
+  describe('thumbnails', () => {
+    it('makes a small WebP once, outside the library, and says so on the output', async () => {
+      const { outputs: [a] } = await savedRun(1)
+      const saved = await thumbnails.afterSave(a!)
+      expect(saved.hasThumbnail).toBe(true)
+      const file = thumbnails.fileFor(a!.id)!
+      expect(file.startsWith(join(dir, 'thumbnails'))).toBe(true)
+      const meta = await sharp(file).metadata()
+      expect(meta).toMatchObject({ format: 'webp', width: 384, height: 256 })
+      const response = await thumbnails.serve(a!.id, null)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toBe('image/webp')
+      expect(Buffer.from(await response.arrayBuffer()).equals(await readFile(file))).toBe(true)
+    })
+
+    it('makes the thumbnail while the saver checks the file, so the output is announced with it', async () => {
+      let early: Thumbnails | null = null
+      const repo = new OutputsRepo(db, { thumbnailOnInsert: (output) => early!.adopt(output) })
+      early = new Thumbnails({ dir: join(dir, 'thumbnails'), outputs: repo, log: quiet })
+      const { run, outputs: [existing] } = await savedRun(1)
+      const path = existing!.path.replace('-1.png', '-2.png')
+      const file = join(libraryDir, path)
+      await sharp({ create: { width: 300, height: 900, channels: 3, background: '#224466' } }).png().toFile(file)
+      await early.prepare(file, 'image/png')
+      await early.prepare(join(libraryDir, 'not-saved.txt'), 'text/plain') // not a picture: nothing made
+      const saved = repo.insert({ id: 'o_early', runId: run.id, index: 1, root: libraryDir, path, kind: 'image', mime: 'image/png', bytes: 1, sha256: 'x', width: 300, height: 900, createdAt: Date.now() })
+      expect(saved.hasThumbnail).toBe(true)
+      expect(await sharp(early.fileFor('o_early')!).metadata()).toMatchObject({ width: 128, height: 384 })
+      expect(await readdir(join(dir, 'thumbnails', 'pending'))).toEqual([])
+      await early.stop()
+    })
+
+    it('makes the thumbnail of an older output on its first request', async () => {
+      const { outputs: [a] } = await savedRun(1)
+      expect(outputs.get(a!.id)!.hasThumbnail).toBe(false)
+      expect((await thumbnails.serve(a!.id, null)).status).toBe(200)
+      expect(outputs.get(a!.id)!.hasThumbnail).toBe(true)
+    })
+
+    it('never reads a picture through a link out of the library', async () => {
+      const secret = join(dir, 'secret.png')
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).png().toFile(secret)
+      const { outputs: [a] } = await savedRun(1)
+      await rm(fileOf(a!.id))
+      await symlink(secret, fileOf(a!.id))
+      expect((await thumbnails.serve(a!.id, null)).status).toBe(404)
+      expect(existsSync(thumbnails.fileFor(a!.id)!)).toBe(false)
+      expect((await serveFile(outputs.location(a!.id)!, null)).status).toBe(403)
+    })
+
+    it('marks a picture it cannot read, and does not try again', async () => {
+      const { outputs: [a] } = await savedRun(1)
+      await writeFile(fileOf(a!.id), 'not a picture at all')
+      expect((await thumbnails.serve(a!.id, null)).status).toBe(404)
+      expect(outputs.location(a!.id)!.thumbnail).toBe('failed')
+      expect(outputs.get(a!.id)!.hasThumbnail).toBe(false)
+    })
+  })
+
+  describe('moving the library folder', () => {
+    const readable = async () => {
+      const statuses = await Promise.all(outputs.locations().map(async (location) => (await serveFile(location, null)).status))
+      return statuses.every((status) => status === 200)
+    }
+
+    it('moves every file by a second name on the same disk, then repoints the outputs', async () => {
+      const { outputs: saved } = await savedRun(3)
+      const older = join(dir, 'older-library') // outputs saved under an earlier folder come along too
+      const { outputs: old } = await savedRun(1, { root: older })
+      const target = join(dir, 'new', 'library')
+      const outcome = await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet })
+      expect(outcome).toEqual({ ok: true, moved: 4, leftBehind: [] })
+      for (const output of [...saved, ...old]) {
+        expect(outputs.location(output.id)!.root).toBe(target)
+        expect(existsSync(join(target, output.path))).toBe(true)
+        expect(existsSync(join(libraryDir, output.path))).toBe(false)
+      }
+      expect(await readable()).toBe(true)
+      expect(existsSync(join(libraryDir, '2026-11-25'))).toBe(false) // emptied folders are removed
+    })
+
+    it('copies and checks each file when it cannot link across disks', async () => {
+      const { outputs: saved } = await savedRun(2)
+      const target = join(dir, 'elsewhere')
+      const acrossDevices = async () => {
+        throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' })
+      }
+      const outcome = await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet, linkFile: acrossDevices })
+      expect(outcome).toMatchObject({ ok: true, moved: 2 })
+      for (const output of saved) {
+        const bytes = await readFile(join(target, output.path))
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(output.sha256)
+        expect(existsSync(join(libraryDir, output.path))).toBe(false)
+      }
+      expect(await readable()).toBe(true)
+    })
+
+    it('refuses a folder inside the library, or one holding other files', async () => {
+      await savedRun(1)
+      const inside = await moveLibrary({ outputs, from: libraryDir, to: join(libraryDir, 'sub'), log: quiet })
+      expect(inside).toMatchObject({ ok: false, moved: 0 })
+      expect(!inside.ok && inside.message).toContain('inside the library folder')
+      const busy = join(dir, 'busy')
+      await mkdir(join(busy, 'notes'), { recursive: true })
+      await writeFile(join(busy, 'notes', 'todo.txt'), 'mine')
+      await writeFile(join(busy, '.DS_Store'), '')
+      const foreign = await moveLibrary({ outputs, from: libraryDir, to: busy, log: quiet })
+      expect(!foreign.ok && foreign.message).toContain('notes/todo.txt')
+      const onAFile = await moveLibrary({ outputs, from: libraryDir, to: join(busy, 'notes', 'todo.txt', 'x'), log: quiet })
+      expect(!onAFile.ok && onAFile.message).toContain('cannot be created')
+      expect(outputs.locations().every((location) => location.root === libraryDir)).toBe(true)
+      expect(await readable()).toBe(true)
+    })
+
+    it('stops at a failure with every output readable, and finishes when asked again', async () => {
+      const { outputs: saved } = await savedRun(4)
+      const target = join(dir, 'new')
+      // Something that is not our file already sits where the third output would go.
+      await mkdir(join(target, saved[2]!.path), { recursive: true })
+      const outcome = await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet })
+      expect(outcome.ok).toBe(false)
+      expect(!outcome.ok && outcome.message).toMatch(/^Moved 2 of 4 outputs to .*, then stopped at 2026-11-25\/quick-sketch\/.*-3\.png: another file is already at/)
+      expect(!outcome.ok && outcome.message).toContain(`The library folder is still ${libraryDir}`)
+      expect(saved.map((output) => outputs.location(output.id)!.root)).toEqual([target, target, libraryDir, libraryDir])
+      expect(await readable()).toBe(true)
+
+      await rm(join(target, saved[2]!.path), { recursive: true })
+      expect(await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet })).toMatchObject({ ok: true, moved: 2 })
+      expect(outputs.locations().every((location) => location.root === target)).toBe(true)
+      expect(await readable()).toBe(true)
+    })
+
+    it('takes up a file an interrupted move already put in place, and leaves missing files behind', async () => {
+      const { outputs: [a, b] } = await savedRun(2)
+      const target = join(dir, 'new')
+      await mkdir(dirname(join(target, a!.path)), { recursive: true })
+      await writeFile(join(target, a!.path), await readFile(fileOf(a!.id)))
+      await rm(fileOf(b!.id))
+      const outcome = await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet })
+      expect(outcome).toEqual({ ok: true, moved: 1, leftBehind: [{ path: b!.path, reason: 'the file is missing' }] })
+      expect(outputs.location(a!.id)!.root).toBe(target)
+      expect(outputs.location(b!.id)!.root).toBe(libraryDir)
+    })
+  })
+})

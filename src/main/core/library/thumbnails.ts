@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync, renameSync, rmSync } from 'node:fs'
+import { lstat, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import PQueue from 'p-queue'
+import sharp from 'sharp'
+import type { Output } from '@shared/output'
+import type { Logger } from '../log/logger'
+import type { NewOutput, OutputsRepo, ThumbnailState } from '../store/outputs-repo'
+import { fileResponse, plainResponse, resolveInside } from './media'
+
+/** The long side of a thumbnail, in pixels: sharp on a high-density gallery tile of ~190 CSS px. */
+export const THUMBNAIL_SIZE = 384
+/** Pictures sharp reads; the first frame of an animated GIF or WebP stands for the whole. */
+const PICTURES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif'])
+/**
+ * Pictures up to this size get their thumbnail before they are announced; a bigger one (an 8K poster) is
+ * announced at once and gets it just after, so its decoding never holds the announcement back.
+ */
+const PREPARE_MAX_BYTES = 16 * 1024 * 1024
+/** Output ids are ours (`o_` + base64url); anything else never becomes a file name. */
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/
+
+export interface ThumbnailsDeps {
+  /** `{dataDir}/thumbnails`: a cache next to the database, never inside the library. */
+  dir: string
+  outputs: OutputsRepo
+  log: Logger
+}
+
+/**
+ * One small WebP per picture output, made once. Normally while the saver checks the new file, before its
+ * row exists (`prepare`, then `adopt` as the row is written), so an output is announced with its
+ * thumbnail and `hasThumbnail` never changes under anyone's feet; else after the save (`ensure`, the
+ * saver's `onSaved`), or on the first request for an output saved before thumbnails existed (`serve`).
+ * The output's `thumbnail` column says whether it is made; a picture sharp cannot read is marked
+ * `failed` and never tried again. Made one at a time, since decoding a large picture takes a whole core.
+ */
+export class Thumbnails {
+  private readonly queue = new PQueue({ concurrency: 1 })
+  private readonly making = new Map<string, Promise<boolean>>()
+  /** Thumbnails made for files whose rows are not written yet, by the file's absolute path. */
+  private readonly prepared = new Map<string, string>()
+  private readonly pendingDir: string
+  private stopped = false
+
+  constructor(private readonly deps: ThumbnailsDeps) {
+    this.pendingDir = join(deps.dir, 'pending')
+    rmSync(this.pendingDir, { recursive: true, force: true }) // left by a save that never got its row
+  }
+
+  /**
+   * Makes the thumbnail of a file the saver has just put in place, before its output row exists (the
+   * saver's `probe` step). Pictures only; never rejects, and a failure only means `ensure` tries later.
+   */
+  async prepare(file: string, mime: string): Promise<void> {
+    if (!PICTURES.has(mime) || this.stopped) return
+    const key = resolve(file)
+    const target = join(this.pendingDir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.webp`)
+    try {
+      const info = await lstat(key)
+      if (!info.isFile() || info.size > PREPARE_MAX_BYTES) return // the saver's own file, never a link
+      await this.queue.add(() => (this.stopped ? Promise.reject(new Error('stopping')) : this.render(key, target)))
+      this.prepared.set(key, target)
+    } catch {
+      await rm(target, { force: true }).catch(() => undefined)
+    }
+  }
+
+  /**
+   * Called by the store as it writes an output's row: takes the thumbnail `prepare` made for that file,
+   * so the row is written as `ready`. Synchronous (inside the insert); null when there is none.
+   */
+  adopt(output: Pick<NewOutput, 'id' | 'root' | 'path'>): ThumbnailState {
+    const key = resolve(output.root, ...output.path.split('/'))
+    const made = this.prepared.get(key)
+    const file = this.fileFor(output.id)
+    if (made === undefined || file === null) return null
+    this.prepared.delete(key)
+    try {
+      mkdirSync(dirname(file), { recursive: true })
+      renameSync(made, file)
+      return 'ready'
+    } catch {
+      rmSync(made, { force: true })
+      return null
+    }
+  }
+
+  /** The thumbnail's path under the cache folder, `{last two characters}/{id}.webp`; null for a foreign id. */
+  private relativeFor(id: string): string | null {
+    return SAFE_ID.test(id) ? `${id.slice(-2)}/${id}.webp` : null
+  }
+
+  fileFor(id: string): string | null {
+    const relative = this.relativeFor(id)
+    return relative === null ? null : join(this.deps.dir, ...relative.split('/'))
+  }
+
+  /** Makes the thumbnail if the output should have one; true once it exists. Never rejects. */
+  ensure(id: string): Promise<boolean> {
+    const pending = this.making.get(id)
+    if (pending) return pending
+    const job = this.make(id)
+      .catch((error: unknown) => {
+        if (!this.stopped) this.deps.log.warn('thumbnail failed', { outputId: id, error: String(error) })
+        return false
+      })
+      .finally(() => this.making.delete(id))
+    this.making.set(id, job)
+    return job
+  }
+
+  /** The output as it stands once its thumbnail is made (or could not be): `hasThumbnail` says which. */
+  async afterSave(output: Output): Promise<Output> {
+    if (output.kind !== 'image' || !PICTURES.has(output.mime)) return output
+    if (!(await this.ensure(output.id))) return output
+    try {
+      return this.deps.outputs.get(output.id) ?? output
+    } catch {
+      return output // the store is closing
+    }
+  }
+
+  /** The thumbnail as a `Response` (made now if it is not yet); 404 for outputs that cannot have one. */
+  async serve(id: string, rangeHeader: string | null): Promise<Response> {
+    if (!this.deps.outputs.location(id)) return plainResponse(404, 'no such output')
+    if (!(await this.ensure(id))) return plainResponse(404, 'this output has no thumbnail')
+    const found = await resolveInside(this.deps.dir, this.relativeFor(id)!)
+    if ('status' in found) return plainResponse(found.status, found.reason)
+    return fileResponse(found.file, found.size, 'image/webp', rangeHeader)
+  }
+
+  async remove(id: string): Promise<void> {
+    const file = this.fileFor(id)
+    if (file) await rm(file, { force: true })
+  }
+
+  /** Waits for the thumbnail being made; those still waiting give up (their callers get no thumbnail). */
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.queue.onIdle()
+  }
+
+  /** Decodes `source` and writes its thumbnail to `target` (through a `.part`, renamed once complete). */
+  private async render(source: string, target: string): Promise<void> {
+    const part = `${target}.${process.pid}.part`
+    try {
+      await mkdir(dirname(target), { recursive: true })
+      await sharp(source)
+        .rotate()
+        .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 72 })
+        .toFile(part)
+      await rename(part, target)
+    } catch (error) {
+      await rm(part, { force: true })
+      throw error
+    }
+  }
+
+  private async make(id: string): Promise<boolean> {
+    const location = this.deps.outputs.location(id)
+    const file = this.fileFor(id)
+    if (!location || !file || location.kind !== 'image' || !PICTURES.has(location.mime) || location.thumbnail === 'failed') return false
+    if (location.thumbnail === 'ready' && (await stat(file).catch(() => null))?.isFile()) return true
+    if (this.stopped) return false
+    return (
+      (await this.queue.add(async () => {
+        if (this.stopped) return false
+        // The picture is read only from inside its library folder, as it is served: never through a link out.
+        const source = await resolveInside(location.root, location.path)
+        if ('status' in source) return false // gone (maybe moved away) or refused: nothing to remember
+        try {
+          await this.render(source.file, file)
+        } catch (error) {
+          if (this.stopped) return false
+          this.deps.log.warn('thumbnail not made', { outputId: id, error: (error as Error).message })
+          this.deps.outputs.setThumbnail(id, 'failed')
+          return false
+        }
+        if (this.stopped) return false // the store may be closing
+        this.deps.outputs.setThumbnail(id, 'ready')
+        return true
+      })) ?? false
+    )
+  }
+}

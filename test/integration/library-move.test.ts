@@ -1,0 +1,100 @@
+/**
+ * Changing the library folder in Settings when outputs exist: the files follow it, every output stays
+ * readable, refusals change nothing, and a move that stops half-way says what it did.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Output } from '../../src/shared/output'
+import { DEPLOYMENT_IDS } from '../../src/sim/index'
+import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+
+describe('moving the library folder from Settings', () => {
+  let t: TestCore
+  let first: string
+
+  const sketch = async (prompt: string) => {
+    const run = await t.call('runs.submit', { provider: 'demo', deploymentId: DEPLOYMENT_IDS.quickSketch, inputs: { prompt } })
+    await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 2, 20_000)
+    return t.call('outputs.list', { runId: run.id })
+  }
+  /** Every output, read back through core's media route, has the bytes it was saved with. */
+  const allReadable = async () => {
+    for (const output of await t.call('outputs.list', {})) {
+      const response = await t.core.media(output.id, null)
+      expect(response.status, output.path).toBe(200)
+      expect(createHash('sha256').update(Buffer.from(await response.arrayBuffer())).digest('hex')).toBe(output.sha256)
+    }
+  }
+  const libraryDir = async () => (await t.call('settings.get', {})).libraryDir
+
+  beforeAll(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'courier-move-'))
+    first = join(dataDir, 'library')
+    // The folder comes from settings.json (no flag, which would pin it), as for a user.
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ libraryDir: first }))
+    t = await startTestCore({ dataDir, flags: { 'library-dir': '' } })
+  })
+  afterAll(async () => {
+    await t?.stop()
+    if (t) await removeDir(t.dataDir)
+  })
+
+  it('moves the saved files with the folder, and saves new ones there', async () => {
+    expect(await libraryDir()).toBe(first)
+    const before = [...(await sketch('a fox in the snow')), ...(await sketch('a harbour at night'))]
+    const second = join(t.dataDir, 'moved', 'library')
+    const view = await t.call('settings.update', { libraryDir: second })
+    expect(view.libraryDir).toBe(second)
+    expect((await t.call('app.info', {})).libraryDir).toBe(second)
+    for (const output of before) {
+      expect(existsSync(join(second, output.path))).toBe(true)
+      expect(existsSync(join(first, output.path))).toBe(false)
+      expect(await readFile(join(second, output.path))).toHaveLength(output.bytes)
+    }
+    await allReadable()
+    const after = await sketch('a lighthouse')
+    expect(existsSync(join(second, after[0]!.path))).toBe(true)
+    expect((await t.call('outputs.list', { query: 'fox' })).map((o) => o.id).sort()).toEqual(before.slice(0, 2).map((o) => o.id).sort())
+  })
+
+  it('refuses a folder inside the library or holding other files, and changes nothing', async () => {
+    const current = await libraryDir()
+    const inside = await t.core.invoke('settings.update', { libraryDir: join(current, 'nested') })
+    expect(inside).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
+    expect(!inside.ok && inside.error.message).toContain('inside the library folder')
+
+    const busy = join(t.dataDir, 'busy')
+    await mkdir(busy, { recursive: true })
+    await writeFile(join(busy, 'holiday.jpg'), 'not ours')
+    const foreign = await t.core.invoke('settings.update', { libraryDir: busy, tunnelMode: 'off' })
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
+    expect(!foreign.ok && foreign.error.message).toContain('holiday.jpg')
+    expect(await libraryDir()).toBe(current)
+    await allReadable()
+  })
+
+  it('says what it did when it stops half-way, keeps every output readable, and finishes on the next try', async () => {
+    const current = await libraryDir()
+    const outputs = (await t.call('outputs.list', {})).reverse() // moved oldest first
+    const third = join(t.dataDir, 'third')
+    // Something that is not a file of ours sits where the third output would go.
+    const blocked: Output = outputs[2]!
+    await mkdir(join(third, blocked.path), { recursive: true })
+    const stopped = await t.core.invoke('settings.update', { libraryDir: third })
+    expect(stopped).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
+    expect(!stopped.ok && stopped.error.message).toContain(`Moved 2 of ${outputs.length} outputs to ${third}, then stopped at ${blocked.path}`)
+    expect(!stopped.ok && stopped.error.message).toContain(`The library folder is still ${current}`)
+    expect(await libraryDir()).toBe(current)
+    await allReadable()
+
+    const { rm } = await import('node:fs/promises')
+    await rm(join(third, blocked.path), { recursive: true })
+    expect((await t.call('settings.update', { libraryDir: third })).libraryDir).toBe(third)
+    for (const output of outputs) expect(existsSync(join(third, output.path)), output.path).toBe(true)
+    await allReadable()
+  })
+})
