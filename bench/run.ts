@@ -5,3 +5,5 @@ import { benchWebhookLatency } from './webhook-latency'
 await benchWebhookLatency()
 console.log('')
 await benchListenerThroughput()
+await import('./gallery').then(({ benchGallery }) => (console.log(''), benchGallery()))
+await import('./download').then(({ benchDownload }) => (console.log(''), benchDownload()))

@@ -3,6 +3,7 @@ import { ErrorBoundary } from './components/ErrorBoundary'
 import { ErrorNotice } from './components/ErrorNotice'
 import { Sidebar } from './components/Sidebar'
 import { StatusBar } from './components/StatusBar'
+import { Toasts } from './components/Toasts'
 import { GalleryView } from './features/gallery/GalleryView'
 import { GenerateView } from './features/generate/GenerateView'
 import { RunsView } from './features/runs/RunsView'
@@ -67,6 +68,7 @@ export function App() {
         )}
       </main>
       <StatusBar />
+      <Toasts outside />
     </div>
   )
 }

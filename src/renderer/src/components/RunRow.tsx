@@ -1,12 +1,14 @@
-import { useState } from 'react'
+import { useCallback, useState } from 'react'
+import type { OutputId } from '@shared/output'
 import { useShallow } from 'zustand/react/shallow'
 import type { Run } from '@shared/run'
 import { useCourier } from '../store/context'
 import { isActive, outputsOfRun, runPrompt } from '../store/selectors'
 import { ErrorNotice } from './ErrorNotice'
-import { formatBytes, formatClock, formatDuration, shortId } from './format'
+import { DownloadList } from './DownloadList'
+import { formatClock, formatDuration, shortId } from './format'
+import { Lightbox } from './Lightbox'
 import { MediaThumb } from './MediaThumb'
-import { OutputViewer } from './OutputViewer'
 import { ProgressBar } from './ProgressBar'
 import { StatusPill } from './StatusPill'
 import { useNow } from './useNow'
@@ -14,27 +16,26 @@ import { useNow } from './useNow'
 const providerName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
 
 /** One run, live: status, progress, elapsed time, error, outputs, and what can be done with it. */
-export function RunRow({ run, compact = false }: { run: Run; compact?: boolean }) {
+export function RunRow({ run, compact = false, highlighted = false }: { run: Run; compact?: boolean; highlighted?: boolean }) {
   const active = isActive(run)
   const now = useNow(active)
   const outputs = useCourier(useShallow(outputsOfRun(run.id)))
-  const downloads = useCourier((s) => s.downloads.byRun[run.id])
   const cancelling = useCourier((s) => s.runs.cancelling[run.id] === true)
   const cancelError = useCourier((s) => s.runs.cancelErrors[run.id])
   const cancel = useCourier((s) => s.runs.cancel)
   const reuse = useCourier((s) => s.generate.reuse)
-  const [viewing, setViewing] = useState<number | null>(null)
+  const [viewing, setViewing] = useState<OutputId | null>(null)
+  const close = useCallback(() => setViewing(null), [])
 
   const prompt = runPrompt(run)
   const elapsed = (run.finishedAt ?? (active ? Math.max(now, run.updatedAt) : run.updatedAt)) - run.createdAt
   const showProgress = run.status === 'queued' || run.status === 'running'
-  const saving = run.status === 'succeeded' && outputs.length < run.outputCount
-  const received = downloads?.reduce((n, p) => n + p.receivedBytes, 0) ?? 0
 
   return (
     <li
-      className={`run run--${run.status}${compact ? ' run--compact' : ''}`}
+      className={`run run--${run.status}${compact ? ' run--compact' : ''}${highlighted ? ' run--highlighted' : ''}`}
       data-run-id={run.id}
+      data-highlighted={highlighted ? 'true' : undefined}
       data-run-status={run.status}
       data-progress={run.progress}
     >
@@ -57,17 +58,12 @@ export function RunRow({ run, compact = false }: { run: Run; compact?: boolean }
         {run.liveStatus && active && <p className="run__live muted">{run.liveStatus}</p>}
         {run.error && <ErrorNotice error={run.error} className="notice--compact" />}
         {cancelError && <ErrorNotice error={cancelError} className="notice--compact" />}
-        {saving && (
-          <p className="run__saving muted">
-            Saving {run.outputCount - outputs.length} of {run.outputCount} output{run.outputCount === 1 ? '' : 's'}
-            {received > 0 && ` · ${formatBytes(received)} received`}…
-          </p>
-        )}
+        <DownloadList run={run} saved={outputs.length} />
         {outputs.length > 0 && (
           <ul className="run__thumbs" aria-label="Outputs">
-            {outputs.map((o, i) => (
+            {outputs.map((o) => (
               <li key={o.id}>
-                <button type="button" className="run__thumb" data-output-id={o.id} onClick={() => setViewing(i)} title="Open">
+                <button type="button" className="run__thumb" data-output-id={o.id} onClick={() => setViewing(o.id)} title="Open">
                   <MediaThumb output={o} />
                 </button>
               </li>
@@ -95,7 +91,7 @@ export function RunRow({ run, compact = false }: { run: Run; compact?: boolean }
           )}
         </div>
       </div>
-      {viewing !== null && <OutputViewer outputs={outputs} index={viewing} onIndexChange={setViewing} onClose={() => setViewing(null)} />}
+      {viewing !== null && <Lightbox outputs={outputs} openId={viewing} onNavigate={setViewing} onClose={close} />}
     </li>
   )
 }

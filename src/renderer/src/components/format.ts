@@ -22,19 +22,45 @@ export function formatDuration(ms: number): string {
   return `${s}s`
 }
 
+// Intl formatters are costly to make and cheap to reuse: a gallery row formats dozens of times per frame.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+const clockToday = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+const clockOtherDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+const counts = new Intl.NumberFormat()
+
 export function formatTime(ts: number): string {
-  return new Date(ts).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return dateTime.format(ts)
 }
 
 /** "14:03:22" today, else date and time. */
 export function formatClock(ts: number, now = Date.now()): string {
   const d = new Date(ts)
-  const sameDay = new Date(now).toDateString() === d.toDateString()
-  return sameDay
-    ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+  const today = new Date(now)
+  const sameDay = today.getFullYear() === d.getFullYear() && today.getMonth() === d.getMonth() && today.getDate() === d.getDate()
+  return sameDay ? clockToday.format(d) : clockOtherDay.format(d)
 }
 
 export const shortId = (id: string): string => (id.length > 10 ? id.slice(0, 8) : id)
 
 export const percent = (progress: number): number => Math.round(Math.min(1, Math.max(0, progress)) * 100)
+
+/** A media length as players show it: "0:07", "2:05", "1:02:03". */
+export function formatMediaDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = String(total % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+}
+
+/** "12 s", "3 min 05 s", "1 h 02 min": a download's time left. */
+export function formatEta(seconds: number): string {
+  const total = Math.max(0, Math.ceil(seconds))
+  if (total < 60) return `${total} s`
+  const m = Math.floor(total / 60)
+  if (m < 60) return `${m} min ${String(total % 60).padStart(2, '0')} s`
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`
+}
+
+/** "1,234" in the user's locale. */
+export const formatCount = (n: number): string => counts.format(n)

@@ -43,7 +43,12 @@ export function createAppSlice({ get, patch, deps }: SliceContext): AppSlice {
     async resync() {
       const loadErrors = await fetchAll()
       patch('app', { loadErrors })
-      if (get().webhooks.status !== 'idle') await get().webhooks.load()
+      const s = get()
+      await Promise.all([
+        s.webhooks.status !== 'idle' ? s.webhooks.load() : undefined,
+        s.outputs.resultsStatus !== 'idle' ? s.outputs.loadGallery() : undefined,
+        s.outputs.facets !== null ? s.outputs.loadFacets() : undefined,
+      ])
     },
   }
 }

@@ -6,6 +6,15 @@ import { buildInputs, draftFromInputs, draftKey, emptyDraft, randomSeed, valueOf
 import { loadMemory, saveMemory } from './form-memory'
 import type { CourierState, GenerateSlice, SliceContext } from './types'
 
+/** Generate's "Variations": how many runs one press submits (a batch when more than one). */
+export const MAX_VARIATIONS = 16
+export const clampVariations = (n: number): number => (Number.isFinite(n) ? Math.min(MAX_VARIATIONS, Math.max(1, Math.round(n))) : 1)
+
+/** Whether main can vary a deployment's seed (as `runs.submitBatch` finds it): a seed field, else a whole number named seed. */
+export const hasSeedInput = (deployment: Deployment): boolean =>
+  deployment.inputs.some((f) => f.kind === 'seed') ||
+  deployment.inputs.some((f) => f.kind === 'integer' && (/seed/i.test(f.id) || /seed/i.test(f.label)))
+
 /** The deployment the form is showing, if its list has loaded. */
 export function selectedDeployment(state: CourierState): Deployment | null {
   const g = state.generate
@@ -78,6 +87,7 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
     drafts: memory.drafts,
     showErrors: false,
     submitting: false,
+    variations: 1,
     submitError: null,
     serverFieldErrors: {},
 
@@ -205,7 +215,13 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       }
 
       patch('generate', { submitting: true, submitError: null, serverFieldErrors: {} })
-      const res = await deps.courier.invoke('runs.submit', { provider, deploymentId: deployment.id, inputs })
+      // Variations differ by their seed: a deployment without a seed input gets one run.
+      const count = hasSeedInput(deployment) ? clampVariations(get().generate.variations) : 1
+      const target = { provider, deploymentId: deployment.id, inputs }
+      const res =
+        count > 1
+          ? await deps.courier.invoke('runs.submitBatch', { ...target, count })
+          : await deps.courier.invoke('runs.submit', target).then((r) => (r.ok ? { ok: true as const, value: [r.value] } : r))
       if (!res.ok) {
         const field = fieldNamedBy(deployment, res.error.field)
         patch('generate', {
@@ -216,8 +232,12 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
         return null
       }
       patch('generate', { submitting: false, showErrors: false })
-      get().runs.receive(res.value)
-      return res.value
+      for (const run of res.value) get().runs.receive(run)
+      return res.value[0] ?? null
+    },
+
+    setVariations(count) {
+      patch('generate', { variations: clampVariations(count) })
     },
 
     reuse(run) {

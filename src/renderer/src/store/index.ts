@@ -6,6 +6,7 @@ import { createNavSlice } from './nav'
 import { createOutputsSlice } from './outputs'
 import { createRunsSlice } from './runs'
 import { createSettingsSlice } from './settings'
+import { createToastsSlice } from './toasts'
 import { createTunnelSlice } from './tunnel'
 import { createUploadsSlice } from './uploads'
 import { createWebhooksSlice } from './webhooks'
@@ -43,6 +44,7 @@ export function createCourierStore(deps: StoreDeps): CourierStore {
       webhooks: createWebhooksSlice(ctx),
       downloads: createDownloadsSlice(ctx),
       uploads: createUploadsSlice(ctx),
+      toasts: createToastsSlice(ctx),
     }
   })
 }

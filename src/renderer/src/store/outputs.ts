@@ -1,58 +1,193 @@
+import type { Output, OutputFacets } from '@shared/output'
 import type { OutputsSlice, SliceContext } from './types'
 import { mergeById, outputsNewestFirst, upsertById } from './merge'
+import { emptyGalleryFilter, galleryQuery, matchesQuery, sameQuery, type GalleryFilter } from './gallery-query'
 
-/** How long the gallery waits after the last keystroke before asking main to search. */
+/** How long the gallery waits after the last keystroke in the search box before asking main. */
 export const SEARCH_DEBOUNCE_MS = 250
+/** The gallery's page: the grid asks for the next one as its end scrolls near. */
+export const GALLERY_PAGE = 200
+/** Outputs fetched at start-up for the run rows' thumbnails (the newest runs' outputs). */
+export const RECENT_OUTPUTS = 500
+
+/** Adds or takes away one output from the facet counts (a save, a delete, a favourite change). */
+function countIn(facets: OutputFacets | null, o: Output, by: 1 | -1): OutputFacets | null {
+  if (facets === null) return null
+  const bump = <T extends { count: number }>(list: T[], match: (x: T) => boolean, make: () => T): T[] => {
+    const found = list.some(match)
+    const next = found ? list.map((x) => (match(x) ? { ...x, count: x.count + by } : x)) : by > 0 ? [...list, make()] : list
+    return next.filter((x) => x.count > 0)
+  }
+  return {
+    total: facets.total + by,
+    providers: bump(facets.providers, (p) => p.id === o.provider, () => ({ id: o.provider, count: 1 })),
+    deployments: bump(
+      facets.deployments,
+      (d) => d.id === o.deploymentId && d.provider === o.provider,
+      () => ({ id: o.deploymentId, name: o.deploymentName, provider: o.provider, count: 1 }),
+    ),
+    kinds: bump(facets.kinds, (k) => k.kind === o.kind, () => ({ kind: o.kind, count: 1 })),
+    favourites: facets.favourites + (o.favourite ? by : 0),
+  }
+}
+
+const replaceIn = (list: Output[], o: Output): Output[] => (list.some((x) => x.id === o.id) ? list.map((x) => (x.id === o.id ? o : x)) : list)
 
 export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsSlice {
   let timer: ReturnType<typeof setTimeout> | undefined
-  let searchSeq = 0
+  // Bumped by every gallery load: an answer for a filter the user has since changed is dropped.
+  let seq = 0
+  // Outputs saved while a gallery load was under way that match what it asked for: merged into its page.
+  let arrived: Output[] = []
+
+  /** Puts a changed copy of an output wherever it is shown (favourite toggled). */
+  const replace = (o: Output): void => {
+    patch('outputs', (s) => ({ items: replaceIn(s.items, o), results: replaceIn(s.results, o) }))
+  }
 
   return {
     items: [],
     status: 'idle',
     error: null,
-    query: '',
-    results: null,
-    searching: false,
-    searchError: null,
+    filter: emptyGalleryFilter,
+    query: {},
+    results: [],
+    resultsStatus: 'idle',
+    resultsError: null,
+    hasMore: false,
+    loadingMore: false,
+    moreError: null,
+    searchPending: false,
+    facets: null,
+    facetsError: null,
 
     async load() {
       patch('outputs', { status: 'loading' })
-      const res = await deps.courier.invoke('outputs.list', {})
+      const res = await deps.courier.invoke('outputs.list', { limit: RECENT_OUTPUTS })
       if (res.ok) patch('outputs', (s) => ({ items: mergeById(s.items, res.value, outputsNewestFirst), status: 'loaded' as const, error: null }))
       else patch('outputs', { status: 'error', error: res.error })
     },
 
-    setQuery(query) {
-      patch('outputs', { query })
+    async loadGallery() {
       clearTimeout(timer)
-      if (query.trim() === '') {
-        searchSeq++
-        patch('outputs', { results: null, searching: false, searchError: null })
+      const query = galleryQuery(get().outputs.filter, Date.now())
+      const mine = ++seq
+      const previous = get().outputs.query
+      // A reload of the same filter keeps what is shown (and what arrives meanwhile); a new filter starts afresh.
+      arrived = sameQuery(previous, query) ? get().outputs.results.slice() : []
+      patch('outputs', { resultsStatus: 'loading', query, searchPending: false, loadingMore: false, moreError: null })
+      const res = await deps.courier.invoke('outputs.list', { ...query, limit: GALLERY_PAGE })
+      if (mine !== seq) return
+      if (!res.ok) {
+        patch('outputs', { resultsStatus: 'error', resultsError: res.error })
         return
       }
-      patch('outputs', { searching: true })
-      timer = setTimeout(() => void get().outputs.search(query), SEARCH_DEBOUNCE_MS)
+      const page = res.value
+      const full = page.length >= GALLERY_PAGE
+      const oldest = page[page.length - 1]
+      const kept = arrived.filter((o) => matchesQuery(o, query) && (!full || oldest === undefined || outputsNewestFirst(o, oldest) < 0))
+      arrived = []
+      patch('outputs', { results: mergeById(kept, page, outputsNewestFirst), resultsStatus: 'loaded', resultsError: null, hasMore: full })
     },
 
-    async search(query) {
-      clearTimeout(timer)
-      const q = query.trim()
-      const seq = ++searchSeq
-      if (q === '') {
-        patch('outputs', { results: null, searching: false, searchError: null })
+    async loadMore() {
+      const s = get().outputs
+      const last = s.results[s.results.length - 1]
+      if (!s.hasMore || s.loadingMore || s.resultsStatus !== 'loaded' || last === undefined) return
+      const mine = seq
+      patch('outputs', { loadingMore: true, moreError: null })
+      const res = await deps.courier.invoke('outputs.list', { ...s.query, after: last.id, limit: GALLERY_PAGE })
+      if (mine !== seq) return
+      if (!res.ok && res.error.code === 'NOT_FOUND') {
+        // The cursor was deleted meanwhile (elsewhere): start again from the first page.
+        patch('outputs', { loadingMore: false })
+        await get().outputs.loadGallery()
         return
       }
-      patch('outputs', { searching: true })
-      const res = await deps.courier.invoke('outputs.list', { query: q.slice(0, 200) })
-      if (seq !== searchSeq) return // a newer search (or a cleared box) owns the results now
-      if (res.ok) patch('outputs', { results: res.value.slice().sort(outputsNewestFirst), searching: false, searchError: null })
-      else patch('outputs', { searching: false, searchError: res.error })
+      if (!res.ok) {
+        patch('outputs', { loadingMore: false, moreError: res.error })
+        return
+      }
+      patch('outputs', (cur) => ({
+        results: mergeById(cur.results, res.value, outputsNewestFirst),
+        hasMore: res.value.length >= GALLERY_PAGE,
+        loadingMore: false,
+      }))
+    },
+
+    async loadFacets() {
+      const res = await deps.courier.invoke('outputs.facets', {})
+      if (res.ok) patch('outputs', { facets: res.value, facetsError: null })
+      else patch('outputs', { facetsError: res.error })
+    },
+
+    setFilter(change) {
+      const current = get().outputs.filter
+      const next: GalleryFilter = { ...current, ...change }
+      // A deployment belongs to one provider: picking another provider lets go of it.
+      if (change.provider !== undefined && change.provider !== null && change.deploymentId === undefined) next.deploymentId = null
+      patch('outputs', { filter: next })
+      const onlySearch = Object.keys(change).every((k) => k === 'search')
+      if (onlySearch && next.search.trim() !== '') {
+        clearTimeout(timer)
+        patch('outputs', { searchPending: true })
+        timer = setTimeout(() => void get().outputs.loadGallery(), SEARCH_DEBOUNCE_MS)
+        return
+      }
+      void get().outputs.loadGallery()
+    },
+
+    clearFilters() {
+      patch('outputs', { filter: emptyGalleryFilter })
+      void get().outputs.loadGallery()
     },
 
     receive(output) {
-      patch('outputs', (s) => ({ items: upsertById(s.items, output, outputsNewestFirst) }))
+      const s = get().outputs
+      const known = s.items.some((o) => o.id === output.id) || s.results.some((o) => o.id === output.id)
+      const shown = s.resultsStatus !== 'idle' && matchesQuery(output, s.query)
+      if (s.resultsStatus === 'loading' && shown) arrived.push(output)
+      patch('outputs', (cur) => ({
+        items: upsertById(cur.items, output, outputsNewestFirst),
+        results: shown ? upsertById(cur.results, output, outputsNewestFirst) : replaceIn(cur.results, output),
+        facets: known ? cur.facets : countIn(cur.facets, output, 1),
+      }))
+    },
+
+    async setFavourite(id, favourite) {
+      const s = get().outputs
+      const before = s.results.find((o) => o.id === id) ?? s.items.find((o) => o.id === id)
+      if (before !== undefined && before.favourite !== favourite) {
+        // Shown at once; put back if main refuses.
+        replace({ ...before, favourite })
+        patch('outputs', (cur) => ({ facets: cur.facets && { ...cur.facets, favourites: cur.facets.favourites + (favourite ? 1 : -1) } }))
+      }
+      const res = await deps.courier.invoke('outputs.update', { id, favourite })
+      if (res.ok) replace(res.value)
+      else if (before !== undefined && before.favourite !== favourite) {
+        replace(before)
+        patch('outputs', (cur) => ({ facets: cur.facets && { ...cur.facets, favourites: cur.facets.favourites + (favourite ? -1 : 1) } }))
+      }
+      return res
+    },
+
+    async remove(ids) {
+      const res = await deps.courier.invoke('outputs.delete', { ids: [...ids] })
+      if (res.ok) {
+        const gone = new Set<string>(ids)
+        patch('outputs', (cur) => {
+          const removed = new Map<string, Output>()
+          for (const o of [...cur.items, ...cur.results]) if (gone.has(o.id)) removed.set(o.id, o)
+          let facets = cur.facets
+          for (const o of removed.values()) facets = countIn(facets, o, -1)
+          return { items: cur.items.filter((o) => !gone.has(o.id)), results: cur.results.filter((o) => !gone.has(o.id)), facets }
+        })
+      }
+      return res
+    },
+
+    open(id, how) {
+      return deps.courier.invoke('outputs.open', { id, how })
     },
   }
 }

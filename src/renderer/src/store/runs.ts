@@ -1,5 +1,6 @@
+import { ok } from '@shared/result'
 import type { RunsSlice, SliceContext } from './types'
-import { mergeRuns, upsertRun } from './merge'
+import { isNewer, mergeRuns, upsertRun } from './merge'
 
 export const RUNS_PAGE = 200
 
@@ -10,6 +11,8 @@ export function createRunsSlice({ get, patch, deps }: SliceContext): RunsSlice {
     error: null,
     cancelling: {},
     cancelErrors: {},
+    byId: {},
+    highlight: null,
 
     async load() {
       patch('runs', { status: 'loading' })
@@ -32,8 +35,30 @@ export function createRunsSlice({ get, patch, deps }: SliceContext): RunsSlice {
     receive(run) {
       patch('runs', (s) => {
         const items = upsertRun(s.items, run)
-        return items === s.items ? {} : { items }
+        const cached = s.byId[run.id]
+        const byId = cached !== undefined && isNewer(run, cached) ? { ...s.byId, [run.id]: run } : s.byId
+        return items === s.items && byId === s.byId ? {} : { items, byId }
       })
+    },
+
+    async fetch(id) {
+      const s = get().runs
+      const known = s.items.find((r) => r.id === id) ?? s.byId[id]
+      if (known !== undefined) return ok(known)
+      const res = await deps.courier.invoke('runs.get', { id })
+      if (res.ok) patch('runs', (cur) => ({ byId: { ...cur.byId, [id]: res.value } }))
+      return res
+    },
+
+    async rerun(id, seed) {
+      const res = await deps.courier.invoke('runs.rerun', { id, seed })
+      if (res.ok) get().runs.receive(res.value)
+      return res
+    },
+
+    show(id) {
+      patch('runs', { highlight: id })
+      get().nav.go('runs')
     },
   }
 }

@@ -1,11 +1,12 @@
 import type { UploadProgress } from '@shared/events'
 import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
-import type { AppInfo, ConnectionCheck, MethodName, ProviderInfo } from '@shared/contract'
+import type { AppInfo, ConnectionCheck, MethodName, MethodResult, ProviderInfo } from '@shared/contract'
 import type { Deployment, InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookOutcome, WebhookRecord } from '@shared/delivery'
 import type { DownloadProgress } from '@shared/events'
-import type { Output } from '@shared/output'
+import type { Output, OutputFacets, OutputId } from '@shared/output'
+import type { GalleryFilter, GalleryQuery } from './gallery-query'
 import type { Failure, Result } from '@shared/result'
 import type { ProviderId, Run, RunId } from '@shared/run'
 import type { SettingsPatch, SettingsView } from '@shared/settings'
@@ -41,26 +42,61 @@ export interface RunsSlice {
   error: Failure | null
   cancelling: Partial<Record<RunId, boolean>>
   cancelErrors: Partial<Record<RunId, Failure>>
+  /** Runs fetched one by one (`runs.get`) for the lightbox, when they are not among `items`. */
+  byId: Partial<Record<RunId, Run>>
+  /** A run to bring into view in the Runs view (a re-run just started). */
+  highlight: RunId | null
   load(): Promise<void>
   cancel(id: RunId): Promise<void>
   /** Folds a run from an answer or a `run.updated` event in; never lets an older copy win. */
   receive(run: Run): void
+  /** The run from `items`, else `runs.get` (kept in `byId`). */
+  fetch(id: RunId): Promise<Result<Run>>
+  /** Submits a run again (`runs.rerun`) and folds the new run in. */
+  rerun(id: RunId, seed: 'same' | 'new'): Promise<Result<Run>>
+  /** Opens the Runs view with this run brought into view. */
+  show(id: RunId): void
 }
 
 export interface OutputsSlice {
-  /** Every saved output main listed, newest first, plus those `output.saved` announced since. */
+  /** The newest saved outputs (fetched at start-up), plus those `output.saved` announced since: the run rows' thumbnails. */
   items: Output[]
   status: LoadState
   error: Failure | null
-  /** The gallery search box; `results` is null while the box is empty. */
-  query: string
-  results: Output[] | null
-  searching: boolean
-  searchError: Failure | null
+  /** The gallery's filter bar. */
+  filter: GalleryFilter
+  /** What `results` were fetched for (`filter` as `outputs.list` takes it); saved outputs are added only if they match it. */
+  query: GalleryQuery
+  /** The gallery: the pages loaded for `query`, newest first, plus the matching outputs saved since. */
+  results: Output[]
+  resultsStatus: LoadState
+  resultsError: Failure | null
+  /** The last page was full, so older outputs may match too (the grid asks as its end scrolls near). */
+  hasMore: boolean
+  loadingMore: boolean
+  moreError: Failure | null
+  /** The search box changed and the pause in typing has not ended yet. */
+  searchPending: boolean
+  /** What the filter menus offer, with counts; kept in step with saves, deletes and favourites. */
+  facets: OutputFacets | null
+  facetsError: Failure | null
   load(): Promise<void>
-  setQuery(query: string): void
-  search(query: string): Promise<void>
+  /** Fetches the first page for the filter. */
+  loadGallery(): Promise<void>
+  /** Fetches the next page (`after` = the oldest output shown). */
+  loadMore(): Promise<void>
+  loadFacets(): Promise<void>
+  /** Changes the filter and reloads: at once, except the search box, which waits for a pause in typing. */
+  setFilter(change: Partial<GalleryFilter>): void
+  clearFilters(): void
+  /** Folds in an output from `output.saved`. */
   receive(output: Output): void
+  /** Stars or un-stars an output (shown at once, put back if main refuses). */
+  setFavourite(id: OutputId, favourite: boolean): Promise<Result<Output>>
+  /** Moves outputs to the trash and takes them off every list. */
+  remove(ids: readonly OutputId[]): Promise<Result<{ deleted: number }>>
+  /** Desktop only: opens the file, or shows it in its folder. */
+  open(id: OutputId, how: 'open' | 'reveal'): Promise<Result<MethodResult<'outputs.open'>>>
 }
 
 export interface DeploymentList {
@@ -89,6 +125,8 @@ export interface GenerateSlice {
   /** Client-side validation messages are shown once the user has tried to submit. */
   showErrors: boolean
   submitting: boolean
+  /** How many variations Generate submits (1–16); more than one is a batch (`runs.submitBatch`). */
+  variations: number
   /** A submit failure not tied to one input (or the advice for one that is). */
   submitError: Failure | null
   /** Messages main attached to a named input (`error.field`). */
@@ -103,6 +141,8 @@ export interface GenerateSlice {
   randomizeSeed(fieldId: string): void
   setRandomEachRun(fieldId: string, on: boolean): void
   resetDraft(): void
+  setVariations(count: number): void
+  /** Submits the form: one run, or a batch of `variations` runs; returns the first run. */
   submit(): Promise<Run | null>
   /** Fills the form with a past run's provider, deployment and inputs, and shows the Generate view. */
   reuse(run: Run): void
@@ -215,6 +255,22 @@ export interface DownloadsSlice {
   receive(progress: DownloadProgress): void
 }
 
+export interface Toast {
+  id: number
+  tone: 'info' | 'error'
+  text: string
+  /** A button in the toast (e.g. "Show run"); it also dismisses the toast. */
+  action?: { label: string; run(): void }
+}
+
+export interface ToastsSlice {
+  /** Oldest first; at most a few. */
+  items: Toast[]
+  /** Shows a message; info toasts go by themselves after a while, errors stay until dismissed. */
+  show(toast: Omit<Toast, 'id'>): number
+  dismiss(id: number): void
+}
+
 export interface CourierState {
   app: AppSlice
   nav: NavSlice
@@ -226,6 +282,7 @@ export interface CourierState {
   webhooks: WebhooksSlice
   downloads: DownloadsSlice
   uploads: UploadsSlice
+  toasts: ToastsSlice
 }
 
 export type SliceKey = keyof CourierState

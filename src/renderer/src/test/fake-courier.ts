@@ -11,7 +11,7 @@ import {
 import type { Deployment, InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
-import { OutputId, type Output } from '@shared/output'
+import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets } from '@shared/output'
 import { err, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
 import type { SettingsView } from '@shared/settings'
@@ -163,6 +163,10 @@ export class FakeCourier implements CourierClient {
   workflows: Record<string, InputField[]> = { [mediaDeployment.id]: mediaCandidates }
   runs = new Map<string, Run>()
   outputs: Output[] = []
+  /** Ids `outputs.delete` moved to the trash. */
+  trashed: string[] = []
+  /** What `outputs.open` opened (desktop mode only). */
+  opened: Array<{ id: string; how: 'open' | 'reveal' }> = []
   webhooks: WebhookRecord[] = []
   tunnel: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null }
   settings: SettingsView = {
@@ -296,6 +300,7 @@ export class FakeCourier implements CourierClient {
       inputs,
       error: null,
       outputCount: 0,
+      batchId: null,
       createdAt: t,
       updatedAt: t,
       finishedAt: t,
@@ -372,6 +377,7 @@ export class FakeCourier implements CourierClient {
   private makeOutput(run: Run, patch: Partial<Output>): Output {
     const n = this.outputs.filter((o) => o.runId === run.id).length + 1
     const prompt = typeof run.inputs.prompt === 'string' ? run.inputs.prompt : ''
+    const seed = typeof run.inputs.seed === 'number' ? run.inputs.seed : null
     return {
       id: OutputId.parse(`out-${run.id}-${n}`),
       runId: run.id,
@@ -382,8 +388,15 @@ export class FakeCourier implements CourierClient {
       sha256: 'ab'.repeat(32),
       width: 1024,
       height: 768,
+      durationMs: null,
+      provider: run.provider,
+      deploymentId: run.deploymentId,
       deploymentName: run.deploymentName,
       prompt,
+      seed,
+      favourite: false,
+      batchId: run.batchId,
+      hasThumbnail: false,
       createdAt: this.now(),
       ...patch,
     }
@@ -392,8 +405,80 @@ export class FakeCourier implements CourierClient {
   private saveOutput(run: Run): void {
     const output = this.makeOutput(run, {})
     this.outputs.unshift(output)
-    this.emit({ type: 'download.progress', progress: { runId: run.id, index: 0, receivedBytes: output.bytes, totalBytes: output.bytes } })
+    const done = { runId: run.id, index: 0, receivedBytes: output.bytes, totalBytes: output.bytes, bytesPerSecond: null, etaSeconds: null, message: null }
+    this.emit({ type: 'download.progress', progress: { ...done, state: 'done' } })
     this.emit({ type: 'output.saved', output })
+  }
+
+  /** A run as `runs.submit` makes it: queued with a provider run id, its event sent. */
+  private queueRun(provider: ProviderId, deployment: Deployment, inputs: InputValues, batchId: string | null): Run {
+    const t = this.now()
+    const run: Run = {
+      id: RunId.parse(`run-${++this.seq}`),
+      provider,
+      deploymentId: deployment.id,
+      deploymentName: deployment.name,
+      providerRunId: `prov-${this.seq}`,
+      status: 'queued',
+      progress: 0,
+      liveStatus: null,
+      polling: this.tunnel.state !== 'up',
+      inputs,
+      error: null,
+      outputCount: 0,
+      batchId,
+      createdAt: t,
+      updatedAt: t,
+      finishedAt: null,
+    }
+    this.runs.set(run.id, run)
+    this.emit({ type: 'run.updated', run })
+    return run
+  }
+
+  /** What `runs.submit` checks before anything is sent: a key, a known deployment, known inputs in range. */
+  private checkSubmit(provider: ProviderId, deploymentId: string, inputs: InputValues): Result<Deployment> {
+    if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)
+    const deployment = this.deployments.find((d) => d.provider === provider && d.id === deploymentId)
+    if (deployment === undefined) return err('NOT_FOUND', `no deployment ${deploymentId}`)
+    for (const [key, value] of Object.entries(inputs)) {
+      const field = deployment.inputs.find((f) => f.id === key)
+      if (field === undefined) return err('BAD_INPUT', `unknown input ${key}`, key)
+      if (typeof value === 'number' && ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max))) {
+        return err('BAD_INPUT', `${key} is out of range`, key)
+      }
+    }
+    for (const field of deployment.inputs) {
+      if (field.required && inputs[field.id] === undefined) return err('BAD_INPUT', `${field.id} is required`, field.id)
+    }
+    return ok(deployment)
+  }
+
+  /** A seed the fake draws for "new seed" and batches: predictable, so tests can name it. */
+  private nextSeed(): number {
+    return 1000 + this.seq * 7
+  }
+
+  private facets(): OutputFacets {
+    const count = <K extends string>(keys: K[]): Array<[K, number]> => {
+      const m = new Map<K, number>()
+      for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1)
+      return [...m.entries()]
+    }
+    const deployments = new Map<string, { id: string; name: string; provider: ProviderId; count: number }>()
+    for (const o of this.outputs) {
+      const key = `${o.provider}/${o.deploymentId}`
+      const d = deployments.get(key) ?? { id: o.deploymentId, name: o.deploymentName, provider: o.provider, count: 0 }
+      d.count++
+      deployments.set(key, d)
+    }
+    return {
+      total: this.outputs.length,
+      providers: count(this.outputs.map((o) => o.provider)).map(([id, n]) => ({ id, count: n })),
+      deployments: [...deployments.values()],
+      kinds: count(this.outputs.map((o) => o.kind)).map(([kind, n]) => ({ kind, count: n })),
+      favourites: this.outputs.filter((o) => o.favourite).length,
+    }
   }
 
   private readonly handlers: Handlers = {
@@ -468,40 +553,30 @@ export class FakeCourier implements CourierClient {
       return ok(restored)
     },
     'runs.submit': ({ provider, deploymentId, inputs }) => {
-      if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)
-      const deployment = this.deployments.find((d) => d.provider === provider && d.id === deploymentId)
-      if (deployment === undefined) return err('NOT_FOUND', `no deployment ${deploymentId}`)
-      for (const [key, value] of Object.entries(inputs)) {
-        const field = deployment.inputs.find((f) => f.id === key)
-        if (field === undefined) return err('BAD_INPUT', `unknown input ${key}`, key)
-        if (typeof value === 'number' && ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max))) {
-          return err('BAD_INPUT', `${key} is out of range`, key)
-        }
-      }
-      for (const field of deployment.inputs) {
-        if (field.required && inputs[field.id] === undefined) return err('BAD_INPUT', `${field.id} is required`, field.id)
-      }
-      const t = this.now()
-      const run: Run = {
-        id: RunId.parse(`run-${++this.seq}`),
-        provider,
-        deploymentId,
-        deploymentName: deployment.name,
-        providerRunId: `prov-${this.seq}`,
-        status: 'queued',
-        progress: 0,
-        liveStatus: null,
-        polling: this.tunnel.state !== 'up',
-        inputs,
-        error: null,
-        outputCount: 0,
-        createdAt: t,
-        updatedAt: t,
-        finishedAt: null,
-      }
-      this.runs.set(run.id, run)
-      this.emit({ type: 'run.updated', run })
-      return ok(run)
+      const checked = this.checkSubmit(provider, deploymentId, inputs)
+      if (!checked.ok) return checked
+      return ok(this.queueRun(provider, checked.value, inputs, null))
+    },
+    'runs.submitBatch': ({ provider, deploymentId, inputs, count }) => {
+      const checked = this.checkSubmit(provider, deploymentId, inputs)
+      if (!checked.ok) return checked
+      const seedField = checked.value.inputs.find((f) => f.kind === 'seed')
+      const batchId = `b_${++this.seq}`
+      const base = typeof inputs[seedField?.id ?? ''] === 'number' ? (inputs[seedField?.id ?? ''] as number) : this.nextSeed()
+      return ok(
+        Array.from({ length: count }, (_, i) =>
+          this.queueRun(provider, checked.value, seedField === undefined ? inputs : { ...inputs, [seedField.id]: base + i }, batchId),
+        ),
+      )
+    },
+    'runs.rerun': ({ id, seed }) => {
+      const run = this.runs.get(id)
+      if (run === undefined) return err('NOT_FOUND', `no run ${id}`)
+      const checked = this.checkSubmit(run.provider, run.deploymentId, run.inputs)
+      if (!checked.ok) return checked
+      const seedField = checked.value.inputs.find((f) => f.kind === 'seed')
+      const inputs = seed === 'new' && seedField !== undefined ? { ...run.inputs, [seedField.id]: this.nextSeed() } : run.inputs
+      return ok(this.queueRun(run.provider, checked.value, inputs, null))
     },
     'runs.get': ({ id }) => {
       const run = this.runs.get(id)
@@ -515,19 +590,56 @@ export class FakeCourier implements CourierClient {
       if (isTerminal(run.status)) return err('CONFLICT', `run is already ${run.status}`)
       return ok(this.update(run, { status: 'cancelled', finishedAt: this.clock }))
     },
-    'outputs.list': ({ runId, query }) => {
-      const q = query?.trim().toLowerCase() ?? ''
-      return ok(
-        this.outputs.filter(
+    'outputs.list': (args) => {
+      const words = (args.query ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+      const tokens = (o: Output) => [o.prompt, o.deploymentName, o.path].join(' ').toLowerCase().split(/[^\p{L}\p{N}]+/u)
+      const matching = this.outputs
+        .slice()
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+        .filter(
           (o) =>
-            (runId === undefined || o.runId === runId) &&
-            (q === '' || [o.prompt, o.deploymentName, o.path].some((text) => text.toLowerCase().includes(q))),
-        ),
-      )
+            (args.runId === undefined || o.runId === args.runId) &&
+            (args.batchId === undefined || o.batchId === args.batchId) &&
+            (args.provider === undefined || o.provider === args.provider) &&
+            (args.deploymentId === undefined || o.deploymentId === args.deploymentId) &&
+            (args.kind === undefined || o.kind === args.kind) &&
+            (args.favourite === undefined || o.favourite === args.favourite) &&
+            (args.from === undefined || o.createdAt >= args.from) &&
+            (args.to === undefined || o.createdAt < args.to) &&
+            (words.length === 0 || words.every((w) => tokens(o).some((t) => t.startsWith(w)))),
+        )
+      let start = 0
+      if (args.after !== undefined) {
+        const at = matching.findIndex((o) => o.id === args.after)
+        if (at < 0) return err('NOT_FOUND', `no output ${args.after} in this list`)
+        start = at + 1
+      }
+      return ok(matching.slice(start, start + (args.limit ?? OUTPUTS_PAGE_DEFAULT)))
     },
+    'outputs.facets': () => ok(this.facets()),
     'outputs.get': ({ id }) => {
       const output = this.outputs.find((o) => o.id === id)
       return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)
+    },
+    'outputs.update': ({ id, favourite }) => {
+      const index = this.outputs.findIndex((o) => o.id === id)
+      const output = this.outputs[index]
+      if (output === undefined) return err('NOT_FOUND', `no output ${id}`)
+      const next = { ...output, favourite }
+      this.outputs[index] = next
+      return ok(next)
+    },
+    'outputs.delete': ({ ids }) => {
+      const before = this.outputs.length
+      this.outputs = this.outputs.filter((o) => !ids.includes(o.id))
+      this.trashed.push(...ids)
+      return ok({ deleted: before - this.outputs.length })
+    },
+    'outputs.open': ({ id, how }) => {
+      if (this.info.mode === 'web') return err('NOT_SUPPORTED', 'opening files needs the desktop app')
+      if (!this.outputs.some((o) => o.id === id)) return err('NOT_FOUND', `no output ${id}`)
+      this.opened.push({ id, how })
+      return ok({})
     },
     'tunnel.status': () => ok(this.tunnel),
     'settings.get': () => ok(this.settings),

@@ -1,102 +1,256 @@
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { Output, OutputId } from '@shared/output'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
-import { MediaThumb } from '../../components/MediaThumb'
-import { OutputViewer } from '../../components/OutputViewer'
-import { formatClock } from '../../components/format'
+import { formatCount } from '../../components/format'
+import { Lightbox } from '../../components/Lightbox'
 import { useCourier } from '../../store/context'
+import { exactCount, isFiltered, type GalleryFilter } from '../../store/gallery-query'
+import { errorAdvice } from '@shared/errors'
+import { GalleryFilters } from './GalleryFilters'
+import { GalleryGrid, type GridHandle, type SelectMode } from './GalleryGrid'
+
+const plural = (n: number, one: string, many = `${one}s`) => (n === 1 ? one : many)
+
+/** "10,000 outputs", "42 match", "200+ match" — what is known about the list shown. */
+function countText(filter: GalleryFilter, shown: number, exact: number | null, hasMore: boolean, filtered: boolean): string {
+  if (exact !== null) return filtered ? `${formatCount(exact)} ${plural(exact, 'output')} match` : `${formatCount(exact)} ${plural(exact, 'output')}`
+  const n = `${formatCount(shown)}${hasMore ? '+' : ''}`
+  return filtered || filter.search !== '' ? `${n} ${plural(shown, 'output')} match` : `${n} ${plural(shown, 'output')}`
+}
+
+function Empty({ filter, onClear, onGenerate }: { filter: GalleryFilter; onClear(): void; onGenerate(): void }) {
+  const clear = (
+    <button type="button" className="btn" onClick={onClear}>
+      Clear filters
+    </button>
+  )
+  if (!isFiltered(filter)) {
+    return (
+      <EmptyState
+        title="Nothing saved yet. Generate something and it will appear here."
+        action={
+          <button type="button" className="btn btn--primary" onClick={onGenerate}>
+            Go to Generate
+          </button>
+        }
+      />
+    )
+  }
+  const search = filter.search.trim()
+  if (search !== '') {
+    return (
+      <EmptyState title={`Nothing matches “${search}”.`} action={clear}>
+        Try fewer or different words (each word matches the start of a word in a prompt, deployment or file name), or clear the search.
+      </EmptyState>
+    )
+  }
+  if (filter.favourite && Object.entries(filter).every(([k, v]) => k === 'favourite' || v === null || v === '' || v === 'all')) {
+    return (
+      <EmptyState title="No favourites yet." action={clear}>
+        Star an output (☆ on its tile, the Favourite button in the large view, or F) to find it here.
+      </EmptyState>
+    )
+  }
+  if (filter.batchId !== null) {
+    return <EmptyState title="This batch has no saved outputs yet." action={clear}>They appear here as its runs finish.</EmptyState>
+  }
+  return (
+    <EmptyState title="No outputs match these filters." action={clear}>
+      Widen the date range or pick another provider, deployment or kind.
+    </EmptyState>
+  )
+}
 
 export function GalleryView() {
-  const all = useCourier((s) => s.outputs.items)
   const results = useCourier((s) => s.outputs.results)
+  const status = useCourier((s) => s.outputs.resultsStatus)
+  const error = useCourier((s) => s.outputs.resultsError)
+  const hasMore = useCourier((s) => s.outputs.hasMore)
+  const loadingMore = useCourier((s) => s.outputs.loadingMore)
+  const moreError = useCourier((s) => s.outputs.moreError)
+  const filter = useCourier((s) => s.outputs.filter)
+  const facets = useCourier((s) => s.outputs.facets)
+  const searchPending = useCourier((s) => s.outputs.searchPending)
   const query = useCourier((s) => s.outputs.query)
-  const searching = useCourier((s) => s.outputs.searching)
-  const searchError = useCourier((s) => s.outputs.searchError)
-  const loadError = useCourier((s) => s.outputs.error)
-  const setQuery = useCourier((s) => s.outputs.setQuery)
-  const search = useCourier((s) => s.outputs.search)
-  const reload = useCourier((s) => s.outputs.load)
+  const listKey = useMemo(() => JSON.stringify(query), [query])
+  const { loadGallery, loadFacets, loadMore, setFilter, clearFilters, setFavourite, remove } = useCourier((s) => s.outputs)
+  const toast = useCourier((s) => s.toasts.show)
   const go = useCourier((s) => s.nav.go)
-  // Held by id, so outputs arriving while the viewer is open do not change what it shows.
-  const [openId, setOpenId] = useState<string | null>(null)
-  const close = useCallback(() => setOpenId(null), [])
+  const gridRef = useRef<GridHandle>(null)
+  // Held by id, so outputs arriving while the lightbox is open do not change what it shows.
+  const [openId, setOpenId] = useState<OutputId | null>(null)
+  const [selected, setSelected] = useState<ReadonlySet<OutputId>>(new Set())
+  const [anchor, setAnchor] = useState<number | null>(null)
+  const [trashing, setTrashing] = useState<readonly OutputId[] | null>(null)
+  const [deleting, setDeleting] = useState(false)
 
-  const shown = results ?? all
-  const filtering = query.trim() !== ''
-  const openIndex = openId === null ? -1 : shown.findIndex((o) => o.id === openId)
-  if (openId !== null && openIndex < 0) setOpenId(null)
+  useEffect(() => {
+    if (status === 'idle') void loadGallery()
+    void loadFacets()
+    // Once per visit: the list is kept between visits; the counts are refreshed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  const close = useCallback((shown: OutputId | null) => {
+    setOpenId(null)
+    gridRef.current?.focusOutput(shown)
+  }, [])
+  const noReturn = useCallback(() => null, [])
+  const loadMoreNow = useCallback(() => void loadMore(), [loadMore])
+  const favourite = useCallback(
+    async (o: Output) => {
+      const res = await setFavourite(o.id, !o.favourite)
+      if (!res.ok) toast({ tone: 'error', text: `Could not change the favourite: ${errorAdvice[res.error.code]} ${res.error.message}` })
+    },
+    [setFavourite, toast],
+  )
+  const onFavourite = useCallback((o: Output) => void favourite(o), [favourite])
+  const onBatch = useCallback((batchId: string) => setFilter({ batchId }), [setFilter])
+  const onDelete = useCallback(
+    (focused: Output) => {
+      const chosen = results.filter((o) => selected.has(o.id)).map((o) => o.id)
+      setTrashing(chosen.length > 0 ? chosen : [focused.id])
+    },
+    [results, selected],
+  )
+
+  const onSelect = useCallback(
+    (index: number, mode: SelectMode) => {
+      const id = results[index]?.id
+      if (mode === 'none') setSelected(new Set())
+      else if (mode === 'all') setSelected(new Set(results.map((o) => o.id)))
+      else if (id !== undefined && mode === 'range' && anchor !== null) {
+        const [a, b] = anchor < index ? [anchor, index] : [index, anchor]
+        setSelected((old) => new Set([...old, ...results.slice(a, b + 1).map((o) => o.id)]))
+      } else if (id !== undefined) {
+        setSelected((old) => {
+          const next = new Set(old)
+          if (next.has(id)) next.delete(id)
+          else next.add(id)
+          return next
+        })
+      }
+      if (mode === 'toggle' || mode === 'range') setAnchor(index)
+    },
+    [results, anchor],
+  )
+
+  const confirmTrash = async () => {
+    if (trashing === null) return
+    setDeleting(true)
+    const res = await remove(trashing)
+    setDeleting(false)
+    setTrashing(null)
+    if (res.ok) {
+      const n = res.value.deleted
+      setSelected((old) => new Set([...old].filter((id) => !trashing.includes(id))))
+      toast({ tone: 'info', text: `Moved ${n === 1 ? 'one output' : `${formatCount(n)} outputs`} to the trash.` })
+      gridRef.current?.focusOutput(null)
+    } else {
+      toast({ tone: 'error', text: `Could not delete: ${errorAdvice[res.error.code]} ${res.error.message}` })
+    }
+  }
+
+  const filtered = isFiltered(filter)
+  const exact = exactCount(filter, facets)
+  const loading = status === 'loading' || status === 'idle'
+  const empty = results.length === 0
+  const selectedCount = results.reduce((n, o) => n + (selected.has(o.id) ? 1 : 0), 0)
 
   return (
-    <section className="view" aria-labelledby="gallery-title">
+    <section className="view view--gallery" aria-labelledby="gallery-title">
       <header className="view__head">
         <div>
           <h1 id="gallery-title" className="view__title">
             Gallery
           </h1>
           <p className="view__sub">
-            {all.length === 0 ? 'Every output is saved to your library folder.' : `${all.length} saved output${all.length === 1 ? '' : 's'} in your library.`}
+            {facets === null || facets.total === 0
+              ? 'Every output is saved to your library folder.'
+              : `${formatCount(facets.total)} saved ${plural(facets.total, 'output')} in your library.`}
           </p>
         </div>
-        <form
-          className="search"
-          role="search"
-          onSubmit={(e) => {
-            e.preventDefault()
-            void search(query)
-          }}
-        >
-          <input
-            className="input search__input"
-            type="search"
-            aria-label="Search outputs"
-            placeholder="Search prompts, deployments, files…"
-            value={query}
-            maxLength={200}
-            onChange={(e) => setQuery(e.target.value)}
-          />
-          {searching && <span className="spinner spinner--small search__spinner" aria-label="Searching" />}
-        </form>
       </header>
-      {loadError && <ErrorNotice error={loadError} onRetry={() => void reload()} />}
-      {searchError && <ErrorNotice error={searchError} live />}
-      {shown.length === 0 ? (
-        filtering ? (
-          searching ? null : (
-            <EmptyState title={`Nothing matches “${query.trim()}”.`}>Try fewer or different words, or clear the search.</EmptyState>
-          )
-        ) : (
-          <EmptyState
-            title="Nothing saved yet. Generate something and it will appear here."
-            action={
-              <button type="button" className="btn btn--primary" onClick={() => go('generate')}>
-                Go to Generate
-              </button>
-            }
-          />
+      <GalleryFilters />
+      <div className="gallery-status">
+        <p className="gallery-status__count" role="status" aria-live="polite" data-loaded={results.length}>
+          {loading && empty ? 'Loading outputs…' : countText(filter, results.length, exact, hasMore, filtered)}
+          {searchPending && ' · searching…'}
+        </p>
+        {selectedCount > 0 && (
+          <div className="selection-bar" role="group" aria-label="Selection">
+            <span>{formatCount(selectedCount)} selected</span>
+            <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => setTrashing(results.filter((o) => selected.has(o.id)).map((o) => o.id))}>
+              Move to trash…
+            </button>
+            <button type="button" className="btn btn--small btn--ghost" onClick={() => setSelected(new Set())}>
+              Clear selection
+            </button>
+          </div>
+        )}
+      </div>
+      {error && <ErrorNotice error={error} live onRetry={() => void loadGallery()} />}
+      {empty ? (
+        loading ? (
+          <div className="loading" aria-hidden="true">
+            <span className="spinner" />
+          </div>
+        ) : error ? null : (
+          <Empty filter={filter} onClear={clearFilters} onGenerate={() => go('generate')} />
         )
       ) : (
-        <ul className="gallery" aria-label={filtering ? 'Search results' : 'Saved outputs'}>
-          {shown.map((o) => (
-            <li key={o.id}>
-              <button type="button" className="tile" data-output-id={o.id} onClick={() => setOpenId(o.id)}>
-                <span className="tile__media">
-                  <MediaThumb output={o} />
-                </span>
-                <span className="tile__caption">
-                  <span className="tile__prompt" title={o.prompt}>
-                    {o.prompt || o.deploymentName}
-                  </span>
-                  <span className="tile__meta muted">
-                    {o.deploymentName} · {formatClock(o.createdAt)}
-                  </span>
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <GalleryGrid
+          ref={gridRef}
+          outputs={results}
+          listKey={listKey}
+          label={filtered ? 'Matching outputs' : 'Saved outputs'}
+          busy={status === 'loading'}
+          hasMore={hasMore}
+          canLoadMore={!loadingMore && moreError === null}
+          onLoadMore={loadMoreNow}
+          selected={selected}
+          onSelect={onSelect}
+          onOpen={setOpenId}
+          onFavourite={onFavourite}
+          onBatch={onBatch}
+          onDelete={onDelete}
+        />
       )}
-      {openIndex >= 0 && (
-        <OutputViewer outputs={shown} index={openIndex} onIndexChange={(i) => setOpenId(shown[i]?.id ?? null)} onClose={close} />
+      {(loadingMore || moreError) && (
+        <div className="gallery-more">
+          {loadingMore && (
+            <span className="muted" role="status">
+              <span className="spinner spinner--small" aria-hidden="true" /> Loading more…
+            </span>
+          )}
+          {moreError && <ErrorNotice error={moreError} className="notice--compact" onRetry={loadMoreNow} />}
+        </div>
+      )}
+      {openId !== null && (
+        <Lightbox
+          outputs={results}
+          openId={openId}
+          onNavigate={setOpenId}
+          onClose={close}
+          hasMore={hasMore}
+          onNearEnd={loadMoreNow}
+          returnFocus={noReturn}
+          onFilterBatch={onBatch}
+        />
+      )}
+      {trashing !== null && (
+        <ConfirmDialog
+          title={trashing.length === 1 ? 'Move this output to the trash?' : `Move ${formatCount(trashing.length)} outputs to the trash?`}
+          confirmLabel="Move to trash"
+          danger
+          busy={deleting}
+          onConfirm={() => void confirmTrash()}
+          onCancel={() => setTrashing(null)}
+        >
+          <p>The files go to your system’s trash, where you can still restore them. Their runs stay in Runs.</p>
+        </ConfirmDialog>
       )}
     </section>
   )

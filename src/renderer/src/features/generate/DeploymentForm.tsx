@@ -1,8 +1,8 @@
-import type { FormEvent, KeyboardEvent } from 'react'
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { useCourier } from '../../store/context'
 import { validateField, valueOf } from '../../store/form-model'
-import { currentDraft, selectedDeployment } from '../../store/generate'
+import { clampVariations, currentDraft, hasSeedInput, MAX_VARIATIONS, selectedDeployment } from '../../store/generate'
 import { FieldControl } from './FieldControl'
 import { publishesNoInputs } from './form-editor'
 
@@ -20,6 +20,7 @@ export function DeploymentForm({ onCustomize }: Props) {
   const submitError = useCourier((s) => s.generate.submitError)
   const serverFieldErrors = useCourier((s) => s.generate.serverFieldErrors)
   const { submit, setValue, randomizeSeed, setRandomEachRun, resetDraft } = useCourier((s) => s.generate)
+  const variations = useCourier((s) => s.generate.variations)
 
   if (deployment === null) return null
 
@@ -85,11 +86,61 @@ export function DeploymentForm({ onCustomize }: Props) {
           {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
           Generate
         </button>
+        <Variations count={variations} hasSeed={hasSeedInput(deployment)} />
         <button type="button" className="btn btn--ghost" onClick={resetDraft}>
           Reset to defaults
         </button>
         <span className="form-actions__hint muted">Ctrl + Enter</span>
       </div>
     </form>
+  )
+}
+
+/**
+ * "Variations": how many runs one Generate submits (1–16). More than one is a batch (`runs.submitBatch`)
+ * whose runs differ by their seed; Runs shows them under one header.
+ */
+function Variations({ count, hasSeed }: { count: number; hasSeed: boolean }) {
+  const setVariations = useCourier((s) => s.generate.setVariations)
+  const id = useId()
+  const helpId = useId()
+  // The box keeps what is typed ("" while retyping); the store keeps the number it means.
+  const [text, setText] = useState(String(count))
+  const [shownCount, setShownCount] = useState(count)
+  if (shownCount !== count) {
+    setShownCount(count)
+    setText(String(count))
+  }
+  return (
+    <div className="variations">
+      <label className="variations__label" htmlFor={id}>
+        Variations
+      </label>
+      <input
+        id={id}
+        className="input input--number variations__input"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={MAX_VARIATIONS}
+        step={1}
+        value={text}
+        aria-describedby={helpId}
+        onChange={(e) => {
+          setText(e.target.value)
+          const n = Number.parseInt(e.target.value, 10)
+          if (Number.isFinite(n)) setVariations(n)
+        }}
+        onBlur={() => setText(String(clampVariations(count)))}
+        disabled={!hasSeed}
+      />
+      <span id={helpId} className={hasSeed && count === 1 ? 'visually-hidden' : 'variations__help muted'}>
+        {!hasSeed
+          ? 'Needs a seed input: this deployment has none, so its variations would all be the same.'
+          : count > 1
+            ? `${count} runs as one batch, each with its own seed`
+            : `1–${MAX_VARIATIONS} runs per Generate`}
+      </span>
+    </div>
   )
 }

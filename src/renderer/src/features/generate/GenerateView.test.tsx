@@ -82,7 +82,7 @@ describe('Generate', () => {
     expect(recentRow(runId).dataset.runStatus).toBe('succeeded')
     expect(within(recentRow(runId)).queryByRole('progressbar')).toBeNull()
     const thumb = within(recentRow(runId)).getByRole('img', { name: 'a red fox in snow' }) as HTMLImageElement
-    expect(thumb.src).toContain('courier-media://output/')
+    expect(thumb.src).toContain('courier-media://thumb/')
   })
 
   it('validates on the client and does not submit until the form is right', async () => {
@@ -150,5 +150,35 @@ describe('Generate', () => {
 
     await renderApp()
     expect(((await screen.findByLabelText('Prompt')) as HTMLTextAreaElement).value).toBe('remember me')
+  })
+
+  it('submits a batch of variations with runs.submitBatch, and one run with runs.submit', async () => {
+    const { fake } = await renderApp()
+    const count = (await screen.findByLabelText('Variations')) as HTMLInputElement
+    expect([count.value, count.min, count.max]).toEqual(['1', '1', '16'])
+    fireEvent.change(count, { target: { value: '40' } })
+    expect(count.value).toBe('16')
+    fireEvent.change(count, { target: { value: '3' } })
+    expect(describedText(count)).toContain('3 runs as one batch, each with its own seed')
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+
+    await waitFor(() => expect(fake.callsTo('runs.submitBatch')).toHaveLength(1))
+    expect(fake.callsTo('runs.submitBatch')[0]).toEqual({
+      provider: 'demo',
+      deploymentId: 'txt2img',
+      inputs: { prompt: 'a lighthouse at dusk', steps: 20, cfg: 7, seed: 42 },
+      count: 3,
+    })
+    expect(fake.callsTo('runs.submit')).toHaveLength(0)
+    const panel = screen.getByRole('region', { name: 'Recent runs' })
+    await waitFor(() => expect(panel.querySelectorAll('[data-run-id]')).toHaveLength(3))
+    const seeds = [...fake.runs.values()].map((r) => r.inputs.seed)
+    expect(new Set(seeds).size).toBe(3)
+
+    fireEvent.change(count, { target: { value: '1' } })
+    await waitFor(() => expect((screen.getByRole('button', { name: 'Generate' }) as HTMLButtonElement).disabled).toBe(false))
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    await waitFor(() => expect(fake.callsTo('runs.submit')).toHaveLength(1))
+    expect(fake.callsTo('runs.submitBatch')).toHaveLength(1)
   })
 })

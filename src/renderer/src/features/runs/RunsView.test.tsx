@@ -107,4 +107,108 @@ describe('Runs', () => {
     expect((screen.getByLabelText('Steps') as HTMLInputElement).value).toBe('33')
     expect((screen.getByLabelText('Seed') as HTMLInputElement).value).toBe('1234')
   })
+
+  it('groups the runs of a batch under one header with their overall progress', async () => {
+    const fake = new FakeCourier()
+    const single = fake.seedRun({ prompt: 'on its own' })
+    const done = fake.seedRun({ prompt: 'variations', seed: 1 }, { batchId: 'b_7' })
+    const running = fake.seedRun({ prompt: 'variations', seed: 2 }, { batchId: 'b_7', status: 'running', progress: 0.5, finishedAt: null })
+    const queued = fake.seedRun({ prompt: 'variations', seed: 3 }, { batchId: 'b_7', status: 'queued', progress: 0, finishedAt: null })
+    const later = fake.seedRun({ prompt: 'after the batch' })
+    await renderApp(fake)
+    await openRuns()
+
+    // In the list's order: the batch stands where its newest run does.
+    const top = [...(document.querySelector('.run-list') as HTMLElement).children].map((el) => (el as HTMLElement).dataset.batchId ?? (el as HTMLElement).dataset.runId)
+    expect(top).toEqual([later.id, 'b_7', single.id])
+    const batch = screen.getByRole('listitem', { name: /Batch of 3 runs/ })
+    expect(within(batch).getByRole('heading', { level: 2 }).textContent).toContain('Text to image')
+    expect([...batch.querySelectorAll<HTMLElement>('[data-run-id]')].map((el) => el.dataset.runId)).toEqual([queued.id, running.id, done.id])
+    expect(batch.textContent).toContain('1 queued · 1 running · 1 succeeded')
+    const bar = within(batch).getByRole('progressbar', { name: 'Progress of batch b_7' })
+    expect(bar.getAttribute('aria-valuenow')).toBe('50')
+
+    act(() => void fake.advance(queued.id))
+    act(() => void fake.advance(running.id))
+    expect(bar.getAttribute('aria-valuenow')).toBe('83')
+    expect(batch.textContent).toContain('1 running · 2 succeeded')
+
+    // Collapsing hides the runs, not the header.
+    fireEvent.click(within(batch).getByRole('button', { name: 'Collapse batch' }))
+    expect(within(batch).getByRole('button', { name: 'Expand batch' }).getAttribute('aria-expanded')).toBe('false')
+    expect((batch.querySelector('.batch__runs') as HTMLElement).hidden).toBe(true)
+
+    fireEvent.click(within(batch).getByRole('button', { name: 'Show in Gallery' }))
+    expect(await screen.findByRole('heading', { name: 'Gallery', level: 1 })).toBeTruthy()
+    await waitFor(() => expect(fake.callsTo('outputs.list')).toContainEqual({ batchId: 'b_7', limit: 200 }))
+  })
+
+  it('shows each file of a finished run downloading: state, bytes, rate, time left and retries', async () => {
+    const fake = new FakeCourier()
+    const run = fake.seedRun({ prompt: 'two files' }, { outputCount: 2 })
+    await renderApp(fake)
+    await openRuns()
+    const base = { runId: run.id, bytesPerSecond: null, etaSeconds: null, message: null, totalBytes: 4 * 1024 * 1024 }
+    act(() => {
+      fake.emit({ type: 'download.progress', progress: { ...base, index: 0, state: 'downloading', receivedBytes: 1024 * 1024, bytesPerSecond: 512 * 1024, etaSeconds: 6 } })
+      fake.emit({ type: 'download.progress', progress: { ...base, index: 1, state: 'queued', receivedBytes: 0 } })
+    })
+    const files = within(row(run.id)).getByRole('list', { name: 'Downloads' })
+    const [first, second] = within(files).getAllByRole('listitem')
+    expect(first?.dataset.downloadState).toBe('downloading')
+    expect(first?.textContent).toContain('1.0 MB of 4.0 MB · 512 KB/s · 6 s left')
+    const bar = within(first as HTMLElement).getByRole('progressbar', { name: 'Download of file 1' })
+    expect(bar.getAttribute('aria-valuenow')).toBe('25')
+    expect(second?.textContent).toContain('Waiting')
+
+    act(() =>
+      fake.emit({
+        type: 'download.progress',
+        progress: { ...base, index: 1, state: 'retrying', receivedBytes: 100, totalBytes: null, message: 'The connection dropped: trying again in 2 s (attempt 2 of 3)' },
+      }),
+    )
+    const retrying = within(files).getAllByRole('listitem')[1] as HTMLElement
+    expect(retrying.dataset.downloadState).toBe('retrying')
+    expect(retrying.textContent).toContain('The connection dropped: trying again in 2 s (attempt 2 of 3)')
+    // Size unknown: the bar says nothing it does not know.
+    expect(within(retrying).getByRole('progressbar').getAttribute('aria-valuenow')).toBeNull()
+
+    act(() => {
+      fake.emit({ type: 'download.progress', progress: { ...base, index: 0, state: 'done', receivedBytes: base.totalBytes } })
+      fake.emit({ type: 'download.progress', progress: { ...base, index: 1, state: 'failed', receivedBytes: 100, message: 'The service answered 404: the file is gone' } })
+    })
+    expect(within(files).getAllByRole('listitem')[0]?.textContent).toContain('Saved')
+    expect(within(files).getAllByRole('listitem')[1]?.textContent).toContain('The service answered 404: the file is gone')
+
+    // Once every file is saved, the list goes.
+    act(() => {
+      fake.emit({ type: 'output.saved', output: fake.seedOutput(run) })
+      fake.emit({ type: 'download.progress', progress: { ...base, index: 1, state: 'done', receivedBytes: base.totalBytes } })
+      fake.emit({ type: 'output.saved', output: fake.seedOutput(run) })
+    })
+    expect(within(row(run.id)).queryByRole('list', { name: 'Downloads' })).toBeNull()
+    expect(within(row(run.id)).getAllByRole('img')).toHaveLength(2)
+  })
+
+  it("opens a run's outputs in the lightbox from its thumbnails, and gives focus back", async () => {
+    const fake = new FakeCourier()
+    const run = fake.seedRun({ prompt: 'two views', seed: 5 }, { outputCount: 2 })
+    const first = fake.seedOutput(run)
+    const second = fake.seedOutput(run, { kind: 'video', mime: 'video/webm', path: 'x/two-2.webm', durationMs: 4000 })
+    await renderApp(fake)
+    await openRuns()
+    const thumb = row(run.id).querySelector<HTMLElement>(`[data-output-id="${first.id}"]`) as HTMLElement
+    expect(within(thumb).getByRole('img', { name: 'two views' })).toBeTruthy()
+    thumb.focus()
+    fireEvent.click(thumb)
+    const dialog = screen.getByRole('dialog', { name: 'Text to image' })
+    expect(dialog.dataset.viewerOutputId).toBe(first.id)
+    expect(dialog.textContent).toContain('1 / 2')
+    fireEvent.keyDown(dialog, { key: 'ArrowRight' })
+    expect(screen.getByRole('dialog').dataset.viewerOutputId).toBe(second.id)
+    expect(screen.getByRole('dialog').querySelector('video')?.controls).toBe(true)
+    fireEvent.keyDown(screen.getByRole('dialog'), { key: 'Escape' })
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(document.activeElement).toBe(thumb)
+  })
 })

@@ -1,10 +1,12 @@
-import { useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { isTerminal } from '@shared/run'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { RunRow } from '../../components/RunRow'
 import { useCourier } from '../../store/context'
+import { groupRuns } from '../../store/selectors'
+import { BatchGroup } from './BatchGroup'
 import type { CourierState } from '../../store/types'
 
 type Filter = 'all' | 'active' | 'succeeded' | 'problems'
@@ -31,6 +33,21 @@ export function RunsView() {
   const error = useCourier((s) => s.runs.error)
   const reload = useCourier((s) => s.runs.load)
   const go = useCourier((s) => s.nav.go)
+  const all = useCourier((s) => s.runs.items)
+  const highlight = useCourier((s) => s.runs.highlight)
+  const entries = useMemo(() => groupRuns(runs), [runs])
+  const batchSizes = useMemo(() => {
+    const sizes = new Map<string, number>()
+    for (const r of all) if (r.batchId !== null) sizes.set(r.batchId, (sizes.get(r.batchId) ?? 0) + 1)
+    return sizes
+  }, [all])
+
+  // A run just started elsewhere (a re-run from the gallery) is brought into view.
+  useEffect(() => {
+    if (highlight === null) return
+    const row = [...document.querySelectorAll<HTMLElement>('.run-list [data-run-id]')].find((el) => el.dataset.runId === highlight)
+    row?.scrollIntoView?.({ block: 'nearest' })
+  }, [highlight])
 
   return (
     <section className="view" aria-labelledby="runs-title">
@@ -65,9 +82,13 @@ export function RunsView() {
         <EmptyState title="No runs match this filter." />
       ) : (
         <ol className="run-list">
-          {runs.map((run) => (
-            <RunRow key={run.id} run={run} />
-          ))}
+          {entries.map((entry) =>
+            entry.kind === 'run' ? (
+              <RunRow key={entry.run.id} run={entry.run} highlighted={entry.run.id === highlight} />
+            ) : (
+              <BatchGroup key={entry.batchId} batchId={entry.batchId} runs={entry.runs} total={batchSizes.get(entry.batchId) ?? entry.runs.length} highlight={highlight} />
+            ),
+          )}
         </ol>
       )}
     </section>

@@ -1,0 +1,466 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { errorAdvice } from '@shared/errors'
+import type { Output, OutputId } from '@shared/output'
+import type { Failure } from '@shared/result'
+import type { InputValue, Run } from '@shared/run'
+import { useCourier, useCourierClient } from '../store/context'
+import { copyImage, copyText, clipboardProblem } from './clipboard'
+import { ConfirmDialog } from './ConfirmDialog'
+import { ErrorNotice } from './ErrorNotice'
+import { formatBytes, formatMediaDuration, formatTime, shortId } from './format'
+import { Icon } from './Icon'
+import { kindLabel, outputAlt } from './MediaThumb'
+import { Modal } from './Modal'
+import { ZoomImage, type ZoomControls } from './ZoomImage'
+
+export const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
+
+interface Props {
+  /** The list the lightbox steps through (the gallery's loaded pages, or one run's outputs). */
+  outputs: readonly Output[]
+  openId: OutputId
+  onNavigate(id: OutputId): void
+  /** Closed, showing `shown` last (null when it was deleted and nothing is left to show). */
+  onClose(shown: OutputId | null): void
+  /** More outputs can be loaded after the last one: the lightbox asks near the end (`onNearEnd`). */
+  hasMore?: boolean
+  onNearEnd?(): void
+  /** Where focus goes on closing (else back to what opened the lightbox). */
+  returnFocus?: () => HTMLElement | null
+  /** Offered beside the batch id: show only that batch's outputs (the gallery). */
+  onFilterBatch?(batchId: string): void
+}
+
+const failureText = (f: Failure): string => `${errorAdvice[f.code]} ${f.message}`.trim()
+
+const inputText = (value: InputValue): string => {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no'
+  if (typeof value === 'number') return String(value)
+  return value.startsWith('data:') ? `${value.slice(0, value.indexOf(',') + 1)}… (${formatBytes(value.length)} inline)` : value
+}
+
+/** Keys the lightbox leaves to the element that has focus (text boxes, and players, whose arrows seek). */
+const ownsKeys = (target: EventTarget): boolean =>
+  target instanceof Element && target.closest('input, textarea, select, video, audio, [contenteditable="true"]') !== null
+
+/**
+ * One output, large: ← / → step through the list (across the pages loaded), Esc closes; images zoom
+ * (+ / − / 0, the wheel, double-click) and pan; videos and audio play with their native controls. The side
+ * panel has the run's prompt, every input, the file's facts, and what can be done with it.
+ */
+export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false, onNearEnd, returnFocus, onFilterBatch }: Props) {
+  const client = useCourierClient()
+  const desktop = useCourier((s) => s.app.info?.mode === 'electron')
+  const setFavourite = useCourier((s) => s.outputs.setFavourite)
+  const remove = useCourier((s) => s.outputs.remove)
+  const openFile = useCourier((s) => s.outputs.open)
+  const rerun = useCourier((s) => s.runs.rerun)
+  const showRun = useCourier((s) => s.runs.show)
+  const toast = useCourier((s) => s.toasts.show)
+  const titleId = useId()
+  const desktopNoteId = useId()
+  const zoomRef = useRef<ZoomControls>(null)
+  const [zoom, setZoom] = useState<number | null>(null)
+  const [confirming, setConfirming] = useState(false)
+  const [busy, setBusy] = useState<'delete' | 'same' | 'new' | null>(null)
+
+  // The output shown is held by id; when it leaves the list (deleted) the one after it takes its place.
+  const index = outputs.findIndex((o) => o.id === openId)
+  const found = index >= 0 ? outputs[index] : undefined
+  const [shown, setShown] = useState<{ output: Output; index: number } | null>(found ? { output: found, index } : null)
+  if (found !== undefined && (shown?.output !== found || shown.index !== index)) setShown({ output: found, index })
+  const output = found ?? shown?.output
+  const lastIndex = index >= 0 ? index : (shown?.index ?? 0)
+
+  useEffect(() => {
+    if (index >= 0) return
+    const next = outputs[lastIndex] ?? outputs[lastIndex - 1]
+    if (next !== undefined) onNavigate(next.id)
+    else onClose(null)
+  }, [index, lastIndex, outputs, onNavigate, onClose])
+
+  useEffect(() => {
+    if (hasMore && index >= 0 && index >= outputs.length - 3) onNearEnd?.()
+  }, [hasMore, index, outputs.length, onNearEnd])
+
+  const run = useCourier((s) => (output === undefined ? undefined : (s.runs.items.find((r) => r.id === output.runId) ?? s.runs.byId[output.runId])))
+  const fetchRun = useCourier((s) => s.runs.fetch)
+  const [runError, setRunError] = useState<{ runId: string; error: Failure } | null>(null)
+  const runId = output?.runId
+  useEffect(() => {
+    if (runId === undefined || run !== undefined) return
+    let live = true
+    void fetchRun(runId).then((res) => {
+      if (live && !res.ok) setRunError({ runId, error: res.error })
+    })
+    return () => {
+      live = false
+    }
+  }, [runId, run, fetchRun])
+
+  if (output === undefined) return null
+  const hasPrev = lastIndex > 0 && index >= 0
+  const hasNext = index >= 0 && index < outputs.length - 1
+  const src = client.mediaUrl(output.id)
+  const alt = outputAlt(output)
+  const go = (step: -1 | 1) => {
+    const next = outputs[index + step]
+    if (index >= 0 && next !== undefined) onNavigate(next.id)
+  }
+
+  const toggleFavourite = async () => {
+    const res = await setFavourite(output.id, !output.favourite)
+    if (!res.ok) toast({ tone: 'error', text: `Could not change the favourite: ${failureText(res.error)}` })
+  }
+
+  const copyPrompt = async () => {
+    try {
+      await copyText(run ? promptOf(run, output) : output.prompt)
+      toast({ tone: 'info', text: 'Prompt copied.' })
+    } catch (cause) {
+      toast({ tone: 'error', text: `Could not copy the prompt: ${clipboardProblem(cause)}.` })
+    }
+  }
+
+  const copyPicture = async () => {
+    try {
+      await copyImage(src)
+      toast({ tone: 'info', text: 'Image copied.' })
+    } catch (cause) {
+      toast({ tone: 'error', text: `Could not copy the image: ${clipboardProblem(cause)}.` })
+    }
+  }
+
+  const openWith = async (how: 'open' | 'reveal') => {
+    if (!desktop) {
+      // The button says so in its tooltip and description; a click (or a touch, which has no tooltip) says it too.
+      toast({ tone: 'info', text: 'Opening files is only in the desktop app: this is the web version.' })
+      return
+    }
+    const res = await openFile(output.id, how)
+    if (!res.ok) toast({ tone: 'error', text: failureText(res.error) })
+  }
+
+  const runAgain = async (seed: 'same' | 'new') => {
+    setBusy(seed)
+    const res = await rerun(output.runId, seed)
+    setBusy(null)
+    if (!res.ok) {
+      toast({ tone: 'error', text: `Could not start the run: ${failureText(res.error)}` })
+      return
+    }
+    const started = res.value
+    toast({
+      tone: 'info',
+      text: `Started a new run of ${started.deploymentName}${seed === 'new' ? ' with a new seed' : ' with the same seed'}.`,
+      action: {
+        label: 'Show run',
+        run: () => {
+          onClose(output.id)
+          showRun(started.id)
+        },
+      },
+    })
+  }
+
+  const confirmDelete = async () => {
+    setBusy('delete')
+    const res = await remove([output.id])
+    setBusy(null)
+    setConfirming(false)
+    if (res.ok) toast({ tone: 'info', text: 'Moved to the trash.' })
+    else toast({ tone: 'error', text: `Could not delete it: ${failureText(res.error)}` })
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || ownsKeys(e.target)) return
+    const image = output.kind === 'image'
+    const act = (f: () => void) => {
+      e.preventDefault()
+      f()
+    }
+    if (e.key === 'ArrowLeft') act(() => go(-1))
+    else if (e.key === 'ArrowRight') act(() => go(1))
+    else if (image && (e.key === '+' || e.key === '=')) act(() => zoomRef.current?.zoomIn())
+    else if (image && (e.key === '-' || e.key === '_')) act(() => zoomRef.current?.zoomOut())
+    else if (image && e.key === '0') act(() => zoomRef.current?.fit())
+    else if (e.key === 'f' || e.key === 'F') act(() => void toggleFavourite())
+    else if (e.key === 'Delete') act(() => setConfirming(true))
+  }
+
+  const seed = output.seed ?? null
+  return (
+    <Modal
+      className="viewer lightbox"
+      labelledBy={titleId}
+      onClose={() => onClose(output.id)}
+      onKeyDown={onKeyDown}
+      returnFocus={returnFocus}
+      panelProps={{ 'data-viewer-output-id': output.id, 'data-kind': output.kind }}
+    >
+      <header className="viewer__head">
+        <h2 id={titleId} className="viewer__title">
+          {output.deploymentName}
+        </h2>
+        <span className="viewer__count">
+          {lastIndex + 1} / {outputs.length}
+          {hasMore ? '+' : ''}
+        </span>
+        {output.kind === 'image' && (
+          <div className="lightbox__zoom" role="group" aria-label="Zoom">
+            <button type="button" className="icon-btn" aria-label="Zoom out" title="Zoom out (−)" onClick={() => zoomRef.current?.zoomOut()}>
+              <Icon name="zoomOut" />
+            </button>
+            <output className="lightbox__zoom-level" aria-label="Zoom level">
+              {zoom === null ? 'Fit' : `${Math.round(zoom * 100)} %`}
+            </output>
+            <button type="button" className="icon-btn" aria-label="Zoom in" title="Zoom in (+)" onClick={() => zoomRef.current?.zoomIn()}>
+              <Icon name="zoomIn" />
+            </button>
+            <button type="button" className="icon-btn" aria-label="Fit to window" title="Fit to window (0)" onClick={() => zoomRef.current?.fit()}>
+              <Icon name="fit" />
+            </button>
+          </div>
+        )}
+        <button type="button" className="icon-btn" aria-label="Close" title="Close (Esc)" onClick={() => onClose(output.id)}>
+          ×
+        </button>
+      </header>
+      <div className="lightbox__body">
+        <div className="viewer__stage">
+          {output.kind === 'image' && (
+            <ZoomImage key={output.id} ref={zoomRef} src={src} alt={alt} width={output.width} height={output.height} onZoomChange={setZoom} />
+          )}
+          {output.kind === 'video' && (
+            <video key={output.id} className="viewer__media" src={src} controls autoPlay loop playsInline preload="metadata" aria-label={alt} />
+          )}
+          {output.kind === 'audio' && (
+            <div className="lightbox__audio">
+              <Icon name="audio" size={48} />
+              <audio key={output.id} src={src} controls preload="metadata" aria-label={alt} />
+            </div>
+          )}
+          {(output.kind === 'text' || output.kind === 'file') && (
+            <div className="viewer__file">
+              <Icon name="file" size={48} />
+              <p>
+                {output.mime} · {formatBytes(output.bytes)}
+              </p>
+              <a className="btn btn--small" href={src} download={output.path.split('/').pop()}>
+                Download
+              </a>
+            </div>
+          )}
+          <button type="button" className="viewer__nav viewer__nav--prev" aria-label="Previous" title="Previous (←)" disabled={!hasPrev} onClick={() => go(-1)}>
+            ‹
+          </button>
+          <button type="button" className="viewer__nav viewer__nav--next" aria-label="Next" title="Next (→)" disabled={!hasNext} onClick={() => go(1)}>
+            ›
+          </button>
+        </div>
+        <section className="lightbox__side" aria-label="Details">
+          <div className="lightbox__prompt">
+            <h3 className="lightbox__label">Prompt</h3>
+            <p className="lightbox__prompt-text">{output.prompt || <span className="muted">No prompt</span>}</p>
+          </div>
+          <div className="lightbox__actions" role="group" aria-label="Actions">
+            <button
+              type="button"
+              className={`btn btn--small lightbox__fav${output.favourite ? ' lightbox__fav--on' : ''}`}
+              aria-pressed={output.favourite}
+              title="Favourite (F)"
+              onClick={() => void toggleFavourite()}
+            >
+              <Icon name="star" filled={output.favourite} size={16} />
+              Favourite
+            </button>
+            {output.kind === 'image' && (
+              <button type="button" className="btn btn--small" onClick={() => void copyPicture()}>
+                <Icon name="copy" size={16} />
+                Copy image
+              </button>
+            )}
+            <button type="button" className="btn btn--small" onClick={() => void copyPrompt()} disabled={!output.prompt && run === undefined}>
+              <Icon name="copy" size={16} />
+              Copy prompt
+            </button>
+            <button
+              type="button"
+              className="btn btn--small"
+              aria-disabled={!desktop}
+              aria-describedby={desktop ? undefined : desktopNoteId}
+              title={desktop ? 'Open with its default app' : 'Only in the desktop app'}
+              onClick={() => void openWith('open')}
+            >
+              <Icon name="open" size={16} />
+              Open
+            </button>
+            <button
+              type="button"
+              className="btn btn--small"
+              aria-disabled={!desktop}
+              aria-describedby={desktop ? undefined : desktopNoteId}
+              title={desktop ? 'Show the file in its folder' : 'Only in the desktop app'}
+              onClick={() => void openWith('reveal')}
+            >
+              <Icon name="folder" size={16} />
+              Reveal in folder
+            </button>
+            {!desktop && (
+              <span id={desktopNoteId} className="visually-hidden">
+                Only in the desktop app.
+              </span>
+            )}
+            <button type="button" className="btn btn--small" disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
+              <Icon name="rerun" size={16} />
+              {seed === null ? 'Re-run' : 'Re-run with same seed'}
+            </button>
+            {seed !== null && (
+              <button type="button" className="btn btn--small" disabled={busy !== null} aria-busy={busy === 'new'} onClick={() => void runAgain('new')}>
+                <Icon name="rerun" size={16} />
+                Re-run with new seed
+              </button>
+            )}
+            <button type="button" className="btn btn--small btn--danger-ghost" title="Move to trash (Delete)" onClick={() => setConfirming(true)}>
+              <Icon name="trash" size={16} />
+              Delete…
+            </button>
+          </div>
+          <dl className="lightbox__facts">
+            <div>
+              <dt>Provider</dt>
+              <dd>{providerName[output.provider]}</dd>
+            </div>
+            <div>
+              <dt>Deployment</dt>
+              <dd>{output.deploymentName}</dd>
+            </div>
+            <div>
+              <dt>Seed</dt>
+              <dd>{seed ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Type</dt>
+              <dd>
+                {kindLabel[output.kind]} · {output.mime}
+              </dd>
+            </div>
+            <div>
+              <dt>Size</dt>
+              <dd>
+                {output.bytes.toLocaleString()} bytes ({formatBytes(output.bytes)})
+              </dd>
+            </div>
+            <div>
+              <dt>{output.kind === 'video' || output.kind === 'audio' ? 'Duration' : 'Dimensions'}</dt>
+              <dd>
+                {output.kind === 'video' || output.kind === 'audio'
+                  ? output.durationMs !== null
+                    ? formatMediaDuration(output.durationMs)
+                    : '—'
+                  : output.width !== null && output.height !== null
+                    ? `${output.width} × ${output.height}`
+                    : '—'}
+              </dd>
+            </div>
+            {output.kind === 'video' && (
+              <div>
+                <dt>Dimensions</dt>
+                <dd>{output.width !== null && output.height !== null ? `${output.width} × ${output.height}` : '—'}</dd>
+              </div>
+            )}
+            <div>
+              <dt>Created</dt>
+              <dd>
+                <time dateTime={new Date(output.createdAt).toISOString()}>{formatTime(output.createdAt)}</time>
+              </dd>
+            </div>
+            <div>
+              <dt>Run</dt>
+              <dd>
+                <code title={output.runId}>{shortId(output.runId)}</code>
+              </dd>
+            </div>
+            {output.batchId !== null && (
+              <div>
+                <dt>Batch</dt>
+                <dd>
+                  <code title={output.batchId}>{shortId(output.batchId)}</code>
+                  {onFilterBatch && (
+                    <button
+                      type="button"
+                      className="link link--small"
+                      onClick={() => {
+                        const batch = output.batchId
+                        onClose(output.id)
+                        if (batch !== null) onFilterBatch(batch)
+                      }}
+                    >
+                      Only this batch
+                    </button>
+                  )}
+                </dd>
+              </div>
+            )}
+            <div className="lightbox__wide">
+              <dt>SHA-256</dt>
+              <dd>
+                <code className="lightbox__hash">{output.sha256}</code>
+              </dd>
+            </div>
+            <div className="lightbox__wide">
+              <dt>File</dt>
+              <dd>
+                <code>{output.path}</code>
+              </dd>
+            </div>
+          </dl>
+          <div className="lightbox__inputs-wrap">
+            <h3 className="lightbox__label">Inputs</h3>
+            {run !== undefined ? (
+              <InputList run={run} />
+            ) : runError !== null && runError.runId === output.runId ? (
+              <ErrorNotice error={runError.error} className="notice--compact" />
+            ) : (
+              <p className="muted">Loading the run’s inputs…</p>
+            )}
+          </div>
+        </section>
+      </div>
+      {confirming && (
+        <ConfirmDialog
+          title="Move this output to the trash?"
+          confirmLabel="Move to trash"
+          danger
+          busy={busy === 'delete'}
+          onConfirm={() => void confirmDelete()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            <code>{output.path}</code> goes to your system’s trash, where you can still restore it. The run stays in Runs.
+          </p>
+        </ConfirmDialog>
+      )}
+    </Modal>
+  )
+}
+
+/** The run's prompt as submitted (the output keeps a copy, which this prefers when the run has none). */
+function promptOf(run: Run, output: Output): string {
+  return output.prompt || (Object.values(run.inputs).find((v) => typeof v === 'string') as string | undefined) || ''
+}
+
+function InputList({ run }: { run: Run }) {
+  const entries = Object.entries(run.inputs)
+  if (entries.length === 0) return <p className="muted">This run was sent with the deployment’s defaults.</p>
+  return (
+    <dl className="lightbox__inputs" aria-label="Inputs">
+      {entries.map(([key, value]) => (
+        <div key={key}>
+          <dt>{key}</dt>
+          <dd>{inputText(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}

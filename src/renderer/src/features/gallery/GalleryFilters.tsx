@@ -1,0 +1,134 @@
+import { OutputKind } from '@shared/output'
+import { ProviderId } from '@shared/run'
+import { formatCount, shortId } from '../../components/format'
+import { providerName } from '../../components/Lightbox'
+import { useCourier } from '../../store/context'
+import { dateRanges, isFiltered } from '../../store/gallery-query'
+
+const kindPlural: Record<OutputKind, string> = { image: 'Images', video: 'Videos', audio: 'Audio', text: 'Text', file: 'Files' }
+
+const withCount = (label: string, count: number | undefined): string => (count === undefined ? label : `${label} (${formatCount(count)})`)
+
+/**
+ * The gallery's filter bar: search box, provider, deployment, kind, favourites, date range, and the batch
+ * chosen from a tile. Menus offer what the library holds (`outputs.facets`), with counts.
+ */
+export function GalleryFilters() {
+  const filter = useCourier((s) => s.outputs.filter)
+  const facets = useCourier((s) => s.outputs.facets)
+  const busy = useCourier((s) => s.outputs.searchPending || s.outputs.resultsStatus === 'loading')
+  const setFilter = useCourier((s) => s.outputs.setFilter)
+  const clearFilters = useCourier((s) => s.outputs.clearFilters)
+  const loadGallery = useCourier((s) => s.outputs.loadGallery)
+
+  const providerCount = (p: ProviderId) => facets?.providers.find((x) => x.id === p)?.count
+  const providers = ProviderId.options.filter((p) => facets === null || (providerCount(p) ?? 0) > 0 || filter.provider === p)
+  const deployments = (facets?.deployments ?? [])
+    .filter((d) => filter.provider === null || d.provider === filter.provider)
+    .slice()
+    .sort((a, b) => a.name.localeCompare(b.name))
+  const chosenDeploymentListed = filter.deploymentId === null || deployments.some((d) => d.id === filter.deploymentId)
+  const kindCount = (k: OutputKind) => facets?.kinds.find((x) => x.kind === k)?.count
+  const kinds = OutputKind.options.filter((k) => facets === null || (kindCount(k) ?? 0) > 0 || filter.kind === k)
+
+  return (
+    <form
+      className="filters gallery-filters"
+      role="search"
+      aria-label="Filter outputs"
+      onSubmit={(e) => {
+        // Enter searches at once, without waiting for the pause in typing.
+        e.preventDefault()
+        void loadGallery()
+      }}
+    >
+      <div className="search filters__search">
+        <input
+          className="input search__input"
+          type="search"
+          aria-label="Search outputs"
+          placeholder="Search prompts, deployments, files…"
+          value={filter.search}
+          maxLength={200}
+          onChange={(e) => setFilter({ search: e.target.value })}
+        />
+        {busy && <span className="spinner spinner--small search__spinner" role="status" aria-label="Searching" />}
+      </div>
+      <select
+        className="input select filters__provider"
+        aria-label="Filter by provider"
+        value={filter.provider ?? ''}
+        onChange={(e) => setFilter({ provider: e.target.value === '' ? null : ProviderId.parse(e.target.value) })}
+      >
+        <option value="">{withCount('All providers', facets?.total)}</option>
+        {providers.map((p) => (
+          <option key={p} value={p}>
+            {withCount(providerName[p], providerCount(p))}
+          </option>
+        ))}
+      </select>
+      <select
+        className="input select filters__deployment"
+        aria-label="Filter by deployment"
+        value={filter.deploymentId ?? ''}
+        onChange={(e) => setFilter({ deploymentId: e.target.value === '' ? null : e.target.value })}
+      >
+        <option value="">All deployments</option>
+        {deployments.map((d) => (
+          <option key={`${d.provider}/${d.id}`} value={d.id}>
+            {withCount(d.name, d.count)}
+            {filter.provider === null && providers.length > 1 ? ` — ${providerName[d.provider]}` : ''}
+          </option>
+        ))}
+        {!chosenDeploymentListed && filter.deploymentId !== null && <option value={filter.deploymentId}>{filter.deploymentId}</option>}
+      </select>
+      <div className="segmented" role="group" aria-label="Kind">
+        <button type="button" className="segmented__item" aria-pressed={filter.kind === null} onClick={() => setFilter({ kind: null })}>
+          All kinds
+        </button>
+        {kinds.map((k) => (
+          <button
+            key={k}
+            type="button"
+            className="segmented__item"
+            aria-pressed={filter.kind === k}
+            data-kind-filter={k}
+            onClick={() => setFilter({ kind: filter.kind === k ? null : k })}
+          >
+            {kindPlural[k]}
+            {kindCount(k) !== undefined && <span className="segmented__count">{formatCount(kindCount(k) ?? 0)}</span>}
+          </button>
+        ))}
+      </div>
+      <button
+        type="button"
+        className={`btn btn--small filters__fav${filter.favourite ? ' filters__fav--on' : ''}`}
+        aria-pressed={filter.favourite}
+        onClick={() => setFilter({ favourite: !filter.favourite })}
+      >
+        <span aria-hidden="true">{filter.favourite ? '★' : '☆'}</span> Favourites only
+        {facets !== null && <span className="segmented__count">{formatCount(facets.favourites)}</span>}
+      </button>
+      <div className="segmented" role="group" aria-label="Date">
+        {dateRanges.map((r) => (
+          <button key={r.id} type="button" className="segmented__item" aria-pressed={filter.range === r.id} data-range={r.id} onClick={() => setFilter({ range: r.id })}>
+            {r.label}
+          </button>
+        ))}
+      </div>
+      {filter.batchId !== null && (
+        <span className="chip" data-batch-filter={filter.batchId}>
+          Batch <code>{shortId(filter.batchId)}</code>
+          <button type="button" className="chip__remove" aria-label="Remove the batch filter" onClick={() => setFilter({ batchId: null })}>
+            ×
+          </button>
+        </span>
+      )}
+      {isFiltered(filter) && (
+        <button type="button" className="link link--small" onClick={clearFilters}>
+          Clear filters
+        </button>
+      )}
+    </form>
+  )
+}

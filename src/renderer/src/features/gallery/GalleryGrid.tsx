@@ -1,0 +1,286 @@
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
+import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual'
+import type { Output, OutputId } from '@shared/output'
+import { GalleryTile } from './GalleryTile'
+
+/** Tiles are at least this wide; columns are as many as fit. */
+export const MIN_TILE = 200
+export const GAP = 16
+/** The caption under each square preview (fixed in CSS: `.tile__caption`). */
+export const CAPTION = 54
+/** Asks for the next page while the last rows loaded are this close to being shown. */
+const NEAR_END_ROWS = 8
+/** Where layout is not measured (jsdom), the grid assumes a window of this size. */
+const UNMEASURED: Rect = { width: 1024, height: 768 }
+
+export interface GridHandle {
+  /** Brings an output's tile into view and focuses it (the one the lightbox closed on); null: the active tile. */
+  focusOutput(id: OutputId | null): void
+}
+
+export type SelectMode = 'toggle' | 'range' | 'all' | 'none'
+
+interface Props {
+  outputs: readonly Output[]
+  /** Names the list shown (its filter): a new list starts at the top, with its first tile active. */
+  listKey: string
+  label: string
+  /** A new list is on its way (the filter changed): the grid shows the old one meanwhile. */
+  busy: boolean
+  hasMore: boolean
+  /** Whether asking for more now makes sense (not loading, no error shown). */
+  canLoadMore: boolean
+  onLoadMore(): void
+  selected: ReadonlySet<OutputId>
+  onSelect(index: number, mode: SelectMode): void
+  onOpen(id: OutputId): void
+  onFavourite(output: Output): void
+  onBatch(batchId: string): void
+  /** The Delete key: trash the selection (or the focused tile). */
+  onDelete(focused: Output): void
+}
+
+/**
+ * The gallery's grid: rows of as many columns as fit, virtualized (only the rows in view, plus a few, are
+ * in the DOM), asking for the next page as the end comes near. Keyboard: arrows move focus (the ARIA grid
+ * pattern, a roving tabindex), Home/End the row, Ctrl+Home/End the grid, PageUp/PageDown a screen, Enter
+ * opens, Space selects, F stars, Delete trashes, Ctrl+A selects all loaded, Escape clears the selection.
+ */
+const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
+  const { outputs, listKey, label, busy, hasMore, canLoadMore, onLoadMore, selected, onSelect, onOpen, onFavourite, onBatch, onDelete } = props
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const [rect, setRect] = useState<Rect>({ width: 0, height: 0 })
+  const [active, setActive] = useState(0)
+  const [shownList, setShownList] = useState(listKey)
+  if (shownList !== listKey) {
+    setShownList(listKey)
+    setActive(0)
+  }
+  const pendingFocus = useRef<number | null>(null)
+
+  // The virtualizer measures the scroll box; the same measurement sizes the columns.
+  const observeRect = useCallback(
+    (instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: Rect) => void) =>
+      observeElementRect(instance, (measured) => {
+        const r = measured.width === 0 && measured.height === 0 ? UNMEASURED : measured
+        setRect((old) => (old.width === r.width && old.height === r.height ? old : r))
+        cb(r)
+      }),
+    [],
+  )
+
+  const width = rect.width
+  const columns = Math.max(1, Math.floor((width + GAP) / (MIN_TILE + GAP)))
+  const tileWidth = Math.max(0, (width - GAP * (columns - 1)) / columns)
+  const rowHeight = Math.round(tileWidth + CAPTION) + GAP
+  const rowCount = Math.ceil(outputs.length / columns)
+  const pageRows = Math.max(1, Math.floor(rect.height / rowHeight))
+
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 3,
+    observeElementRect: observeRect,
+    useFlushSync: false,
+  })
+  useEffect(() => {
+    virtualizer.measure()
+  }, [rowHeight, virtualizer])
+  useEffect(() => {
+    virtualizer.scrollToOffset(0)
+  }, [listKey, virtualizer])
+
+  const rows = virtualizer.getVirtualItems()
+  const lastRowShown = rows[rows.length - 1]?.index ?? 0
+  const activeIndex = Math.min(active, Math.max(0, outputs.length - 1))
+  // The active tile scrolled out of the DOM: the grid itself takes its place in the Tab order, and hands focus on.
+  const activeRow = Math.floor(activeIndex / columns)
+  const activeRendered = rows.some((r) => r.index === activeRow)
+
+  useEffect(() => {
+    const near = lastRowShown >= rowCount - NEAR_END_ROWS || activeIndex >= outputs.length - columns * NEAR_END_ROWS
+    if (hasMore && canLoadMore && near) onLoadMore()
+  }, [lastRowShown, rowCount, activeIndex, outputs.length, columns, hasMore, canLoadMore, onLoadMore])
+
+  // A tile asked for by the keyboard gets focus once its row is rendered.
+  useEffect(() => {
+    const i = pendingFocus.current
+    if (i === null) return
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)
+    if (el) {
+      pendingFocus.current = null
+      el.focus()
+    }
+  })
+
+  const moveTo = (index: number) => {
+    if (outputs.length === 0) return
+    const i = Math.min(outputs.length - 1, Math.max(0, index))
+    setActive(i)
+    pendingFocus.current = i
+    virtualizer.scrollToIndex(Math.floor(i / columns), { align: 'auto' })
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)
+    if (el) {
+      pendingFocus.current = null
+      el.focus()
+    }
+  }
+
+  useImperativeHandle(ref, () => ({
+    focusOutput(id) {
+      const i = id === null ? activeIndex : outputs.findIndex((o) => o.id === id)
+      if (i >= 0) moveTo(i)
+    },
+  }))
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const target = e.target instanceof HTMLElement ? e.target : null
+    const onTile = target?.dataset.outputId !== undefined
+    const mod = e.ctrlKey || e.metaKey
+    const current = outputs[activeIndex]
+    const col = activeIndex % columns
+    let next: number
+    switch (e.key) {
+      case 'ArrowRight':
+        next = activeIndex + 1
+        break
+      case 'ArrowLeft':
+        next = activeIndex - 1
+        break
+      case 'ArrowDown':
+        // Down from the row above a shorter last row lands on its last tile.
+        next = activeIndex + columns < outputs.length ? activeIndex + columns : Math.floor(activeIndex / columns) < rowCount - 1 ? outputs.length - 1 : activeIndex
+        break
+      case 'ArrowUp':
+        next = activeIndex - columns >= 0 ? activeIndex - columns : activeIndex
+        break
+      case 'Home':
+        next = mod ? 0 : activeIndex - col
+        break
+      case 'End':
+        next = mod ? outputs.length - 1 : Math.min(outputs.length - 1, activeIndex - col + columns - 1)
+        break
+      case 'PageDown':
+        next = Math.min(outputs.length - 1, activeIndex + columns * pageRows)
+        break
+      case 'PageUp':
+        next = Math.max(col, activeIndex - columns * pageRows)
+        break
+      case 'Enter':
+        if (onTile && current) {
+          e.preventDefault()
+          onOpen(current.id)
+        }
+        return
+      case ' ':
+        if (onTile) {
+          e.preventDefault()
+          onSelect(activeIndex, e.shiftKey ? 'range' : 'toggle')
+        }
+        return
+      case 'Escape':
+        if (selected.size > 0) {
+          e.preventDefault()
+          onSelect(activeIndex, 'none')
+        }
+        return
+      case 'Delete':
+        if (current) {
+          e.preventDefault()
+          onDelete(current)
+        }
+        return
+      case 'f':
+      case 'F':
+        if (!mod && current) {
+          e.preventDefault()
+          onFavourite(current)
+        }
+        return
+      case 'a':
+      case 'A':
+        if (mod) {
+          e.preventDefault()
+          onSelect(activeIndex, 'all')
+        }
+        return
+      default:
+        return
+    }
+    e.preventDefault()
+    moveTo(next)
+  }
+
+  // A button's Space click comes on key-up: Space selects here instead of opening.
+  const onKeyUp = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === ' ' && e.target instanceof HTMLElement && e.target.dataset.outputId !== undefined) e.preventDefault()
+  }
+
+  const onActivate = useCallback(
+    (index: number, e: MouseEvent<HTMLButtonElement>) => {
+      setActive(index)
+      const output = outputs[index]
+      if (output === undefined) return
+      if (e.shiftKey) onSelect(index, 'range')
+      else if (e.ctrlKey || e.metaKey) onSelect(index, 'toggle')
+      else onOpen(output.id)
+    },
+    [outputs, onSelect, onOpen],
+  )
+  const onFocusTile = useCallback((index: number) => setActive(index), [])
+
+  return (
+    <div
+      ref={scrollRef}
+      className="gallery-scroll"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rowCount}
+      aria-colcount={columns}
+      aria-multiselectable="true"
+      aria-busy={busy}
+      data-columns={columns}
+      tabIndex={activeRendered ? -1 : 0}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget && !activeRendered) moveTo(activeIndex)
+      }}
+      onKeyDown={onKeyDown}
+      onKeyUp={onKeyUp}
+    >
+      <div className="gallery" role="presentation" style={{ height: virtualizer.getTotalSize() }}>
+        {rows.map((row) => {
+          const start = row.index * columns
+          const tiles = outputs.slice(start, start + columns)
+          return (
+            <div
+              key={row.key}
+              role="row"
+              aria-rowindex={row.index + 1}
+              className="gallery__row"
+              style={{ transform: `translateY(${row.start}px)`, height: rowHeight - GAP, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+            >
+              {tiles.map((o, c) => (
+                <GalleryTile
+                  key={o.id}
+                  output={o}
+                  index={start + c}
+                  column={c}
+                  active={start + c === activeIndex}
+                  selected={selected.has(o.id)}
+                  onActivate={onActivate}
+                  onFocusTile={onFocusTile}
+                  onFavourite={onFavourite}
+                  onBatch={onBatch}
+                />
+              ))}
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+})
+
+/** Memoized: opening and stepping through the lightbox re-renders the view, not the grid. */
+export const GalleryGrid = memo(Grid)

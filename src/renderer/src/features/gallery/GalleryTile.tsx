@@ -1,0 +1,79 @@
+import { memo, type MouseEvent } from 'react'
+import type { Output } from '@shared/output'
+import { formatClock, formatMediaDuration, shortId } from '../../components/format'
+import { Icon } from '../../components/Icon'
+import { kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
+
+interface Props {
+  output: Output
+  index: number
+  column: number
+  /** The tile the arrow keys are on: the only one Tab reaches (roving tabindex). */
+  active: boolean
+  selected: boolean
+  onActivate(index: number, e: MouseEvent<HTMLButtonElement>): void
+  onFocusTile(index: number): void
+  onFavourite(output: Output): void
+  onBatch(batchId: string): void
+}
+
+/** One output in the grid: its preview (opens the lightbox), a star, and its batch chip. */
+export const GalleryTile = memo(function GalleryTile({ output: o, index, column, active, selected, onActivate, onFocusTile, onFavourite, onBatch }: Props) {
+  const tab = active ? 0 : -1
+  const alt = outputAlt(o)
+  const length = (o.kind === 'video' || o.kind === 'audio') && o.durationMs !== null ? `, ${formatMediaDuration(o.durationMs)}` : ''
+  return (
+    <div role="gridcell" aria-colindex={column + 1} aria-selected={selected} className={`tile-cell${selected ? ' tile-cell--selected' : ''}`}>
+      <button
+        type="button"
+        className="tile"
+        data-output-id={o.id}
+        data-index={index}
+        tabIndex={tab}
+        aria-label={`${alt} (${kindLabel[o.kind]}${length})`}
+        onClick={(e) => onActivate(index, e)}
+        onFocus={() => onFocusTile(index)}
+      >
+        <span className="tile__media">
+          <MediaThumb output={o} />
+        </span>
+        <span className="tile__caption">
+          <span className="tile__prompt" title={o.prompt}>
+            {o.prompt || o.deploymentName}
+          </span>
+          <span className="tile__meta muted">
+            {o.deploymentName} · {formatClock(o.createdAt)}
+          </span>
+        </span>
+      </button>
+      <button
+        type="button"
+        className={`tile__star${o.favourite ? ' tile__star--on' : ''}`}
+        aria-pressed={o.favourite}
+        aria-label="Favourite"
+        title={o.favourite ? 'Remove from favourites (F)' : 'Add to favourites (F)'}
+        tabIndex={tab}
+        onClick={() => onFavourite(o)}
+      >
+        <Icon name="star" filled={o.favourite} size={16} />
+      </button>
+      {o.batchId !== null && (
+        <button
+          type="button"
+          className="tile__batch"
+          aria-label={`Only batch ${shortId(o.batchId)}`}
+          title="Show only this batch"
+          tabIndex={tab}
+          onClick={() => o.batchId !== null && onBatch(o.batchId)}
+        >
+          Batch
+        </button>
+      )}
+      {selected && (
+        <span className="tile__check" aria-hidden="true">
+          ✓
+        </span>
+      )}
+    </div>
+  )
+})
