@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -85,6 +86,8 @@ export class OutputSaver {
 
   constructor(private readonly deps: OutputSaverDeps) {
     this.now = deps.now ?? Date.now
+    // Every queued file listens for the stop: dozens at once is normal, not a leak.
+    setMaxListeners(0, this.stopping.signal)
     this.manager = new DownloadManager({
       ...(deps.concurrency !== undefined ? { concurrency: deps.concurrency } : {}),
       ...(deps.maxBytes !== undefined ? { maxBytes: deps.maxBytes } : {}),
