@@ -2,6 +2,7 @@ import { OutputKind } from '@shared/output'
 import { ProviderId } from '@shared/run'
 import { formatCount, shortId } from '../../components/format'
 import { providerName } from '../../components/Lightbox'
+import { SearchBox } from '../../components/SearchBox'
 import { useCourier } from '../../store/context'
 import { dateRanges, isFiltered } from '../../store/gallery-query'
 
@@ -42,18 +43,14 @@ export function GalleryFilters() {
         void loadGallery()
       }}
     >
-      <div className="search filters__search">
-        <input
-          className="input search__input"
-          type="search"
-          aria-label="Search outputs"
-          placeholder="Search prompts, deployments, files…"
-          value={filter.search}
-          maxLength={200}
-          onChange={(e) => setFilter({ search: e.target.value })}
-        />
-        {busy && <span className="spinner spinner--small search__spinner" role="status" aria-label="Searching" />}
-      </div>
+      <SearchBox
+        label="Search outputs"
+        placeholder="Search prompts, deployments, files…"
+        value={filter.search}
+        onChange={(search) => setFilter({ search })}
+        busy={busy}
+        busyLabel="Searching"
+      />
       <select
         className="input select filters__provider"
         aria-label="Filter by provider"

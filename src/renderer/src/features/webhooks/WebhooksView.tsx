@@ -3,6 +3,7 @@ import { WebhookOutcome, type WebhookRecord } from '@shared/delivery'
 import { ProviderId } from '@shared/run'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { SearchBox } from '../../components/SearchBox'
 import { formatClock, shortId } from '../../components/format'
 import { tunnelText } from '../../components/StatusBar'
 import { useCourier } from '../../store/context'
@@ -96,18 +97,14 @@ function FilterBar({ items }: { items: WebhookRecord[] }) {
           </button>
         ))}
       </div>
-      <div className="search filters__search">
-        <input
-          className="input search__input"
-          type="search"
-          aria-label="Search webhooks"
-          placeholder="Run id, or text in the body or reason…"
-          value={filter.search}
-          maxLength={200}
-          onChange={(e) => setFilter({ search: e.target.value })}
-        />
-        {loading && <span className="spinner spinner--small search__spinner" role="status" aria-label="Loading webhooks" />}
-      </div>
+      <SearchBox
+        label="Search webhooks"
+        placeholder="Run id, or text in the body or reason…"
+        value={filter.search}
+        onChange={(search) => setFilter({ search })}
+        busy={loading}
+        busyLabel="Loading webhooks"
+      />
     </form>
   )
 }
