@@ -1,5 +1,5 @@
 import Tunnel from 'localtunnel/lib/Tunnel.js'
-import type { OpenTunnel } from './open-tunnel'
+import { TunnelLoss, type OpenTunnel } from './open-tunnel'
 
 export type { OpenTunnel } from './open-tunnel'
 
@@ -43,14 +43,8 @@ export function openLocaltunnel(opts: { localPort: number; host: string; timeout
   const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal
   // 127.0.0.1, not "localhost": the listener is bound to IPv4 loopback and localhost may resolve to ::1.
   const tunnel = new BoundedTunnel({ port: opts.localPort, host: opts.host, local_host: '127.0.0.1' }, signal)
-  let closedListener: ((reason: string) => void) | null = null
-  let lostReason: string | null = null
-  let closedByUs = false
-  const fireClosed = (reason: string) => {
-    if (closedByUs || lostReason !== null) return
-    lostReason = reason
-    closedListener?.(reason)
-  }
+  const loss = new TunnelLoss()
+  const fireClosed = (reason: string) => loss.report(reason)
   // An unhandled 'error' on this emitter would crash the process; every error becomes "closed".
   tunnel.on('error', (error: Error) => {
     fireClosed(`tunnel connection error: ${error.message}`)
@@ -64,7 +58,7 @@ export function openLocaltunnel(opts: { localPort: number; host: string; timeout
       clearTimeout(timer)
       opts.signal?.removeEventListener('abort', onAbort)
       if (error) {
-        closedByUs = true
+        loss.closedOnPurpose()
         tunnel.close()
         reject(error)
       }
@@ -81,21 +75,7 @@ export function openLocaltunnel(opts: { localPort: number; host: string; timeout
       if (error || !tunnel.url) return settle(error ?? new Error('the tunnel server gave no URL'))
       // Too late (timed out or cancelled while the answer was on its way): `settle` has already closed it.
       if (!settle(null)) return tunnel.close()
-      resolve({
-        url: tunnel.url.replace(/\/+$/, ''),
-        onClosed: (listener) => {
-          closedListener = listener
-          const reason = lostReason
-          if (reason === null) return
-          queueMicrotask(() => {
-            if (!closedByUs) listener(reason)
-          })
-        },
-        close: () => {
-          closedByUs = true
-          tunnel.close()
-        },
-      })
+      resolve(loss.handle(tunnel.url, () => tunnel.close()))
     })
   })
 }

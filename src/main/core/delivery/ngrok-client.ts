@@ -1,5 +1,5 @@
 import { redact } from '../log/logger'
-import { TunnelSetupError, type OpenTunnel } from './open-tunnel'
+import { TunnelLoss, TunnelSetupError, type OpenTunnel } from './open-tunnel'
 
 /** The part of `@ngrok/ngrok`'s listener this app uses. */
 export interface NgrokListener {
@@ -177,18 +177,14 @@ export interface NgrokOpenOptions {
  */
 export function openNgrok(opts: NgrokOpenOptions): Promise<OpenTunnel> {
   const load = opts.load ?? loadNgrok
-  let closedListener: ((reason: string) => void) | null = null
-  let lostReason: string | null = null
+  const loss = new TunnelLoss()
   let opened = false
-  let closedByUs = false
   /** Closes the listener (once), set when it opens. */
   let letGo = () => {}
   const fireClosed = (reason: string) => {
-    if (!opened || closedByUs || lostReason !== null) return
-    lostReason = reason
+    if (!opened) return
     // The library would go on reconnecting by itself: this tunnel is given up, the supervisor opens another.
-    letGo()
-    closedListener?.(reason)
+    loss.report(reason, () => letGo())
   }
   return new Promise((resolve, reject) => {
     let settled = false
@@ -250,21 +246,7 @@ export function openNgrok(opts: NgrokOpenOptions): Promise<OpenTunnel> {
         released = true
         release(ngrok, state, listener)
       }
-      resolve({
-        url: url.replace(/\/+$/, ''),
-        onClosed: (listenerFn) => {
-          closedListener = listenerFn
-          const reason = lostReason
-          if (reason === null) return
-          queueMicrotask(() => {
-            if (!closedByUs) listenerFn(reason)
-          })
-        },
-        close: () => {
-          closedByUs = true
-          letGo()
-        },
-      })
+      resolve(loss.handle(url, () => letGo()))
     })()
   })
 }
