@@ -8,7 +8,7 @@ import { copyImage, copyText, clipboardProblem } from './clipboard'
 import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorNotice } from './ErrorNotice'
 import { formatBytes, formatMediaDuration, formatTime, shortId } from './format'
-import { Icon } from './Icon'
+import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
 import { Modal } from './Modal'
 import { ZoomImage, type ZoomControls } from './ZoomImage'
@@ -30,6 +30,12 @@ interface Props {
   /** Offered beside the batch id: show only that batch's outputs (the gallery). */
   onFilterBatch?(batchId: string): void
 }
+
+/** Actions only the desktop app can do (web mode shows them disabled, with the reason). */
+const DESKTOP_ACTIONS: readonly { how: 'open' | 'reveal'; icon: IconName; label: string; title: string }[] = [
+  { how: 'open', icon: 'open', label: 'Open', title: 'Open with its default app' },
+  { how: 'reveal', icon: 'folder', label: 'Reveal in folder', title: 'Show the file in its folder' },
+]
 
 const failureText = (f: Failure): string => `${errorAdvice[f.code]} ${f.message}`.trim()
 
@@ -284,28 +290,20 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
               <Icon name="copy" size={16} />
               Copy prompt
             </button>
-            <button
-              type="button"
-              className="btn btn--small"
-              aria-disabled={!desktop}
-              aria-describedby={desktop ? undefined : desktopNoteId}
-              title={desktop ? 'Open with its default app' : 'Only in the desktop app'}
-              onClick={() => void openWith('open')}
-            >
-              <Icon name="open" size={16} />
-              Open
-            </button>
-            <button
-              type="button"
-              className="btn btn--small"
-              aria-disabled={!desktop}
-              aria-describedby={desktop ? undefined : desktopNoteId}
-              title={desktop ? 'Show the file in its folder' : 'Only in the desktop app'}
-              onClick={() => void openWith('reveal')}
-            >
-              <Icon name="folder" size={16} />
-              Reveal in folder
-            </button>
+            {DESKTOP_ACTIONS.map((action) => (
+              <button
+                key={action.how}
+                type="button"
+                className="btn btn--small"
+                aria-disabled={!desktop}
+                aria-describedby={desktop ? undefined : desktopNoteId}
+                title={desktop ? action.title : 'Only in the desktop app'}
+                onClick={() => void openWith(action.how)}
+              >
+                <Icon name={action.icon} size={16} />
+                {action.label}
+              </button>
+            ))}
             {!desktop && (
               <span id={desktopNoteId} className="visually-hidden">
                 Only in the desktop app.
