@@ -49,6 +49,10 @@ export const AppInfo = z.object({
   mode: z.enum(['electron', 'web']),
   dataDir: z.string(),
   libraryDir: z.string(),
+  /** e.g. { app, node, electron, chrome, sqlite } — whatever this build runs on, for About and bug reports. */
+  versions: z.record(z.string(), z.string()),
+  /** `process.platform` and `process.arch` of the machine running core, e.g. "linux x64". */
+  platform: z.string(),
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
@@ -56,8 +60,16 @@ export type AppInfo = z.infer<typeof AppInfo>
  * The only list of API methods. Both transports (IPC and HTTP) are generated from it and both end in
  * core's `invoke`, so validation and errors cannot differ between them.
  */
+export const Diagnostics = z.object({
+  /** Plain text to paste in a bug report: versions, settings without secrets, tunnel, live runs, recent errors. */
+  text: z.string(),
+})
+export type Diagnostics = z.infer<typeof Diagnostics>
+
 export const contract = {
   'app.info': { args: NoArgs, result: AppInfo },
+  /** Secrets are redacted before the text leaves core. */
+  'app.diagnostics': { args: NoArgs, result: Diagnostics },
   'providers.list': { args: NoArgs, result: z.array(ProviderInfo) },
   'providers.test': { args: z.object({ provider: ProviderId }).strict(), result: ConnectionCheck },
   'uploads.create': { args: UploadArgs, result: UploadResult },

@@ -30,6 +30,12 @@ export const UploadProgress = z.object({
 })
 export type UploadProgress = z.infer<typeof UploadProgress>
 
+export const AppOpenTarget = z.discriminatedUnion('view', [
+  z.object({ view: z.literal('gallery'), outputId: z.string() }),
+  z.object({ view: z.literal('runs'), runId: z.string() }),
+])
+export type AppOpenTarget = z.infer<typeof AppOpenTarget>
+
 /** Everything main tells the renderer, over IPC (`courier:events`) or SSE (`GET /api/events`). */
 export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.updated'), run: Run }),
@@ -38,6 +44,8 @@ export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('upload.progress'), progress: UploadProgress }),
   z.object({ type: z.literal('tunnel.changed'), tunnel: TunnelStatus }),
   z.object({ type: z.literal('webhook.received'), webhook: WebhookRecord }),
+  /** The desktop shell asks the page to show something (a notification was clicked): an output or a run. */
+  z.object({ type: z.literal('app.open'), target: AppOpenTarget }),
 ])
 export type CourierEvent = z.infer<typeof CourierEvent>
 export type CourierEventType = CourierEvent['type']

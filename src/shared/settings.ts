@@ -13,6 +13,8 @@ export const SettingsView = z.object({
   runcomfy: z.object({ apiKeySet: z.boolean(), baseUrl: z.string() }),
   /** Where keys are kept: the OS keychain (desktop) or settings.json readable by this user alone (web). */
   keyStorage: z.enum(['safeStorage', 'file']),
+  /** False until the first-run welcome is finished or skipped; the renderer shows it while false. */
+  onboarded: z.boolean(),
 })
 export type SettingsView = z.infer<typeof SettingsView>
 
@@ -31,5 +33,6 @@ export const SettingsPatch = z.object({
   /** An empty string removes the key. */
   runcomfyApiKey: z.string().max(4096).optional(),
   runcomfyBaseUrl: z.string().url().optional(),
+  onboarded: z.boolean().optional(),
 })
 export type SettingsPatch = z.infer<typeof SettingsPatch>

@@ -51,6 +51,15 @@ function packageVersion(): string {
   }
 }
 
+/** The runtimes this core runs on; `electron` and `chrome` exist only inside the desktop app. */
+function runtimeVersions(app: string): Record<string, string> {
+  const { node, electron, chrome, v8 } = process.versions as NodeJS.ProcessVersions & { electron?: string; chrome?: string }
+  const versions: Record<string, string> = { app, node, v8 }
+  if (electron) versions.electron = electron
+  if (chrome) versions.chrome = chrome
+  return versions
+}
+
 /** True when a provider base URL is plain http on loopback: the user pointed the client at a local simulator. */
 function isLocalApi(baseUrl: string): boolean {
   try {
@@ -210,7 +219,16 @@ export function createCore(deps: CoreDeps): Core {
 
   const api: CoreApi = {
     'app.info': async () =>
-      ok({ version: deps.version ?? packageVersion(), mode: deps.mode, dataDir, libraryDir: settings.config().libraryDir }),
+      ok({
+        version: deps.version ?? packageVersion(),
+        mode: deps.mode,
+        dataDir,
+        libraryDir: settings.config().libraryDir,
+        versions: runtimeVersions(deps.version ?? packageVersion()),
+        platform: `${process.platform} ${process.arch}`,
+      }),
+    // TODO(issue 7, this session): the diagnostics text is being built in core/diagnostics.
+    'app.diagnostics': async () => err('NOT_SUPPORTED', 'diagnostics are not available yet'),
     'providers.list': async () => {
       const configured = new Set(providers.all().map((client) => client.id))
       return ok([

@@ -13,6 +13,8 @@ export const StoredSettings = z.object({
   tunnelMode: TunnelMode.optional(),
   tunnelHost: z.string().url().nullable().optional(),
   publicUrl: z.string().url().nullable().optional(),
+  /** Set once the user has finished (or skipped) the first-run welcome. */
+  onboarded: z.boolean().optional(),
   ngrok: NgrokSettings.default({}),
   comfydeploy: ProviderSettings.default({}),
   runcomfy: ProviderSettings.default({}),

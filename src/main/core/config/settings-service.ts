@@ -58,6 +58,8 @@ export class SettingsService {
       comfydeploy: { apiKeySet: config.comfydeploy.apiKey !== null, baseUrl: config.comfydeploy.baseUrl },
       runcomfy: { apiKeySet: config.runcomfy.apiKey !== null, baseUrl: config.runcomfy.baseUrl },
       keyStorage: this.secrets.kind,
+      // Someone who set a key before the welcome existed has clearly found their way already.
+      onboarded: this.stored.onboarded ?? (config.comfydeploy.apiKey !== null || config.runcomfy.apiKey !== null),
     }
   }
 
@@ -81,6 +83,7 @@ export class SettingsService {
     if (patch.tunnelMode !== undefined) next.tunnelMode = patch.tunnelMode
     if (patch.tunnelHost !== undefined) next.tunnelHost = patch.tunnelHost
     if (patch.publicUrl !== undefined) next.publicUrl = patch.publicUrl
+    if (patch.onboarded !== undefined) next.onboarded = patch.onboarded
     if (patch.ngrokDomain !== undefined) next.ngrok.domain = patch.ngrokDomain
     this.setAuthtoken(next.ngrok, patch.ngrokAuthtoken)
     if (patch.comfydeployBaseUrl !== undefined) next.comfydeploy.baseUrl = patch.comfydeployBaseUrl

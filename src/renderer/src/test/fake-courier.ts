@@ -152,7 +152,7 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
  */
 export class FakeCourier implements CourierClient {
   readonly calls: Call[] = []
-  info: AppInfo = { version: '1.2.3', mode: 'web', dataDir: '/home/ada/.comfy-courier', libraryDir: '/home/ada/Pictures/Comfy Courier' }
+  info: AppInfo = { version: '1.2.3', mode: 'web', dataDir: '/home/ada/.comfy-courier', libraryDir: '/home/ada/Pictures/Comfy Courier', versions: { app: '1.2.3', node: '20.20.0' }, platform: 'linux x64' }
   providers: ProviderInfo[] = [
     { id: 'demo', label: 'Demo', configured: true, demo: true },
     { id: 'comfydeploy', label: 'ComfyDeploy', configured: false, demo: false },
@@ -178,6 +178,8 @@ export class FakeCourier implements CourierClient {
     comfydeploy: { apiKeySet: false, baseUrl: 'https://api.comfydeploy.com/api' },
     runcomfy: { apiKeySet: false, baseUrl: 'https://api.runcomfy.net' },
     keyStorage: 'file',
+    // Most tests start past the welcome; the onboarding tests set this to false.
+    onboarded: true,
   }
   /** The ComfyDeploy key as main would keep it; the renderer must never be sent it. */
   apiKey: string | null = null
@@ -483,6 +485,7 @@ export class FakeCourier implements CourierClient {
 
   private readonly handlers: Handlers = {
     'app.info': () => ok(this.info),
+    'app.diagnostics': () => ok({ text: `Comfy Courier ${this.info.version} (${this.info.mode})` }),
     'providers.list': () => ok(this.providers),
     'providers.test': ({ provider }) => {
       const label = providerLabel[provider]
@@ -661,6 +664,7 @@ export class FakeCourier implements CourierClient {
         },
         comfydeploy: { ...s.comfydeploy, baseUrl: patch.comfydeployBaseUrl ?? s.comfydeploy.baseUrl },
         runcomfy: { ...s.runcomfy, baseUrl: patch.runcomfyBaseUrl ?? s.runcomfy.baseUrl },
+        onboarded: patch.onboarded ?? s.onboarded,
       }
       this.syncKeys()
       return ok(this.settings)
