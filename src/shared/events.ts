@@ -36,6 +36,20 @@ export const AppOpenTarget = z.discriminatedUnion('view', [
 ])
 export type AppOpenTarget = z.infer<typeof AppOpenTarget>
 
+/** A change of library folder on its way: sent as it starts, about every 250 ms while files move, and at its end. */
+export const LibraryMoveProgress = z.object({
+  from: z.string(),
+  to: z.string(),
+  state: z.enum(['moving', 'done', 'failed']),
+  doneFiles: z.number().int(),
+  totalFiles: z.number().int(),
+  doneBytes: z.number().int(),
+  totalBytes: z.number().int(),
+  /** Why it failed, in words a user can act on; null otherwise. */
+  message: z.string().nullable(),
+})
+export type LibraryMoveProgress = z.infer<typeof LibraryMoveProgress>
+
 /** Everything main tells the renderer, over IPC (`courier:events`) or SSE (`GET /api/events`). */
 export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run.updated'), run: Run }),
@@ -46,6 +60,7 @@ export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('webhook.received'), webhook: WebhookRecord }),
   /** The desktop shell asks the page to show something (a notification was clicked): an output or a run. */
   z.object({ type: z.literal('app.open'), target: AppOpenTarget }),
+  z.object({ type: z.literal('library.moving'), progress: LibraryMoveProgress }),
 ])
 export type CourierEvent = z.infer<typeof CourierEvent>
 export type CourierEventType = CourierEvent['type']
