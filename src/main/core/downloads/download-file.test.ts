@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startSim, type Sim } from '../../../sim/index'
-import { DownloadError, downloadAttempt, type AttemptRequest, type ResumeState } from './download-file'
+import { DownloadError, downloadAttempt, type AttemptRequest } from './download-file'
+import type { ResumeState } from './resume-file'
 import { SpaceBook } from './free-space'
 import { openPartFile, type OpenPart } from './part-file'
 import type { Resolver } from './url-guard'
@@ -114,7 +115,8 @@ describe('downloadAttempt', () => {
     sim.faults.cutDownloadsAtPercent = 50
     const cut = await failure(downloadAttempt(request()))
     expect(cut).toMatchObject({ retryable: true, message: `the download was cut short: got 150000 of 300000 bytes` })
-    expect(await files()).toEqual(['abc-1.part']) // the start is kept, never under the final name
+    // The start is kept, never under the final name, with what resuming it needs beside it.
+    expect(await files()).toEqual(['abc-1.part', 'abc-1.part.resume'])
     expect((await stat(partPath())).size).toBe(150_000)
 
     const file = await downloadAttempt(request())

@@ -12,6 +12,7 @@ import { DiskFull, diskFullMessage, formatBytes, type FreeSpaceProbe } from './f
 import { HEAD_BYTES, checkContent, type SniffedType } from './magic'
 import { finalType, type SavedType } from './output-target'
 import { openPartFile, type OpenPart, type PartFile } from './part-file'
+import { discardPart, resumePathOf, writeResume, type ResumeState } from './resume-file'
 import { checkOutputUrl, type UrlPolicy } from './url-guard'
 
 export class DownloadError extends Error {
@@ -30,15 +31,6 @@ export class DownloadError extends Error {
   }
 }
 
-/**
- * What survives between attempts at one file so the next can resume: the validator the host sent with
- * the bytes already in the `.part` (a strong ETag, else Last-Modified) and the file's full length.
- */
-export interface ResumeState {
-  validator: string | null
-  total: number | null
-}
-
 /** Claims room on the disk for a download's remaining bytes (see `SpaceBook`). */
 export interface SpaceClaim {
   wrote(bytes: number): void
@@ -55,7 +47,7 @@ export interface AttemptRequest {
   pathFor: (type: SavedType) => string
   /** What the provider said the output is; the bytes are checked against it. */
   promised: { kind: OutputKind; filename: string | null }
-  /** Kept by the caller across attempts; updated here. */
+  /** Kept by the caller across attempts (and on disk beside the `.part`, across restarts); updated here. */
   resume: ResumeState
   maxBytes: number
   /** Bound on the whole attempt. */
@@ -243,7 +235,7 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     let existing = await sizeOf(partPath)
     if (existing > 0 && resume.validator === null) {
       // Bytes from an attempt whose version we cannot name: they cannot be resumed safely.
-      await rm(partPath, { force: true })
+      await discardPart(partPath)
       existing = 0
     }
     // The bytes already here are hashed before the request, not after the answer: a host that sends the
@@ -340,6 +332,9 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     const hash = offset > 0 && resumed ? resumed : createHash('sha256')
     let head = offset > 0 ? resumedHead : Buffer.alloc(0)
     part = await openPart(partPath, offset > 0 ? 'append' : 'truncate')
+    // Only now, with the `.part` emptied for this version, is its validator recorded: a crash in between
+    // must never pair the new validator with the old version's bytes.
+    if (offset === 0) await writeResume(partPath, resume)
     const contentType = res.headers['content-type'] ?? null
     const declaredType = finalType(null, contentType, request.promised.filename)
     const promisedType = contentType && !/^application\/octet-stream/i.test(contentType) ? contentType : declaredType.mime === 'application/octet-stream' ? null : declaredType.mime
@@ -442,6 +437,7 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     const path = request.pathFor(type)
     await rename(partPath, path)
     keepPart = true // it is gone: renamed
+    await rm(resumePathOf(partPath), { force: true })
     await syncDir(dir)
     resume.validator = null
     resume.total = null
@@ -458,7 +454,7 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     if (part && keepPart) await part.commit().catch(() => part?.abort())
     else if (part) await part.abort()
     if (!keepPart) {
-      await rm(partPath, { force: true })
+      await discardPart(partPath)
       resume.validator = null
       resume.total = null
     }

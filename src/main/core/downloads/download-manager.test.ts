@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -112,6 +112,35 @@ describe('DownloadManager', () => {
     expect(seen.map((p) => p.state).filter((s, i, all) => s !== all[i - 1])).toEqual(['queued', 'downloading', 'retrying', 'downloading', 'done'])
     expect(seen.find((p, i) => p.state === 'downloading' && seen[i - 1]?.state === 'retrying')!.receivedBytes).toBe(150_000)
     expect(await readdir(dir)).toEqual(['e.png'])
+  })
+
+  it('resumes after a restart: a new manager continues the .part an earlier one left', async () => {
+    sim.faults.cutDownloadsAtPercent = 50
+    const before = manager({ attempts: 1 })
+    await expect(before.download(job('r'), stop.signal)).rejects.toMatchObject({ retryable: true })
+    expect((await readdir(dir)).sort()).toEqual(['r.part', 'r.part.resume'])
+
+    sim.faults.cutDownloadsAtPercent = 0
+    const seen: ProgressUpdate[] = []
+    const file = await manager().download(job('r', seen), stop.signal) // nothing in memory: as after a restart
+    expect(file).toMatchObject({ sha256: sha256(body), resumedFrom: 150_000 })
+    expect(seen.find((p) => p.state === 'downloading')!.receivedBytes).toBe(150_000)
+    const log = (await (await fetch(`${sim.url}/__sim/media-log`)).json()) as { requests: { range: string | null; status: number; bytesSent: number }[] }
+    expect(log.requests.map(({ range, status, bytesSent }) => ({ range, status, bytesSent }))).toEqual([
+      { range: null, status: 200, bytesSent: 150_000 },
+      { range: 'bytes=150000-', status: 206, bytesSent: 150_000 },
+    ])
+    expect(await readdir(dir)).toEqual(['r.png']) // the sidecar goes with the .part
+  })
+
+  it('starts over when the .part has no usable record of its version', async () => {
+    sim.faults.cutDownloadsAtPercent = 50
+    await expect(manager({ attempts: 1 }).download(job('s'), stop.signal)).rejects.toMatchObject({ retryable: true })
+    await writeFile(join(dir, 's.part.resume'), '{"validator": 42')
+    sim.faults.cutDownloadsAtPercent = 0
+    const file = await manager().download(job('s'), stop.signal)
+    expect(file).toMatchObject({ sha256: sha256(body), resumedFrom: 0 })
+    expect(await readdir(dir)).toEqual(['s.png'])
   })
 
   it('reports progress at most every 250 ms, with a rate and an ETA', async () => {

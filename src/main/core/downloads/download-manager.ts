@@ -3,11 +3,12 @@ import PQueue from 'p-queue'
 import type { DownloadProgress } from '@shared/events'
 import type { OutputKind } from '@shared/output'
 import { DEFAULT_BACKOFF, fullJitter, type BackoffOptions } from './backoff'
-import { DownloadError, downloadAttempt, type Downloaded, type ResumeState } from './download-file'
+import { DownloadError, downloadAttempt, type Downloaded } from './download-file'
 import { FREE_SPACE_MARGIN, SpaceBook, systemFreeSpace, type FreeSpaceProbe } from './free-space'
 import type { SavedType } from './output-target'
 import type { OpenPart } from './part-file'
 import { ProgressMeter } from './progress-meter'
+import { readResume, type ResumeState } from './resume-file'
 import type { UrlPolicy } from './url-guard'
 
 /** A file's progress as the UI sees it, without the run and index the caller adds. */
@@ -113,8 +114,9 @@ export class DownloadManager {
    */
   async download(job: DownloadJob, signal: AbortSignal): Promise<Downloaded> {
     const { options } = this
+    // First use of this `.part` in this process: what an earlier run of the app left can be continued.
     let resume = this.resumes.get(job.partPath)
-    if (!resume) this.resumes.set(job.partPath, (resume = { validator: null, total: null }))
+    if (!resume) this.resumes.set(job.partPath, (resume = await readResume(job.partPath)))
     const meter = new ProgressMeter(options.now)
     let received = 0
     let total = resume.total

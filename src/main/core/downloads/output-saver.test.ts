@@ -27,6 +27,23 @@ describe('removeStaleParts', () => {
     for (const file of keep) await expect(readdir(join(file, '..'))).resolves.toContain(file.split('/').pop())
   })
 
+  it('keeps a .part that can be resumed, and removes the ones that cannot and orphaned records', async () => {
+    const folder = join(library, '2025-06-01', 'dreamscape-sdxl')
+    await mkdir(folder, { recursive: true })
+    const now = Date.parse('2025-06-03T12:00:00Z')
+    const record = (savedAt: number) => JSON.stringify({ validator: '"v1"', total: 10, savedAt })
+    await writeFile(join(folder, 'abcd1234-1.part'), 'x')
+    await writeFile(join(folder, 'abcd1234-1.part.resume'), record(now - 3600_000)) // an hour old: resumable
+    await writeFile(join(folder, 'abcd1234-2.part'), 'x')
+    await writeFile(join(folder, 'abcd1234-2.part.resume'), record(now - 8 * 24 * 3600_000)) // past a week
+    await writeFile(join(folder, 'abcd1234-3.part'), 'x')
+    await writeFile(join(folder, 'abcd1234-3.part.resume'), 'not json')
+    await writeFile(join(folder, 'abcd1234-4.part.resume'), record(now)) // its .part is gone
+    await writeFile(join(folder, 'notes.resume'), 'mine')
+    expect(await removeStaleParts(library, now)).toBe(2)
+    expect((await readdir(folder)).sort()).toEqual(['abcd1234-1.part', 'abcd1234-1.part.resume', 'notes.resume'])
+  })
+
   it('is quiet about a library folder that does not exist yet', async () => {
     expect(await removeStaleParts(join(library, 'missing'))).toBe(0)
   })

@@ -14,6 +14,7 @@ import { publicRun } from '../store/runs-repo'
 import { DownloadError } from './download-file'
 import { DownloadManager, type DownloadManagerOptions } from './download-manager'
 import { DAY_FOLDER, PART_NAME, outputTarget } from './output-target'
+import { RESUME_SUFFIX, discardPart, readResume } from './resume-file'
 import type { Resolver } from './url-guard'
 
 export interface OutputSaverDeps {
@@ -43,11 +44,12 @@ export interface OutputSaverDeps {
 const LINK_REFRESHES = 3
 
 /**
- * Removes `.part` files this app left in the library (`{yyyy-mm-dd}/{deployment}/{runShort}-{n}.part`):
- * what they needed to resume is kept in memory only, so after a start-up none can be resumed. Touches
- * nothing else: no other folder, no file of another name.
+ * Removes the partial downloads this app left in the library (`{yyyy-mm-dd}/{deployment}/{runShort}-{n}.part`
+ * and its `.part.resume` sidecar) that can no longer be resumed: a `.part` without a usable sidecar (or
+ * one older than a week), and a sidecar whose `.part` is gone. A resumable `.part` stays for its run's
+ * download to continue. Touches nothing else: no other folder, no file of another name.
  */
-export async function removeStaleParts(libraryDir: string): Promise<number> {
+export async function removeStaleParts(libraryDir: string, now = Date.now()): Promise<number> {
   let removed = 0
   const days = await readdir(libraryDir, { withFileTypes: true }).catch(() => [])
   for (const day of days) {
@@ -57,10 +59,17 @@ export async function removeStaleParts(libraryDir: string): Promise<number> {
       if (!deployment.isDirectory()) continue
       const folder = join(libraryDir, day.name, deployment.name)
       const files = await readdir(folder, { withFileTypes: true }).catch(() => [])
-      for (const file of files) {
-        if (!file.isFile() || !PART_NAME.test(file.name)) continue
-        await rm(join(folder, file.name), { force: true })
-        removed++
+      const names = new Set(files.filter((file) => file.isFile()).map((file) => file.name))
+      for (const name of names) {
+        if (PART_NAME.test(name)) {
+          const partPath = join(folder, name)
+          if ((await readResume(partPath, now)).validator !== null) continue // its run's download continues it
+          await discardPart(partPath)
+          removed++
+        } else if (name.endsWith(RESUME_SUFFIX)) {
+          const partName = name.slice(0, -RESUME_SUFFIX.length)
+          if (PART_NAME.test(partName) && !names.has(partName)) await rm(join(folder, name), { force: true })
+        }
       }
     }
   }
@@ -151,7 +160,7 @@ export class OutputSaver {
         for (const { index } of failures) {
           const { partPath } = outputTarget(libraryDir, run, index)
           this.manager.forget(partPath)
-          await rm(partPath, { force: true })
+          await discardPart(partPath)
         }
       }
       const shown = diskFull ? (failures.find(({ reason }) => reason instanceof DownloadError && reason.diskFull)?.reason as Error) : (first as Error)
