@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
-import http, { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import https from 'node:https'
-import type { AddressInfo } from 'node:net'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import net, { type AddressInfo } from 'node:net'
+import tls from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -241,13 +242,14 @@ describe('downloadAttempt', () => {
   it('refuses a redirect to a name that resolves to a private address, before connecting to it', async () => {
     const resolve = table({ 'media.internal.test': '10.0.0.1' })
     sim.faults.redirectMediaTo = 'https://media.internal.test{path}'
-    const httpRequest = vi.spyOn(http, 'request')
-    const httpsRequest = vi.spyOn(https, 'request')
+    const tcpConnect = vi.spyOn(net, 'connect')
+    const tlsConnect = vi.spyOn(tls, 'connect')
     const error = await failure(downloadAttempt(request({ policy: { allowLoopbackHttp: true, resolve } })))
     expect(error).toMatchObject({ retryable: false, message: 'refused redirect: media.internal.test resolves to a private or reserved address (10.0.0.1)' })
     expect(resolve.calls).toEqual(['media.internal.test'])
-    expect(httpRequest).toHaveBeenCalledTimes(1) // the first hop only
-    expect(httpsRequest).not.toHaveBeenCalled()
+    expect(tcpConnect).toHaveBeenCalledTimes(1) // the first hop only, to the simulator
+    expect(tcpConnect.mock.calls[0]![0]).toMatchObject({ host: '127.0.0.1', port: new URL(sim.url).port })
+    expect(tlsConnect).not.toHaveBeenCalled()
     expect(await files()).toEqual([])
   })
 
@@ -267,6 +269,23 @@ describe('downloadAttempt', () => {
     pinned.port = port
     const file = await downloadAttempt(request({ url: pinned.toString(), policy: { allowLoopbackHttp: true, resolve } }))
     expect(file.sha256).toBe(sha256(body))
+  })
+
+  it('refuses a host whose TLS certificate is not trusted, before a byte is written', async () => {
+    const fixtures = join(import.meta.dirname, 'fixtures')
+    const server = createHttpsServer({ key: await readFile(join(fixtures, 'self-signed.key')), cert: await readFile(join(fixtures, 'self-signed.crt')) }, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length }).end(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const error = await failure(downloadAttempt(request({ url: `https://127.0.0.1:${port}/poster.png` })))
+      expect(error).toMatchObject({ retryable: false, message: "the output host's certificate was refused (DEPTH_ZERO_SELF_SIGNED_CERT)" })
+      expect(await files()).toEqual([])
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   it('refuses a file over the size limit, by its Content-Length and by what arrives', async () => {

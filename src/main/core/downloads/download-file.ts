@@ -1,14 +1,11 @@
 import { createHash, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
-import http, { type IncomingMessage } from 'node:http'
-import https from 'node:https'
-import { finished } from 'node:stream'
-import type { LookupFunction } from 'node:net'
 import { dirname } from 'node:path'
 import type { OutputKind } from '@shared/output'
 import { parseRetryAfter } from './backoff'
 import { DiskFull, diskFullMessage, formatBytes, type FreeSpaceProbe } from './free-space'
+import { httpGet, type Answer } from './http-get'
 import { HEAD_BYTES, checkContent, type SniffedType } from './magic'
 import { finalType, type SavedType } from './output-target'
 import { openPartFile, type OpenPart, type PartFile } from './part-file'
@@ -76,6 +73,7 @@ const MAX_REDIRECTS = 3
 /** Bytes held in memory while the download gets ready to write (a few milliseconds' worth). */
 const EARLY_BYTES = 8 * 1024 * 1024
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504])
+const STALLS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 /** Network failures worth another try; anything else (a refused certificate, say) is not. */
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
@@ -89,19 +87,11 @@ const TRANSIENT_CODES = new Set([
   'EAI_AGAIN',
   'ENOTFOUND',
   'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
   'ERR_STREAM_PREMATURE_CLOSE',
 ])
-
-/** A `lookup` that answers with the addresses the guard checked, so the connection goes nowhere else. */
-function pinnedLookup(addresses: { address: string; family: number }[]): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void) => {
-    const wanted = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0
-    const usable = wanted ? addresses.filter((a) => a.family === wanted) : addresses
-    const list = usable.length > 0 ? usable : addresses
-    if (options.all) callback(null, list)
-    else callback(null, list[0]!.address, list[0]!.family)
-  }) as LookupFunction
-}
 
 const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code
 
@@ -114,40 +104,6 @@ function networkError(error: unknown, what: string): DownloadError {
   return new DownloadError(`${what}: ${detail}`, code === undefined || TRANSIENT_CODES.has(code) || (error as Error).message === 'aborted')
 }
 
-interface Answer {
-  res: IncomingMessage
-  /** True once the connection was ended for a silence longer than `stallMs`. */
-  stalled(): boolean
-  /** Drops the connection and whatever is left of the body. */
-  discard(): void
-}
-
-/** One GET to the addresses the guard approved (never a second lookup); resolves with the response head. */
-function httpGet(target: { url: URL; addresses: { address: string; family: number }[] }, headers: Record<string, string>, signal: AbortSignal, stallMs: number) {
-  return new Promise<Answer>((resolve, reject) => {
-    const client = target.url.protocol === 'https:' ? https : http
-    let stalled = false
-    const req = client.request(target.url, { method: 'GET', headers, agent: false, lookup: pinnedLookup(target.addresses), signal, timeout: stallMs })
-    req.on('timeout', () => {
-      stalled = true
-      req.destroy(new Error(`no data for ${Math.round(stallMs / 1000)} s`))
-    })
-    req.on('error', reject)
-    req.on('response', (res) => {
-      res.on('error', () => {}) // read through the iterator, which throws it; never unhandled
-      resolve({
-        res,
-        stalled: () => stalled,
-        discard: () => {
-          res.resume()
-          req.destroy()
-        },
-      })
-    })
-    req.end()
-  })
-}
-
 /** `bytes a-b/total` → its numbers; null when malformed. */
 function parseContentRange(value: string | undefined): { start: number; end: number; total: number | null } | null {
   const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value?.trim() ?? '')
@@ -156,10 +112,10 @@ function parseContentRange(value: string | undefined): { start: number; end: num
 }
 
 /** The validator to resume with: a strong ETag, else Last-Modified; null when the host gave neither. */
-function validatorOf(res: IncomingMessage): string | null {
-  const etag = res.headers.etag
+function validatorOf(answer: Answer): string | null {
+  const etag = answer.header('etag')
   if (etag && !etag.startsWith('W/')) return etag
-  return res.headers['last-modified'] ?? null
+  return answer.header('last-modified') ?? null
 }
 
 async function sizeOf(path: string): Promise<number> {
@@ -203,11 +159,11 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 /** What an error answer means for the download. */
-function statusError(res: IncomingMessage): DownloadError {
-  const status = res.statusCode ?? 0
+function statusError(answer: Answer): DownloadError {
+  const status = answer.status
   const gone = status === 403 || status === 404 || status === 410
   if (gone) return new DownloadError(`the output link has expired or is gone (HTTP ${status})`, false, false, true)
-  const retryAfter = parseRetryAfter(res.headers['retry-after'])
+  const retryAfter = parseRetryAfter(answer.header('retry-after'))
   return new DownloadError(`the output host answered HTTP ${status}`, RETRY_STATUS.has(status), false, false, retryAfter)
 }
 
@@ -262,20 +218,22 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
         }
         let next: Answer
         try {
-          next = await httpGet(check, headers, signal, request.stallMs)
+          next = await httpGet({ url: check.url, addresses: check.addresses, headers, signal, stallMs: request.stallMs, earlyLimit: EARLY_BYTES })
         } catch (error) {
-          throw signal.aborted ? error : networkError(error, 'cannot fetch the output')
+          if (signal.aborted) throw error
+          if (STALLS.has(errorCode(error) ?? '')) throw new DownloadError(`the output host did not answer (no data for ${Math.round(request.stallMs / 1000)} s)`, true)
+          throw networkError(error, 'cannot fetch the output')
         }
-        const { res } = next
-        const status = res.statusCode ?? 0
-        if (status >= 300 && status < 400 && res.headers.location) {
+        const status = next.status
+        const location = next.header('location')
+        if (status >= 300 && status < 400 && location) {
           next.discard()
-          url = new URL(res.headers.location, url).toString()
+          url = new URL(location, url).toString()
           continue
         }
         if (offset > 0 && validator !== null && (status === 416 || status === 206)) {
-          const range = parseContentRange(res.headers['content-range'])
-          const etag = res.headers.etag
+          const range = parseContentRange(next.header('content-range'))
+          const etag = next.header('etag')
           const sameVersion = !validator.startsWith('"') || etag === undefined || etag === validator
           const fits =
             status === 206 &&
@@ -295,31 +253,22 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
           total = range.total ?? resume.total
         } else if (status === 200) {
           offset = 0 // the whole file: the host ignored the range, or the file changed (If-Range)
-          const length = res.headers['content-length']
+          const length = next.header('content-length')
           total = length !== undefined && /^\d+$/.test(length) ? Number(length) : null
-          resume.validator = validatorOf(res)
+          resume.validator = validatorOf(next)
           resume.total = total
         } else {
           next.discard()
-          throw status === 206 ? new DownloadError('the output host sent part of the file unasked', true) : statusError(res)
+          throw status === 206 ? new DownloadError('the output host sent part of the file unasked', true) : statusError(next)
         }
         answer = next
         break
       }
     }
     chosen = answer
-    const { res } = answer
+    // Bytes that come while the free space is checked and the part opened are held by the answer
+    // (bounded by EARLY_BYTES), not dropped: a host may send them all and close meanwhile.
     const destroy = () => answer.discard()
-    // Bytes that come while the free space is checked and the part opened are kept here, not left in
-    // the response: a host that sends them and closes would have them dropped with it. Bounded.
-    const early: Buffer[] = []
-    let earlyBytes = 0
-    const collect = (chunk: Buffer) => {
-      early.push(chunk)
-      earlyBytes += chunk.length
-      if (earlyBytes >= EARLY_BYTES) res.pause()
-    }
-    res.on('data', collect)
 
     if (total !== null && total > request.maxBytes) {
       destroy()
@@ -335,7 +284,7 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     // Only now, with the `.part` emptied for this version, is its validator recorded: a crash in between
     // must never pair the new validator with the old version's bytes.
     if (offset === 0) await writeResume(partPath, resume)
-    const contentType = res.headers['content-type'] ?? null
+    const contentType = answer.header('content-type') ?? null
     const declaredType = finalType(null, contentType, request.promised.filename)
     const promisedType = contentType && !/^application\/octet-stream/i.test(contentType) ? contentType : declaredType.mime === 'application/octet-stream' ? null : declaredType.mime
     let sniffed: SniffedType | null = null
@@ -356,72 +305,57 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     let received = offset
     request.onBytes?.(received, total)
     const sink = part
+    // The first failure inside the body (over the limit, the wrong type, a write that failed): it ends
+    // the body, and is what the attempt reports rather than the cut connection it causes.
+    let bodyFailure: unknown = null
+    const stop = (error: unknown) => {
+      bodyFailure ??= error
+      destroy()
+    }
+    // Backpressure: the host waits while the disk catches up.
+    let waiting = 0
+    const write = (piece: Buffer) => {
+      const wait = sink.write(piece)
+      if (!wait) return
+      waiting++
+      answer.pause()
+      wait.then(() => {
+        if (--waiting === 0) answer.resume()
+      }, stop)
+    }
+    const onData = (chunk: Buffer) => {
+      received += chunk.length
+      if (received > request.maxBytes) {
+        keepPart = false
+        throw new DownloadError(`the output is larger than the ${formatBytes(request.maxBytes)} limit`, false)
+      }
+      hash.update(chunk)
+      if (!checked) {
+        head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)])
+        pending.push(chunk)
+        if (head.length < HEAD_BYTES) return
+        check()
+        for (const piece of pending.splice(0)) write(piece)
+      } else write(chunk)
+      claim?.wrote(chunk.length)
+      request.onBytes?.(received, total)
+    }
     try {
-      // Events rather than an async iterator: a promise less per chunk (about a tenth of the CPU per GB).
-      await new Promise<void>((resolve, reject) => {
-        let settled = false
-        const finish = (error?: unknown) => {
-          if (settled) return
-          settled = true
-          res.off('data', onData)
-          if (error === undefined) resolve()
-          else {
-            destroy()
-            reject(error)
-          }
+      await answer.consume((chunk) => {
+        if (bodyFailure !== null) return
+        try {
+          onData(chunk)
+        } catch (error) {
+          stop(error)
         }
-        // Backpressure: the response waits while the disk catches up.
-        let waiting = 0
-        const write = (chunk: Buffer) => {
-          const wait = sink.write(chunk)
-          if (!wait) return
-          waiting++
-          res.pause()
-          wait.then(() => {
-            if (--waiting === 0) res.resume()
-          }, finish)
-        }
-        const onData = (chunk: Buffer) => {
-          if (settled) return
-          try {
-            received += chunk.length
-            if (received > request.maxBytes) {
-              keepPart = false
-              throw new DownloadError(`the output is larger than the ${formatBytes(request.maxBytes)} limit`, false)
-            }
-            hash.update(chunk)
-            if (!checked) {
-              head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)])
-              pending.push(chunk)
-              if (head.length < HEAD_BYTES) return
-              check()
-              for (const piece of pending.splice(0)) write(piece)
-            } else write(chunk)
-            claim?.wrote(chunk.length)
-            request.onBytes?.(received, total)
-          } catch (error) {
-            finish(error)
-          }
-        }
-        res.off('data', collect)
-        for (const chunk of early.splice(0)) onData(chunk)
-        if (settled) return
-        res.on('data', onData)
-        if (waiting === 0) res.resume()
-        // `finished` also reports an end or an error that came while the part was being hashed or
-        // opened (before these listeners); closed before 'end' is a premature close: the body was cut.
-        const stopWatching = finished(res, (error) => {
-          stopWatching()
-          finish(error ?? undefined)
-        })
       })
     } catch (error) {
+      if (bodyFailure !== null) throw bodyFailure
       if (error instanceof DownloadError || signal.aborted) throw error
-      const code = errorCode(error)
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw error
       if (answer.stalled()) throw new DownloadError(`the output host stopped sending (no data for ${Math.round(request.stallMs / 1000)} s)`, true)
       throw new DownloadError(`the download was cut short: got ${received} of ${total ?? '?'} bytes`, true)
     }
+    if (bodyFailure !== null) throw bodyFailure
     if (!checked) {
       check()
       for (const piece of pending.splice(0)) await part.write(piece)
@@ -429,7 +363,7 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     if (total !== null && received !== total) {
       throw new DownloadError(`the download was cut short: got ${received} of ${total} bytes`, true)
     }
-    if (!res.complete) throw new DownloadError(`the download was cut short: got ${received} bytes`, true)
+    if (!answer.complete()) throw new DownloadError(`the download was cut short: got ${received} bytes`, true)
 
     await part.commit()
     part = null
@@ -448,7 +382,7 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
     if (failure.diskFull || (!failure.retryable && !failure.expired)) keepPart = false
     throw failure
   } finally {
-    if (chosen && !chosen.res.complete) chosen.discard()
+    if (chosen && !chosen.complete()) chosen.discard()
     claim?.release()
     // What was received stays for a resume: written out, not dropped with the stream's buffer.
     if (part && keepPart) await part.commit().catch(() => part?.abort())
