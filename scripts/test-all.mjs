@@ -33,7 +33,8 @@ check('lint', npx('eslint'), ['.', '--max-warnings', '0'])
 check('type check', npx('tsc'), ['-p', 'tsconfig.node.json', '--noEmit'])
 check('type check (renderer)', npx('tsc'), ['-p', 'tsconfig.web.json', '--noEmit'])
 
-// Unit and integration tests.
+// Unit and integration tests; the video-poster tests run the real ffmpeg.
+if (!process.env.COURIER_FFMPEG) ensurePackage({ binary: '/usr/bin/ffmpeg', pkg: 'ffmpeg', what: 'the video-poster tests' })
 const vitestOk = step('unit + integration (Vitest)', npx('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/vitest.json`])
 try {
   const v = JSON.parse(readFileSync(join(reports, 'vitest.json'), 'utf8'))
@@ -49,21 +50,24 @@ try {
   tally.failed++
 }
 
-/** The e2e specs drive Debian's Chromium; on a fresh Debian machine (as root) it is installed here. */
-function ensureChromium() {
-  const browser = process.env.COURIER_CHROMIUM ?? '/usr/bin/chromium'
-  if (existsSync(browser)) return true
+/**
+ * A Debian package a suite needs (Chromium for the e2e specs, ffmpeg for video posters): on a fresh Debian
+ * machine, as root, it is installed here; elsewhere the reason is reported.
+ */
+function ensurePackage({ binary, pkg, what }) {
+  if (existsSync(binary)) return true
   const root = typeof process.getuid === 'function' && process.getuid() === 0
   if (root && existsSync('/usr/bin/apt-get')) {
-    process.stdout.write(`\n${browser} is missing: installing Debian's chromium package for the e2e specs\n`)
+    process.stdout.write(`\n${binary} is missing: installing Debian's ${pkg} package for ${what}\n`)
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
-    spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env })
-    if (existsSync(browser)) return true
+    spawnSync('apt-get', ['install', '-y', '-qq', pkg], { stdio: 'inherit', env })
+    if (existsSync(binary)) return true
   }
-  problems.push(`no Chromium at ${browser}: install it (Debian: sudo apt-get install -y chromium) or set COURIER_CHROMIUM`)
+  problems.push(`no ${pkg} at ${binary}: install it (Debian: sudo apt-get install -y ${pkg}) for ${what}`)
   return false
 }
+const ensureChromium = () => ensurePackage({ binary: process.env.COURIER_CHROMIUM ?? '/usr/bin/chromium', pkg: 'chromium', what: 'the e2e specs' })
 
 // The e2e specs run against the built app, as a user gets it.
 if (!ensureChromium()) {
