@@ -1,10 +1,11 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Output } from '../../src/shared/output'
-import { DEPLOYMENT_IDS, startSim, type Sim, type SimFaults } from '../../src/sim/index'
-import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+import { DEPLOYMENT_IDS, type SimFaults } from '../../src/sim/index'
+import type { TestCore } from '../support/core-fixture'
 import { decodePng } from '../support/png'
+import { useSimAndCores } from '../support/sim-and-cores'
 
 /** Every seeded deployment: how its runs end and which files a user finds on disk. */
 const DEPLOYMENTS: { name: string; id: string; ends: 'succeeded' | 'failed'; files: Partial<Record<Output['kind'], number>> }[] = [
@@ -21,9 +22,10 @@ const DEPLOYMENTS: { name: string; id: string; ends: 'succeeded' | 'failed'; fil
 const countKinds = (outputs: Output[]) =>
   outputs.reduce<Partial<Record<Output['kind'], number>>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {})
 
+/** Files under their final names: not a `.part`, nor the `.part.resume` record beside one. */
 async function completeFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])
-  return entries.filter((e) => e.isFile() && !e.name.endsWith('.part')).map((e) => e.name)
+  return entries.filter((e) => e.isFile() && !/\.part(\.resume)?$/.test(e.name)).map((e) => e.name)
 }
 
 async function partFiles(dir: string): Promise<string[]> {
@@ -32,29 +34,14 @@ async function partFiles(dir: string): Promise<string[]> {
 }
 
 describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
-  let sim: Sim
-  const cores: TestCore[] = []
-  beforeAll(async () => {
-    sim = await startSim({ timeScale: 0.1 })
-  })
-  afterEach(() => sim.reset())
-  afterAll(async () => {
-    for (const t of cores) {
-      await t.stop()
-      await removeDir(t.dataDir)
-    }
-    await sim.close()
-  })
+  const rig = useSimAndCores()
 
-  async function core(webhooks = true): Promise<TestCore> {
-    const t = await startTestCore({
-      env: { COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'cd-test-key' },
+  const core = (webhooks = true): Promise<TestCore> =>
+    rig.start({
+      env: { COMFYDEPLOY_API_URL: `${rig.sim.url}/api`, COMFYDEPLOY_API_KEY: 'cd-test-key' },
       ...(webhooks ? { webhooks: 'direct' as const } : { flags: { tunnel: 'off' } }),
       tuning: { safetyPollMs: 1000, downloadRetryMs: 300 },
     })
-    cores.push(t)
-    return t
-  }
 
   async function runToEnd(t: TestCore, deploymentId: string, ends: 'succeeded' | 'failed') {
     const run = await t.call('runs.submit', { provider: 'comfydeploy', deploymentId, inputs: {} })
@@ -62,7 +49,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
   }
 
   it.each(DEPLOYMENTS)('$name ends $ends with its files on disk', async ({ id, ends, files }) => {
-    sim.faults.largeOutputBytes = 3 * 1024 * 1024
+    rig.sim.faults.largeOutputBytes = 3 * 1024 * 1024
     const t = await core()
     const run = await runToEnd(t, id, ends)
     const expected = Object.values(files).reduce((a, b) => a + b, 0)
@@ -96,7 +83,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
   ]
 
   it.each(knobs)('ends right with %s, and nothing is lost', async (_name, faults) => {
-    Object.assign(sim.faults, faults)
+    Object.assign(rig.sim.faults, faults)
     const t = await core()
     const good = t.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: 'knob' } })
     const bad = t.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.alwaysFails, inputs: {} })
@@ -107,7 +94,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
     const outputs = await t.call('outputs.list', { runId: ok.id })
     expect(outputs).toHaveLength(2)
     for (const output of outputs) decodePng(await readFile(join(t.libraryDir, output.path)))
-    expect(sim.stats().runsQueued).toBe(2) // no duplicate paid submission
+    expect(rig.sim.stats().runsQueued).toBe(2) // no duplicate paid submission
     expect(await partFiles(t.libraryDir)).toEqual([])
   })
 
@@ -115,7 +102,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
     ['truncated downloads', { truncateDownloads: true }],
     ['a wrong Content-Length', { wrongContentLength: true }],
   ] as const)('never shows a half-written file with %s, and saves it once the host behaves', async (_name, faults) => {
-    Object.assign(sim.faults, faults)
+    Object.assign(rig.sim.faults, faults)
     const t = await core()
     const run = await t.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: {} })
     const broken = await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.error?.code === 'DOWNLOAD_FAILED', 30_000)
@@ -125,7 +112,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
     expect(await completeFiles(t.libraryDir)).toEqual([])
 
     // The host behaves again: the next retry saves the file, and the error goes away.
-    Object.assign(sim.faults, { truncateDownloads: false, wrongContentLength: false })
+    Object.assign(rig.sim.faults, { truncateDownloads: false, wrongContentLength: false })
     const healed = await t.waitForRun(run.id, (r) => r.outputCount === 1 && r.error === null, 30_000)
     expect(healed.status).toBe('succeeded')
     const [output] = await t.call('outputs.list', { runId: run.id })
@@ -134,16 +121,16 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
   })
 
   it('fails a submit the service answers with 500 clearly, without retrying it into a second paid run', async () => {
-    Object.assign(sim.faults, { failQueueWithStatus: 500, failQueueTimes: 1 })
+    Object.assign(rig.sim.faults, { failQueueWithStatus: 500, failQueueTimes: 1 })
     const t = await core()
     const result = await t.core.invoke('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: {} })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_UNAVAILABLE' } })
-    expect(sim.stats()).toMatchObject({ runsQueued: 0, queueCallsFailed: 1 })
+    expect(rig.sim.stats()).toMatchObject({ runsQueued: 0, queueCallsFailed: 1 })
     expect((await t.call('runs.list', {}))[0]).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE' } })
   })
 
   it('tells the user to check the API key when the service refuses it', async () => {
-    sim.faults.authFailure = true
+    rig.sim.faults.authFailure = true
     const t = await core()
     expect(await t.core.invoke('deployments.list', { provider: 'comfydeploy' })).toMatchObject({ ok: false, error: { code: 'PROVIDER_AUTH' } })
     const check = await t.call('providers.test', { provider: 'comfydeploy' })
@@ -155,7 +142,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
     const t = await core()
     const png = await readFile(join(process.cwd(), 'docs', 'screenshot.png'))
     const upload = await t.call('uploads.create', { provider: 'comfydeploy', fileName: 'ref.png', mime: 'image/png', dataBase64: png.toString('base64') })
-    expect(upload.value).toMatch(new RegExp(`^${sim.url}/media/uploads/img_`))
+    expect(upload.value).toMatch(new RegExp(`^${rig.sim.url}/media/uploads/img_`))
     expect(Buffer.from(await (await fetch(upload.value)).arrayBuffer())).toEqual(png)
     const run = await t.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.everyInput, inputs: { input_image: upload.value } })
     await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 2, 30_000)
@@ -163,30 +150,24 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
 })
 
 describe('uploading a large file input', () => {
+  const rig = useSimAndCores()
   it('reports the upload’s progress to the end and hands the service the exact bytes', async () => {
-    const sim = await startSim({ timeScale: 0.1 })
-    const t = await startTestCore({ env: { COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'k' } })
-    try {
-      const bytes = Buffer.alloc(3 * 1024 * 1024 + 17)
-      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff
-      const upload = await t.call('uploads.create', {
-        provider: 'comfydeploy',
-        fileName: 'clip "one".mp4',
-        mime: 'video/mp4',
-        dataBase64: bytes.toString('base64'),
-        uploadId: 'u1',
-      })
-      expect(upload.value).toMatch(/\/media\/uploads\/vid_/)
-      expect(Buffer.from(await (await fetch(upload.value)).arrayBuffer()).equals(bytes)).toBe(true)
-      const steps = t.seen.flatMap((e) => (e.type === 'upload.progress' && e.progress.uploadId === 'u1' ? [e.progress] : []))
-      expect(steps.length).toBeGreaterThan(1)
-      expect(steps.map((p) => p.sentBytes)).toEqual([...steps.map((p) => p.sentBytes)].sort((a, b) => a - b))
-      expect(steps.at(-1)!.sentBytes).toBe(steps.at(-1)!.totalBytes)
-      expect(steps.at(-1)!.totalBytes).toBeGreaterThan(bytes.length)
-    } finally {
-      await t.stop()
-      await removeDir(t.dataDir)
-      await sim.close()
-    }
+    const t = await rig.start({ env: { COMFYDEPLOY_API_URL: `${rig.sim.url}/api`, COMFYDEPLOY_API_KEY: 'k' } })
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff
+    const upload = await t.call('uploads.create', {
+      provider: 'comfydeploy',
+      fileName: 'clip "one".mp4',
+      mime: 'video/mp4',
+      dataBase64: bytes.toString('base64'),
+      uploadId: 'u1',
+    })
+    expect(upload.value).toMatch(/\/media\/uploads\/vid_/)
+    expect(Buffer.from(await (await fetch(upload.value)).arrayBuffer()).equals(bytes)).toBe(true)
+    const steps = t.seen.flatMap((e) => (e.type === 'upload.progress' && e.progress.uploadId === 'u1' ? [e.progress] : []))
+    expect(steps.length).toBeGreaterThan(1)
+    expect(steps.map((p) => p.sentBytes)).toEqual([...steps.map((p) => p.sentBytes)].sort((a, b) => a - b))
+    expect(steps.at(-1)!.sentBytes).toBe(steps.at(-1)!.totalBytes)
+    expect(steps.at(-1)!.totalBytes).toBeGreaterThan(bytes.length)
   })
 })

@@ -9,13 +9,14 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { CourierEvent } from '../../src/shared/events'
 import { isTerminal, type Run, type RunStatus } from '../../src/shared/run'
 import type { WebhookRecord } from '../../src/shared/delivery'
-import { DEPLOYMENT_IDS, startSim, type Sim } from '../../src/sim/index'
-import { removeDir, startTestCore, type TestCore, type TestCoreOptions } from '../support/core-fixture'
+import { DEPLOYMENT_IDS, type Sim } from '../../src/sim/index'
+import type { TestCore, TestCoreOptions } from '../support/core-fixture'
 import { decodePng } from '../support/png'
+import { useSimAndCores } from '../support/sim-and-cores'
 import { startTunnelServer, type TunnelServer } from '../support/tunnel-server'
 
 const RUNS = 20
@@ -51,34 +52,24 @@ function statusesAt(t: TestCore, until = t.seen.length): Map<string, RunStatus> 
 }
 
 describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () => {
-  let sim: Sim
   /** The simulator's log lines of the current case, with when they were written. */
   let simLog: { at: number; line: string }[] = []
   let tunnelServer: TunnelServer | null = null
-  /** Every core started by the current case (restarts add the new one); all are stopped afterwards. */
-  let cores: TestCore[] = []
   const started = Date.now()
 
-  beforeAll(async () => {
-    sim = await startSim({ timeScale: 0.1, log: (line) => simLog.push({ at: Date.now(), line }) })
+  // Every core a case starts (restarts add the new one) is stopped after it.
+  const rig = useSimAndCores({
+    log: (line) => simLog.push({ at: Date.now(), line }),
+    afterEachTest: async () => {
+      await tunnelServer?.close()
+      tunnelServer = null
+      simLog = []
+    },
   })
 
-  afterEach(async () => {
-    for (const t of cores) await t.stop()
-    for (const dir of new Set(cores.map((t) => t.dataDir))) await removeDir(dir)
-    cores = []
-    await tunnelServer?.close()
-    tunnelServer = null
-    sim.reset()
-    simLog = []
-  })
+  afterAll(() => note(`delivery-faults: whole file ${Date.now() - started} ms`))
 
-  afterAll(async () => {
-    await sim?.close()
-    note(`delivery-faults: whole file ${Date.now() - started} ms`)
-  })
-
-  const env = () => ({ COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'k' })
+  const env = () => ({ COMFYDEPLOY_API_URL: `${rig.sim.url}/api`, COMFYDEPLOY_API_KEY: 'k' })
 
   async function startCore(delivery: 'tunnel' | 'direct' | 'off'): Promise<TestCore> {
     const opts: TestCoreOptions = { env: env(), tuning: TUNING }
@@ -90,19 +81,14 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
     } else {
       opts.flags = { tunnel: 'off' }
     }
-    const t = await startTestCore(opts)
-    cores.push(t)
+    const t = await rig.start(opts)
     if (delivery === 'tunnel') await t.waitForEvent((e) => isTunnelChanged(e) && e.tunnel.state === 'up', 10_000)
     else if (delivery === 'direct') expect((await t.call('tunnel.status', {})).state).toBe('up')
     else expect((await t.call('tunnel.status', {})).state).toBe('off')
     return t
   }
 
-  async function restart(t: TestCore): Promise<TestCore> {
-    const next = await t.restart()
-    cores.push(next)
-    return next
-  }
+  const restart = (t: TestCore): Promise<TestCore> => rig.restart(t)
 
   /** Submits the 20 runs at once; each answer must already carry the provider's run id. */
   async function submitAll(t: TestCore, label: string): Promise<Run[]> {
@@ -175,7 +161,7 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
     expect(files.filter((f) => f.endsWith('.part'))).toEqual([])
     // Exactly the recorded outputs are on disk: no stray copy from a duplicated download.
     expect(files.sort()).toEqual([...paths].sort())
-    expect(sim.stats().runsQueued).toBe(RUNS)
+    expect(rig.sim.stats().runsQueued).toBe(RUNS)
     return finals
   }
 
@@ -210,7 +196,7 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
       // Every webhook attempt so far got a 2xx: none was refused (429, 5xx…) by our own listener.
       const refused = simLog.filter(({ line }) => /^webhook \S+ \S+ attempt \d+ failed/.test(line)).map(({ line }) => line)
       const received = t.seen.filter((e) => e.type === 'webhook.received').length
-      note(`case 0: ${received} webhooks received, ${refused.length} attempts refused; sim ${JSON.stringify(sim.stats())}`)
+      note(`case 0: ${received} webhooks received, ${refused.length} attempts refused; sim ${JSON.stringify(rig.sim.stats())}`)
       expect(refused.slice(0, 5), `${refused.length} webhook attempts refused by the listener`).toEqual([])
     },
     CASE_TIMEOUT_MS,
@@ -326,10 +312,10 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
       const runs = await submitAll(t, 'webhooks dropped')
       await waitUntilRunning(t, runs)
       const live = liveNow(t, runs)
-      sim.faults.dropWebhooks = true
+      rig.sim.faults.dropWebhooks = true
       await expectAllDelivered(t, runs)
-      if (live > 0) expect(sim.stats().webhooksDropped).toBeGreaterThan(0)
-      note(`case 6: ${live} live at injection, ${sim.stats().webhooksDropped} webhooks dropped`)
+      if (live > 0) expect(rig.sim.stats().webhooksDropped).toBeGreaterThan(0)
+      note(`case 6: ${live} live at injection, ${rig.sim.stats().webhooksDropped} webhooks dropped`)
     },
     CASE_TIMEOUT_MS,
   )
@@ -341,7 +327,7 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
       const runs = await submitAll(t, 'webhooks x3')
       await waitUntilRunning(t, runs)
       const live = liveNow(t, runs)
-      sim.faults.duplicateWebhooks = true
+      rig.sim.faults.duplicateWebhooks = true
 
       // From now on every webhook that brought news (or was judged stale) is replayed once more.
       const replays: Promise<{ original: WebhookRecord; replay: WebhookRecord }>[] = []
@@ -388,7 +374,7 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
       const runs = await submitAll(t, 'webhooks reordered')
       await waitUntilRunning(t, runs)
       const live = liveNow(t, runs)
-      sim.faults.reorderWebhooks = true
+      rig.sim.faults.reorderWebhooks = true
       await expectAllDelivered(t, runs)
       // Progress never went backwards for any run, whatever order the news came in.
       for (const run of runs) {
@@ -416,12 +402,12 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
     await waitUntilRunning(t, runs)
     const live = liveNow(t, runs)
     const from = simLog.length
-    Object.assign(sim.faults, faults)
+    Object.assign(rig.sim.faults, faults)
     await expectAllDelivered(t, runs)
     // The whole storm was served (the knob switches itself off after its last failure).
     const answers = getRunAnswers(from)
     const failed = answers.filter((a) => a.status === faults.failGetRunWithStatus)
-    expect(sim.faults.failGetRunWithStatus).toBeNull()
+    expect(rig.sim.faults.failGetRunWithStatus).toBeNull()
     expect(failed).toHaveLength(faults.failGetRunTimes!)
     if (faults.retryAfterSeconds) {
       // Retry-After honoured: after a refusal, the same run is not asked about again before it says.
@@ -447,13 +433,13 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
 
   /** Submits the 20 runs while the service cuts the connection after creating `lost` of them. */
   async function submitWithLostAnswers(t: TestCore, label: string, lost: number): Promise<Run[]> {
-    sim.faults.loseQueueAnswers = lost
+    rig.sim.faults.loseQueueAnswers = lost
     const runs = await Promise.all(
       Array.from({ length: RUNS }, (_, i) =>
         t.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: `${label} #${i}`, seed: 1000 + i } }),
       ),
     )
-    expect(sim.stats().queueAnswersLost).toBe(lost)
+    expect(rig.sim.stats().queueAnswersLost).toBe(lost)
     // The submit still answers: the run is shown, looking for itself, instead of failing into a retry.
     const unanswered = runs.filter((run) => run.providerRunId === null)
     expect(unanswered).toHaveLength(lost)
@@ -467,7 +453,7 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
       const t = await startCore('off')
       const runs = await submitWithLostAnswers(t, 'answers lost, polled', 10)
       await expectAllDelivered(t, runs)
-      note(`case 11: ${sim.stats().queueAnswersLost} answers lost, ${sim.stats().runsQueued} runs queued`)
+      note(`case 11: ${rig.sim.stats().queueAnswersLost} answers lost, ${rig.sim.stats().runsQueued} runs queued`)
     },
     CASE_TIMEOUT_MS,
   )
@@ -478,7 +464,7 @@ describe('delivery faults: 20 concurrent ComfyDeploy runs all end on disk', () =
       const t = await startCore('direct')
       const runs = await submitWithLostAnswers(t, 'answers lost, webhooks', 10)
       await expectAllDelivered(t, runs)
-      note(`case 12: ${sim.stats().queueAnswersLost} answers lost, ${sim.stats().runsQueued} runs queued`)
+      note(`case 12: ${rig.sim.stats().queueAnswersLost} answers lost, ${rig.sim.stats().runsQueued} runs queued`)
     },
     CASE_TIMEOUT_MS,
   )

@@ -9,16 +9,17 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { OpenPart } from '../../src/main/core/downloads/part-file'
 import { openPartFile } from '../../src/main/core/downloads/part-file'
 import type { DownloadManagerOptions } from '../../src/main/core/downloads/download-manager'
 import type { Resolver } from '../../src/main/core/downloads/url-guard'
 import type { CourierEvent, DownloadProgress } from '../../src/shared/events'
 import type { Run } from '../../src/shared/run'
-import { DEPLOYMENT_IDS, startSim, type Sim } from '../../src/sim/index'
-import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+import { DEPLOYMENT_IDS, type Sim } from '../../src/sim/index'
+import { removeDir, type TestCore } from '../support/core-fixture'
 import { decodePng } from '../support/png'
+import { useSimAndCores } from '../support/sim-and-cores'
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
@@ -28,7 +29,8 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
 }
 const partFiles = async (dir: string) => (await filesUnder(dir)).filter((f) => f.endsWith('.part'))
-const completeFiles = async (dir: string) => (await filesUnder(dir)).filter((f) => !f.endsWith('.part'))
+/** Files under their final names: not a `.part`, nor the `.part.resume` record beside one. */
+const completeFiles = async (dir: string) => (await filesUnder(dir)).filter((f) => !/\.part(\.resume)?$/.test(f))
 
 type MediaRequest = { path: string; range: string | null; ifRange: string | null; status: number; bytesSent: number }
 
@@ -53,23 +55,14 @@ function resolverFor(table: Record<string, string>): Resolver & { calls: string[
 }
 
 describe('downloads: resume, refusals, full disks and forged names', () => {
-  let sim: Sim
-  const cores: TestCore[] = []
+  const rig = useSimAndCores()
   const servers: Server[] = []
-  beforeAll(async () => {
-    sim = await startSim({ timeScale: 0.1 })
-  })
-  afterEach(() => sim.reset())
+  // Runs before the simulator closes (after-hooks run in reverse order).
   afterAll(async () => {
-    for (const t of cores) {
-      await t.stop()
-      await removeDir(t.dataDir)
-    }
     for (const server of servers) {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
     }
-    await sim.close()
   })
 
   async function core(opts: { apiUrl?: string; resolve?: Resolver; downloads?: DownloadManagerOptions } = {}): Promise<TestCore> {
@@ -79,20 +72,18 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
       ...(opts.resolve ? { resolve: opts.resolve } : {}),
       ...(opts.downloads ? { downloads: opts.downloads } : {}),
     }
-    const t = await startTestCore({
-      env: { COMFYDEPLOY_API_URL: opts.apiUrl ?? `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'cd-test-key' },
+    return rig.start({
+      env: { COMFYDEPLOY_API_URL: opts.apiUrl ?? `${rig.sim.url}/api`, COMFYDEPLOY_API_KEY: 'cd-test-key' },
       webhooks: 'direct',
       tuning,
     })
-    cores.push(t)
-    return t
   }
 
   const submit = async (t: TestCore, deploymentId: string) =>
     (await t.call('runs.submit', { provider: 'comfydeploy', deploymentId, inputs: {} })).id as Run['id']
 
   it('resumes a download cut at 50 %: the second request asks for the rest with Range and If-Range, and the hash covers the whole file', async () => {
-    Object.assign(sim.faults, { largeOutputBytes: 4 * 1024 * 1024, cutDownloadsAtPercent: 50 })
+    Object.assign(rig.sim.faults, { largeOutputBytes: 4 * 1024 * 1024, cutDownloadsAtPercent: 50 })
     const t = await core()
     const runId = await submit(t, DEPLOYMENT_IDS.poster8k)
     const run = await t.waitForRun(runId, (r) => r.status === 'succeeded' && r.outputCount === 1, 30_000)
@@ -104,10 +95,10 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
     const size = 4 * 1024 * 1024
     expect(output).toMatchObject({ bytes: size, mime: 'image/png', sha256: sha256(saved), width: expect.any(Number) })
 
-    const requests = (await mediaLog(sim)).filter((r) => r.path.includes('/media/'))
+    const requests = (await mediaLog(rig.sim)).filter((r) => r.path.includes('/media/'))
     expect(requests).toHaveLength(2)
     const [first, second] = requests
-    const media = `${sim.url}${first!.path}`
+    const media = `${rig.sim.url}${first!.path}`
     const head = await fetch(media, { method: 'HEAD' })
     expect(first).toMatchObject({ range: null, ifRange: null, status: 200, bytesSent: size / 2 })
     expect(second).toMatchObject({ range: `bytes=${size / 2}-`, ifRange: head.headers.get('etag'), status: 206, bytesSent: size / 2 })
@@ -121,8 +112,34 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
     expect(await partFiles(t.libraryDir)).toEqual([])
   })
 
+  it('resumes after a restart: a download cut before the app quit continues from its .part at the next start', async () => {
+    const size = 4 * 1024 * 1024
+    Object.assign(rig.sim.faults, { largeOutputBytes: size, cutDownloadsAtPercent: 50 })
+    // One attempt and a long wait before the next, so the only retry is the restarted app's.
+    const first = await core({ downloads: { attempts: 1 } })
+    const runId = await submit(first, DEPLOYMENT_IDS.poster8k)
+    const cut = await first.waitForRun(runId, (r) => r.status === 'succeeded' && r.error?.code === 'DOWNLOAD_FAILED', 30_000)
+    expect(cut.error!.message).toMatch(/got 2097152 of 4194304 bytes \(will retry\)$/)
+    expect((await filesUnder(first.libraryDir)).filter((f) => /\.part(\.resume)?$/.test(f)).map((f) => f.split('.').slice(1).join('.'))).toEqual(['part', 'part.resume'])
+
+    rig.sim.faults.cutDownloadsAtPercent = 0
+    const second = await rig.restart(first)
+    const healed = await second.waitForRun(runId, (r) => r.outputCount === 1 && r.error === null, 30_000)
+    expect(healed.status).toBe('succeeded')
+    const [output] = await second.call('outputs.list', { runId })
+    const saved = await readFile(join(second.libraryDir, output!.path))
+    expect(output).toMatchObject({ bytes: size, sha256: sha256(saved) })
+
+    const [before, after, ...rest] = (await mediaLog(rig.sim)).filter((r) => r.path.includes('/media/'))
+    const etag = (await fetch(`${rig.sim.url}${before!.path}`, { method: 'HEAD' })).headers.get('etag')
+    expect(before).toMatchObject({ range: null, status: 200, bytesSent: size / 2 })
+    expect(after).toMatchObject({ range: `bytes=${size / 2}-`, ifRange: etag, status: 206, bytesSent: size / 2 })
+    expect(rest).toEqual([])
+    expect((await filesUnder(second.libraryDir)).filter((f) => f.includes('.part'))).toEqual([])
+  })
+
   it('never shows a file whose Content-Length is wrong, says so, and saves it once the host behaves', async () => {
-    sim.faults.wrongContentLength = true
+    rig.sim.faults.wrongContentLength = true
     const t = await core()
     const runId = await submit(t, DEPLOYMENT_IDS.dreamscape)
     const broken = await t.waitForRun(runId, (r) => r.status === 'succeeded' && r.error?.code === 'DOWNLOAD_FAILED', 30_000)
@@ -131,7 +148,7 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
     expect(await t.call('outputs.list', { runId })).toEqual([])
     expect(await completeFiles(t.libraryDir)).toEqual([])
 
-    sim.faults.wrongContentLength = false
+    rig.sim.faults.wrongContentLength = false
     const healed = await t.waitForRun(runId, (r) => r.outputCount === 1 && r.error === null, 30_000)
     expect(healed.status).toBe('succeeded')
     const [output] = await t.call('outputs.list', { runId })
@@ -142,7 +159,7 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
   })
 
   it.each(['labelled', 'disguised'] as const)('refuses an HTML page served where an image was promised (%s), keeping nothing', async (mode) => {
-    sim.faults.serveHtmlForMedia = mode
+    rig.sim.faults.serveHtmlForMedia = mode
     const t = await core()
     const runId = await submit(t, DEPLOYMENT_IDS.dreamscape)
     const run = await t.waitForRun(runId, (r) => r.status === 'succeeded' && r.error !== null, 30_000)
@@ -154,7 +171,7 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
 
   it('refuses a redirect to a private address (checked after DNS, before any connection)', async () => {
     const resolve = resolverFor({ 'media.internal.test': '10.0.0.1' })
-    sim.faults.redirectMediaTo = 'https://media.internal.test{path}'
+    rig.sim.faults.redirectMediaTo = 'https://media.internal.test{path}'
     const t = await core({ resolve })
     const runId = await submit(t, DEPLOYMENT_IDS.dreamscape)
     const run = await t.waitForRun(runId, (r) => r.status === 'succeeded' && r.error !== null, 30_000)
@@ -164,7 +181,7 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
     })
     expect(resolve.calls).toContain('media.internal.test')
     // The simulator answered the first hop; nothing followed it.
-    expect((await mediaLog(sim)).map((r) => r.status)).toEqual([302])
+    expect((await mediaLog(rig.sim)).map((r) => r.status)).toEqual([302])
     expect(await filesUnder(t.libraryDir)).toEqual([])
   })
 
@@ -223,7 +240,7 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
       void (async () => {
         const chunks: Buffer[] = []
         for await (const chunk of req) chunks.push(chunk as Buffer)
-        const upstream = await fetch(`${sim.url}${req.url}`, {
+        const upstream = await fetch(`${rig.sim.url}${req.url}`, {
           method: req.method,
           headers: { authorization: req.headers.authorization ?? '', 'content-type': req.headers['content-type'] ?? 'application/json' },
           ...(req.method === 'POST' ? { body: Buffer.concat(chunks) } : {}),

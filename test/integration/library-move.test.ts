@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LibraryMoveProgress } from '../../src/shared/events'
 import type { Output } from '../../src/shared/output'
 import { DEPLOYMENT_IDS } from '../../src/sim/index'
 import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
@@ -30,6 +31,9 @@ describe('moving the library folder from Settings', () => {
     }
   }
   const libraryDir = async () => (await t.call('settings.get', {})).libraryDir
+  /** The `library.moving` progress published from event index `since` on. */
+  const moves = (since: number): LibraryMoveProgress[] =>
+    t.seen.slice(since).flatMap((event) => (event.type === 'library.moving' ? [event.progress] : []))
 
   beforeAll(async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'courier-move-'))
@@ -47,8 +51,15 @@ describe('moving the library folder from Settings', () => {
     expect(await libraryDir()).toBe(first)
     const before = [...(await sketch('a fox in the snow')), ...(await sketch('a harbour at night'))]
     const second = join(t.dataDir, 'moved', 'library')
+    const since = t.seen.length
     const view = await t.call('settings.update', { libraryDir: second })
     expect(view.libraryDir).toBe(second)
+    // A subscriber saw the move start, and end done once every file had moved.
+    const steps = moves(since)
+    const totalBytes = before.reduce((sum, output) => sum + output.bytes, 0)
+    expect(steps[0]).toMatchObject({ from: first, to: second, state: 'moving', doneFiles: 0, totalFiles: 4, totalBytes })
+    expect(steps.slice(0, -1).every((step) => step.state === 'moving')).toBe(true)
+    expect(steps.at(-1)).toEqual({ from: first, to: second, state: 'done', doneFiles: 4, totalFiles: 4, doneBytes: totalBytes, totalBytes, message: null })
     expect((await t.call('app.info', {})).libraryDir).toBe(second)
     for (const output of before) {
       expect(existsSync(join(second, output.path))).toBe(true)
@@ -73,6 +84,7 @@ describe('moving the library folder from Settings', () => {
     const foreign = await t.core.invoke('settings.update', { libraryDir: busy, tunnelMode: 'off' })
     expect(foreign).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
     expect(!foreign.ok && foreign.error.message).toContain('holiday.jpg')
+    expect(moves(0).at(-1)).toMatchObject({ to: busy, state: 'failed', doneFiles: 0, message: !foreign.ok && foreign.error.message })
     expect(await libraryDir()).toBe(current)
     await allReadable()
   })
@@ -84,8 +96,10 @@ describe('moving the library folder from Settings', () => {
     // Something that is not a file of ours sits where the third output would go.
     const blocked: Output = outputs[2]!
     await mkdir(join(third, blocked.path), { recursive: true })
+    const since = t.seen.length
     const stopped = await t.core.invoke('settings.update', { libraryDir: third })
     expect(stopped).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
+    expect(moves(since).at(-1)).toMatchObject({ state: 'failed', doneFiles: 2, totalFiles: outputs.length, message: !stopped.ok && stopped.error.message })
     expect(!stopped.ok && stopped.error.message).toContain(`Moved 2 of ${outputs.length} outputs to ${third}, then stopped at ${blocked.path}`)
     expect(!stopped.ok && stopped.error.message).toContain(`The library folder is still ${current}`)
     expect(await libraryDir()).toBe(current)

@@ -13,8 +13,9 @@ import { mediaHandler } from '../../src/main/electron/media-handler'
 import { startWebHost, type WebHost } from '../../src/main/web/web-host'
 import type { Output, OutputId } from '../../src/shared/output'
 import type { Run } from '../../src/shared/run'
-import { DEPLOYMENT_IDS, startSim, type Sim } from '../../src/sim/index'
-import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+import { DEPLOYMENT_IDS } from '../../src/sim/index'
+import type { TestCore } from '../support/core-fixture'
+import { useSimAndCores } from '../support/sim-and-cores'
 
 const TOKEN = 'library-test-token-0123456789abcdefghij'
 
@@ -31,7 +32,8 @@ function rawGet(port: number, path: string): Promise<{ status: number; type: str
 }
 
 describe('the library through a running core', () => {
-  let sim: Sim
+  // One core for the whole file: each test builds on the outputs of the ones before.
+  const rig = useSimAndCores({ resetAfterEach: false })
   let t: TestCore
   let host: WebHost
   let trashDir: string
@@ -45,7 +47,6 @@ describe('the library through a running core', () => {
     Promise.all(runs.map((run) => t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 2, 20_000)))
 
   beforeAll(async () => {
-    sim = await startSim({ port: 0, timeScale: 0.1 })
     const dataDir = await (async () => {
       const { mkdtemp } = await import('node:fs/promises')
       const { tmpdir } = await import('node:os')
@@ -53,9 +54,9 @@ describe('the library through a running core', () => {
     })()
     trashDir = join(dataDir, 'fake-trash')
     await mkdir(trashDir)
-    t = await startTestCore({
+    t = await rig.start({
       dataDir,
-      env: { COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: 'sk-test-key' },
+      env: { COMFYDEPLOY_API_URL: `${rig.sim.url}/api`, COMFYDEPLOY_API_KEY: 'sk-test-key' },
       tuning: {
         // A stand-in for the OS trash: files are moved aside, or refused like a trash that cannot take them.
         trash: async (path) => {
@@ -70,11 +71,9 @@ describe('the library through a running core', () => {
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Comfy Courier</title>')
     host = await startWebHost({ core: t.core, port: 0, rendererDir, token: TOKEN })
   })
+  // Closes before the core stops (after-hooks run in reverse order).
   afterAll(async () => {
     await host?.close()
-    await t?.stop()
-    await sim?.close()
-    if (t) await removeDir(t.dataDir)
   })
 
   it('submits a batch of variations: one run per seed, all sharing a batch id', async () => {
@@ -108,16 +107,16 @@ describe('the library through a running core', () => {
   })
 
   it('sends at most `count` queue calls; a call that fails fails its run alone', async () => {
-    sim.faults.failQueueWithStatus = 500
-    sim.faults.failQueueTimes = 2
-    const before = sim.stats()
+    rig.sim.faults.failQueueWithStatus = 500
+    rig.sim.faults.failQueueTimes = 2
+    const before = rig.sim.stats()
     const runs = await t.call('runs.submitBatch', {
       provider: 'comfydeploy',
       deploymentId: DEPLOYMENT_IDS.dreamscape,
       inputs: { positive_prompt: 'a lighthouse at dusk', steps: 20 },
       count: 4,
     })
-    const after = sim.stats()
+    const after = rig.sim.stats()
     expect(after.runsQueued - before.runsQueued + (after.queueCallsFailed - before.queueCallsFailed)).toBe(4)
     expect(after.queueCallsFailed - before.queueCallsFailed).toBe(2)
     expect(runs).toHaveLength(4)

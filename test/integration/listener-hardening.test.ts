@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'libsql'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { CourierEvent } from '../../src/shared/events'
 import { isTerminal, type Run } from '../../src/shared/run'
-import { DEPLOYMENT_IDS, startSim, type Sim } from '../../src/sim/index'
-import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+import { DEPLOYMENT_IDS } from '../../src/sim/index'
+import type { TestCore } from '../support/core-fixture'
+import { useSimAndCores } from '../support/sim-and-cores'
 
 /** The hook token is a secret that never leaves main; the test reads it from the store, as the provider got it. */
 function hookTokenOf(dataDir: string, runId: string): string {
@@ -45,10 +46,11 @@ async function until<T>(check: () => T | undefined | Promise<T | undefined>, tim
 const FORGED_URLS = ['https://evil.example/x.png', 'http://127.0.0.1:9/steal.png']
 
 describe('the public listener with a real core: forged webhooks cannot finish runs or plant files', () => {
-  let sim: Sim
   let t: TestCore
   /** Every request the simulator answered, with when it was logged. */
   const simLog: { at: number; line: string }[] = []
+  // One core for the whole file: the later tests look back at the runs of the earlier ones.
+  const rig = useSimAndCores({ log: (line) => simLog.push({ at: Date.now(), line }), resetAfterEach: false })
   /** Every event the core published, with when it was published. */
   const timeline: { at: number; event: CourierEvent }[] = []
   const API_KEY = 'cd-hardening-key'
@@ -60,7 +62,7 @@ describe('the public listener with a real core: forged webhooks cannot finish ru
 
   /** The simulator's own view of a run, asked with our key: the truth a confirmation GET sees. */
   const simRun = async (providerRunId: string) => {
-    const response = await fetch(`${sim.url}/api/run/${providerRunId}`, { headers: { authorization: `Bearer ${API_KEY}` } })
+    const response = await fetch(`${rig.sim.url}/api/run/${providerRunId}`, { headers: { authorization: `Bearer ${API_KEY}` } })
     expect(response.status).toBe(200)
     return (await response.json()) as { status: string; outputs: unknown }
   }
@@ -85,15 +87,9 @@ describe('the public listener with a real core: forged webhooks cannot finish ru
   }
 
   beforeAll(async () => {
-    sim = await startSim({ timeScale: 0.1, log: (line) => simLog.push({ at: Date.now(), line }) })
-    t = await startTestCore({ env: { COMFYDEPLOY_API_URL: `${sim.url}/api`, COMFYDEPLOY_API_KEY: API_KEY }, webhooks: 'direct' })
+    t = await rig.start({ env: { COMFYDEPLOY_API_URL: `${rig.sim.url}/api`, COMFYDEPLOY_API_KEY: API_KEY }, webhooks: 'direct' })
     t.core.events.subscribe((event) => timeline.push({ at: Date.now(), event }))
     await until(async () => ((await t.call('tunnel.status', {})).state === 'up' ? true : undefined), 10_000, 'the direct webhook URL')
-  })
-  afterAll(async () => {
-    await t?.stop()
-    await sim?.close()
-    if (t) await removeDir(t.dataDir)
   })
 
   let finished: Run
@@ -108,7 +104,7 @@ describe('the public listener with a real core: forged webhooks cannot finish ru
     expect(record!.reason).toMatch(/confirming/)
 
     // The simulator was still running it when asked, so nothing was saved.
-    expect(sim.stats().runsSucceeded).toBe(0)
+    expect(rig.sim.stats().runsSucceeded).toBe(0)
     expect(await t.call('runs.get', { id: run.id })).toMatchObject({ status: 'running', outputCount: 0 })
     expect(await t.call('outputs.list', { runId: run.id })).toEqual([])
     expect(await filesUnder(t.libraryDir)).toEqual([])
@@ -116,12 +112,12 @@ describe('the public listener with a real core: forged webhooks cannot finish ru
     // The real end: only what the simulator's GET lists ends up on disk.
     finished = await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount > 0, 20_000)
     await until(async () => ((await filesUnder(t.libraryDir)).some((f) => f.endsWith('.part')) ? undefined : true), 5000, 'downloads settled')
-    const mediaServedByCore = sim.stats().mediaServed
+    const mediaServedByCore = rig.sim.stats().mediaServed
     const truth = await simRun(run.providerRunId!)
     expect(truth.status).toBe('success')
     const simUrls = urlsIn(truth.outputs)
     expect(simUrls.length).toBeGreaterThan(0)
-    expect(simUrls.every((url) => url.startsWith(`${sim.url}/`))).toBe(true)
+    expect(simUrls.every((url) => url.startsWith(`${rig.sim.url}/`))).toBe(true)
     // The core fetched the simulator's media once per output, and nothing else from it.
     expect(mediaServedByCore).toBe(simUrls.length)
 
@@ -146,7 +142,7 @@ describe('the public listener with a real core: forged webhooks cannot finish ru
       const { status, answer } = await forgeAndWaitForConfirm(run, body)
       expect(status).toBe(200)
       expect(answer).toMatchObject({ ok: true, outcome: 'applied' })
-      expect(sim.stats().runsSucceeded).toBe(1) // only the first test's run
+      expect(rig.sim.stats().runsSucceeded).toBe(1) // only the first test's run
       expect(await t.call('runs.get', { id: run.id })).toMatchObject({ status: 'running', outputCount: 0 })
     }
 
@@ -165,7 +161,7 @@ describe('the public listener with a real core: forged webhooks cannot finish ru
       run: await t.call('runs.get', { id: finished.id }),
       outputs: await t.call('outputs.list', {}),
       files: (await filesUnder(t.libraryDir)).sort(),
-      sim: sim.stats(),
+      sim: rig.sim.stats(),
     })
 
     it('answers 400 to malformed JSON', async () => {

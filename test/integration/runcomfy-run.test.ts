@@ -1,37 +1,23 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { RUNCOMFY_DEPLOYMENT_IDS, startSim, type Sim } from '../../src/sim/index'
-import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { RUNCOMFY_DEPLOYMENT_IDS } from '../../src/sim/index'
+import type { TestCore } from '../support/core-fixture'
 import { decodePng } from '../support/png'
+import { useSimAndCores } from '../support/sim-and-cores'
 
 const FLUX = RUNCOMFY_DEPLOYMENT_IDS.fluxPortrait
 
 describe('RunComfy runs against the simulator', () => {
-  let sim: Sim
-  const cores: TestCore[] = []
-  beforeAll(async () => {
-    sim = await startSim({ timeScale: 0.1 })
-  })
-  afterEach(() => sim.reset())
-  afterAll(async () => {
-    for (const t of cores) {
-      await t.stop()
-      await removeDir(t.dataDir)
-    }
-    await sim.close()
-  })
+  const rig = useSimAndCores()
 
   // The safety-net poll (30 s in the app) is shortened so that runs whose webhooks are lost end quickly.
-  async function core(webhooks: boolean, url = sim.url): Promise<TestCore> {
-    const t = await startTestCore({
+  const core = (webhooks: boolean, url = rig.sim.url): Promise<TestCore> =>
+    rig.start({
       env: { RUNCOMFY_API_URL: url, RUNCOMFY_API_KEY: 'rc-test-token' },
       tuning: { safetyPollMs: 1000 },
       ...(webhooks ? { webhooks: 'direct' as const } : { flags: { tunnel: 'off' } }),
     })
-    cores.push(t)
-    return t
-  }
 
   async function expectSavedPngs(t: TestCore, runId: string, count: number) {
     const outputs = await t.call('outputs.list', { runId: runId as never })
@@ -93,17 +79,13 @@ describe('RunComfy runs against the simulator', () => {
 
   it('cancels a queued request', async () => {
     // At full speed a request stays queued long enough to cancel it.
-    const slowSim = await startSim({ timeScale: 1 })
-    try {
-      const t2 = await core(true, slowSim.url)
-      const run = await t2.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'never mind' } })
-      const cancelled = await t2.call('runs.cancel', { id: run.id })
-      expect(['cancelled', 'queued']).toContain(cancelled.status)
-      await t2.waitForRun(run.id, (r) => r.status === 'cancelled')
-      expect(await t2.call('outputs.list', { runId: run.id })).toEqual([])
-    } finally {
-      await slowSim.close()
-    }
+    const slowSim = await rig.startSim({ timeScale: 1 })
+    const t2 = await core(true, slowSim.url)
+    const run = await t2.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'never mind' } })
+    const cancelled = await t2.call('runs.cancel', { id: run.id })
+    expect(['cancelled', 'queued']).toContain(cancelled.status)
+    await t2.waitForRun(run.id, (r) => r.status === 'cancelled')
+    expect(await t2.call('outputs.list', { runId: run.id })).toEqual([])
   })
 
   for (const [name, faults] of [
@@ -117,27 +99,27 @@ describe('RunComfy runs against the simulator', () => {
     ['no outputs in the final webhook', { runcomfyWebhookOutputs: 'none' }],
   ] as const) {
     it(`ends right with ${name}`, async () => {
-      Object.assign(sim.faults, faults)
+      Object.assign(rig.sim.faults, faults)
       const t = await core(true)
       const ok = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': name } })
       const bad = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: RUNCOMFY_DEPLOYMENT_IDS.brokenGraph, inputs: {} })
       await t.waitForRun(ok.id, (r) => r.status === 'succeeded' && r.outputCount === 1, 20_000)
       await t.waitForRun(bad.id, (r) => r.status === 'failed', 20_000)
       await expectSavedPngs(t, ok.id, 1)
-      expect(sim.stats().runsQueued).toBe(2)
+      expect(rig.sim.stats().runsQueued).toBe(2)
     })
   }
 
   it('fails a submit the service answers with 500001 clearly, without retrying it into a second paid run', async () => {
-    Object.assign(sim.faults, { runcomfyFailSubmitWithCode: 500001, runcomfyFailSubmitTimes: 1 })
+    Object.assign(rig.sim.faults, { runcomfyFailSubmitWithCode: 500001, runcomfyFailSubmitTimes: 1 })
     const t = await core(true)
     const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'x' } })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_UNAVAILABLE' } })
-    expect(sim.stats()).toMatchObject({ runsQueued: 0, queueCallsFailed: 1 })
+    expect(rig.sim.stats()).toMatchObject({ runsQueued: 0, queueCallsFailed: 1 })
   })
 
   it('tells the user to check the token when RunComfy refuses it', async () => {
-    sim.faults.authFailure = true
+    rig.sim.faults.authFailure = true
     const t = await core(true)
     const check = await t.call('providers.test', { provider: 'runcomfy' })
     expect(check).toMatchObject({ ok: false, code: 'PROVIDER_AUTH' })
@@ -145,7 +127,7 @@ describe('RunComfy runs against the simulator', () => {
   })
 
   it('reports outputs deleted before they could be fetched, and leaves no partial file', async () => {
-    sim.faults.runcomfyOutputTtlMs = 1
+    rig.sim.faults.runcomfyOutputTtlMs = 1
     const t = await core(true)
     const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'gone' } })
     const done = await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.error?.code === 'DOWNLOAD_FAILED' && !/will retry/.test(r.error.message), 20_000)
@@ -154,21 +136,17 @@ describe('RunComfy runs against the simulator', () => {
   })
 
   it('follows a cancellation the service only accepts as requested', async () => {
-    const slowSim = await startSim({ timeScale: 1 })
-    try {
-      Object.assign(slowSim.faults, { runcomfyCancelRequested: true })
-      const t = await core(true, slowSim.url)
-      const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'stop it' } })
-      await t.waitForRun(run.id, (r) => r.status === 'running')
-      await t.call('runs.cancel', { id: run.id })
-      await t.waitForRun(run.id, (r) => r.status === 'cancelled')
-    } finally {
-      await slowSim.close()
-    }
+    const slowSim = await rig.startSim({ timeScale: 1 })
+    Object.assign(slowSim.faults, { runcomfyCancelRequested: true })
+    const t = await core(true, slowSim.url)
+    const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'stop it' } })
+    await t.waitForRun(run.id, (r) => r.status === 'running')
+    await t.call('runs.cancel', { id: run.id })
+    await t.waitForRun(run.id, (r) => r.status === 'cancelled')
   })
 
   it('reports errors sent as HTTP 200 with an error_code', async () => {
-    sim.faults.runcomfyErrorAsHttp200 = true
+    rig.sim.faults.runcomfyErrorAsHttp200 = true
     const t = await core(true)
     const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: RUNCOMFY_DEPLOYMENT_IDS.disabled, inputs: {} })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_REFUSED' } })
@@ -176,16 +154,11 @@ describe('RunComfy runs against the simulator', () => {
 })
 
 describe('RunComfy forms the user chooses', () => {
-  let sim: Sim
+  // One core for every test here: the forms it saves carry over from test to test.
+  const rig = useSimAndCores({ resetAfterEach: false })
   let t: TestCore
   beforeAll(async () => {
-    sim = await startSim({ timeScale: 0.1 })
-    t = await startTestCore({ env: { RUNCOMFY_API_URL: sim.url, RUNCOMFY_API_KEY: 'rc' }, webhooks: 'direct', tuning: { safetyPollMs: 1000 } })
-  })
-  afterAll(async () => {
-    await t.stop()
-    await removeDir(t.dataDir)
-    await sim.close()
+    t = await rig.start({ env: { RUNCOMFY_API_URL: rig.sim.url, RUNCOMFY_API_KEY: 'rc' }, webhooks: 'direct', tuning: { safetyPollMs: 1000 } })
   })
 
   it('exposes only the node inputs picked, with the user’s labels, and refuses the others', async () => {

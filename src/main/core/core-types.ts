@@ -1,6 +1,7 @@
 import type { CourierEvent, Result } from '@shared/index'
 import type { CoreApi } from './api/build-api'
 import type { EventHub } from './events/event-hub'
+import type { Logger } from './log/logger'
 import type { DownloadManagerOptions } from './downloads/download-manager'
 import type { Resolver } from './downloads/url-guard'
 
@@ -79,6 +80,8 @@ export interface Core {
   /** Where the webhook listener is bound (available after start). */
   listenerUrl(): string
   readonly dataDir: string
+  /** Core's logger: the shell writes through it too (one file, one rotation, secrets redacted). */
+  readonly log: Logger
   start(): Promise<void>
   stop(): Promise<void>
 }

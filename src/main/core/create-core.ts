@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
-import type { CourierEvent } from '@shared/events'
+import type { CourierEvent, LibraryMoveProgress } from '@shared/events'
 import { errorAdvice } from '@shared/errors'
 import { err, ok } from '@shared/result'
 import type { Sim } from '../../sim/index'
@@ -21,6 +21,8 @@ import { plainResponse, serveFile } from './library/media'
 import { moveLibrary } from './library/move-library'
 import { probeMedia } from './library/probe'
 import { Thumbnails } from './library/thumbnails'
+import { VideoPosters } from './library/video-poster'
+import { countRuns, diagnosticsText } from './diagnostics/diagnostics'
 import { createLogger } from './log/logger'
 import { resolveConfig } from './config/config'
 import { StoredSettings } from './config/settings-file'
@@ -89,7 +91,9 @@ export function createCore(deps: CoreDeps): Core {
   const formsRepo = new FormsRepo(db)
   const providers = new ProviderRegistry(formsRepo)
   const instanceId = randomBytes(8).toString('hex')
-  const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails') })
+  // Video posters come from the system's ffmpeg (`COURIER_FFMPEG`, else PATH); without it videos have no thumbnail.
+  const posters = new VideoPosters({ env: deps.env ?? process.env, log: log.child('thumbnails') })
+  const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails'), posters })
   const library = new LibraryService({
     outputs: outputsRepo,
     runs: runsRepo,
@@ -227,8 +231,24 @@ export function createCore(deps: CoreDeps): Core {
         versions: runtimeVersions(deps.version ?? packageVersion()),
         platform: `${process.platform} ${process.arch}`,
       }),
-    // TODO(issue 7, this session): the diagnostics text is being built in core/diagnostics.
-    'app.diagnostics': async () => err('NOT_SUPPORTED', 'diagnostics are not available yet'),
+    // Plain text for a bug report; secrets never in it (core/diagnostics/diagnostics.ts).
+    'app.diagnostics': async () => {
+      const info = await api['app.info']({})
+      if (!info.ok) return info
+      const config = settings.config()
+      return ok({
+        text: diagnosticsText({
+          info: info.value,
+          settings: settings.view(),
+          tunnel: tunnel.status(),
+          listenerUrl: listener?.url ?? null,
+          runs: countRuns(db),
+          recentLog: log.recent(),
+          secrets: [config.comfydeploy.apiKey, config.runcomfy.apiKey, config.ngrok.authtoken],
+          now: new Date(),
+        }),
+      })
+    },
     'providers.list': async () => {
       const configured = new Set(providers.all().map((client) => client.id))
       return ok([
@@ -348,8 +368,12 @@ export function createCore(deps: CoreDeps): Core {
       // The saved outputs follow the library to its new folder before the setting changes.
       if (moving) return err('CONFLICT', 'the library folder is already being moved; wait for that to finish', 'libraryDir')
       moving = true
+      // `library.moving` while the files move; its end (done or failed) is held until the setting has changed.
+      let end: LibraryMoveProgress | null = null
+      const onProgress = (progress: LibraryMoveProgress) =>
+        progress.state === 'moving' ? events.publish({ type: 'library.moving', progress }) : void (end = progress)
       try {
-        const outcome = await moveLibrary({ outputs: outputsRepo, from, to, log: log.child('library') })
+        const outcome = await moveLibrary({ outputs: outputsRepo, from, to, log: log.child('library'), onProgress })
         if (!outcome.ok) return err('BAD_INPUT', outcome.message, 'libraryDir')
         settings.update(patch)
         applyConfig()
@@ -358,8 +382,12 @@ export function createCore(deps: CoreDeps): Core {
         const late = await moveLibrary({ outputs: outputsRepo, from, to, log: log.child('library'), checkTarget: false })
         if (!late.ok) log.warn('outputs saved during the move stay in the old folder', { message: late.message })
         return ok(settings.view())
+      } catch (error) {
+        if (end) end = { ...(end as LibraryMoveProgress), state: 'failed', message: `The move did not finish: ${(error as Error).message}` }
+        throw error
       } finally {
         moving = false
+        if (end) events.publish({ type: 'library.moving', progress: end })
       }
     },
     'webhooks.list': async (filter) => ok(eventsRepo.list(filter)),
@@ -373,6 +401,7 @@ export function createCore(deps: CoreDeps): Core {
   return {
     api,
     dataDir,
+    log,
     events,
     invoke: (name, raw) => invoke(api, name, raw, log.child('api')),
     media: async (outputId, range, opts) => {

@@ -2,7 +2,8 @@ import type { FileHandle } from 'node:fs/promises'
 
 /**
  * Reads duration (and a video's pixel size) from the headers of the containers providers save: MP4/MOV
- * (`mvhd`, `tkhd`), WebM/Matroska (Segment Info, Tracks), WAV (`fmt `, `data`) and FLAC (STREAMINFO).
+ * (`mvhd`, `tkhd`), WebM/Matroska (Segment Info, Tracks), WAV (`fmt `, `data`), FLAC (STREAMINFO) and
+ * MPEG audio (MP3, MP2: the first frame, and its Xing/Info or VBRI header when there is one).
  * Only headers are read, with positioned reads, so a 2 GiB file costs a few small reads. Every parser
  * returns what it could find and leaves the rest null; malformed input ends a walk, it never throws
  * past `probeMedia`.
@@ -39,7 +40,7 @@ export class PositionedReader {
 const ms = (value: number): number | null => (Number.isFinite(value) && value >= 0 && value < 1e13 ? Math.round(value) : null)
 const pixels = (value: number): number | null => (Number.isInteger(value) && value > 0 && value <= 1_000_000 ? value : null)
 
-export type ContainerKind = 'mp4' | 'matroska' | 'wav' | 'flac'
+export type ContainerKind = 'mp4' | 'matroska' | 'wav' | 'flac' | 'mpeg-audio'
 
 /** Which container a file is, from its first bytes (never from its name or the server's word). */
 export function sniffContainer(head: Buffer): ContainerKind | null {
@@ -47,6 +48,7 @@ export function sniffContainer(head: Buffer): ContainerKind | null {
   if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return 'matroska'
   if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE') return 'wav'
   if (head.length >= 4 && head.toString('latin1', 0, 4) === 'fLaC') return 'flac'
+  if ((head.length >= 10 && head.toString('latin1', 0, 3) === 'ID3') || frameHeader(head, 0) !== null) return 'mpeg-audio'
   return null
 }
 
@@ -60,6 +62,8 @@ export async function containerFacts(reader: PositionedReader, kind: ContainerKi
       return wavFacts(reader)
     case 'flac':
       return flacFacts(reader)
+    case 'mpeg-audio':
+      return mpegAudioFacts(reader)
   }
 }
 
@@ -297,4 +301,114 @@ async function flacFacts(reader: PositionedReader): Promise<ContainerFacts> {
   const sampleRate = (info[10]! << 12) | (info[11]! << 4) | (info[12]! >> 4)
   const samples = (info[13]! & 0x0f) * 2 ** 32 + info.readUInt32BE(14)
   return { ...EMPTY, durationMs: sampleRate > 0 && samples > 0 ? ms((samples / sampleRate) * 1000) : null }
+}
+
+// ---- MPEG audio (MP3, MP2) ----
+
+/** Kilobits a second by bitrate index 1–14: MPEG-1 layers I, II, III, then MPEG-2/2.5 layer I, then layers II and III. */
+const BITRATES = {
+  v1: [
+    [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  ],
+  v2: [
+    [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  ],
+}
+/** Sample rates by index 0–2: MPEG-1; MPEG-2 halves them, MPEG-2.5 quarters them. */
+const SAMPLE_RATES = [44_100, 48_000, 32_000]
+/** How far past the first audio frame's start its first frame is looked for (junk or padding after a tag). */
+const SYNC_WINDOW = 64 * 1024
+
+interface FrameHeader {
+  /** 1 for MPEG-1, 2 for MPEG-2, 2.5 for MPEG-2.5. */
+  version: 1 | 2 | 2.5
+  layer: 1 | 2 | 3
+  bitrate: number
+  sampleRate: number
+  samples: number
+  /** The whole frame, header included, in bytes. */
+  length: number
+  mono: boolean
+}
+
+/** The MPEG audio frame header at `offset`, or null when those four bytes are not one (free-format bitrates included). */
+function frameHeader(buffer: Buffer, offset: number): FrameHeader | null {
+  if (offset + 4 > buffer.length) return null
+  const b1 = buffer[offset + 1]!
+  const b2 = buffer[offset + 2]!
+  if (buffer[offset] !== 0xff || (b1 & 0xe0) !== 0xe0) return null
+  const versionBits = (b1 >> 3) & 3
+  const layerBits = (b1 >> 1) & 3
+  const bitrateIndex = b2 >> 4
+  const rateIndex = (b2 >> 2) & 3
+  if (versionBits === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return null
+  const version = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 2.5
+  const layer = (4 - layerBits) as 1 | 2 | 3
+  const bitrate = (version === 1 ? BITRATES.v1 : BITRATES.v2)[layer - 1]![bitrateIndex - 1]! * 1000
+  const sampleRate = SAMPLE_RATES[rateIndex]! / (version === 1 ? 1 : version === 2 ? 2 : 4)
+  const padding = (b2 >> 1) & 1
+  const samples = layer === 1 ? 384 : layer === 3 && version !== 1 ? 576 : 1152
+  const length = layer === 1 ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4 : Math.floor(((samples / 8) * bitrate) / sampleRate) + padding
+  return { version, layer, bitrate, sampleRate, samples, length, mono: buffer[offset + 3]! >> 6 === 3 }
+}
+
+const sameStream = (a: FrameHeader, b: FrameHeader) => a.version === b.version && a.layer === b.layer && a.sampleRate === b.sampleRate
+
+/** The frame count a Layer III file's first frame declares (Xing/Info or VBRI), or null when it has none. */
+function declaredFrames(frame: Buffer, header: FrameHeader): { frames: number | null; tagFrame: boolean } {
+  if (header.layer !== 3) return { frames: null, tagFrame: false }
+  // Xing/Info sits right after the side information, whose size depends on the version and channels.
+  const xing = 4 + (header.version === 1 ? (header.mono ? 17 : 32) : header.mono ? 9 : 17)
+  const id = frame.toString('latin1', xing, xing + 4)
+  if ((id === 'Xing' || id === 'Info') && frame.length >= xing + 8) {
+    const flags = frame.readUInt32BE(xing + 4)
+    const frames = flags & 1 && frame.length >= xing + 12 ? frame.readUInt32BE(xing + 8) : 0
+    return { frames: frames > 0 ? frames : null, tagFrame: true }
+  }
+  // VBRI (Fraunhofer) always sits 32 bytes after the header.
+  if (frame.toString('latin1', 36, 40) === 'VBRI' && frame.length >= 36 + 18) {
+    const frames = frame.readUInt32BE(36 + 14)
+    return { frames: frames > 0 ? frames : null, tagFrame: true }
+  }
+  return { frames: null, tagFrame: false }
+}
+
+async function mpegAudioFacts(reader: PositionedReader): Promise<ContainerFacts> {
+  // ID3v2 tags in front (10-byte header, a synchsafe size, and 10 more bytes when a footer follows).
+  let position = 0
+  for (let step = 0; step < 16; step++) {
+    const tag = await reader.read(position, 10)
+    if (tag.length < 10 || tag.toString('latin1', 0, 3) !== 'ID3') break
+    if (tag[3] === 0xff || tag[4] === 0xff || (tag[6]! | tag[7]! | tag[8]! | tag[9]!) & 0x80) return EMPTY
+    position += 10 + ((tag[6]! << 21) | (tag[7]! << 14) | (tag[8]! << 7) | tag[9]!) + (tag[5]! & 0x10 ? 10 : 0)
+  }
+  // An ID3v1 tag (128 bytes from "TAG") ends the audio.
+  let end = reader.size
+  if (end - 128 >= position && (await reader.read(end - 128, 3)).toString('latin1') === 'TAG') end -= 128
+  if (position >= end) return EMPTY
+
+  // The first frame: a header whose frame is followed by another of the same stream (or by the end).
+  const window = await reader.read(position, Math.min(SYNC_WINDOW, end - position))
+  for (let i = window.indexOf(0xff); i >= 0 && i + 4 <= window.length; i = window.indexOf(0xff, i + 1)) {
+    const header = frameHeader(window, i)
+    if (!header) continue
+    const start = position + i
+    const next = start + header.length
+    if (next > end) continue
+    if (next + 4 <= end) {
+      const following = next + 4 <= position + window.length ? frameHeader(window, next - position) : frameHeader(await reader.read(next, 4), 0)
+      if (!following || !sameStream(header, following)) continue
+    }
+    const frame = await reader.read(start, header.length)
+    const { frames, tagFrame } = declaredFrames(frame, header)
+    if (frames !== null) return { ...EMPTY, durationMs: ms(((frames * header.samples) / header.sampleRate) * 1000) }
+    // Constant bitrate: the audio's length in bytes at the first frame's bitrate (past an Info frame without a count).
+    const audioBytes = end - (tagFrame ? next : start)
+    return { ...EMPTY, durationMs: ms(((audioBytes * 8) / header.bitrate) * 1000) }
+  }
+  return EMPTY
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { CourierEvent } from '@shared/events'
+import type { CourierEvent, LibraryMoveProgress } from '@shared/events'
 import type { RunId } from '@shared/run'
 import { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
@@ -16,6 +17,7 @@ import { LibraryService } from './library-service'
 import { serveFile } from './media'
 import { moveLibrary } from './move-library'
 import { Thumbnails } from './thumbnails'
+import { locateFfmpeg, VideoPosters } from './video-poster'
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet }
 
@@ -33,19 +35,22 @@ describe('the library', () => {
   let opened: string[]
   let library: LibraryService
 
-  /** A run with `count` saved PNGs in the library, as the saver leaves them. */
-  async function savedRun(count: number, opts: { prompt?: string; root?: string } = {}) {
-    const root = opts.root ?? libraryDir
-    const run = runs.insert({
+  const newRun = (prompt = 'a fox') =>
+    runs.insert({
       id: `r_${Math.random().toString(36).slice(2, 14)}` as RunId,
       provider: 'demo',
       deploymentId: 'dep',
       deploymentName: 'Quick Sketch',
-      inputs: { prompt: opts.prompt ?? 'a fox', seed: 1 },
+      inputs: { prompt, seed: 1 },
       hookToken: Math.random().toString(36),
       webhookBase: null,
       now: Date.now(),
     })
+
+  /** A run with `count` saved PNGs in the library, as the saver leaves them. */
+  async function savedRun(count: number, opts: { prompt?: string; root?: string } = {}) {
+    const root = opts.root ?? libraryDir
+    const run = newRun(opts.prompt)
     const saved = []
     for (let index = 0; index < count; index++) {
       const path = `2026-11-25/quick-sketch/${run.id.slice(2, 10)}-${index + 1}.png`
@@ -256,6 +261,100 @@ describe('the library', () => {
     })
   })
 
+  describe('video posters', () => {
+    const fixture = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+    const VIDEOS = [
+      { name: 'motion-loop.mp4', file: fixture('../../../sim/media/fixtures/motion-loop.mp4'), mime: 'video/mp4', ext: 'mp4', width: 256, height: 256 },
+      { name: 'motion-loop.webm', file: fixture('../../../sim/media/fixtures/motion-loop.webm'), mime: 'video/webm', ext: 'webm', width: 256, height: 256 },
+      { name: 'clip.mov', file: fixture('./fixtures/clip.mov'), mime: 'video/quicktime', ext: 'mov', width: 32, height: 24 },
+    ]
+    const ffmpeg = locateFfmpeg()
+    const posterLog = () => {
+      const warnings: string[] = []
+      const log: Logger = { debug() {}, info() {}, warn: (message) => void warnings.push(message), error() {}, child: () => log }
+      return Object.assign(log, { warnings })
+    }
+
+    /** One video output in the library; `insert` writes its row through `repo` (default: the shared one). */
+    async function savedVideo(video: (typeof VIDEOS)[number], repo = outputs) {
+      const run = newRun()
+      const path = `2026-11-25/motion/${run.id.slice(2, 10)}-1.${video.ext}`
+      const file = join(libraryDir, path)
+      const bytes = await readFile(video.file)
+      await mkdir(dirname(file), { recursive: true })
+      await writeFile(file, bytes)
+      const insert = () =>
+        repo.insert({ id: `o_${run.id.slice(2, 10)}v`, runId: run.id, index: 0, root: libraryDir, path, kind: 'video', mime: video.mime, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), width: video.width, height: video.height, createdAt: Date.now() })
+      return { file, insert }
+    }
+
+    /** Thumbnails whose row-writing store adopts what `prepare` made, as the core wires them. */
+    function early(posters: VideoPosters) {
+      let made: Thumbnails | null = null
+      const repo = new OutputsRepo(db, { thumbnailOnInsert: (output) => made!.adopt(output) })
+      made = new Thumbnails({ dir: join(dir, 'thumbnails'), outputs: repo, log: quiet, posters })
+      return { repo, thumbs: made }
+    }
+
+    describe.skipIf(ffmpeg.path === null)(`with the real ffmpeg${ffmpeg.path === null ? ` (skipped: ${ffmpeg.why})` : ''}`, () => {
+      it.each(VIDEOS)('makes a WebP poster of $name while the saver checks it, so it is announced with it', async (video) => {
+        const { repo, thumbs } = early(new VideoPosters({ ffmpeg: ffmpeg.path, log: quiet }))
+        const { file, insert } = await savedVideo(video, repo)
+        await thumbs.prepare(file, video.mime)
+        const saved = insert()
+        expect(saved.hasThumbnail).toBe(true)
+        expect(await sharp(thumbs.fileFor(saved.id)!).metadata()).toMatchObject({ format: 'webp', width: video.width, height: video.height })
+        const response = await thumbs.serve(saved.id, null)
+        expect(response.headers.get('content-type')).toBe('image/webp')
+        await thumbs.stop()
+      })
+
+      it('makes the poster of an older video on its first request', async () => {
+        const posters = new Thumbnails({ dir: join(dir, 'thumbnails'), outputs, log: quiet, posters: new VideoPosters({ ffmpeg: ffmpeg.path, log: quiet }) })
+        const saved = (await savedVideo(VIDEOS[0]!)).insert()
+        expect(saved.hasThumbnail).toBe(false)
+        expect((await posters.serve(saved.id, null)).status).toBe(200)
+        expect(outputs.get(saved.id)!.hasThumbnail).toBe(true)
+        expect(await sharp(posters.fileFor(saved.id)!).metadata()).toMatchObject({ format: 'webp', width: 256, height: 256 })
+        await posters.stop()
+      })
+    })
+
+    it('gives videos no thumbnail where ffmpeg is missing, says so once, and tries again later', async () => {
+      const log = posterLog()
+      const { repo, thumbs } = early(new VideoPosters({ ffmpeg: join(dir, 'no-ffmpeg-here'), log }))
+      const first = await savedVideo(VIDEOS[0]!, repo)
+      const second = await savedVideo(VIDEOS[1]!, repo)
+      await thumbs.prepare(first.file, 'video/mp4')
+      await thumbs.prepare(second.file, 'video/webm')
+      const saved = [first.insert(), second.insert()]
+      expect(saved.map((output) => output.hasThumbnail)).toEqual([false, false])
+      expect((await thumbs.afterSave(saved[0]!)).hasThumbnail).toBe(false)
+      expect((await thumbs.serve(saved[1]!.id, null)).status).toBe(404)
+      expect(log.warnings).toEqual(['videos get no poster: ffmpeg is not available'])
+      // Nothing is remembered against the videos: with ffmpeg installed later, they get their posters.
+      expect(saved.map((output) => repo.location(output.id)!.thumbnail)).toEqual([null, null])
+      await thumbs.stop()
+    })
+
+    it('gives up on an ffmpeg that hangs: killed at the timeout, the video saved without a thumbnail, not tried again', async () => {
+      const script = join(dir, 'hanging-ffmpeg')
+      const calls = join(dir, 'calls')
+      await writeFile(script, `#!/bin/sh\necho run >> '${calls}'\nexec sleep 60\n`)
+      await chmod(script, 0o755)
+      const { repo, thumbs } = early(new VideoPosters({ ffmpeg: script, timeoutMs: 200, log: quiet }))
+      const { file, insert } = await savedVideo(VIDEOS[0]!, repo)
+      await thumbs.prepare(file, 'video/mp4')
+      const saved = insert()
+      expect(saved.hasThumbnail).toBe(false)
+      expect(repo.location(saved.id)!.thumbnail).toBe('failed')
+      expect(await thumbs.ensure(saved.id)).toBe(false)
+      expect((await thumbs.serve(saved.id, null)).status).toBe(404)
+      expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['run'])
+      await thumbs.stop()
+    })
+  })
+
   describe('moving the library folder', () => {
     const readable = async () => {
       const statuses = await Promise.all(outputs.locations().map(async (location) => (await serveFile(location, null)).status))
@@ -327,6 +426,70 @@ describe('the library', () => {
       expect(await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet })).toMatchObject({ ok: true, moved: 2 })
       expect(outputs.locations().every((location) => location.root === target)).toBe(true)
       expect(await readable()).toBe(true)
+    })
+
+    describe('its progress', () => {
+      /** Checks what a subscriber saw: one start, steps that only grow, and an end matching the outcome. */
+      function expectSequence(seen: LibraryMoveProgress[], outcome: Awaited<ReturnType<typeof moveLibrary>>, from: string, to: string) {
+        expect(seen.length).toBeGreaterThanOrEqual(2)
+        expect(seen[0]).toMatchObject({ from, to, state: 'moving', doneFiles: 0, doneBytes: 0, message: null })
+        expect(seen.slice(0, -1).every((step) => step.state === 'moving')).toBe(true)
+        for (let i = 1; i < seen.length; i++) {
+          expect(seen[i]!.doneFiles).toBeGreaterThanOrEqual(seen[i - 1]!.doneFiles)
+          expect(seen[i]!.doneBytes).toBeGreaterThanOrEqual(seen[i - 1]!.doneBytes)
+        }
+        for (const step of seen) {
+          expect(step).toMatchObject({ totalFiles: seen[0]!.totalFiles, totalBytes: seen[0]!.totalBytes })
+          expect(step.doneFiles).toBeLessThanOrEqual(step.totalFiles)
+          expect(step.doneBytes).toBeLessThanOrEqual(step.totalBytes)
+        }
+        expect(seen.at(-1)).toMatchObject(outcome.ok ? { state: 'done', message: null } : { state: 'failed', message: outcome.message })
+      }
+
+      it('starts, steps (paced by the clock) and ends done, with the counts adding up', async () => {
+        const { outputs: saved } = await savedRun(3)
+        const totalBytes = saved.reduce((sum, output) => sum + output.bytes, 0)
+        // A clock that moves 300 ms each time it is read: every file is worth a step.
+        let clock = 0
+        const seen: LibraryMoveProgress[] = []
+        const to = join(dir, 'paced')
+        const outcome = await moveLibrary({ outputs, from: libraryDir, to, log: quiet, now: () => (clock += 300), onProgress: (p) => void seen.push(p) })
+        expect(outcome).toMatchObject({ ok: true, moved: 3 })
+        expectSequence(seen, outcome, libraryDir, to)
+        expect(seen.map((p) => [p.state, p.doneFiles])).toEqual([['moving', 0], ['moving', 1], ['moving', 2], ['moving', 3], ['done', 3]])
+        expect(seen.at(-1)).toMatchObject({ totalFiles: 3, doneBytes: totalBytes, totalBytes })
+      })
+
+      it('says nothing between its start and its end when they are under 250 ms apart', async () => {
+        await savedRun(3)
+        const seen: LibraryMoveProgress[] = []
+        const to = join(dir, 'quick')
+        const acrossDevices = async () => {
+          throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' })
+        }
+        const outcome = await moveLibrary({ outputs, from: libraryDir, to, log: quiet, linkFile: acrossDevices, now: () => 1000, onProgress: (p) => void seen.push(p) })
+        expect(outcome.ok).toBe(true)
+        expectSequence(seen, outcome, libraryDir, to)
+        expect(seen.map((p) => p.state)).toEqual(['moving', 'done'])
+        expect(seen[1]).toMatchObject({ doneFiles: 3, totalFiles: 3 })
+      })
+
+      it('ends failed, with the outcome’s message, when refused or stopped half-way', async () => {
+        const { outputs: saved } = await savedRun(4)
+        const refusedSteps: LibraryMoveProgress[] = []
+        const inside = join(libraryDir, 'sub')
+        const refused = await moveLibrary({ outputs, from: libraryDir, to: inside, log: quiet, onProgress: (p) => void refusedSteps.push(p) })
+        expectSequence(refusedSteps, refused, libraryDir, inside)
+        expect(refusedSteps.map((p) => [p.state, p.doneFiles])).toEqual([['moving', 0], ['failed', 0]])
+
+        const target = join(dir, 'blocked')
+        await mkdir(join(target, saved[2]!.path), { recursive: true })
+        const seen: LibraryMoveProgress[] = []
+        const stopped = await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet, progressIntervalMs: 0, onProgress: (p) => void seen.push(p) })
+        expect(stopped.ok).toBe(false)
+        expectSequence(seen, stopped, libraryDir, target)
+        expect(seen.at(-1)).toMatchObject({ state: 'failed', doneFiles: 2, totalFiles: 4, doneBytes: saved[0]!.bytes + saved[1]!.bytes })
+      })
     })
 
     it('takes up a file an interrupted move already put in place, and leaves missing files behind', async () => {

@@ -4,6 +4,7 @@ import { link, lstat, mkdir, open, opendir, realpath, rename, rm, rmdir, stat, s
 import { basename, dirname, join, resolve } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import type { LibraryMoveProgress } from '@shared/events'
 import type { Logger } from '../log/logger'
 import type { OutputLocation, OutputsRepo } from '../store/outputs-repo'
 import { isInside, isLibraryPath } from './media'
@@ -23,6 +24,16 @@ export interface MoveLibraryOptions {
   checkTarget?: boolean
   /** Gives a file its second name; tests make it refuse as across devices, to take the copy path. */
   linkFile?: (src: string, dst: string) => Promise<void>
+  /**
+   * Told how the move goes: once at the start, at most every `progressIntervalMs` while files move, and
+   * once at the end (`done`, or `failed` with the message the outcome carries). Every output handled
+   * counts as done, moved or left behind, so a finished move ends with done = total.
+   */
+  onProgress?: (progress: LibraryMoveProgress) => void
+  /** Default 250 ms. */
+  progressIntervalMs?: number
+  /** The clock the progress is paced by (default `Date.now`). */
+  now?: () => number
 }
 
 /** Files an OS drops into any folder; they do not make a folder "someone else's". */
@@ -84,16 +95,22 @@ async function firstForeignFile(dir: string, ours: (path: string) => boolean, pr
   return null
 }
 
-/** Copies `src` to `dst` through `dst.part`, hashing what is read; the copy is read back and must match. */
-async function copyChecked(src: string, dst: string, size: number): Promise<void> {
+/**
+ * Copies `src` to `dst` through `dst.part`, hashing what is read; the copy is read back and must match.
+ * `onBytes` is told how much has been copied so far.
+ */
+async function copyChecked(src: string, dst: string, size: number, onBytes: (copied: number) => void): Promise<void> {
   const part = `${dst}.part`
   const hash = createHash('sha256')
+  let read = 0
   try {
     await pipeline(
       createReadStream(src),
       new Transform({
         transform(chunk: Buffer, _encoding, done) {
           hash.update(chunk)
+          read += chunk.length
+          onBytes(read)
           done(null, chunk)
         },
       }),
@@ -127,13 +144,51 @@ async function pruneEmpty(dir: string, root: string): Promise<void> {
   }
 }
 
+/** Counts what a move has handled and tells `onProgress`: at the start, paced while moving, at the end. */
+function progressReporter(opts: MoveLibraryOptions, totalFiles: number, totalBytes: number) {
+  const now = opts.now ?? Date.now
+  const interval = opts.progressIntervalMs ?? 250
+  let doneFiles = 0
+  let doneBytes = 0
+  /** Bytes of the file being copied, not yet counted in `doneBytes`. */
+  let current = 0
+  let sentAt = 0
+  const send = (state: LibraryMoveProgress['state'], message: string | null = null) => {
+    sentAt = now()
+    opts.onProgress?.({ from: opts.from, to: opts.to, state, doneFiles, totalFiles, doneBytes: doneBytes + current, totalBytes, message })
+  }
+  const paced = () => {
+    if (now() - sentAt >= interval) send('moving')
+  }
+  return {
+    start: () => send('moving'),
+    /** An output handled (moved, or left behind): it counts whole. */
+    handled(bytes: number) {
+      doneFiles++
+      doneBytes += bytes
+      current = 0
+      paced()
+    },
+    copying(copied: number, bytes: number) {
+      current = Math.min(copied, bytes)
+      paced()
+    },
+    end(outcome: MoveOutcome): MoveOutcome {
+      current = 0
+      send(outcome.ok ? 'done' : 'failed', outcome.ok ? null : outcome.message)
+      return outcome
+    },
+  }
+}
+
 /**
  * Moves every saved output into the library folder `to`, keeping each file readable at every moment:
  * each file is first given its new name (a hard link when both folders are on one file system, else a
  * copy checked by length and SHA-256), then every moved output's `root` changes in one transaction, and
  * only then are the old names removed. A failure stops the walk: the outputs already moved are committed
  * (read from the new folder), the rest stay where they were (read from the old one), and the message says
- * so. Missing files and links are left where they are, named in `leftBehind`.
+ * so. Missing files and links are left where they are, named in `leftBehind`. `onProgress` follows it
+ * from start to end (also when it is refused before a file moves).
  */
 export async function moveLibrary(opts: MoveLibraryOptions): Promise<MoveOutcome> {
   const target = await canonical(opts.to)
@@ -142,6 +197,28 @@ export async function moveLibrary(opts: MoveLibraryOptions): Promise<MoveOutcome
   const all = opts.outputs.locations()
   const pending: OutputLocation[] = []
   for (const output of all) if ((await rootOf(output.root)) !== target) pending.push(output)
+  const progress = progressReporter(
+    opts,
+    pending.length,
+    pending.reduce((sum, output) => sum + output.bytes, 0),
+  )
+  progress.start()
+  try {
+    return progress.end(await moveEach(opts, target, all, pending, rootOf, progress))
+  } catch (error) {
+    progress.end({ ok: false, moved: 0, message: `The library could not be moved: ${(error as Error).message}` })
+    throw error
+  }
+}
+
+async function moveEach(
+  opts: MoveLibraryOptions,
+  target: string,
+  all: readonly OutputLocation[],
+  pending: readonly OutputLocation[],
+  rootOf: (root: string) => Promise<string>,
+  progress: ReturnType<typeof progressReporter>,
+): Promise<MoveOutcome> {
   if (pending.length === 0) return { ok: true, moved: 0, leftBehind: [] }
 
   if (opts.checkTarget !== false) {
@@ -169,48 +246,11 @@ export async function moveLibrary(opts: MoveLibraryOptions): Promise<MoveOutcome
   const leftBehind: { path: string; reason: string }[] = []
   let failure: string | null = null
   for (const output of pending) {
-    if (!isLibraryPath(output.path)) {
-      leftBehind.push({ path: output.path, reason: 'not a library path' })
-      continue
-    }
-    const steps = output.path.split('/')
-    const src = join(output.root, ...steps)
-    const dst = join(target, ...steps)
     try {
-      const info = await lstat(src).catch((error: unknown) => {
-        if (code(error) === 'ENOENT') return null
-        throw error
-      })
-      if (info === null) {
-        // Gone from the old folder: already in the new one (an earlier move stopped short), or lost.
-        if (await holdsOutput(dst, output)) moved.push({ output, src })
-        else leftBehind.push({ path: output.path, reason: 'the file is missing' })
-        continue
-      }
-      if (!info.isFile()) {
-        leftBehind.push({ path: output.path, reason: 'not a regular file' })
-        continue
-      }
-      await mkdir(dirname(dst), { recursive: true })
-      try {
-        await (opts.linkFile ?? link)(src, dst)
-      } catch (error) {
-        if (code(error) === 'EEXIST') {
-          const existing = await stat(dst)
-          if (!(existing.ino === info.ino && existing.dev === info.dev) && !(await holdsOutput(dst, output))) {
-            throw new Error(`another file is already at ${dst}`, { cause: error })
-          }
-        } else if (NO_LINK.has(code(error) ?? '')) {
-          if (await stat(dst).then(() => true, () => false)) {
-            if (!(await holdsOutput(dst, output))) throw new Error(`another file is already at ${dst}`, { cause: error })
-          } else {
-            await copyChecked(src, dst, info.size)
-          }
-        } else {
-          throw error
-        }
-      }
-      moved.push({ output, src })
+      const outcome = await moveOne(opts, target, output, (copied) => progress.copying(copied, output.bytes))
+      if (outcome === 'moved') moved.push({ output, src: join(output.root, ...output.path.split('/')) })
+      else leftBehind.push({ path: output.path, reason: outcome.leftBehind })
+      progress.handled(output.bytes)
     } catch (error) {
       failure = `${output.path}: ${(error as Error).message}`
       break
@@ -240,6 +280,51 @@ export async function moveLibrary(opts: MoveLibraryOptions): Promise<MoveOutcome
     }
   }
   return { ok: true, moved: moved.length, leftBehind }
+}
+
+/**
+ * Gives one output's file its name in `target`: a hard link, else a checked copy; an identical file
+ * already there (an earlier move stopped short) is taken up. Throws when something else is in the way.
+ */
+async function moveOne(
+  opts: MoveLibraryOptions,
+  target: string,
+  output: OutputLocation,
+  onCopied: (copied: number) => void,
+): Promise<'moved' | { leftBehind: string }> {
+  if (!isLibraryPath(output.path)) return { leftBehind: 'not a library path' }
+  const steps = output.path.split('/')
+  const src = join(output.root, ...steps)
+  const dst = join(target, ...steps)
+  const info = await lstat(src).catch((error: unknown) => {
+    if (code(error) === 'ENOENT') return null
+    throw error
+  })
+  if (info === null) {
+    // Gone from the old folder: already in the new one (an earlier move stopped short), or lost.
+    return (await holdsOutput(dst, output)) ? 'moved' : { leftBehind: 'the file is missing' }
+  }
+  if (!info.isFile()) return { leftBehind: 'not a regular file' }
+  await mkdir(dirname(dst), { recursive: true })
+  try {
+    await (opts.linkFile ?? link)(src, dst)
+  } catch (error) {
+    if (code(error) === 'EEXIST') {
+      const existing = await stat(dst)
+      if (!(existing.ino === info.ino && existing.dev === info.dev) && !(await holdsOutput(dst, output))) {
+        throw new Error(`another file is already at ${dst}`, { cause: error })
+      }
+    } else if (NO_LINK.has(code(error) ?? '')) {
+      if (await stat(dst).then(() => true, () => false)) {
+        if (!(await holdsOutput(dst, output))) throw new Error(`another file is already at ${dst}`, { cause: error })
+      } else {
+        await copyChecked(src, dst, info.size, onCopied)
+      }
+    } else {
+      throw error
+    }
+  }
+  return 'moved'
 }
 
 /** When the target is on another device than some outputs, it needs room for their copies. */

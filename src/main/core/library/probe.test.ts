@@ -66,6 +66,78 @@ describe('probeMedia', () => {
     expect(await probeMedia(fixture('tone.mka'), 'audio/webm')).toEqual({ width: null, height: null, durationMs: 508 })
   })
 
+  describe('MPEG audio', () => {
+    // ffprobe's durations for the fixtures (make-fixtures.sh prints them); ours must be within 50 ms.
+    const FFPROBE = [
+      ['tone-cbr.mp3', 1296, 'MPEG-1 Layer III CBR without a Xing frame, between ID3v2 and ID3v1 tags'],
+      ['tone-vbr.mp3', 2037.551, 'MPEG-1 Layer III VBR, frame count from its Xing frame'],
+      ['tone-mpeg2.mp3', 1567.347, 'MPEG-2 Layer III VBR (576 samples a frame)'],
+      ['tone-mpeg25.mp3', 1152, 'MPEG-2.5 Layer III CBR at 8 kHz'],
+      ['tone.mp2', 900, 'MPEG-1 Layer II'],
+    ] as const
+
+    it.each(FFPROBE)('reads the length of %s within 50 ms of ffprobe (%s ms): %s', async (name, expected) => {
+      const facts = await probeMedia(fixture(name), 'audio/mpeg')
+      expect(facts.width).toBeNull()
+      expect(facts.durationMs).not.toBeNull()
+      expect(Math.abs(facts.durationMs! - expected)).toBeLessThanOrEqual(50)
+    })
+
+    it('uses the Xing frame count rather than the first frame’s bitrate', async () => {
+      // Drop the Xing frame: what is left is estimated from the (quiet, low-rate) first frame and comes out long.
+      const bytes = await readFile(fixture('tone-vbr.mp3'))
+      const first = bytes.indexOf(Buffer.from([0xff, 0xfb]))
+      const second = bytes.indexOf(Buffer.from([0xff, 0xfb]), first + 4)
+      const withoutXing = Buffer.concat([bytes.subarray(0, first), bytes.subarray(second)])
+      const estimated = (await probeMedia(await write('no-xing.mp3', withoutXing), 'audio/mpeg')).durationMs!
+      expect(Math.abs(estimated - 2037.551)).toBeGreaterThan(50)
+    })
+
+    it('reads a VBRI header’s frame count', async () => {
+      // The CBR fixture's first frame carries a VBRI header (Fraunhofer's encoder) saying 100 frames.
+      const bytes = Buffer.from(await readFile(fixture('tone-cbr.mp3')))
+      const frame = bytes.indexOf(Buffer.from([0xff, 0xfb]))
+      bytes.write('VBRI', frame + 36, 'latin1')
+      bytes.writeUInt16BE(1, frame + 40) // version
+      bytes.writeUInt32BE(100, frame + 36 + 14)
+      expect((await probeMedia(await write('vbri.mp3', bytes), 'audio/mpeg')).durationMs).toBe(Math.round((100 * 1152 * 1000) / 44_100))
+    })
+
+    it('skips an ID3v2 tag with a footer, and junk before the first frame', async () => {
+      const bytes = await readFile(fixture('tone.mp2'))
+      const tag = Buffer.alloc(10 + 300 + 10)
+      tag.write('ID3', 0, 'latin1')
+      tag[3] = 4
+      tag[5] = 0x10 // a footer follows the tag
+      tag.set([0, 0, 2, 300 - 256], 6) // 300, synchsafe: 7 bits a byte
+      tag.write('3DI', 310, 'latin1')
+      const junk = Buffer.from([0xff, 0xfb, 0x00, 0x12, 0xff, 0x00, 0x41]) // a sync pattern that is no frame
+      const facts = await probeMedia(await write('footer.mp2', Buffer.concat([tag, junk, bytes])), 'audio/mpeg')
+      expect(facts.durationMs).toBe(900)
+    })
+
+    it('gives no length, and never throws, for broken MPEG audio', async () => {
+      const none = { width: null, height: null, durationMs: null }
+      const vbr = await readFile(fixture('tone-vbr.mp3'))
+      const tagOnly = vbr.subarray(0, 30) // the ID3 tag and part of a header
+      expect(await probeMedia(await write('cut.mp3', tagOnly), 'audio/mpeg')).toEqual(none)
+      const lyingTag = Buffer.from(vbr)
+      lyingTag.set([0x7f, 0x7f, 0x7f, 0x7f], 6) // an ID3 tag larger than the file
+      expect(await probeMedia(await write('lying.mp3', lyingTag), 'audio/mpeg')).toEqual(none)
+      const badSize = Buffer.from(vbr)
+      badSize[6] = 0x80 // not synchsafe
+      expect(await probeMedia(await write('bad-size.mp3', badSize), 'audio/mpeg')).toEqual(none)
+      const noFrames = Buffer.concat([vbr.subarray(0, 20), Buffer.alloc(5000, 0x11)])
+      expect(await probeMedia(await write('no-frames.mp3', noFrames), 'audio/mpeg')).toEqual(none)
+      for (let i = 0; i < 50; i++) {
+        const noise = Buffer.from(vbr.subarray(0, 3000))
+        for (let j = 24 + (i % 7); j < noise.length; j += 5) noise[j] = (i * 37 + j * 13) & 0xff
+        const facts = await probeMedia(await write(`noise-${i}.mp3`, noise), 'audio/mpeg')
+        expect(facts.durationMs === null || facts.durationMs >= 0).toBe(true)
+      }
+    })
+  })
+
   it('goes by the file’s bytes, not the type it was sent as', async () => {
     const [, mp4] = motionLoopClips()
     expect((await probeMedia(await write('clip.bin', mp4!.bytes), 'application/octet-stream')).durationMs).toBe(2000)

@@ -13,7 +13,7 @@ const NONE: MediaFacts = { width: null, height: null, durationMs: null }
 /**
  * What the library records about a saved file: pixel size for images (read by sharp from the header,
  * without decoding the picture); duration for video and audio, and a video's pixel size, read from the
- * container's own header (MP4/MOV, WebM/Matroska, WAV, FLAC; `containers.ts`), recognised by its first
+ * container's own header (MP4/MOV, WebM/Matroska, WAV, FLAC, MP3/MP2; `containers.ts`), recognised by its first
  * bytes rather than by `mime`. Never throws: a file it cannot read simply has no facts.
  */
 export async function probeMedia(file: string, mime: string): Promise<MediaFacts> {

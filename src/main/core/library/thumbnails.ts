@@ -8,11 +8,17 @@ import type { Output } from '@shared/output'
 import type { Logger } from '../log/logger'
 import type { NewOutput, OutputsRepo, ThumbnailState } from '../store/outputs-repo'
 import { fileResponse, plainResponse, resolveInside } from './media'
+import { VIDEO_DEMUXERS, VideoPosters } from './video-poster'
 
 /** The long side of a thumbnail, in pixels: sharp on a high-density gallery tile of ~190 CSS px. */
 export const THUMBNAIL_SIZE = 384
 /** Pictures sharp reads; the first frame of an animated GIF or WebP stands for the whole. */
 const PICTURES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif'])
+
+/** Outputs that get a thumbnail: pictures (sharp), and videos (a poster frame from ffmpeg, then sharp). */
+function hasPicture(output: { kind: string; mime: string }): boolean {
+  return (output.kind === 'image' && PICTURES.has(output.mime)) || (output.kind === 'video' && VIDEO_DEMUXERS.has(output.mime))
+}
 /**
  * Pictures up to this size get their thumbnail before they are announced; a bigger one (an 8K poster) is
  * announced at once and gets it just after, so its decoding never holds the announcement back.
@@ -26,41 +32,66 @@ export interface ThumbnailsDeps {
   dir: string
   outputs: OutputsRepo
   log: Logger
+  /** Poster frames of videos (ffmpeg); default: ffmpeg looked up on `PATH` or `COURIER_FFMPEG` on first use. */
+  posters?: VideoPosters
 }
 
 /**
- * One small WebP per picture output, made once. Normally while the saver checks the new file, before its
- * row exists (`prepare`, then `adopt` as the row is written), so an output is announced with its
- * thumbnail and `hasThumbnail` never changes under anyone's feet; else after the save (`ensure`, the
- * saver's `onSaved`), or on the first request for an output saved before thumbnails existed (`serve`).
- * The output's `thumbnail` column says whether it is made; a picture sharp cannot read is marked
- * `failed` and never tried again. Made one at a time, since decoding a large picture takes a whole core.
+ * One small WebP per picture or video output, made once; a video's from its poster frame
+ * (`video-poster.ts`). Normally while the saver checks the new file, before its row exists (`prepare`,
+ * then `adopt` as the row is written), so an output is announced with its thumbnail and `hasThumbnail`
+ * never changes under anyone's feet; else after the save (`ensure`, the saver's `onSaved`), or on the
+ * first request for an output saved before thumbnails existed (`serve`). The output's `thumbnail` column
+ * says whether it is made; a picture sharp cannot read, or a video ffmpeg gives no frame of (or hangs on),
+ * is marked `failed` and never tried again. Where there is no ffmpeg, videos simply have no thumbnail and
+ * nothing is remembered: a later request tries again. Made one at a time, since decoding a large picture
+ * takes a whole core (ffmpeg has its own bound).
  */
 export class Thumbnails {
   private readonly queue = new PQueue({ concurrency: 1 })
   private readonly making = new Map<string, Promise<boolean>>()
-  /** Thumbnails made for files whose rows are not written yet, by the file's absolute path. */
-  private readonly prepared = new Map<string, string>()
+  /**
+   * Thumbnails made for files whose rows are not written yet, by the file's absolute path; null for a
+   * video ffmpeg failed on (its row starts `failed`, so ffmpeg is not made to fail on it twice).
+   */
+  private readonly prepared = new Map<string, string | null>()
   private readonly pendingDir: string
+  private readonly posters: VideoPosters
   private stopped = false
 
   constructor(private readonly deps: ThumbnailsDeps) {
+    this.posters = deps.posters ?? new VideoPosters({ log: deps.log })
     this.pendingDir = join(deps.dir, 'pending')
     rmSync(this.pendingDir, { recursive: true, force: true }) // left by a save that never got its row
   }
 
   /**
    * Makes the thumbnail of a file the saver has just put in place, before its output row exists (the
-   * saver's `probe` step). Pictures only; never rejects, and a failure only means `ensure` tries later.
+   * saver's `probe` step). Pictures and videos; never rejects. A picture that fails is tried again by
+   * `ensure`; a video ffmpeg fails on is remembered (its row starts `failed`), and without ffmpeg nothing
+   * is. A video's poster is taken whatever the file's size (ffmpeg seeks; it is bounded by its timeout).
    */
   async prepare(file: string, mime: string): Promise<void> {
-    if (!PICTURES.has(mime) || this.stopped) return
+    const video = VIDEO_DEMUXERS.has(mime)
+    if (!(PICTURES.has(mime) || video) || this.stopped) return
     const key = resolve(file)
     const target = join(this.pendingDir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.webp`)
     try {
       const info = await lstat(key)
-      if (!info.isFile() || info.size > PREPARE_MAX_BYTES) return // the saver's own file, never a link
-      await this.queue.add(() => (this.stopped ? Promise.reject(new Error('stopping')) : this.render(key, target)))
+      if (!info.isFile() || (!video && info.size > PREPARE_MAX_BYTES)) return // the saver's own file, never a link
+      let source: string | Buffer = key
+      if (video) {
+        const poster = await this.posters.frame(key, mime)
+        if (!poster.ok) {
+          if (poster.reason === 'failed' && !this.stopped) {
+            this.deps.log.warn('video poster not made', { file: key, error: poster.message })
+            this.prepared.set(key, null)
+          }
+          return
+        }
+        source = poster.png
+      }
+      await this.queue.add(() => (this.stopped ? Promise.reject(new Error('stopping')) : this.render(source, target)))
       this.prepared.set(key, target)
     } catch {
       await rm(target, { force: true }).catch(() => undefined)
@@ -69,7 +100,8 @@ export class Thumbnails {
 
   /**
    * Called by the store as it writes an output's row: takes the thumbnail `prepare` made for that file,
-   * so the row is written as `ready`. Synchronous (inside the insert); null when there is none.
+   * so the row is written as `ready` (or `failed`, for a video ffmpeg failed on). Synchronous (inside the
+   * insert); null when there is none.
    */
   adopt(output: Pick<NewOutput, 'id' | 'root' | 'path'>): ThumbnailState {
     const key = resolve(output.root, ...output.path.split('/'))
@@ -77,6 +109,7 @@ export class Thumbnails {
     const file = this.fileFor(output.id)
     if (made === undefined || file === null) return null
     this.prepared.delete(key)
+    if (made === null) return 'failed'
     try {
       mkdirSync(dirname(file), { recursive: true })
       renameSync(made, file)
@@ -113,7 +146,7 @@ export class Thumbnails {
 
   /** The output as it stands once its thumbnail is made (or could not be): `hasThumbnail` says which. */
   async afterSave(output: Output): Promise<Output> {
-    if (output.kind !== 'image' || !PICTURES.has(output.mime)) return output
+    if (!hasPicture(output)) return output
     if (!(await this.ensure(output.id))) return output
     try {
       return this.deps.outputs.get(output.id) ?? output
@@ -136,14 +169,18 @@ export class Thumbnails {
     if (file) await rm(file, { force: true })
   }
 
-  /** Waits for the thumbnail being made; those still waiting give up (their callers get no thumbnail). */
+  /**
+   * Waits for the thumbnail being made; those still waiting give up (their callers get no thumbnail), and
+   * a running ffmpeg is stopped.
+   */
   async stop(): Promise<void> {
     this.stopped = true
+    await this.posters.stop()
     await this.queue.onIdle()
   }
 
-  /** Decodes `source` and writes its thumbnail to `target` (through a `.part`, renamed once complete). */
-  private async render(source: string, target: string): Promise<void> {
+  /** Decodes `source` (a file, or a poster frame's bytes) and writes its thumbnail to `target` (through a `.part`, renamed once complete). */
+  private async render(source: string | Buffer, target: string): Promise<void> {
     const part = `${target}.${process.pid}.part`
     try {
       await mkdir(dirname(target), { recursive: true })
@@ -162,27 +199,42 @@ export class Thumbnails {
   private async make(id: string): Promise<boolean> {
     const location = this.deps.outputs.location(id)
     const file = this.fileFor(id)
-    if (!location || !file || location.kind !== 'image' || !PICTURES.has(location.mime) || location.thumbnail === 'failed') return false
+    if (!location || !file || !hasPicture(location) || location.thumbnail === 'failed') return false
     if (location.thumbnail === 'ready' && (await stat(file).catch(() => null))?.isFile()) return true
     if (this.stopped) return false
+    // The file is read only from inside its library folder, as it is served: never through a link out.
+    const found = await resolveInside(location.root, location.path)
+    if ('status' in found) return false // gone (maybe moved away) or refused: nothing to remember
+    let source: string | Buffer = found.file
+    if (location.kind === 'video') {
+      const poster = await this.posters.frame(found.file, location.mime)
+      if (!poster.ok) {
+        // Without ffmpeg nothing is remembered (a later request tries again); a video it cannot read is.
+        if (poster.reason === 'absent' || this.stopped) return false
+        return this.failed(id, poster.message)
+      }
+      source = poster.png
+    }
     return (
       (await this.queue.add(async () => {
         if (this.stopped) return false
-        // The picture is read only from inside its library folder, as it is served: never through a link out.
-        const source = await resolveInside(location.root, location.path)
-        if ('status' in source) return false // gone (maybe moved away) or refused: nothing to remember
         try {
-          await this.render(source.file, file)
+          await this.render(source, file)
         } catch (error) {
           if (this.stopped) return false
-          this.deps.log.warn('thumbnail not made', { outputId: id, error: (error as Error).message })
-          this.deps.outputs.setThumbnail(id, 'failed')
-          return false
+          return this.failed(id, (error as Error).message)
         }
         if (this.stopped) return false // the store may be closing
         this.deps.outputs.setThumbnail(id, 'ready')
         return true
       })) ?? false
     )
+  }
+
+  /** Remembers that an output's thumbnail cannot be made, so it is never tried again. */
+  private failed(id: string, why: string): false {
+    this.deps.log.warn('thumbnail not made', { outputId: id, error: why })
+    this.deps.outputs.setThumbnail(id, 'failed')
+    return false
   }
 }

@@ -85,6 +85,35 @@ describe('logger', () => {
   })
 })
 
+describe('recent warnings and errors', () => {
+  it('keeps the last warning and error lines, redacted, oldest first, and nothing below warn', () => {
+    const log = createLogger({ dataDir: dataDir(), sink: () => {}, recentLines: 3 })
+    log.info('not kept')
+    log.warn('one', { url: 'http://127.0.0.1:4178/?token=webtoken123' })
+    log.child('tunnel').error('two', { auth: 'Bearer sk-live-abc' })
+    log.warn('three')
+    log.debug('not kept either')
+    log.error('four')
+    const recent = log.recent().map((line) => JSON.parse(line) as { message: string; scope: string })
+    expect(recent.map((line) => line.message)).toEqual(['two', 'three', 'four'])
+    expect(recent[0]?.scope).toBe('tunnel')
+    const text = log.recent().join('\n')
+    expect(text).not.toContain('sk-live-abc')
+    // The caller gets a copy: changing it does not change the logger's memory.
+    log.recent().length = 0
+    expect(log.recent()).toHaveLength(3)
+  })
+
+  it('keeps 20 by default', () => {
+    const log = createLogger({ dataDir: dataDir(), sink: () => {} })
+    for (let i = 0; i < 30; i++) log.warn(`w${i}`)
+    const recent = log.recent().map((line) => (JSON.parse(line) as { message: string }).message)
+    expect(recent).toHaveLength(20)
+    expect(recent[0]).toBe('w10')
+    expect(recent.at(-1)).toBe('w29')
+  })
+})
+
 describe('log rotation', () => {
   it('rotates courier.log past its size, keeps the newest generations, and never splits a line', () => {
     const dir = dataDir()

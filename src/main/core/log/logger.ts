@@ -29,7 +29,12 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 export interface RootLogger extends Logger {
   /** Writes every buffered line now (stop, tests); it also happens on its own a moment after each line. */
   flush(): void
+  /** The last warning and error lines (oldest first), as written: JSON, already redacted. For diagnostics. */
+  recent(): string[]
 }
+
+/** How many recent warning/error lines `recent()` keeps by default. */
+const DEFAULT_RECENT = 20
 
 /** Above this many buffered characters the buffer is written at once rather than at the next turn. */
 const FLUSH_AT_CHARS = 64 * 1024
@@ -58,6 +63,8 @@ export interface LoggerOptions {
   maxBytes?: number
   /** Rotated files kept, `courier.1.log` the newest (default 3). */
   keep?: number
+  /** Warning/error lines `recent()` keeps (default 20). */
+  recentLines?: number
 }
 
 /** The log files of a data dir, newest first: `courier.log`, then `courier.1.log`, … */
@@ -104,6 +111,8 @@ export function createLogger(opts: LoggerOptions): RootLogger {
   let buffer = ''
   let scheduled: NodeJS.Immediate | null = null
   let written = sizeOf(file)
+  const recentMax = Math.max(0, opts.recentLines ?? DEFAULT_RECENT)
+  const recentLines: string[] = []
 
   const flush = () => {
     if (scheduled) clearImmediate(scheduled)
@@ -137,7 +146,11 @@ export function createLogger(opts: LoggerOptions): RootLogger {
         unflushed.add(flush)
         flushAllOnExit()
       }
-      if (ORDER[level] >= ORDER.warn) sink(line)
+      if (ORDER[level] >= ORDER.warn) {
+        recentLines.push(line)
+        if (recentLines.length > recentMax) recentLines.splice(0, recentLines.length - recentMax)
+        sink(line)
+      }
     }
     return {
       debug: (m, f) => write('debug', m, f),
@@ -147,5 +160,5 @@ export function createLogger(opts: LoggerOptions): RootLogger {
       child: (name) => make(scope ? `${scope}.${name}` : name),
     }
   }
-  return { ...make(''), flush }
+  return { ...make(''), flush, recent: () => [...recentLines] }
 }
