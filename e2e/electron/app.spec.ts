@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test'
 import type { CourierClient } from '@shared/client'
 import { findElectronBinary, projectRoot } from '../../scripts/electron-binary.mjs'
+import { cspFromHtml, cspProblems } from '../../src/main/electron/csp'
+import { SECURE_WEB_PREFERENCES } from '../../src/main/electron/window-options'
 
 /*
  * The desktop shell end to end: the sandboxed window, the preload bridge, IPC, courier-media://.
@@ -18,6 +20,11 @@ const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index
 
 type PageWindow = { courier?: CourierClient }
 
+// The list reporter shows skipped tests without their reason: say it once, where the run is read.
+if (!binary.found && !process.env.TEST_WORKER_INDEX) {
+  process.stderr.write(`Electron spec: skipped, Electron binary not found: ${binary.reason}\n`)
+}
+
 test.describe('Electron app', () => {
   test.skip(
     !binary.found,
@@ -28,6 +35,8 @@ test.describe('Electron app', () => {
   let app: ElectronApplication
   let page: Page
   let dataDir: string
+  /** The app's stderr so far: main-process decisions (blocked navigation…) are logged there. */
+  let appLog = ''
 
   test.beforeEach(async () => {
     const missing = BUILT.filter((file) => !existsSync(join(projectRoot, file)))
@@ -53,7 +62,11 @@ test.describe('Electron app', () => {
       env,
     })
     // Failures explain themselves: the app's own log lines land in the test's output.
-    app.process().stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[app] ${chunk.toString()}`))
+    appLog = ''
+    app.process().stderr?.on('data', (chunk: Buffer) => {
+      appLog += chunk.toString()
+      process.stderr.write(`[app] ${chunk.toString()}`)
+    })
     page = await app.firstWindow()
     await page.locator('[data-app-state="loaded"]').waitFor()
   })
@@ -101,6 +114,48 @@ test.describe('Electron app', () => {
       }
     })
     expect(answers).toEqual({ mode: 'electron', unknown: 'UNKNOWN_METHOD', popup: true })
+  })
+
+  test("the window's web preferences are the secure ones, as built", async () => {
+    const prefs = await app.evaluate(({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0]?.webContents as unknown as { getLastWebPreferences?: () => Record<string, unknown> } | undefined
+      return contents?.getLastWebPreferences?.() ?? null
+    })
+    if (prefs === null) {
+      test.info().annotations.push({ type: 'note', description: 'webContents.getLastWebPreferences is not available in this Electron' })
+      return
+    }
+    expect(prefs).toMatchObject({ ...SECURE_WEB_PREFERENCES })
+  })
+
+  test('the page carries a strict CSP that refuses eval', async () => {
+    const seen = await page.evaluate(() => {
+      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]')
+      let evalError = 'none'
+      try {
+        // Indirect eval of a string: the CSP (no 'unsafe-eval') must refuse it.
+        ;(0, eval)('1 + 1')
+      } catch (error) {
+        evalError = error instanceof Error ? error.name : String(error)
+      }
+      return { html: document.documentElement.outerHTML, meta: meta?.getAttribute('content') ?? null, evalError }
+    })
+    expect(seen.meta).not.toBeNull()
+    expect(cspFromHtml(seen.html)).toBe(seen.meta)
+    expect(cspProblems(seen.meta ?? '')).toEqual([])
+    expect(seen.evalError).toBe('EvalError')
+  })
+
+  test('the window cannot be navigated away from the app', async () => {
+    const before = page.url()
+    // Plain http on loopback: blocked, and (not being https) never handed to the OS browser either.
+    await page.evaluate(() => {
+      window.location.href = 'http://127.0.0.1:9/not-the-app'
+    })
+    // The shell logs the refusal (as a JSON line through core's logger, hence the loose match).
+    await expect.poll(() => appLog).toMatch(/blocked navigation to .*127\.0\.0\.1:9\/not-the-app/)
+    expect(page.url()).toBe(before)
+    await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
   })
 
   test('a Demo run goes from Generate to succeeded, and its output loads over courier-media://', async () => {

@@ -1,8 +1,9 @@
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { ipcMain, type BrowserWindow } from 'electron'
 import { IPC_EVENTS_CHANNEL, ipcChannel, methodNames } from '@shared/contract'
 import { err } from '@shared/result'
 import type { Core } from '../core/core-types'
-import { isAppUrl, type RendererLocation } from './url-policy'
+import { isFromAppFrame } from './ipc-sender'
+import type { RendererLocation } from './url-policy'
 
 /**
  * Turns the contract into IPC handlers for one window (STYLE §4.2): every method ends in `core.invoke`,
@@ -18,16 +19,8 @@ export function installIpcBridge(
   const contents = win.webContents
   const contentsId = contents.id
 
-  const fromOurWindow = (event: IpcMainInvokeEvent): boolean => {
-    if (event.sender.id !== contentsId) return false
-    try {
-      const frame = event.senderFrame
-      // Our page has no iframes; a sub-frame (or a frame already gone) asking is refused outright.
-      return frame !== null && frame.parent === null && isAppUrl(location, frame.url)
-    } catch {
-      return false // the frame was disposed while the message was in flight
-    }
-  }
+  // Our window's top frame showing our own page, nothing else (ipc-sender.ts, tested there).
+  const fromOurWindow = (event: Parameters<typeof isFromAppFrame>[2]): boolean => isFromAppFrame(location, contentsId, event)
 
   for (const name of methodNames) {
     ipcMain.handle(ipcChannel(name), (event, raw: unknown) =>

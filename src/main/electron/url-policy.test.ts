@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { externalHttpsUrl, isAppUrl, resolveRendererLocation } from './url-policy'
+import { externalHttpsUrl, isAppUrl, pageToLoad, resolveRendererLocation } from './url-policy'
 
 const mainDir = join('/opt', 'courier', 'out', 'main')
 const files = resolveRendererLocation({ mainDir, devServerUrl: undefined, isPackaged: false }).location
@@ -82,4 +82,44 @@ describe('externalHttpsUrl', () => {
       expect(externalHttpsUrl(url)).toBeNull()
     },
   )
+})
+
+describe('no remote content: what the window loads', () => {
+  const candidates = [
+    undefined,
+    'http://127.0.0.1:5173/',
+    'http://localhost:5173/',
+    'http://[::1]:5173/',
+    'https://evil.example/',
+    'http://evil.example/',
+    'http://127.0.0.1.evil.example/',
+    'http://localhost@evil.example/',
+    'http://10.0.0.5:5173/',
+    'ftp://127.0.0.1/',
+    'file:///tmp/evil.html',
+    'javascript:alert(1)',
+    'data:text/html,<script>1</script>',
+  ]
+
+  it.each(candidates.flatMap((url) => [false, true].map((isPackaged) => [url, isPackaged] as const)))(
+    'ELECTRON_RENDERER_URL=%j (packaged: %s) loads the built file or a loopback dev server, never anything else',
+    (devServerUrl, isPackaged) => {
+      const page = pageToLoad(resolveRendererLocation({ mainDir, devServerUrl, isPackaged }).location)
+      if (page.kind === 'file') {
+        expect(page.path).toBe(join('/opt', 'courier', 'out', 'renderer', 'index.html'))
+      } else {
+        expect(isPackaged).toBe(false)
+        const url = new URL(page.url)
+        expect(url.protocol).toBe('http:')
+        expect(['127.0.0.1', 'localhost', '[::1]']).toContain(url.hostname)
+        expect(url.username).toBe('')
+      }
+    },
+  )
+
+  it('a packaged app always loads its own files', () => {
+    for (const devServerUrl of candidates) {
+      expect(pageToLoad(resolveRendererLocation({ mainDir, devServerUrl, isPackaged: true }).location).kind).toBe('file')
+    }
+  })
 })

@@ -83,3 +83,10 @@ export function externalHttpsUrl(url: string): string | null {
     return null
   }
 }
+
+/** What the window loads: the built index file, or (development only) the loopback dev server. */
+export type PageToLoad = { kind: 'file'; path: string } | { kind: 'url'; url: string }
+
+export function pageToLoad(location: RendererLocation): PageToLoad {
+  return location.kind === 'dev' ? { kind: 'url', url: location.url } : { kind: 'file', path: location.indexPath }
+}

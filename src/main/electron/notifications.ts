@@ -1,0 +1,165 @@
+import sharp from 'sharp'
+import type { AppOpenTarget, CourierEvent } from '@shared/events'
+import type { Output } from '@shared/output'
+import type { Run } from '@shared/run'
+import type { Core } from '../core/core-types'
+import { RunWatch } from './run-watch'
+
+/** What an OS notification about a finished run says, and where clicking it takes the user. */
+export interface RunNotice {
+  title: string
+  body: string
+  target: AppOpenTarget
+  /** The output whose thumbnail is the notification's image (succeeded runs with outputs). */
+  outputId: string | null
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+function clip(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`
+}
+
+/** The prompt the run was made from, when its inputs have one (`prompt`, or the first text input named like it). */
+function promptOf(run: Run): string | null {
+  const entry = Object.entries(run.inputs).find(([key, value]) => /prompt/i.test(key) && !/negative/i.test(key) && typeof value === 'string')
+  return entry && typeof entry[1] === 'string' && entry[1].trim() !== '' ? entry[1] : null
+}
+
+/**
+ * The words for a run that ended: succeeded → "<deployment> finished · N outputs" with the prompt (or
+ * what could not be saved); failed, cancelled, timed out → the reason the service or core gave.
+ * Clicking opens the first output in the gallery, or the run in Runs when there is no output.
+ */
+export function describeRunEnd(run: Run, firstOutput: Output | null): RunNotice {
+  const name = run.deploymentName || run.deploymentId
+  const target: AppOpenTarget = firstOutput ? { view: 'gallery', outputId: firstOutput.id } : { view: 'runs', runId: run.id }
+  const outputId = firstOutput?.id ?? null
+  switch (run.status) {
+    case 'succeeded':
+      return {
+        title: `${name} finished · ${plural(run.outputCount, 'output')}`,
+        body: clip(run.error?.message ?? promptOf(run) ?? 'Saved to your library.'),
+        target,
+        outputId,
+      }
+    case 'cancelled':
+      return { title: `${name} was cancelled`, body: clip(run.error?.message ?? 'The run was cancelled.'), target, outputId }
+    case 'timed_out':
+      return { title: `${name} timed out`, body: clip(run.error?.message ?? 'The service did not finish the run in time.'), target, outputId }
+    default:
+      return { title: `${name} failed`, body: clip(run.error?.message ?? 'The service reported a failure.'), target, outputId }
+  }
+}
+
+/**
+ * The output's thumbnail as PNG bytes, for the OS notification: core serves thumbnails as WebP, which
+ * Electron's `nativeImage` cannot decode, so sharp converts it here. Null when there is none.
+ */
+export async function thumbnailPng(core: Pick<Core, 'media'>, outputId: string, log: (message: string) => void): Promise<Buffer | null> {
+  try {
+    const response = await core.media(outputId, null, { thumbnail: true })
+    if (!response.ok) {
+      await response.body?.cancel()
+      return null
+    }
+    const webp = Buffer.from(await response.arrayBuffer())
+    return await sharp(webp).png().toBuffer()
+  } catch (error) {
+    log(`notification thumbnail for ${outputId}: ${error instanceof Error ? error.message : String(error)}`)
+    return null
+  }
+}
+
+/** A notification to show; `index.ts` turns it into Electron's `Notification` (with `nativeImage`). */
+export interface ShownNotification {
+  title: string
+  body: string
+  /** PNG bytes, or null for the app icon. */
+  iconPng: Buffer | null
+  onClick(): void
+}
+
+export interface RunNotifierDeps {
+  core: Pick<Core, 'invoke' | 'media' | 'events'>
+  /** Runs as they stood at start (`runs.list`): the final ones are never announced. */
+  initialRuns: readonly Run[]
+  startedAt: number
+  isWindowFocused(): boolean
+  show(notification: ShownNotification): void
+  /** Shows and focuses the window (creating it if it was closed); resolves once its page listens. */
+  showWindow(): Promise<void>
+  /** Called with the number of live runs at start and whenever it changes (tray, badge). */
+  onLiveCount(count: number): void
+  log(message: string): void
+}
+
+export interface RunNotifier {
+  liveCount(): number
+  /** Resolves when every announcement under way has been shown (tests, shutdown). */
+  idle(): Promise<void>
+  stop(): void
+}
+
+/** The first output of a run, in the order they were saved. */
+async function firstOutputOf(core: Pick<Core, 'invoke'>, run: Run): Promise<Output | null> {
+  if (run.status !== 'succeeded' || run.outputCount === 0) return null
+  const answer = await core.invoke('outputs.list', { runId: run.id, limit: 100 })
+  if (!answer.ok) return null
+  const outputs = [...(answer.value as Output[])].sort((a, b) => a.createdAt - b.createdAt || a.path.localeCompare(b.path))
+  return outputs[0] ?? null
+}
+
+/**
+ * Watches `core.events` for runs ending while the user works elsewhere (the window not focused) and
+ * announces each with an OS notification; clicking it brings the window forward and asks the page to
+ * show the output (or the run) with an `app.open` event. Also reports the live-run count as it moves.
+ */
+export function watchRuns(deps: RunNotifierDeps): RunNotifier {
+  const watch = new RunWatch(deps.initialRuns, deps.startedAt)
+  const pending = new Set<Promise<void>>()
+  let live = watch.liveCount()
+  deps.onLiveCount(live)
+
+  const announce = async (run: Run): Promise<void> => {
+    const first = await firstOutputOf(deps.core, run).catch(() => null)
+    const notice = describeRunEnd(run, first)
+    const iconPng = notice.outputId ? await thumbnailPng(deps.core, notice.outputId, deps.log) : null
+    deps.show({
+      title: notice.title,
+      body: notice.body,
+      iconPng,
+      onClick: () => {
+        deps
+          .showWindow()
+          .then(() => deps.core.events.publish({ type: 'app.open', target: notice.target }))
+          .catch((error: unknown) => deps.log(`could not open the window for a notification: ${String(error)}`))
+      },
+    })
+  }
+
+  const unsubscribe = deps.core.events.subscribe((event: CourierEvent) => {
+    if (event.type !== 'run.updated') return
+    const ended = watch.update(event.run)
+    const now = watch.liveCount()
+    if (now !== live) {
+      live = now
+      deps.onLiveCount(now)
+    }
+    // The user is looking at the app: the Runs view already shows it.
+    if (!ended || deps.isWindowFocused()) return
+    const job = announce(ended)
+      .catch((error: unknown) => deps.log(`notification for run ${ended.id} failed: ${String(error)}`))
+      .finally(() => pending.delete(job))
+    pending.add(job)
+  })
+
+  return {
+    liveCount: () => live,
+    idle: async () => {
+      while (pending.size > 0) await Promise.all(pending)
+    },
+    stop: unsubscribe,
+  }
+}
