@@ -24,6 +24,29 @@ describe('openPartFile', () => {
     expect(bytes.subarray(-4).toString()).toBe('tail')
   })
 
+  it('makes writes that land while the buffer is full wait for one drain, in order, without piling up listeners', async () => {
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      const path = join(dir, 'w.part')
+      const part = await openPartFile(path, 'truncate')
+      const waits = Array.from({ length: 24 }, (_, i) => part.write(Buffer.alloc(256 * 1024, i)))
+      const pending = waits.filter((wait) => wait !== undefined)
+      expect(pending.length).toBeGreaterThan(10)
+      expect(new Set(pending).size).toBe(1)
+      await Promise.all(pending)
+      await part.commit()
+      const bytes = await readFile(path)
+      expect(bytes.length).toBe(24 * 256 * 1024)
+      expect([...Array(24).keys()].map((i) => bytes[i * 256 * 1024])).toEqual([...Array(24).keys()])
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning')
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
   it('truncates what an earlier attempt left when starting over', async () => {
     const path = join(dir, 'b.part')
     await writeFile(path, 'old bytes from another version')

@@ -44,6 +44,7 @@ export const openPartFile: OpenPart = async (path, mode) => {
   let closed = false
   let sinceFlush = 0
   let flushing: Promise<void> | null = null
+  let draining: Promise<void> | null = null
   stream.on('error', (error) => (failure ??= error))
   const closeOnce = async () => {
     if (closed) return
@@ -69,16 +70,20 @@ export const openPartFile: OpenPart = async (path, mode) => {
         )
       }
       if (stream.write(chunk)) return undefined
-      return new Promise<void>((resolve, reject) => {
+      // One wait for the next drain, shared by every write made before it: a host pauses a moment after
+      // being asked, so several chunks can land while the buffer is full.
+      draining ??= new Promise<void>((resolve, reject) => {
         const done = () => {
           stream.off('drain', done)
           stream.off('error', done)
+          draining = null
           if (failure) reject(failure)
           else resolve()
         }
         stream.on('drain', done)
         stream.on('error', done)
       })
+      return draining
     },
     async commit() {
       try {
