@@ -13,3 +13,5 @@ for (const [i, bench] of chosen.entries()) {
   if (i > 0) console.log('')
   await bench.run()
 }
+
+export {}
