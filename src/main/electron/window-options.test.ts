@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mainWindowOptions, SECURE_WEB_PREFERENCES } from './window-options'
 
-const options = mainWindowOptions({ preloadPath: '/opt/courier/out/preload/index.cjs', iconPath: '/opt/courier/resources/icon.png' })
+const options = mainWindowOptions({ preloadPath: '/opt/courier/out/preload/index.cjs', iconPath: '/opt/courier/resources/icon.png', dark: true })
 const prefs = options.webPreferences ?? {}
 
 describe('mainWindowOptions: the security checklist, one preference at a time', () => {
@@ -35,19 +35,20 @@ describe('mainWindowOptions: the security checklist, one preference at a time', 
     }).toThrow(TypeError)
     // Each window gets its own copy, so changing one window's object leaves the next one secure.
     ;(prefs as { sandbox?: boolean }).sandbox = false
-    const next = mainWindowOptions({ preloadPath: '/p', iconPath: '/i' })
+    const next = mainWindowOptions({ preloadPath: '/p', iconPath: '/i', dark: true })
     expect(next.webPreferences?.sandbox).toBe(true)
   })
 
-  it('stays hidden until the first paint, over the dark background', () => {
+  it("stays hidden until the first paint, over the background of the OS's colour scheme", () => {
     expect(options.show).toBe(false)
-    expect(options.backgroundColor).toBe('#0f1317')
+    expect(options.backgroundColor).toBe('#0f1115')
+    expect(mainWindowOptions({ preloadPath: '/p', iconPath: '/i', dark: false }).backgroundColor).toBe('#f4f5f8')
   })
 
   it('opens at the restored bounds when given, else at the default size with no position (centred)', () => {
     expect(options).toMatchObject({ width: 1280, height: 820 })
     expect(options.x).toBeUndefined()
-    const placed = mainWindowOptions({ preloadPath: '/p', iconPath: '/i', bounds: { x: 40, y: 60, width: 1000, height: 700 } })
+    const placed = mainWindowOptions({ preloadPath: '/p', iconPath: '/i', dark: true, bounds: { x: 40, y: 60, width: 1000, height: 700 } })
     expect(placed).toMatchObject({ x: 40, y: 60, width: 1000, height: 700, minWidth: 900, minHeight: 600 })
   })
 })

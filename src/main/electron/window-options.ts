@@ -21,8 +21,11 @@ export const SECURE_WEB_PREFERENCES = Object.freeze({
   safeDialogs: true,
 } satisfies WebPreferences)
 
-/** Painted before the page draws, so the first frame matches the dark UI instead of flashing white. */
-export const WINDOW_BACKGROUND = '#0f1317'
+/**
+ * Painted before the page draws, so the first frame matches the UI (which follows the OS's light or dark
+ * setting: `--bg` in styles.css) instead of flashing the other colour.
+ */
+export const WINDOW_BACKGROUND = Object.freeze({ dark: '#0f1115', light: '#f4f5f8' })
 
 export const DEFAULT_WINDOW_SIZE = Object.freeze({ width: 1280, height: 820 })
 export const MIN_WINDOW_SIZE = Object.freeze({ width: 900, height: 600 })
@@ -39,10 +42,12 @@ export interface MainWindowOptionsInput {
   iconPath: string
   /** Where the window opens (restored from window-state.json); the default size, centred, otherwise. */
   bounds?: WindowBounds
+  /** The OS's colour scheme (Electron's `nativeTheme.shouldUseDarkColors`). */
+  dark: boolean
 }
 
 /** The `BrowserWindow` options of the one app window: hidden until its first paint, dark, secure. */
-export function mainWindowOptions({ preloadPath, iconPath, bounds }: MainWindowOptionsInput): BrowserWindowConstructorOptions {
+export function mainWindowOptions({ preloadPath, iconPath, bounds, dark }: MainWindowOptionsInput): BrowserWindowConstructorOptions {
   const place: WindowBounds = bounds ?? DEFAULT_WINDOW_SIZE
   return {
     title: 'Comfy Courier',
@@ -52,7 +57,7 @@ export function mainWindowOptions({ preloadPath, iconPath, bounds }: MainWindowO
     minWidth: MIN_WINDOW_SIZE.width,
     minHeight: MIN_WINDOW_SIZE.height,
     show: false,
-    backgroundColor: WINDOW_BACKGROUND,
+    backgroundColor: dark ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light,
     icon: iconPath,
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: preloadPath },
   }

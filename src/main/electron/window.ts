@@ -1,4 +1,4 @@
-import { BrowserWindow, shell } from 'electron'
+import { BrowserWindow, nativeTheme, shell } from 'electron'
 import { navigationRules } from './navigation-rules'
 import { pageToLoad, type RendererLocation } from './url-policy'
 import { mainWindowOptions, type WindowBounds } from './window-options'
@@ -20,7 +20,7 @@ export interface MainWindowOptions {
  * navigation and pop-up rules from `navigation-rules.ts`. This file only wires them to Electron.
  */
 export function createMainWindow({ location, preloadPath, iconPath, bounds, maximized, log }: MainWindowOptions): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions({ preloadPath, iconPath, ...(bounds ? { bounds } : {}) }))
+  const win = new BrowserWindow(mainWindowOptions({ preloadPath, iconPath, dark: nativeTheme.shouldUseDarkColors, ...(bounds ? { bounds } : {}) }))
   win.once('ready-to-show', () => {
     if (maximized) win.maximize()
     win.show()
