@@ -21,7 +21,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'web', testDir: 'e2e/web', use: { browserName: 'chromium', viewport: { width: 1360, height: 860 } } },
+    // Dark, the app's own default look (Playwright's is light); the a11y spec checks both schemes.
+    { name: 'web', testDir: 'e2e/web', use: { browserName: 'chromium', viewport: { width: 1360, height: 860 }, colorScheme: 'dark' } },
     { name: 'electron', testDir: 'e2e/electron' },
   ],
 })

@@ -177,6 +177,8 @@ export async function benchGallery(): Promise<void> {
   await seed(dataDir, libraryDir)
   const seeded = performance.now() - seeding
 
+  // Past the first-run welcome, which would otherwise cover the gallery.
+  await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ onboarded: true }))
   const core = createCore({ dataDir, mode: 'web', flags: { 'library-dir': libraryDir, tunnel: 'off' }, env: {}, logSink: () => {} })
   await core.start()
   const host = await startWebHost({ core, port: 0, rendererDir: RENDERER, token: TOKEN })

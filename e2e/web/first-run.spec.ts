@@ -29,9 +29,21 @@ async function pngsUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && e.name.endsWith('.png')).map((e) => join(e.parentPath, e.name))
 }
 
+// A fresh data folder: the first-run welcome comes first.
+test.use({ onboarded: false })
+
 test('a new user generates an image with the Demo provider and finds it saved', async ({ page, app }) => {
   await page.goto(app.ready.web)
   await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
+
+  // The welcome: the Demo is the first choice, the library folder is already filled in; Finish opens Generate.
+  await expect(page.getByRole('heading', { name: 'Welcome to Comfy Courier', level: 1 })).toBeFocused()
+  await expect(page.getByRole('radio', { name: /Try the Demo/ })).toBeChecked()
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByLabel('Library folder')).toHaveValue(app.libraryDir)
+  await page.getByRole('button', { name: 'Finish' }).click()
+  await expect(page.getByRole('heading', { name: 'Generate', level: 1 })).toBeVisible()
+  await expect(page.getByRole('radio', { name: 'Built-in simulator' })).toBeChecked()
   await expect(page.getByText('Runs on the built-in simulator — free, offline')).toBeVisible()
 
   await page.getByLabel('Deployment').selectOption({ label: 'Dreamscape SDXL' })

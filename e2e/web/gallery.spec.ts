@@ -11,8 +11,6 @@ async function generate(page: Page, deployment: string, prompt: string, variatio
   await expect(button).toBeEnabled()
 }
 
-const scrollToTop = (page: Page) => page.evaluate(() => document.querySelectorAll('*').forEach((el) => el.scrollTop > 0 && el.scrollTo(0, 0)))
-
 test('the gallery finds outputs by a word of their prompt, plays a video with seeking, and re-runs an output', async ({ page, app }) => {
   await page.goto(app.ready.web)
   await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
@@ -39,8 +37,6 @@ test('the gallery finds outputs by a word of their prompt, plays a video with se
   // Images show their thumbnails (made by main); the videos, newest, their first frame.
   const picture = page.locator('.gallery [data-output-id] img').first()
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
-  await scrollToTop(page)
-  await page.screenshot({ path: 'docs/screenshot-gallery.png' })
 
   // Search by one word of a prompt (full-text, on the server).
   const search = page.getByRole('searchbox', { name: 'Search outputs' })
@@ -99,7 +95,7 @@ test('the gallery finds outputs by a word of their prompt, plays a video with se
   await expect(dialog).toBeHidden()
   await expect(page.locator('.gallery [data-output-id]:focus')).toHaveCount(1)
 
-  // An image, large, with its details: the lightbox screenshot, then a re-run with the same seed.
+  // An image, large, with its details, then a re-run with the same seed.
   await search.fill('lighthouse')
   await expect(tiles).toHaveCount(4)
   await tiles.first().click()
@@ -107,7 +103,6 @@ test('the gallery finds outputs by a word of their prompt, plays a video with se
   await expect(dialog.getByRole('img', { name: 'a lighthouse at dusk, volumetric light, seen from the sea' })).toBeVisible()
   await expect(details.getByLabel('Inputs')).toContainText('positive_prompt')
   await expect(dialog.getByRole('button', { name: 'Reveal in folder' })).toHaveAttribute('aria-disabled', 'true')
-  await page.screenshot({ path: 'docs/screenshot-lightbox.png' })
 
   await dialog.getByRole('button', { name: 'Re-run with same seed' }).click()
   const started = dialog.locator('.toast', { hasText: 'Started a new run of Dreamscape SDXL with the same seed.' })

@@ -3,12 +3,14 @@ import { ErrorBoundary } from './components/ErrorBoundary'
 import { ErrorNotice } from './components/ErrorNotice'
 import { Sidebar } from './components/Sidebar'
 import { StatusBar } from './components/StatusBar'
+import { HelpSheet } from './components/HelpSheet'
 import { Toasts } from './components/Toasts'
 import { GalleryView } from './features/gallery/GalleryView'
 import { GenerateView } from './features/generate/GenerateView'
 import { RunsView } from './features/runs/RunsView'
 import { SettingsView } from './features/settings/SettingsView'
 import { WebhooksView } from './features/webhooks/WebhooksView'
+import { Welcome } from './features/welcome/Welcome'
 import { useCourier } from './store/context'
 import type { View } from './store/types'
 
@@ -41,9 +43,12 @@ function LoadProblems() {
   )
 }
 
-export function App() {
+/** The view, the sidebar and the status bar, once the welcome is done (or was never needed). */
+function Workspace() {
   const state = useCourier((s) => s.app.state)
   const view = useCourier((s) => s.nav.view)
+  const helpOpen = useCourier((s) => s.nav.helpOpen)
+  const setHelpOpen = useCourier((s) => s.nav.setHelpOpen)
   const Screen = screens[view]
   const mainRef = useRef<HTMLElement>(null)
   // Each view starts at its top, not where the previous one was scrolled to.
@@ -51,7 +56,7 @@ export function App() {
     mainRef.current?.scrollTo?.({ top: 0 })
   }, [view])
   return (
-    <div className="app" data-app-state={state}>
+    <>
       <Sidebar />
       <main ref={mainRef} className="main" aria-busy={state === 'loading'}>
         {state === 'loading' ? (
@@ -68,6 +73,18 @@ export function App() {
         )}
       </main>
       <StatusBar />
+      {helpOpen && <HelpSheet onClose={() => setHelpOpen(false)} />}
+    </>
+  )
+}
+
+export function App() {
+  const state = useCourier((s) => s.app.state)
+  // Only once settings have said so: a failed `settings.get` shows the app with its banner, not the welcome.
+  const welcome = useCourier((s) => s.app.state === 'loaded' && s.settings.view?.onboarded === false)
+  return (
+    <div className={`app${welcome ? ' app--welcome' : ''}`} data-app-state={state}>
+      {welcome ? <Welcome /> : <Workspace />}
       <Toasts outside />
     </div>
   )

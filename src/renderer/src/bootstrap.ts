@@ -3,6 +3,8 @@ import { createCourierStore } from './store'
 import { connectEvents } from './store/connect-events'
 import { cryptoRandom } from './store/form-model'
 import { connectLocation } from './store/location'
+import { connectKeyboard } from './keyboard/connect-keyboard'
+import { guardFileDrops } from './components/file-drop-guard'
 import type { Runtime } from './store/context'
 
 export interface BootOptions {
@@ -28,6 +30,8 @@ export function bootstrap(courier: CourierClient, options: BootOptions = {}): Ap
   connectEvents(courier, store, controller.signal)
   const win = options.window ?? window
   connectLocation(store, win, controller.signal)
+  connectKeyboard(store, win, controller.signal)
+  guardFileDrops(win, controller.signal)
   void store.getState().app.load()
   return { store, courier, dispose: () => controller.abort() }
 }

@@ -1,7 +1,7 @@
-import type { ErrorCode } from '@shared/errors'
 import { errorAdvice } from '@shared/errors'
 import type { Failure } from '@shared/result'
 import { useOpenView } from '../store/context'
+import { fixedInSettings } from '../store/toasts'
 
 interface Props {
   error: Failure
@@ -15,8 +15,6 @@ interface Props {
   className?: string
 }
 
-/** Codes the user fixes in Settings (a missing or refused key). */
-export const fixedInSettings = (code: ErrorCode): boolean => code === 'PROVIDER_AUTH' || code === 'NOT_CONFIGURED'
 
 /** The code's advice, which says what to do, then the specifics; key problems get a way to Settings. */
 export function ErrorNotice({ error, live = false, adviceOnly = false, onRetry, settingsLink = true, className = '' }: Props) {

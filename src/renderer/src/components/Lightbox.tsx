@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
-import { errorAdvice } from '@shared/errors'
 import type { Output, OutputId } from '@shared/output'
 import type { Failure } from '@shared/result'
 import type { InputValue, Run } from '@shared/run'
+import { shortcutFor, type ShortcutId } from '../keyboard/shortcuts'
 import { useCourier, useCourierClient } from '../store/context'
 import { copyImage, copyText, clipboardProblem } from './clipboard'
 import { ConfirmDialog } from './ConfirmDialog'
@@ -37,7 +37,6 @@ const DESKTOP_ACTIONS: readonly { how: 'open' | 'reveal'; icon: IconName; label:
   { how: 'reveal', icon: 'folder', label: 'Reveal in folder', title: 'Show the file in its folder' },
 ]
 
-const failureText = (f: Failure): string => `${errorAdvice[f.code]} ${f.message}`.trim()
 
 const inputText = (value: InputValue): string => {
   if (typeof value === 'boolean') return value ? 'yes' : 'no'
@@ -63,6 +62,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
   const rerun = useCourier((s) => s.runs.rerun)
   const showRun = useCourier((s) => s.runs.show)
   const toast = useCourier((s) => s.toasts.show)
+  const failed = useCourier((s) => s.toasts.failure)
   const titleId = useId()
   const desktopNoteId = useId()
   const zoomRef = useRef<ZoomControls>(null)
@@ -116,7 +116,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
 
   const toggleFavourite = async () => {
     const res = await setFavourite(output.id, !output.favourite)
-    if (!res.ok) toast({ tone: 'error', text: `Could not change the favourite: ${failureText(res.error)}` })
+    if (!res.ok) failed('Could not change the favourite', res.error)
   }
 
   const copyPrompt = async () => {
@@ -144,7 +144,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
       return
     }
     const res = await openFile(output.id, how)
-    if (!res.ok) toast({ tone: 'error', text: failureText(res.error) })
+    if (!res.ok) failed(how === 'open' ? 'Could not open it' : 'Could not show it in its folder', res.error, () => void openWith(how))
   }
 
   const runAgain = async (seed: 'same' | 'new') => {
@@ -152,7 +152,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
     const res = await rerun(output.runId, seed)
     setBusy(null)
     if (!res.ok) {
-      toast({ tone: 'error', text: `Could not start the run: ${failureText(res.error)}` })
+      failed('Could not start the run', res.error, () => void runAgain(seed))
       return
     }
     const started = res.value
@@ -175,23 +175,26 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
     setBusy(null)
     setConfirming(false)
     if (res.ok) toast({ tone: 'info', text: 'Moved to the trash.' })
-    else toast({ tone: 'error', text: `Could not delete it: ${failureText(res.error)}` })
+    else failed('Could not delete it', res.error)
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.altKey || e.ctrlKey || e.metaKey || ownsKeys(e.target)) return
-    const image = output.kind === 'image'
-    const act = (f: () => void) => {
-      e.preventDefault()
-      f()
+    if (ownsKeys(e.target)) return
+    const zoom = output.kind === 'image' ? zoomRef.current : null
+    // Escape (close) is every modal's own key: Modal handles it.
+    const actions: Partial<Record<ShortcutId, () => void>> = {
+      'lightbox.previous': () => go(-1),
+      'lightbox.next': () => go(1),
+      'lightbox.favourite': () => void toggleFavourite(),
+      'lightbox.delete': () => setConfirming(true),
+      ...(zoom ? { 'lightbox.zoom-in': () => zoom.zoomIn(), 'lightbox.zoom-out': () => zoom.zoomOut(), 'lightbox.fit': () => zoom.fit() } : {}),
     }
-    if (e.key === 'ArrowLeft') act(() => go(-1))
-    else if (e.key === 'ArrowRight') act(() => go(1))
-    else if (image && (e.key === '+' || e.key === '=')) act(() => zoomRef.current?.zoomIn())
-    else if (image && (e.key === '-' || e.key === '_')) act(() => zoomRef.current?.zoomOut())
-    else if (image && e.key === '0') act(() => zoomRef.current?.fit())
-    else if (e.key === 'f' || e.key === 'F') act(() => void toggleFavourite())
-    else if (e.key === 'Delete') act(() => setConfirming(true))
+    const id = shortcutFor('Lightbox', e)
+    const action = id === null ? undefined : actions[id]
+    if (action) {
+      e.preventDefault()
+      action()
+    }
   }
 
   const seed = output.seed ?? null

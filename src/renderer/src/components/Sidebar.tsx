@@ -16,6 +16,7 @@ export function Sidebar() {
   const current = useCourier((s) => s.nav.view)
   const go = useCourier((s) => s.nav.go)
   const active = useCourier(activeRunCount)
+  const setHelpOpen = useCourier((s) => s.nav.setHelpOpen)
 
   const onClick = (view: View) => (e: MouseEvent<HTMLAnchorElement>) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return
@@ -51,6 +52,12 @@ export function Sidebar() {
           ))}
         </ul>
       </nav>
+      <button type="button" className="sidebar__help" aria-haspopup="dialog" aria-keyshortcuts="?" onClick={() => setHelpOpen(true)}>
+        <span>Keyboard shortcuts</span>
+        <kbd className="kbd" aria-hidden="true">
+          ?
+        </kbd>
+      </button>
     </aside>
   )
 }

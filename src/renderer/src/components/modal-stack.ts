@@ -14,6 +14,9 @@ export function popModal(token: symbol): void {
   listeners.forEach((l) => l())
 }
 
+/** Whether any modal is open (for key handlers outside React). */
+export const modalOpen = (): boolean => stack.length > 0
+
 const subscribe = (listener: () => void) => {
   listeners.add(listener)
   return () => void listeners.delete(listener)

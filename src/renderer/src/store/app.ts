@@ -50,5 +50,9 @@ export function createAppSlice({ get, patch, deps }: SliceContext): AppSlice {
         s.outputs.facets !== null ? s.outputs.loadFacets() : undefined,
       ])
     },
+
+    diagnostics() {
+      return deps.courier.invoke('app.diagnostics', {})
+    },
   }
 }

@@ -24,6 +24,12 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
     case 'webhook.received':
       s.webhooks.receive(event.webhook)
       return
+    case 'app.open':
+      s.nav.open(event.target)
+      return
+    case 'library.moving':
+      s.settings.receiveLibraryMove(event.progress)
+      return
   }
 }
 

@@ -75,6 +75,8 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
   const fieldOf = (fieldId: string) => selectedDeployment(get())?.inputs.find((f) => f.id === fieldId)
 
   const clearFeedback = { showErrors: false, submitError: null, serverFieldErrors: {} } as const
+  /** The toast of the last refused submit, if one is showing. */
+  let failureToast: number | null = null
 
   return {
     providers: [],
@@ -215,6 +217,9 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       }
 
       patch('generate', { submitting: true, submitError: null, serverFieldErrors: {} })
+      // A new attempt answers for itself: the last one's failure toast goes.
+      if (failureToast !== null) get().toasts.dismiss(failureToast)
+      failureToast = null
       // Variations differ by their seed: a deployment without a seed input gets one run.
       const count = hasSeedInput(deployment) ? clampVariations(get().generate.variations) : 1
       const target = { provider, deploymentId: deployment.id, inputs }
@@ -229,6 +234,11 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
           submitError: field === null ? res.error : { ...res.error, field },
           serverFieldErrors: field === null ? {} : { [field]: res.error.message },
         })
+        // A refusal not about one input is also a toast, which offers the next step (Open Settings, Retry)
+        // wherever the user has scrolled; one about an input is shown under that input.
+        if (field === null) {
+          failureToast = get().toasts.failure(count > 1 ? 'Could not start the batch' : 'Could not start the run', res.error, () => void get().generate.submit())
+        }
         return null
       }
       patch('generate', { submitting: false, showErrors: false })

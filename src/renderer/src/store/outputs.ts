@@ -186,6 +186,10 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       return res
     },
 
+    get(id) {
+      return deps.courier.invoke('outputs.get', { id })
+    },
+
     open(id, how) {
       return deps.courier.invoke('outputs.open', { id, how })
     },

@@ -26,6 +26,7 @@ export function createRunsSlice({ get, patch, deps }: SliceContext): RunsSlice {
       patch('runs', (s) => ({ cancelling: { ...s.cancelling, [id]: true }, cancelErrors: { ...s.cancelErrors, [id]: undefined } }))
       const res = await deps.courier.invoke('runs.cancel', { id })
       if (res.ok) get().runs.receive(res.value)
+      else get().toasts.failure('Could not cancel the run', res.error, () => void get().runs.cancel(id))
       patch('runs', (s) => ({
         cancelling: { ...s.cancelling, [id]: false },
         cancelErrors: res.ok ? s.cancelErrors : { ...s.cancelErrors, [id]: res.error },

@@ -19,6 +19,7 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     status: 'idle',
     error: null,
     checks: {},
+    libraryMove: null,
 
     async load() {
       patch('settings', { status: 'loading' })
@@ -50,11 +51,29 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
       testRequests[provider] = seq
       patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'running' } } }))
       const res = await deps.courier.invoke('providers.test', { provider })
-      if (testRequests[provider] !== seq) return
+      if (testRequests[provider] !== seq) return null
       const check = res.ok
         ? res.value
         : { ok: false, message: `${errorAdvice[res.error.code]} ${res.error.message}`, code: res.error.code, deploymentCount: null }
       patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'done', check } } }))
+      return check
+    },
+
+    async finishWelcome(provider) {
+      const res = await get().settings.save({ onboarded: true })
+      if (!res.ok) return res
+      const g = get().generate
+      if (provider !== null) {
+        // A key saved in the welcome changed what can run: know that before picking the provider.
+        await g.loadProviders()
+        if (get().generate.providers.some((p) => p.id === provider && p.configured)) await get().generate.selectProvider(provider)
+      }
+      get().nav.go('generate')
+      return res
+    },
+
+    receiveLibraryMove(progress) {
+      patch('settings', { libraryMove: progress })
     },
   }
 }

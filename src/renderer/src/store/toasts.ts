@@ -1,8 +1,20 @@
-import type { SliceContext, ToastsSlice } from './types'
+import { errorAdvice, type ErrorCode } from '@shared/errors'
+import type { Failure } from '@shared/result'
+import type { SliceContext, Toast, ToastsSlice } from './types'
 
 /** How long an info toast stays; errors stay until dismissed. */
 export const TOAST_MS = 6000
 const MAX_TOASTS = 3
+
+/** Codes the user fixes in Settings (a missing or refused key). */
+export const fixedInSettings = (code: ErrorCode): boolean => code === 'PROVIDER_AUTH' || code === 'NOT_CONFIGURED'
+
+/** Codes where the same request may well work a moment later (a network hiccup, a busy service). */
+export const worthRetrying = (code: ErrorCode): boolean =>
+  code === 'INTERNAL' || code === 'PROVIDER_UNAVAILABLE' || code === 'PROVIDER_TIMEOUT' || code === 'PROVIDER_RATE_LIMITED' || code === 'PROVIDER_BAD_REPLY'
+
+/** A failure in words: the code's advice (what to do), then main's specifics. */
+export const failureText = (f: Failure): string => `${errorAdvice[f.code]} ${f.message}`.trim()
 
 export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
   let next = 0
@@ -13,6 +25,15 @@ export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
       patch('toasts', (s) => ({ items: [...s.items, { ...toast, id }].slice(-MAX_TOASTS) }))
       if (toast.tone === 'info') setTimeout(() => get().toasts.dismiss(id), TOAST_MS)
       return id
+    },
+    failure(what, failure, retry) {
+      // The next step, where there is one: a key to fix in Settings, or the same request again.
+      const action: Toast['action'] = fixedInSettings(failure.code)
+        ? { label: 'Open Settings', run: () => get().nav.go('settings') }
+        : retry !== undefined && worthRetrying(failure.code)
+          ? { label: 'Retry', run: retry }
+          : undefined
+      return get().toasts.show({ tone: 'error', text: `${what}: ${failureText(failure)}`, ...(action ? { action } : {}) })
     },
     dismiss(id) {
       patch('toasts', (s) => (s.items.some((t) => t.id === id) ? { items: s.items.filter((t) => t.id !== id) } : {}))

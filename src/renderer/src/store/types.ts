@@ -1,7 +1,7 @@
-import type { UploadProgress } from '@shared/events'
+import type { AppOpenTarget, LibraryMoveProgress, UploadProgress } from '@shared/events'
 import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
-import type { AppInfo, ConnectionCheck, MethodName, MethodResult, ProviderInfo } from '@shared/contract'
+import type { AppInfo, ConnectionCheck, Diagnostics, MethodName, MethodResult, ProviderInfo } from '@shared/contract'
 import type { Deployment, InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookOutcome, WebhookRecord } from '@shared/delivery'
 import type { DownloadProgress } from '@shared/events'
@@ -28,11 +28,22 @@ export interface AppSlice {
   load(): Promise<void>
   /** Re-fetches everything main knows (after the event stream reconnected). */
   resync(): Promise<void>
+  /** The text to paste in a bug report (`app.diagnostics`; secrets already redacted by main). */
+  diagnostics(): Promise<Result<Diagnostics>>
 }
 
 export interface NavSlice {
   view: View
   go(view: View): void
+  /** The keyboard shortcuts sheet (`?`) is open. */
+  helpOpen: boolean
+  setHelpOpen(open: boolean): void
+  /** An output the gallery opens in the lightbox once it is listed (the desktop shell asked: `app.open`). */
+  pendingOutput: OutputId | null
+  /** Shows what the desktop shell asked for (a notification was clicked): an output large, or a run. */
+  open(target: AppOpenTarget): void
+  /** The gallery has dealt with `pendingOutput`. */
+  clearPendingOutput(): void
 }
 
 export interface RunsSlice {
@@ -97,6 +108,8 @@ export interface OutputsSlice {
   remove(ids: readonly OutputId[]): Promise<Result<{ deleted: number }>>
   /** Desktop only: opens the file, or shows it in its folder. */
   open(id: OutputId, how: 'open' | 'reveal'): Promise<Result<MethodResult<'outputs.open'>>>
+  /** One output by id (`outputs.get`), for one that is not among the pages loaded. */
+  get(id: OutputId): Promise<Result<Output>>
 }
 
 export interface DeploymentList {
@@ -165,9 +178,18 @@ export interface SettingsSlice {
   error: Failure | null
   /** The last connection test per provider; dropped when that provider's key or URL is saved. */
   checks: Partial<Record<ProviderId, ConnectionTest>>
+  /** The library folder's move to a new place, as main reports it (`library.moving`); the last report stays. */
+  libraryMove: LibraryMoveProgress | null
   load(): Promise<void>
   save(patch: SettingsPatch): Promise<{ ok: true; value: SettingsView } | { ok: false; error: Failure }>
-  testConnection(provider: ProviderId): Promise<void>
+  /** Tests the key main has; answers the check it recorded (null when a newer test or a key change overtook it). */
+  testConnection(provider: ProviderId): Promise<ConnectionCheck | null>
+  receiveLibraryMove(progress: LibraryMoveProgress): void
+  /**
+   * Ends the first-run welcome (finished or skipped): `onboarded` is saved, and Generate opens on the provider
+   * chosen there, if any.
+   */
+  finishWelcome(provider: ProviderId | null): Promise<Result<SettingsView>>
 }
 
 export interface UploadItem {
@@ -268,6 +290,11 @@ export interface ToastsSlice {
   items: Toast[]
   /** Shows a message; info toasts go by themselves after a while, errors stay until dismissed. */
   show(toast: Omit<Toast, 'id'>): number
+  /**
+   * Shows an action's failure ("Could not start the run: …") with its next step as a button: "Open Settings"
+   * for a missing or refused key, "Retry" (when `retry` is given) for a failure that may pass.
+   */
+  failure(what: string, failure: Failure, retry?: () => void): number
   dismiss(id: number): void
 }
 

@@ -37,11 +37,12 @@ const safeMime = (type: string): string => (type !== '' && type.length <= MAX_MI
 
 const mebibytes = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`
 
-const wantedType: Partial<Record<InputField['kind'], { prefix: string; noun: string }>> = {
-  image: { prefix: 'image/', noun: 'an image' },
-  images: { prefix: 'image/', noun: 'an image' },
-  video: { prefix: 'video/', noun: 'a video' },
-  audio: { prefix: 'audio/', noun: 'an audio file' },
+/** The type each media kind takes (a file of another type is refused before it is sent), in words. */
+export const wantedType: Partial<Record<InputField['kind'], { prefix: string; noun: string; examples: string }>> = {
+  image: { prefix: 'image/', noun: 'an image', examples: 'images (PNG, JPEG, WebP…)' },
+  images: { prefix: 'image/', noun: 'an image', examples: 'images (PNG, JPEG, WebP…)' },
+  video: { prefix: 'video/', noun: 'a video', examples: 'videos (MP4, WebM…)' },
+  audio: { prefix: 'audio/', noun: 'an audio file', examples: 'audio files (WAV, MP3, FLAC…)' },
 }
 
 /** Why a file cannot be sent at all (retrying would not help), or null. */
@@ -51,7 +52,9 @@ function refuse(field: InputField, file: File): string | null {
   }
   if (file.size === 0) return `${file.name} is empty.`
   const wanted = wantedType[field.kind]
-  if (wanted !== undefined && file.type !== '' && !file.type.startsWith(wanted.prefix)) return `${file.name} is not ${wanted.noun}.`
+  if (wanted !== undefined && file.type !== '' && !file.type.startsWith(wanted.prefix)) {
+    return `${file.name} is not ${wanted.noun}. This input takes ${wanted.examples}: choose one of those, or paste its URL.`
+  }
   return null
 }
 

@@ -1,6 +1,7 @@
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual'
 import type { Output, OutputId } from '@shared/output'
+import { shortcutFor } from '../../keyboard/shortcuts'
 import { GalleryTile } from './GalleryTile'
 
 /** Tiles are at least this wide; columns are as many as fit. */
@@ -137,73 +138,75 @@ const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const target = e.target instanceof HTMLElement ? e.target : null
     const onTile = target?.dataset.outputId !== undefined
-    const mod = e.ctrlKey || e.metaKey
     const current = outputs[activeIndex]
     const col = activeIndex % columns
     let next: number
-    switch (e.key) {
-      case 'ArrowRight':
+    switch (shortcutFor('Gallery', e)) {
+      case 'gallery.right':
         next = activeIndex + 1
         break
-      case 'ArrowLeft':
+      case 'gallery.left':
         next = activeIndex - 1
         break
-      case 'ArrowDown':
+      case 'gallery.down':
         // Down from the row above a shorter last row lands on its last tile.
         next = activeIndex + columns < outputs.length ? activeIndex + columns : Math.floor(activeIndex / columns) < rowCount - 1 ? outputs.length - 1 : activeIndex
         break
-      case 'ArrowUp':
+      case 'gallery.up':
         next = activeIndex - columns >= 0 ? activeIndex - columns : activeIndex
         break
-      case 'Home':
-        next = mod ? 0 : activeIndex - col
+      case 'gallery.row-start':
+        next = activeIndex - col
         break
-      case 'End':
-        next = mod ? outputs.length - 1 : Math.min(outputs.length - 1, activeIndex - col + columns - 1)
+      case 'gallery.first':
+        next = 0
         break
-      case 'PageDown':
+      case 'gallery.row-end':
+        next = Math.min(outputs.length - 1, activeIndex - col + columns - 1)
+        break
+      case 'gallery.last':
+        next = outputs.length - 1
+        break
+      case 'gallery.page-down':
         next = Math.min(outputs.length - 1, activeIndex + columns * pageRows)
         break
-      case 'PageUp':
+      case 'gallery.page-up':
         next = Math.max(col, activeIndex - columns * pageRows)
         break
-      case 'Enter':
+      case 'gallery.open':
         if (onTile && current) {
           e.preventDefault()
           onOpen(current.id)
         }
         return
-      case ' ':
+      case 'gallery.select':
+      case 'gallery.select-range':
         if (onTile) {
           e.preventDefault()
           onSelect(activeIndex, e.shiftKey ? 'range' : 'toggle')
         }
         return
-      case 'Escape':
+      case 'gallery.clear':
         if (selected.size > 0) {
           e.preventDefault()
           onSelect(activeIndex, 'none')
         }
         return
-      case 'Delete':
+      case 'gallery.delete':
         if (current) {
           e.preventDefault()
           onDelete(current)
         }
         return
-      case 'f':
-      case 'F':
-        if (!mod && current) {
+      case 'gallery.favourite':
+        if (current) {
           e.preventDefault()
           onFavourite(current)
         }
         return
-      case 'a':
-      case 'A':
-        if (mod) {
-          e.preventDefault()
-          onSelect(activeIndex, 'all')
-        }
+      case 'gallery.select-all':
+        e.preventDefault()
+        onSelect(activeIndex, 'all')
         return
       default:
         return

@@ -7,7 +7,6 @@ import { formatCount } from '../../components/format'
 import { Lightbox } from '../../components/Lightbox'
 import { useCourier } from '../../store/context'
 import { exactCount, isFiltered, type GalleryFilter } from '../../store/gallery-query'
-import { errorAdvice } from '@shared/errors'
 import { GalleryFilters } from './GalleryFilters'
 import { GalleryGrid, type GridHandle, type SelectMode } from './GalleryGrid'
 
@@ -77,6 +76,7 @@ export function GalleryView() {
   const listKey = useMemo(() => JSON.stringify(query), [query])
   const { loadGallery, loadFacets, loadMore, setFilter, clearFilters, setFavourite, remove } = useCourier((s) => s.outputs)
   const toast = useCourier((s) => s.toasts.show)
+  const failed = useCourier((s) => s.toasts.failure)
   const go = useCourier((s) => s.nav.go)
   const gridRef = useRef<GridHandle>(null)
   // Held by id, so outputs arriving while the lightbox is open do not change what it shows.
@@ -93,18 +93,54 @@ export function GalleryView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
-  const close = useCallback((shown: OutputId | null) => {
-    setOpenId(null)
-    gridRef.current?.focusOutput(shown)
-  }, [])
+  // The desktop shell asked for an output (a notification was clicked): it is shown once it is listed. A
+  // filter that hides it is cleared; one older than the pages loaded is fetched and shown on its own.
+  const pending = useCourier((s) => s.nav.pendingOutput)
+  const clearPending = useCourier((s) => s.nav.clearPendingOutput)
+  const getOutput = useCourier((s) => s.outputs.get)
+  const [alone, setAlone] = useState<Output | null>(null)
+  const pendingListed = pending !== null && results.some((o) => o.id === pending)
+  const pendingReady = pending !== null && (pendingListed || alone?.id === pending)
+  useEffect(() => {
+    if (pending === null || pendingListed || alone?.id === pending || status !== 'loaded') return
+    if (isFiltered(filter)) {
+      clearFilters()
+      return
+    }
+    void getOutput(pending).then((res) => {
+      if (res.ok) setAlone(res.value)
+      else {
+        clearPending()
+        failed('Could not show that output', res.error)
+      }
+    })
+  }, [pending, pendingListed, alone, status, filter, clearFilters, clearPending, getOutput, failed])
+  const shownId = pendingReady ? pending : openId
+  const navigate = useCallback(
+    (id: OutputId) => {
+      clearPending()
+      setOpenId(id)
+    },
+    [clearPending],
+  )
+
+  const close = useCallback(
+    (shown: OutputId | null) => {
+      setOpenId(null)
+      setAlone(null)
+      clearPending()
+      gridRef.current?.focusOutput(shown)
+    },
+    [clearPending],
+  )
   const noReturn = useCallback(() => null, [])
   const loadMoreNow = useCallback(() => void loadMore(), [loadMore])
   const favourite = useCallback(
     async (o: Output) => {
       const res = await setFavourite(o.id, !o.favourite)
-      if (!res.ok) toast({ tone: 'error', text: `Could not change the favourite: ${errorAdvice[res.error.code]} ${res.error.message}` })
+      if (!res.ok) failed('Could not change the favourite', res.error)
     },
-    [setFavourite, toast],
+    [setFavourite, failed],
   )
   const onFavourite = useCallback((o: Output) => void favourite(o), [favourite])
   const onBatch = useCallback((batchId: string) => setFilter({ batchId }), [setFilter])
@@ -149,7 +185,7 @@ export function GalleryView() {
       toast({ tone: 'info', text: `Moved ${n === 1 ? 'one output' : `${formatCount(n)} outputs`} to the trash.` })
       gridRef.current?.focusOutput(null)
     } else {
-      toast({ tone: 'error', text: `Could not delete: ${errorAdvice[res.error.code]} ${res.error.message}` })
+      failed('Could not delete', res.error)
     }
   }
 
@@ -228,11 +264,11 @@ export function GalleryView() {
           {moreError && <ErrorNotice error={moreError} className="notice--compact" onRetry={loadMoreNow} />}
         </div>
       )}
-      {openId !== null && (
+      {shownId !== null && (
         <Lightbox
-          outputs={results}
-          openId={openId}
-          onNavigate={setOpenId}
+          outputs={alone !== null && alone.id === shownId ? [alone] : results}
+          openId={shownId}
+          onNavigate={navigate}
           onClose={close}
           hasMore={hasMore}
           onNearEnd={loadMoreNow}

@@ -1,8 +1,9 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { ShortcutKeys } from '../../keyboard/ShortcutKeys'
 import { useCourier } from '../../store/context'
 import { validateField, valueOf } from '../../store/form-model'
-import { clampVariations, currentDraft, hasSeedInput, MAX_VARIATIONS, selectedDeployment } from '../../store/generate'
+import { clampVariations, currentDraft, hasSeedInput, isUploadWait, MAX_VARIATIONS, selectedDeployment } from '../../store/generate'
 import { FieldControl } from './FieldControl'
 import { publishesNoInputs } from './form-editor'
 
@@ -11,7 +12,7 @@ interface Props {
   onCustomize(): void
 }
 
-/** The selected deployment's inputs as a form; Generate submits it (Ctrl/⌘+Enter too). */
+/** The selected deployment's inputs as a form; Generate submits it (Ctrl/⌘+Enter too, from anywhere in the view). */
 export function DeploymentForm({ onCustomize }: Props) {
   const deployment = useCourier(selectedDeployment)
   const draft = useCourier(currentDraft)
@@ -28,17 +29,11 @@ export function DeploymentForm({ onCustomize }: Props) {
     e.preventDefault()
     void submit()
   }
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
-      e.preventDefault()
-      void submit()
-    }
-  }
   const fieldNamed = submitError?.field !== undefined && submitError.field in serverFieldErrors
   const invalidCount = showErrors ? deployment.inputs.filter((f) => validateField(f, valueOf(f, draft)) !== null).length : 0
 
   return (
-    <form className="gen-form" noValidate onSubmit={onSubmit} onKeyDown={onKeyDown} aria-label={`Inputs for ${deployment.name}`}>
+    <form className="gen-form" noValidate onSubmit={onSubmit} aria-label={`Inputs for ${deployment.name}`}>
       {publishesNoInputs(deployment) ? (
         <div className="empty empty--inputs">
           <p className="empty__title">{"This deployment doesn't publish its inputs: add them by name"}</p>
@@ -75,7 +70,8 @@ export function DeploymentForm({ onCustomize }: Props) {
           />
         )
       })}
-      {submitError && <ErrorNotice error={submitError} live adviceOnly={fieldNamed} />}
+      {/* A refusal not about one input is announced by its toast (store/generate.ts); here it stays in view. */}
+      {submitError && <ErrorNotice error={submitError} live={fieldNamed || isUploadWait(submitError)} adviceOnly={fieldNamed} />}
       {invalidCount > 0 && (
         <p className="form-hint form-hint--error" role="alert">
           Fix {invalidCount === 1 ? 'the highlighted field' : `the ${invalidCount} highlighted fields`} to generate.
@@ -90,7 +86,10 @@ export function DeploymentForm({ onCustomize }: Props) {
         <button type="button" className="btn btn--ghost" onClick={resetDraft}>
           Reset to defaults
         </button>
-        <span className="form-actions__hint muted">Ctrl + Enter</span>
+        {/* Ctrl/⌘+Enter is an app-wide shortcut (keyboard/connect-keyboard.ts): it works from any field. */}
+        <span className="form-actions__hint muted">
+          <ShortcutKeys id="generate.submit" />
+        </span>
       </div>
     </form>
   )

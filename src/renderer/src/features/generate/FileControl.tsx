@@ -6,7 +6,7 @@ import { formatBytes } from '../../components/format'
 import { useCourier } from '../../store/context'
 import { imageList, imagesText, type DraftValue } from '../../store/form-model'
 import type { UploadItem } from '../../store/types'
-import { uploadsOfField } from '../../store/uploads'
+import { uploadsOfField, wantedType } from '../../store/uploads'
 
 /** The props FieldControl gives every control: id (for the field's label), name, aria wiring. */
 export interface ControlProps {
@@ -103,7 +103,24 @@ function PendingItem({ item }: { item: UploadItem }) {
   )
 }
 
-/** The "Choose file…" button (a label for the hidden file input) inside a drop zone. */
+/** What a drag over the zone holds: files of the kind the input takes, files of another kind, or nothing to drop. */
+type DragState = 'none' | 'fits' | 'refused'
+
+/** Whether the files being dragged fit the input (types can be read while dragging; names only on drop). */
+function dragState(field: InputField, items: DataTransferItemList | undefined): DragState {
+  const files = [...(items ?? [])].filter((item) => item.kind === 'file')
+  if (files.length === 0) return 'none'
+  const wanted = wantedType[field.kind]
+  if (wanted === undefined) return 'fits'
+  // An empty type (unknown to the browser) gets the benefit of the doubt, as a picked file does.
+  return files.every((f) => f.type === '' || f.type.startsWith(wanted.prefix)) ? 'fits' : 'refused'
+}
+
+/**
+ * The "Choose file…" button (a label for the hidden file input) inside a drop zone. A file dropped here goes
+ * the same way as a picked one (`uploads.add`, which refuses a wrong type with a message); while a drag is
+ * over the zone it says whether it will be taken.
+ */
 function DropZone({
   field,
   label,
@@ -117,13 +134,14 @@ function DropZone({
   describedBy: string | undefined
   onFiles(files: File[]): void
 }) {
-  const [over, setOver] = useState(false)
+  const [drag, setDrag] = useState<DragState>('none')
   const fileId = `${useId()}-file`
+  const noun = nouns[field.kind] ?? 'a file'
   const onDrop = (e: DragEvent) => {
     e.preventDefault()
-    setOver(false)
+    setDrag('none')
     const files = [...e.dataTransfer.files]
-    if (files.length > 0) onFiles(files)
+    if (files.length > 0) onFiles(multiple ? files : files.slice(0, 1))
   }
   const onPick = (e: ChangeEvent<HTMLInputElement>) => {
     const files = [...(e.target.files ?? [])]
@@ -133,12 +151,18 @@ function DropZone({
   }
   return (
     <div
-      className={`dropzone${over ? ' dropzone--over' : ''}`}
+      className={`dropzone${drag === 'fits' ? ' dropzone--over' : drag === 'refused' ? ' dropzone--refused' : ''}`}
+      data-drop-state={drag}
       onDragOver={(e) => {
         e.preventDefault()
-        setOver(true)
+        const state = dragState(field, e.dataTransfer.items)
+        e.dataTransfer.dropEffect = state === 'refused' ? 'none' : 'copy'
+        setDrag(state)
       }}
-      onDragLeave={() => setOver(false)}
+      onDragLeave={(e) => {
+        // Moving onto the button inside is not leaving.
+        if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setDrag('none')
+      }}
       onDrop={onDrop}
     >
       <input
@@ -155,7 +179,11 @@ function DropZone({
         Choose file{multiple ? 's' : ''}…
       </label>
       <span className="dropzone__hint">
-        or drop {nouns[field.kind] ?? 'a file'} here · up to 25 MiB{multiple ? ' each' : ''}
+        {drag === 'fits'
+          ? `Drop to upload ${multiple ? 'them' : 'it'}`
+          : drag === 'refused'
+            ? `Not ${noun}: this input takes ${wantedType[field.kind]?.examples ?? 'files'}`
+            : `or drop ${noun} here · up to 25 MiB${multiple ? ' each' : ''}`}
       </span>
     </div>
   )

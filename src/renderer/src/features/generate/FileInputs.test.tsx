@@ -189,6 +189,32 @@ describe('Generate: file inputs', () => {
     expect(fake.callsTo('uploads.create')).toHaveLength(1)
   })
 
+  it('a file dropped on the zone uploads like a picked one; a drag says whether the input takes it', async () => {
+    const { fake } = await renderMedia()
+    const zone = found(fieldBox('10.image'), '.dropzone')
+    /** What a drag from the desktop carries: the types while dragging, the files on drop. */
+    const carrying = (...files: File[]) => ({ dataTransfer: { files, items: files.map((f) => ({ kind: 'file', type: f.type })), types: ['Files'] } })
+
+    fireEvent.dragOver(zone, carrying(new File(['x'], 'notes.txt', { type: 'text/plain' })))
+    expect(zone.dataset.dropState).toBe('refused')
+    expect(zone.textContent).toContain('Not an image: this input takes images (PNG, JPEG, WebP…)')
+    fireEvent.dragLeave(zone, { relatedTarget: document.body })
+    expect(zone.dataset.dropState).toBe('none')
+
+    fireEvent.dragOver(zone, carrying(png('sky.png')))
+    expect(zone.dataset.dropState).toBe('fits')
+    expect(zone.textContent).toContain('Drop to upload it')
+    fireEvent.drop(zone, carrying(png('sky.png', 'sky-bytes')))
+    expect(zone.dataset.dropState).toBe('none')
+    await waitFor(() => expect(input('Start image').value).toBe('https://uploads.example/sky.png'))
+    expect(fake.callsTo('uploads.create')).toEqual([expect.objectContaining({ fileName: 'sky.png', dataBase64: btoa('sky-bytes') })])
+
+    // Dropped anyway, a wrong type is refused with what the input takes, and nothing is sent.
+    fireEvent.drop(zone, carrying(new File(['x'], 'notes.txt', { type: 'text/plain' })))
+    expect(await within(fieldBox('10.image')).findByText(/notes\.txt is not an image\. This input takes images/)).toBeTruthy()
+    expect(fake.callsTo('uploads.create')).toHaveLength(1)
+  })
+
   it('a typed URL must be one the service can fetch', async () => {
     const { fake } = await renderMedia()
     fireEvent.change(input('Start image'), { target: { value: 'file:///etc/passwd' } })

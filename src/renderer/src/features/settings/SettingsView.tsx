@@ -1,10 +1,14 @@
-import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react'
+import { Fragment, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react'
 import type { ErrorCode } from '@shared/errors'
 import type { Failure } from '@shared/result'
 import type { SettingsPatch, SettingsView as Settings } from '@shared/settings'
+import { clipboardProblem, copyText } from '../../components/clipboard'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { formatBytes, formatCount } from '../../components/format'
+import { ProgressBar } from '../../components/ProgressBar'
 import { useCourier } from '../../store/context'
 import { diffSettings, toForm, validateSettings, type SettingsForm, type SettingsFormErrors } from './settings-form'
+import { services, type KeyedProvider, type Service } from './services'
 
 type Feedback = { kind: 'saved'; text: string } | { kind: 'error'; error: Failure } | null
 
@@ -33,49 +37,6 @@ function Field({ id, label, help, error, children }: { id: string; label: string
 
 const describe = (id: string, help: boolean, error: string | undefined): string | undefined =>
   [help ? `${id}-help` : null, error ? `${id}-error` : null].filter((x) => x !== null).join(' ') || undefined
-
-type KeyedProvider = 'comfydeploy' | 'runcomfy'
-
-interface Service {
-  id: KeyedProvider
-  name: string
-  /** Element ids of the key and URL boxes. */
-  keyId: string
-  urlId: string
-  keyLabel: string
-  urlLabel: string
-  keyPatch: 'comfydeployApiKey' | 'runcomfyApiKey'
-  urlForm: 'comfydeployBaseUrl' | 'runcomfyBaseUrl'
-  newKeyHelp: string
-  urlHelp: string
-}
-
-const services: readonly Service[] = [
-  {
-    id: 'comfydeploy',
-    name: 'ComfyDeploy',
-    keyId: 'cd-key',
-    urlId: 'cd-url',
-    keyLabel: 'ComfyDeploy API key',
-    urlLabel: 'ComfyDeploy base URL',
-    keyPatch: 'comfydeployApiKey',
-    urlForm: 'comfydeployBaseUrl',
-    newKeyHelp: 'Create a key in your ComfyDeploy dashboard (Settings → API keys) and paste it here.',
-    urlHelp: 'Leave as is unless you run your own ComfyDeploy server.',
-  },
-  {
-    id: 'runcomfy',
-    name: 'RunComfy',
-    keyId: 'rc-key',
-    urlId: 'rc-url',
-    keyLabel: 'RunComfy API token',
-    urlLabel: 'RunComfy base URL',
-    keyPatch: 'runcomfyApiKey',
-    urlForm: 'runcomfyBaseUrl',
-    newKeyHelp: 'Copy the API token from your RunComfy profile page and paste it here.',
-    urlHelp: 'Leave as is unless RunComfy gave you another API address.',
-  },
-]
 
 const noneTyped: Record<KeyedProvider, boolean> = { comfydeploy: false, runcomfy: false }
 
@@ -436,6 +397,7 @@ function SettingsEditor({ settings }: { settings: Settings }) {
             onChange={(e) => change('libraryDir', e.target.value)}
           />
         </Field>
+        <LibraryMove />
       </section>
 
       <section className="card" aria-labelledby="settings-delivery">
@@ -524,21 +486,104 @@ function SettingsEditor({ settings }: { settings: Settings }) {
   )
 }
 
+/** A change of library folder on its way (`library.moving`): a bar while files move, then how it ended. */
+function LibraryMove() {
+  const move = useCourier((s) => s.settings.libraryMove)
+  if (move === null) return null
+  const files = `${formatCount(move.doneFiles)} of ${formatCount(move.totalFiles)} file${move.totalFiles === 1 ? '' : 's'}`
+  const bytes = `${formatBytes(move.doneBytes)} of ${formatBytes(move.totalBytes)}`
+  return (
+    <div className="library-move" data-move-state={move.state}>
+      {move.state === 'moving' ? (
+        <>
+          <p className="library-move__text" role="status">
+            Moving your outputs to <code>{move.to}</code>: {files} ({bytes})…
+          </p>
+          <ProgressBar
+            label="Library move"
+            value={move.totalBytes > 0 ? move.doneBytes / move.totalBytes : move.totalFiles > 0 ? move.doneFiles / move.totalFiles : 0}
+            indeterminate={move.totalFiles === 0}
+            valueText={`${files}, ${bytes}`}
+          />
+        </>
+      ) : move.state === 'done' ? (
+        <p className="conn-result conn-result--ok" role="status">
+          <span aria-hidden="true">✓ </span>Moved {files} to <code>{move.to}</code>.
+        </p>
+      ) : (
+        <div className="notice notice--error notice--compact" role="alert">
+          <span className="notice__icon" aria-hidden="true">
+            !
+          </span>
+          <p className="notice__body">
+            <strong className="notice__advice">The library could not be moved to {move.to}.</strong>{' '}
+            {move.message ?? 'No reason was given.'} Every output is still readable; choose the folder again to finish the move.
+          </p>
+        </div>
+      )}
+    </div>
+  )
+}
+
+/** "Copy diagnostics": main's report (secrets already taken out) on the clipboard, for a bug report. */
+function CopyDiagnostics() {
+  const diagnostics = useCourier((s) => s.app.diagnostics)
+  const toast = useCourier((s) => s.toasts.show)
+  const failed = useCourier((s) => s.toasts.failure)
+  const [busy, setBusy] = useState(false)
+  const copy = async () => {
+    setBusy(true)
+    const res = await diagnostics()
+    setBusy(false)
+    if (!res.ok) {
+      // NOT_SUPPORTED's usual advice ("only the desktop app") would be wrong here: no build makes one yet.
+      if (res.error.code === 'NOT_SUPPORTED') toast({ tone: 'error', text: `This version cannot make a diagnostics report yet (${res.error.message}).` })
+      else failed('Could not collect the diagnostics', res.error, () => void copy())
+      return
+    }
+    try {
+      await copyText(res.value.text)
+      toast({ tone: 'info', text: 'Diagnostics copied: paste them into your bug report. API keys and tokens are left out.' })
+    } catch (cause) {
+      toast({ tone: 'error', text: `Could not copy the diagnostics: ${clipboardProblem(cause)}.` })
+    }
+  }
+  return (
+    <button type="button" className="btn btn--small" disabled={busy} aria-busy={busy} onClick={() => void copy()}>
+      {busy && <span className="spinner spinner--small" aria-hidden="true" />}
+      Copy diagnostics
+    </button>
+  )
+}
+
+/** Friendly names for the runtime versions main reports; others show as they come. */
+const runtimeNames: Record<string, string> = { app: 'Comfy Courier', node: 'Node.js', electron: 'Electron', chrome: 'Chromium', sqlite: 'SQLite', v8: 'V8' }
+
 function About() {
   const info = useCourier((s) => s.app.info)
   const providers = useCourier((s) => s.generate.providers)
   const libraryDir = useCourier((s) => s.settings.view?.libraryDir)
   if (info === null) return null
+  const runtimes = Object.entries(info.versions).filter(([name]) => name !== 'app')
   return (
     <section className="card" aria-labelledby="settings-about">
       <h2 id="settings-about" className="card__title">
         About
       </h2>
+      <p className="about__name">
+        <strong>Comfy Courier</strong> <span className="about__version">{info.version}</span>
+      </p>
       <dl className="facts">
-        <dt>Version</dt>
-        <dd>{info.version}</dd>
         <dt>Mode</dt>
         <dd>{info.mode === 'electron' ? 'Desktop app' : 'Web (browser)'}</dd>
+        <dt>Platform</dt>
+        <dd>{info.platform}</dd>
+        {runtimes.map(([name, version]) => (
+          <Fragment key={name}>
+            <dt>{runtimeNames[name] ?? name}</dt>
+            <dd>{version}</dd>
+          </Fragment>
+        ))}
         <dt>Data folder</dt>
         <dd>
           <code>{info.dataDir}</code>
@@ -550,6 +595,10 @@ function About() {
         <dt>Providers</dt>
         <dd>{providers.map((p) => `${p.label}: ${p.configured ? 'ready' : 'no key'}`).join(' · ') || '—'}</dd>
       </dl>
+      <div className="about__actions">
+        <CopyDiagnostics />
+        <span className="field__help">Versions, settings without keys, the tunnel, live runs and recent errors, as text for a bug report.</span>
+      </div>
     </section>
   )
 }

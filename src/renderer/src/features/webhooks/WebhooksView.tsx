@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { SearchBox } from '../../components/SearchBox'
 import { formatClock, shortId } from '../../components/format'
 import { tunnelText } from '../../components/StatusBar'
+import { shortcutFor } from '../../keyboard/shortcuts'
 import { useCourier } from '../../store/context'
 import { emptyWebhookFilter, isFiltered } from '../../store/webhook-query'
 
@@ -257,12 +258,12 @@ export function WebhooksView() {
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Home' && e.key !== 'End') return
-    if (items.length === 0) return
+    const id = shortcutFor('Webhooks', e)
+    if (id === null || items.length === 0) return
     e.preventDefault()
     const at = selected === undefined ? -1 : items.indexOf(selected)
     const next =
-      e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : e.key === 'ArrowDown' ? Math.min(items.length - 1, at + 1) : Math.max(0, at - 1)
+      id === 'webhooks.first' ? 0 : id === 'webhooks.last' ? items.length - 1 : id === 'webhooks.down' ? Math.min(items.length - 1, at + 1) : Math.max(0, at - 1)
     const target = items[next]
     if (target !== undefined) select(target.id)
   }

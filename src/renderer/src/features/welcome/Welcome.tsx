@@ -1,0 +1,396 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react'
+import type { ConnectionCheck } from '@shared/contract'
+import { errorAdvice, type ErrorCode } from '@shared/errors'
+import type { Failure } from '@shared/result'
+import type { ProviderId } from '@shared/run'
+import { ErrorNotice } from '../../components/ErrorNotice'
+import { useCourier } from '../../store/context'
+import { services, type KeyedProvider, type Service } from '../settings/services'
+
+type Choice = 'demo' | KeyedProvider
+type Step = 'start' | 'library'
+
+/** What to do about a failed connection test, in the welcome's words (Settings is not open yet). */
+function nextStep(service: Service, code: ErrorCode | null): string {
+  switch (code) {
+    case 'PROVIDER_AUTH':
+      return `Check that you copied the whole key, or make a new one. ${service.newKeyHelp}`
+    case 'NOT_CONFIGURED':
+      return service.newKeyHelp
+    case 'PROVIDER_RATE_LIMITED':
+    case 'PROVIDER_UNAVAILABLE':
+    case 'PROVIDER_TIMEOUT':
+    case 'PROVIDER_BAD_REPLY':
+      return `${service.name} is not answering well right now: test again in a moment, or start with the Demo and add the key later in Settings.`
+    default:
+      return 'Start with the Demo if you like: you can add the key later in Settings.'
+  }
+}
+
+/** The focus moves to a step's heading when the step appears, so a screen reader starts reading there. */
+function useFocusOnMount(ref: RefObject<HTMLElement | null>, when: boolean) {
+  useEffect(() => {
+    if (when) ref.current?.focus()
+    // Once, when the step is shown.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+}
+
+const choices: ReadonlyArray<{ id: Choice; name: string; text: string }> = [
+  {
+    id: 'demo',
+    name: 'Try the Demo',
+    text: 'No account needed. A simulator built into the app runs the workflows on this computer: free, offline, with real pictures.',
+  },
+  { id: 'comfydeploy', name: 'Connect ComfyDeploy', text: 'Run your ComfyDeploy deployments with your account’s API key.' },
+  { id: 'runcomfy', name: 'Connect RunComfy', text: 'Run your RunComfy deployments with your account’s API token.' },
+]
+
+/** The key box of the chosen service, "Test connection", and the answer beside them. */
+function KeyField({
+  service,
+  keyRef,
+  testing,
+  problem,
+  check,
+  onTest,
+  onEdit,
+}: {
+  service: Service
+  keyRef: RefObject<HTMLInputElement | null>
+  testing: boolean
+  problem: string | null
+  check: ConnectionCheck | null
+  onTest(): void
+  /** The key was changed: the last answer no longer applies to it. */
+  onEdit(): void
+}) {
+  const id = useId()
+  const keySet = useCourier((s) => s.settings.view?.[service.id].apiKeySet === true)
+  const failed = problem !== null || (check !== null && !check.ok)
+  return (
+    <div className={`field welcome__key${failed ? ' field--invalid' : ''}`}>
+      <label htmlFor={id} className="field__label">
+        {service.keyLabel}
+      </label>
+      <div className="key-row">
+        <input
+          ref={keyRef}
+          id={id}
+          className="input"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={keySet ? '••••••••  (saved)' : 'Paste your key'}
+          aria-describedby={`${id}-help ${id}-result`}
+          aria-invalid={failed ? true : undefined}
+          onChange={onEdit}
+        />
+        <button type="button" className="btn" disabled={testing} aria-busy={testing} onClick={onTest}>
+          {testing && <span className="spinner spinner--small" aria-hidden="true" />}
+          {testing ? 'Testing…' : 'Test connection'}
+        </button>
+      </div>
+      <p id={`${id}-help`} className="field__help">
+        {service.newKeyHelp}
+      </p>
+      <div id={`${id}-result`} className="welcome__result" role="status">
+        {problem !== null ? (
+          <p className="field__error" data-check="failed">
+            {problem}
+          </p>
+        ) : check?.ok ? (
+          <p className="conn-result conn-result--ok" data-check="ok">
+            <span aria-hidden="true">✓ </span>
+            {check.message}
+          </p>
+        ) : check ? (
+          <div className="conn-result conn-result--error" data-check="failed" data-error-code={check.code ?? undefined}>
+            <p>
+              <span aria-hidden="true">✗ </span>
+              {check.message}
+            </p>
+            <p className="welcome__next">{nextStep(service, check.code)}</p>
+          </div>
+        ) : null}
+      </div>
+    </div>
+  )
+}
+
+/** Step 1: the Demo, or a service with its key tested before going on. */
+function StartStep({
+  choice,
+  focusHeading,
+  onChoice,
+  onDone,
+  onSkip,
+  skipping,
+}: {
+  choice: Choice
+  /** Back from step 2: the focus starts on this step's heading (on first show, the welcome's own heading has it). */
+  focusHeading: boolean
+  onChoice(c: Choice): void
+  onDone(): void
+  onSkip(): void
+  skipping: boolean
+}) {
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  const keyRef = useRef<HTMLInputElement>(null)
+  const save = useCourier((s) => s.settings.save)
+  const testConnection = useCourier((s) => s.settings.testConnection)
+  const settings = useCourier((s) => s.settings.view)
+  const [testing, setTesting] = useState(false)
+  const [problem, setProblem] = useState<string | null>(null)
+  const [check, setCheck] = useState<ConnectionCheck | null>(null)
+  const headingId = useId()
+  const service = services.find((s) => s.id === choice)
+  useFocusOnMount(headingRef, focusHeading)
+
+  const pick = (next: Choice) => {
+    onChoice(next)
+    setProblem(null)
+    setCheck(null)
+  }
+
+  /** Saves the typed key (main tests what it has), tests it, and says whether it works. */
+  const test = async (): Promise<boolean> => {
+    if (service === undefined) return true
+    const key = keyRef.current?.value.trim() ?? ''
+    if (key === '' && settings?.[service.id].apiKeySet !== true) {
+      setProblem(`Paste your ${service.name} key first. ${service.newKeyHelp}`)
+      setCheck(null)
+      keyRef.current?.focus()
+      return false
+    }
+    setTesting(true)
+    setProblem(null)
+    setCheck(null)
+    if (key !== '') {
+      // Main counts a saved key as onboarded unless told otherwise: the welcome is not finished yet.
+      const saved = await save({ [service.keyPatch]: key, onboarded: false })
+      if (!saved.ok) {
+        setTesting(false)
+        setProblem(`${errorAdvice[saved.error.code]} ${saved.error.message}`)
+        return false
+      }
+    }
+    const answer = await testConnection(service.id)
+    setTesting(false)
+    setCheck(answer)
+    if (answer !== null && !answer.ok) keyRef.current?.focus()
+    return answer?.ok === true
+  }
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (service === undefined || check?.ok === true || (await test())) onDone()
+  }
+
+  return (
+    <form className="welcome__step" noValidate onSubmit={(e) => void onSubmit(e)} aria-labelledby={headingId}>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="welcome__question">
+        How would you like to start?
+      </h2>
+      <div className="welcome__choices" role="radiogroup" aria-labelledby={headingId}>
+        {choices.map((c) => (
+          <label key={c.id} className={`welcome__choice${choice === c.id ? ' welcome__choice--checked' : ''}`} data-choice={c.id}>
+            <input type="radio" name="welcome-start" value={c.id} checked={choice === c.id} onChange={() => pick(c.id)} />
+            <span className="welcome__choice-text">
+              <span className="welcome__choice-name">
+                {c.name}
+                {c.id === 'demo' && <span className="badge badge--demo">Free</span>}
+              </span>
+              <span className="welcome__choice-help">{c.text}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+      {service && (
+        <KeyField
+          key={service.id}
+          service={service}
+          keyRef={keyRef}
+          testing={testing}
+          problem={problem}
+          check={check}
+          onTest={() => void test()}
+          onEdit={() => {
+            setProblem(null)
+            setCheck(null)
+          }}
+        />
+      )}
+      <footer className="welcome__actions">
+        <button type="button" className="btn btn--ghost" onClick={onSkip} disabled={skipping}>
+          Skip for now
+        </button>
+        <button type="submit" className="btn btn--primary" disabled={testing}>
+          Continue
+        </button>
+      </footer>
+    </form>
+  )
+}
+
+/** Step 2: where outputs go, how the services reach this computer, and Finish. */
+function LibraryStep({
+  choice,
+  onBack,
+  onFinish,
+  finishing,
+  finishError,
+}: {
+  choice: Choice
+  onBack(): void
+  onFinish(): void
+  finishing: boolean
+  finishError: Failure | null
+}) {
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  const settings = useCourier((s) => s.settings.view)
+  const save = useCourier((s) => s.settings.save)
+  const [folder, setFolder] = useState(settings?.libraryDir ?? '')
+  const [error, setError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
+  const headingId = useId()
+  const fieldId = useId()
+  useFocusOnMount(headingRef, true)
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    const dir = folder.trim()
+    if (dir === '') {
+      setError('Choose a folder for saved outputs: type its full path.')
+      return
+    }
+    if (dir !== settings?.libraryDir) {
+      setSaving(true)
+      const res = await save({ libraryDir: dir })
+      setSaving(false)
+      if (!res.ok) {
+        setError(`${errorAdvice[res.error.code]} ${res.error.message}`)
+        return
+      }
+    }
+    onFinish()
+  }
+
+  return (
+    <form className="welcome__step" noValidate onSubmit={(e) => void onSubmit(e)} aria-labelledby={headingId}>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1} className="welcome__question">
+        Where should your outputs be saved?
+      </h2>
+      <div className={`field${error ? ' field--invalid' : ''}`}>
+        <label htmlFor={fieldId} className="field__label">
+          Library folder
+        </label>
+        <input
+          id={fieldId}
+          className="input input--mono"
+          type="text"
+          spellCheck={false}
+          value={folder}
+          aria-describedby={`${fieldId}-help${error ? ` ${fieldId}-error` : ''}`}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => {
+            setFolder(e.target.value)
+            setError(null)
+          }}
+        />
+        <p id={`${fieldId}-help`} className="field__help">
+          Every picture and video is saved here, in a folder per day and deployment. Type the folder’s full path; you can change it later in
+          Settings.
+        </p>
+        {error && (
+          <p id={`${fieldId}-error`} className="field__error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+      <section className="welcome__tunnel" aria-labelledby={`${headingId}-tunnel`}>
+        <h3 id={`${headingId}-tunnel`} className="welcome__subtitle">
+          How runs report back
+        </h3>
+        <p>
+          {choice === 'demo' ? 'Once you connect ComfyDeploy or RunComfy, ' : 'While a run is on the service, '}
+          the service tells the app about its progress through a secure public web address that forwards only to the app’s webhook receiver on
+          this computer; nothing else on your computer can be reached through it. If that address is down, the app asks the service instead.
+          {choice === 'demo' && ' The Demo runs on this computer and needs none.'}
+        </p>
+      </section>
+      {finishError && <ErrorNotice error={finishError} live settingsLink={false} />}
+      <footer className="welcome__actions">
+        <button type="button" className="btn btn--ghost" onClick={onBack}>
+          Back
+        </button>
+        <button type="submit" className="btn btn--primary" disabled={saving || finishing} aria-busy={saving || finishing}>
+          {(saving || finishing) && <span className="spinner spinner--small" aria-hidden="true" />}
+          Finish
+        </button>
+      </footer>
+    </form>
+  )
+}
+
+/**
+ * The first-run welcome, shown instead of the app while `settings.onboarded` is false: what the app is, the
+ * Demo or a service (its key tested), the library folder, and a word on the tunnel. Finish or "Skip for now"
+ * saves `onboarded` and opens Generate.
+ */
+export function Welcome() {
+  const finishWelcome = useCourier((s) => s.settings.finishWelcome)
+  const titleRef = useRef<HTMLHeadingElement>(null)
+  const [step, setStep] = useState<Step>('start')
+  const [returned, setReturned] = useState(false)
+  const [choice, setChoice] = useState<Choice>('demo')
+  const [finishing, setFinishing] = useState(false)
+  const [finishError, setFinishError] = useState<Failure | null>(null)
+  useFocusOnMount(titleRef, true)
+
+  const finish = async (provider: ProviderId | null) => {
+    setFinishing(true)
+    setFinishError(null)
+    const res = await finishWelcome(provider)
+    // On success the welcome is gone; on failure it stays, saying why.
+    if (!res.ok) {
+      setFinishing(false)
+      setFinishError(res.error)
+    }
+  }
+
+  return (
+    <main className="welcome" aria-labelledby="welcome-title">
+      <div className="welcome__card">
+        <header className="welcome__head">
+          <span className="brand__mark" aria-hidden="true">
+            ◆
+          </span>
+          <h1 id="welcome-title" ref={titleRef} tabIndex={-1} className="welcome__title">
+            Welcome to Comfy Courier
+          </h1>
+          <p className="welcome__lead">
+            Comfy Courier runs your ComfyUI workflows on ComfyDeploy or RunComfy, shows each run live, and saves every output in a folder on
+            this computer.
+          </p>
+          <p className="welcome__progress muted">Step {step === 'start' ? 1 : 2} of 2</p>
+        </header>
+        {step === 'start' ? (
+          <StartStep choice={choice} focusHeading={returned} onChoice={setChoice} onDone={() => setStep('library')} onSkip={() => void finish(null)} skipping={finishing} />
+        ) : (
+          <LibraryStep
+            choice={choice}
+            onBack={() => {
+              setReturned(true)
+              setStep('start')
+            }}
+            onFinish={() => void finish(choice)}
+            finishing={finishing}
+            finishError={finishError}
+          />
+        )}
+        {step === 'start' && finishError && <ErrorNotice error={finishError} live settingsLink={false} />}
+      </div>
+    </main>
+  )
+}
