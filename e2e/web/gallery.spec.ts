@@ -1,15 +1,5 @@
-import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
-
-/** Fills the Generate form of a Demo deployment and submits it, waiting until the form is ready again. */
-async function generate(page: Page, deployment: string, prompt: string, variations = 1): Promise<void> {
-  await page.getByLabel('Deployment').selectOption({ label: deployment })
-  await page.getByLabel('Prompt', { exact: true }).fill(prompt)
-  await page.getByLabel('Variations').fill(String(variations))
-  const button = page.getByRole('button', { name: 'Generate', exact: true })
-  await button.click()
-  await expect(button).toBeEnabled()
-}
+import { generate } from './support/generate'
 
 test('the gallery finds outputs by a word of their prompt, plays a video with seeking, and re-runs an output', async ({ page, app }) => {
   await page.goto(app.ready.web)

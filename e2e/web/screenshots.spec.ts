@@ -2,6 +2,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
+import { generate } from './support/generate'
 import { findFfmpeg, gifOf, recordScreen } from './support/screen-recorder'
 
 /**
@@ -34,15 +35,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => document.querySelectorAll('*').forEach((el) => el.scrollTop > 0 && el.scrollTo(0, 0)))
   await mediaLoaded(page.locator('body'))
   await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled', caret: 'hide' })
-}
-
-async function generate(page: Page, deployment: string, prompt: string, variations = 1): Promise<void> {
-  await page.getByLabel('Deployment').selectOption({ label: deployment })
-  await page.getByLabel('Prompt', { exact: true }).fill(prompt)
-  await page.getByLabel('Variations').fill(String(variations))
-  const button = page.getByRole('button', { name: 'Generate', exact: true })
-  await button.click()
-  await expect(button).toBeEnabled()
 }
 
 test.describe('a new user', () => {
