@@ -4,8 +4,9 @@ import type { CourierEvent } from '@shared/events'
 import type { Output } from '@shared/output'
 import { ok, err } from '@shared/result'
 import { EventHub } from '../core/events/event-hub'
-import { describeRunEnd, thumbnailPng, watchRuns, type ShownNotification } from './notifications'
-import { makeOutput, makeRun } from './run-fixtures.test-support'
+import { describeRunEnd } from '@shared/run-watch'
+import { thumbnailPng, watchRuns, type ShownNotification } from './notifications'
+import { makeOutput, makeRun } from '@shared/run-fixtures.test-support'
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47])
 

@@ -1,57 +1,9 @@
 import sharp from 'sharp'
-import type { AppOpenTarget, CourierEvent } from '@shared/events'
+import type { CourierEvent } from '@shared/events'
+import { RunWatch, describeRunEnd, firstOutput } from '@shared/run-watch'
 import type { Output } from '@shared/output'
 import type { Run } from '@shared/run'
 import type { Core } from '../core/core-types'
-import { RunWatch } from './run-watch'
-
-/** What an OS notification about a finished run says, and where clicking it takes the user. */
-export interface RunNotice {
-  title: string
-  body: string
-  target: AppOpenTarget
-  /** The output whose thumbnail is the notification's image (succeeded runs with outputs). */
-  outputId: string | null
-}
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
-
-function clip(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`
-}
-
-/** The prompt the run was made from, when its inputs have one (`prompt`, or the first text input named like it). */
-function promptOf(run: Run): string | null {
-  const entry = Object.entries(run.inputs).find(([key, value]) => /prompt/i.test(key) && !/negative/i.test(key) && typeof value === 'string')
-  return entry && typeof entry[1] === 'string' && entry[1].trim() !== '' ? entry[1] : null
-}
-
-/**
- * The words for a run that ended: succeeded → "<deployment> finished · N outputs" with the prompt (or
- * what could not be saved); failed, cancelled, timed out → the reason the service or core gave.
- * Clicking opens the first output in the gallery, or the run in Runs when there is no output.
- */
-export function describeRunEnd(run: Run, firstOutput: Output | null): RunNotice {
-  const name = run.deploymentName || run.deploymentId
-  const target: AppOpenTarget = firstOutput ? { view: 'gallery', outputId: firstOutput.id } : { view: 'runs', runId: run.id }
-  const outputId = firstOutput?.id ?? null
-  switch (run.status) {
-    case 'succeeded':
-      return {
-        title: `${name} finished · ${plural(run.outputCount, 'output')}`,
-        body: clip(run.error?.message ?? promptOf(run) ?? 'Saved to your library.'),
-        target,
-        outputId,
-      }
-    case 'cancelled':
-      return { title: `${name} was cancelled`, body: clip(run.error?.message ?? 'The run was cancelled.'), target, outputId }
-    case 'timed_out':
-      return { title: `${name} timed out`, body: clip(run.error?.message ?? 'The service did not finish the run in time.'), target, outputId }
-    default:
-      return { title: `${name} failed`, body: clip(run.error?.message ?? 'The service reported a failure.'), target, outputId }
-  }
-}
 
 /**
  * The output's thumbnail as PNG bytes, for the OS notification: core serves thumbnails as WebP, which
@@ -106,9 +58,7 @@ export interface RunNotifier {
 async function firstOutputOf(core: Pick<Core, 'invoke'>, run: Run): Promise<Output | null> {
   if (run.status !== 'succeeded' || run.outputCount === 0) return null
   const answer = await core.invoke('outputs.list', { runId: run.id, limit: 100 })
-  if (!answer.ok) return null
-  const outputs = [...(answer.value as Output[])].sort((a, b) => a.createdAt - b.createdAt || a.path.localeCompare(b.path))
-  return outputs[0] ?? null
+  return answer.ok ? firstOutput(answer.value as Output[]) : null
 }
 
 /**

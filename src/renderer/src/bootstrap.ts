@@ -5,6 +5,7 @@ import { cryptoRandom } from './store/form-model'
 import { connectLocation } from './store/location'
 import { connectKeyboard } from './keyboard/connect-keyboard'
 import { guardFileDrops } from './components/file-drop-guard'
+import { connectBrowserNotifications } from './notifications/browser-notifications'
 import type { Runtime } from './store/context'
 
 export interface BootOptions {
@@ -32,6 +33,7 @@ export function bootstrap(courier: CourierClient, options: BootOptions = {}): Ap
   connectLocation(store, win, controller.signal)
   connectKeyboard(store, win, controller.signal)
   guardFileDrops(win, controller.signal)
+  connectBrowserNotifications({ courier, window: win, open: (target) => store.getState().nav.open(target), signal: controller.signal })
   void store.getState().app.load()
   return { store, courier, dispose: () => controller.abort() }
 }

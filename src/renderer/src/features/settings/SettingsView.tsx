@@ -6,6 +6,7 @@ import { clipboardProblem, copyText } from '../../components/clipboard'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatBytes, formatCount } from '../../components/format'
 import { ProgressBar } from '../../components/ProgressBar'
+import { BrowserNotifications } from './BrowserNotifications'
 import { useCourier } from '../../store/context'
 import { diffSettings, toForm, validateSettings, type SettingsForm, type SettingsFormErrors } from './settings-form'
 import { services, type KeyedProvider, type Service } from './services'
@@ -626,6 +627,7 @@ export function SettingsView() {
       ) : (
         <SettingsEditor settings={settings} />
       )}
+      <BrowserNotifications />
       <About />
     </section>
   )

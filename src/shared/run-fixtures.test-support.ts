@@ -1,7 +1,7 @@
-import type { Output } from '@shared/output'
-import type { Run, RunStatus } from '@shared/run'
+import type { Output } from './output'
+import type { Run, RunStatus } from './run'
 
-/** A complete `Run` for shell tests; only what a test sets differs from these defaults. */
+/** A complete `Run` for the notifiers' tests (desktop shell and web page); only what a test sets differs from these defaults. */
 export function makeRun(id: string, status: RunStatus, extra: Partial<Run> = {}): Run {
   return {
     id: id as Run['id'],

@@ -1,0 +1,71 @@
+import type { CourierClient } from '@shared/client'
+import type { AppOpenTarget } from '@shared/events'
+import { RunWatch, describeRunEnd, firstOutput } from '@shared/run-watch'
+import type { Run } from '@shared/run'
+import { thumbUrl } from '../api/media-url'
+
+/** The page's Notification permission, or `unsupported` where the browser has no Notification API. */
+export type NotificationState = NotificationPermission | 'unsupported'
+
+type WithNotifications = Window & { Notification?: typeof Notification }
+
+export function notificationState(win: Window): NotificationState {
+  const api = (win as WithNotifications).Notification
+  return api ? api.permission : 'unsupported'
+}
+
+/** Asks the browser (it shows its own prompt; only from a click). */
+export async function askForNotifications(win: Window): Promise<NotificationState> {
+  const api = (win as WithNotifications).Notification
+  return api ? api.requestPermission() : 'unsupported'
+}
+
+export interface BrowserNotificationsDeps {
+  courier: CourierClient
+  window: Window
+  /** Shows what a clicked notification points at (the store's `nav.open`). */
+  open(target: AppOpenTarget): void
+  signal: AbortSignal
+}
+
+/**
+ * Web mode's counterpart of the desktop app's OS notifications: when a run ends while this tab is in the
+ * background and the user allowed notifications, the browser shows one, with the first output's
+ * thumbnail; clicking it brings the tab forward on that output (or on the run). The same `RunWatch` as the
+ * desktop shell decides which updates end a run. Nothing here in the desktop app, whose main process
+ * notifies by itself.
+ */
+export function connectBrowserNotifications({ courier, window: win, open, signal }: BrowserNotificationsDeps): void {
+  const api = (win as WithNotifications).Notification
+  if (!api) return
+  const startedAt = Date.now()
+  let watch: RunWatch | null = null
+
+  const announce = async (run: Run): Promise<void> => {
+    const outputs = run.status === 'succeeded' && run.outputCount > 0 ? await courier.invoke('outputs.list', { runId: run.id, limit: 100 }) : null
+    const first = outputs?.ok ? firstOutput(outputs.value) : null
+    const notice = describeRunEnd(run, first)
+    const icon = first ? new URL(thumbUrl(courier, first.id), win.location.href).toString() : undefined
+    const shown = new api(notice.title, { body: notice.body, tag: run.id, ...(icon ? { icon } : {}) })
+    shown.onclick = () => {
+      win.focus()
+      open(notice.target)
+      shown.close()
+    }
+  }
+
+  courier.subscribe((event) => {
+    if (event.type !== 'run.updated' || watch === null) return
+    const ended = watch.update(event.run)
+    // Someone looking at the tab sees the run end in Runs; the browser asks once, from Settings.
+    if (!ended || win.document.visibilityState !== 'hidden' || api.permission !== 'granted') return
+    void announce(ended).catch(() => {})
+  }, signal)
+
+  void (async () => {
+    const info = await courier.invoke('app.info', {})
+    if (!info.ok || info.value.mode !== 'web' || signal.aborted) return
+    const runs = await courier.invoke('runs.list', { limit: 500 })
+    watch = new RunWatch(runs.ok ? runs.value : [], startedAt)
+  })()
+}
