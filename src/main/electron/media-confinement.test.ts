@@ -1,9 +1,7 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { plainResponse, serveFile } from '../core/library/media'
 import { mediaHandler } from './media-handler'
+import { makeHostileLibrary, type HostileLibrary } from '../../../test/support/hostile-library'
 
 /**
  * courier-media:// end to end in Node: the protocol handler in front of core's real file serving, over a
@@ -11,36 +9,28 @@ import { mediaHandler } from './media-handler'
  * attacker would want a row to hold: `..`, absolute paths, symlinks out of the library.
  */
 describe('courier-media:// stays inside the library', () => {
-  let dir: string
-  let library: string
+  let hostile: HostileLibrary
   const rows = new Map<string, string>()
   let serve: (request: Request) => Promise<Response>
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'courier-media-chain-'))
-    library = join(dir, 'library')
-    await mkdir(join(library, '2026-01-02', 'sketch'), { recursive: true })
-    await writeFile(join(library, '2026-01-02', 'sketch', 'r1-1.png'), 'picture')
-    await writeFile(join(dir, 'courier.db'), 'secret database')
-    await symlink(join(dir, 'courier.db'), join(library, '2026-01-02', 'sketch', 'link-out.png'))
-    await symlink(dir, join(library, 'dir-link'))
-    rows.set('ok', '2026-01-02/sketch/r1-1.png')
+    hostile = await makeHostileLibrary()
+    const { paths, secret } = hostile
+    rows.set('ok', paths.inside)
     rows.set('dotdot', '../courier.db')
     rows.set('deep-dotdot', '2026-01-02/../../courier.db')
-    rows.set('absolute', join(dir, 'courier.db'))
-    rows.set('link-out', '2026-01-02/sketch/link-out.png')
-    rows.set('dir-link', 'dir-link/courier.db')
+    rows.set('absolute', secret)
+    rows.set('link-out', paths.linkOut)
+    rows.set('dir-link', paths.throughDirLink)
     const core = {
       media: async (outputId: string, range: string | null) => {
         const path = rows.get(outputId)
-        return path === undefined ? plainResponse(404, 'no such output') : serveFile({ root: library, path, mime: 'image/png' }, range)
+        return path === undefined ? plainResponse(404, 'no such output') : serveFile({ root: hostile.library, path, mime: 'image/png' }, range)
       },
     }
     serve = mediaHandler(core, () => {})
   })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  afterAll(() => hostile.remove())
 
   it('serves a file inside the library', async () => {
     const response = await serve(new Request('courier-media://output/ok'))

@@ -1,24 +1,13 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeHostileLibrary, type HostileLibrary } from '../../../../test/support/hostile-library'
 import { isLibraryPath, outputIdFromStep, serveFile } from './media'
 
 describe('media confinement', () => {
-  let dir: string
-  let root: string
+  let hostile: HostileLibrary
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'courier-media-'))
-    root = join(dir, 'library')
-    await mkdir(join(root, '2026-11-25', 'sketch'), { recursive: true })
-    await writeFile(join(root, '2026-11-25', 'sketch', 'a-1.png'), 'png bytes')
-    await writeFile(join(dir, 'secret.txt'), 'secret')
-    await symlink(join(dir, 'secret.txt'), join(root, '2026-11-25', 'sketch', 'out-1.png'))
-    await symlink(join(root, '2026-11-25', 'sketch', 'a-1.png'), join(root, 'inside-link.png'))
+    hostile = await makeHostileLibrary()
   })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  afterAll(() => hostile.remove())
 
   it('takes only library paths as we write them', () => {
     expect(isLibraryPath('2026-11-25/sketch/a-1.png')).toBe(true)
@@ -36,14 +25,16 @@ describe('media confinement', () => {
   })
 
   it('serves files inside the library, refuses links out and bad paths', async () => {
-    const served = await serveFile({ root, path: '2026-11-25/sketch/a-1.png', mime: 'image/png' }, null)
+    const { library: root, paths, secret } = hostile
+    const served = await serveFile({ root, path: paths.inside, mime: 'image/png' }, null)
     expect(served.status).toBe(200)
-    expect(await served.text()).toBe('png bytes')
-    expect((await serveFile({ root, path: 'inside-link.png', mime: 'image/png' }, null)).status).toBe(200)
-    expect((await serveFile({ root, path: '2026-11-25/sketch/out-1.png', mime: 'image/png' }, null)).status).toBe(403)
-    expect((await serveFile({ root, path: '../secret.txt', mime: 'text/plain' }, null)).status).toBe(403)
-    expect((await serveFile({ root, path: join(dir, 'secret.txt'), mime: 'text/plain' }, null)).status).toBe(403)
-    expect((await serveFile({ root, path: '2026-11-25/sketch/missing.png', mime: 'image/png' }, null)).status).toBe(404)
-    expect((await serveFile({ root, path: '2026-11-25/sketch', mime: 'image/png' }, null)).status).toBe(404)
+    expect(await served.text()).toBe('picture')
+    expect((await serveFile({ root, path: paths.linkInside, mime: 'image/png' }, null)).status).toBe(200)
+    expect((await serveFile({ root, path: paths.linkOut, mime: 'image/png' }, null)).status).toBe(403)
+    expect((await serveFile({ root, path: paths.throughDirLink, mime: 'image/png' }, null)).status).toBe(403)
+    expect((await serveFile({ root, path: '../courier.db', mime: 'text/plain' }, null)).status).toBe(403)
+    expect((await serveFile({ root, path: secret, mime: 'text/plain' }, null)).status).toBe(403)
+    expect((await serveFile({ root, path: '2026-01-02/sketch/missing.png', mime: 'image/png' }, null)).status).toBe(404)
+    expect((await serveFile({ root, path: '2026-01-02/sketch', mime: 'image/png' }, null)).status).toBe(404)
   })
 })
