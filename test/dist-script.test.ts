@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -109,5 +110,30 @@ describe('networkReachable and the small helpers', () => {
   it('names zips and platform switches as electron-builder does', () => {
     expect(electronZipName('41.7.1', 'darwin', 'arm64')).toBe('electron-v41.7.1-darwin-arm64.zip')
     expect([builderPlatformFlag('darwin'), builderPlatformFlag('win32'), builderPlatformFlag('linux')]).toEqual(['--mac', '--win', '--linux'])
+  })
+})
+
+describe('electron-builder.yml', () => {
+  const config = readFileSync(join(import.meta.dirname, '..', 'electron-builder.yml'), 'utf8')
+  /** The indented `key: value` lines of a top-level section. */
+  const section = (name: string): Record<string, string> => {
+    const body = new RegExp(`^${name}:\\n((?:[ ]+.*\\n|\\n)+)`, 'm').exec(config)?.[1] ?? ''
+    return Object.fromEntries([...body.matchAll(/^ {2}(\w+): (.+)$/gm)].map((m) => [m[1], m[2]]))
+  }
+
+  it('flips the fuses that would let a packaged app run as plain Node or load unchecked code', () => {
+    expect(section('electronFuses')).toEqual({
+      runAsNode: 'false',
+      enableCookieEncryption: 'true',
+      enableNodeOptionsEnvironmentVariable: 'false',
+      enableNodeCliInspectArguments: 'false',
+      enableEmbeddedAsarIntegrityValidation: 'true',
+      onlyLoadAppFromAsar: 'true',
+    })
+  })
+
+  it('builds NSIS, dmg, AppImage and deb, with the native modules unpacked from the asar', () => {
+    for (const target of ['nsis', 'dmg', 'AppImage', 'deb']) expect(config).toMatch(new RegExp(`- target: ${target}\\b`))
+    for (const native of ['@libsql', 'sharp', '@img', '@ngrok']) expect(config).toContain(`- node_modules/${native}/**`)
   })
 })
