@@ -135,5 +135,7 @@ describe('electron-builder.yml', () => {
   it('builds NSIS, dmg, AppImage and deb, with the native modules unpacked from the asar', () => {
     for (const target of ['nsis', 'dmg', 'AppImage', 'deb']) expect(config).toMatch(new RegExp(`- target: ${target}\\b`))
     for (const native of ['@libsql', 'sharp', '@img', '@ngrok']) expect(config).toContain(`- node_modules/${native}/**`)
+    // Node-API binaries load in Electron as they are: no rebuild (which would need Node 22 here).
+    expect(config).toMatch(/^npmRebuild: false$/m)
   })
 })
