@@ -2,7 +2,16 @@ import type { MouseEvent } from 'react'
 import { useCourier } from '../store/context'
 import { activeRunCount } from '../store/selectors'
 import type { View } from '../store/types'
+import { isApplePlatform, keysText, shortcuts } from '../keyboard/shortcuts'
 import { Icon } from './Icon'
+
+const apple = isApplePlatform()
+
+/** "Go to Runs — G then R": the view's shortcut from the one table, as the link's tooltip. */
+function hint(view: View): string {
+  const shortcut = shortcuts[`view.${view}`]
+  return `${shortcut.description} — ${shortcut.keys.map((keys) => keysText(keys, apple)).join(' or ')}`
+}
 
 const items: Array<{ view: View; label: string }> = [
   { view: 'generate', label: 'Generate' },
@@ -38,6 +47,7 @@ export function Sidebar() {
                 href={`#/${view}`}
                 className={`nav__item${current === view ? ' nav__item--current' : ''}`}
                 aria-current={current === view ? 'page' : undefined}
+                title={hint(view)}
                 onClick={onClick(view)}
               >
                 <Icon name={view} />

@@ -40,6 +40,15 @@ describe('the shortcut table', () => {
   })
 })
 
+describe('the sidebar', () => {
+  it("names each view's shortcut in its link's tooltip, from the same table", async () => {
+    await renderApp()
+    const nav = screen.getByRole('navigation', { name: 'Main' })
+    expect(within(nav).getByRole('link', { name: 'Runs' }).getAttribute('title')).toBe('Go to Runs — G then R')
+    expect(within(nav).getByRole('link', { name: 'Gallery' }).getAttribute('title')).toBe('Go to Gallery (your library) — G then L')
+  })
+})
+
 describe('app-wide keys', () => {
   it('G then a letter opens each view, but not while typing in a text box', async () => {
     await renderApp()
