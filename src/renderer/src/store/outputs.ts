@@ -7,6 +7,8 @@ import { emptyGalleryFilter, galleryQuery, matchesQuery, sameQuery, type Gallery
 export const SEARCH_DEBOUNCE_MS = 250
 /** The gallery's page: the grid asks for the next one as its end scrolls near. */
 export const GALLERY_PAGE = 200
+/** How long after the last saved or deleted output the counts are asked for again. */
+export const FACETS_SETTLE_MS = 300
 /** Outputs fetched at start-up for the run rows' thumbnails (the newest runs' outputs). */
 export const RECENT_OUTPUTS = 500
 
@@ -39,6 +41,16 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
   let seq = 0
   // Outputs saved while a gallery load was under way that match what it asked for: merged into its page.
   let arrived: Output[] = []
+  // The counts follow each saved or deleted output at once, and are then asked for again a moment later:
+  // an answer and an `output.saved` event travel apart (HTTP and SSE), so the answer may or may not hold
+  // the output the event announces, and only main's own count settles it. The newest answer wins.
+  let facetsSeq = 0
+  let facetsTimer: ReturnType<typeof setTimeout> | undefined
+  const libraryChanged = (): void => {
+    if (facetsSeq === 0) return // never asked for: nothing shows them yet
+    clearTimeout(facetsTimer)
+    facetsTimer = setTimeout(() => void get().outputs.loadFacets(), FACETS_SETTLE_MS)
+  }
 
   /** Puts a changed copy of an output wherever it is shown (favourite toggled). */
   const replace = (o: Output): void => {
@@ -116,7 +128,9 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
     },
 
     async loadFacets() {
+      const mine = ++facetsSeq
       const res = await deps.courier.invoke('outputs.facets', {})
+      if (mine !== facetsSeq) return
       if (res.ok) patch('outputs', { facets: res.value, facetsError: null })
       else patch('outputs', { facetsError: res.error })
     },
@@ -147,6 +161,7 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       const known = s.items.some((o) => o.id === output.id) || s.results.some((o) => o.id === output.id)
       const shown = s.resultsStatus !== 'idle' && matchesQuery(output, s.query)
       if (s.resultsStatus === 'loading' && shown) arrived.push(output)
+      if (!known) libraryChanged()
       patch('outputs', (cur) => ({
         items: upsertById(cur.items, output, outputsNewestFirst),
         results: shown ? upsertById(cur.results, output, outputsNewestFirst) : replaceIn(cur.results, output),
@@ -174,6 +189,7 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
     async remove(ids) {
       const res = await deps.courier.invoke('outputs.delete', { ids: [...ids] })
       if (res.ok) {
+        libraryChanged()
         const gone = new Set<string>(ids)
         patch('outputs', (cur) => {
           const removed = new Map<string, Output>()

@@ -114,6 +114,36 @@ describe('Gallery', () => {
     expect((screen.getByRole('searchbox', { name: 'Search outputs' }) as HTMLInputElement).value).toBe('')
   })
 
+  it("settles the counts on main's own after an output is saved, whether the counts' answer holds it or not", async () => {
+    const { fake } = seeded()
+    const boat = fake.seedOutput(fake.seedRun({ prompt: 'a paper boat' }))
+    const kite = fake.seedOutput(fake.seedRun({ prompt: 'a red kite' }))
+    fake.outputs = fake.outputs.filter((o) => o.id !== boat.id && o.id !== kite.id) // not saved yet
+    fake.hold('outputs.facets')
+    await renderApp(fake)
+    await openGallery()
+    await waitFor(() => expect(tiles()).toHaveLength(2))
+    // The boat is announced while the counts are on their way, and their answer is made without it...
+    act(() => fake.emit({ type: 'output.saved', output: boat }))
+    fake.release('outputs.facets')
+    await waitFor(() => expect(countText()).toBe('2 outputs'))
+    // ...so they are asked for again, once main has it.
+    fake.outputs.push(boat)
+    await waitFor(() => expect(countText()).toBe('3 outputs'))
+
+    // The kite is in an answer (the gallery opened again) before its own announcement arrives.
+    fake.outputs.push(kite)
+    fireEvent.click(screen.getByRole('link', { name: 'Runs' }))
+    await openGallery()
+    await waitFor(() => expect(countText()).toBe('4 outputs'))
+    act(() => fake.emit({ type: 'output.saved', output: kite }))
+    // Counted once, not twice, once main's count is back.
+    await waitFor(() => expect(countText()).toBe('4 outputs'))
+    await waitFor(() => expect(fake.callsTo('outputs.facets')).toHaveLength(4))
+    expect(countText()).toBe('4 outputs')
+    expect(tiles()).toHaveLength(4)
+  })
+
   it('turns each filter into outputs.list args, with the menus and counts from outputs.facets', async () => {
     const fake = new FakeCourier()
     const demo = fake.seedRun({ prompt: 'demo picture' })
