@@ -33,7 +33,7 @@ export function bootstrap(courier: CourierClient, options: BootOptions = {}): Ap
   connectLocation(store, win, controller.signal)
   connectKeyboard(store, win, controller.signal)
   guardFileDrops(win, controller.signal)
-  connectBrowserNotifications({ courier, window: win, open: (target) => store.getState().nav.open(target), signal: controller.signal })
+  connectBrowserNotifications({ courier, store, window: win, signal: controller.signal })
   void store.getState().app.load()
   return { store, courier, dispose: () => controller.abort() }
 }

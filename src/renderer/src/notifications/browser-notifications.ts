@@ -1,8 +1,8 @@
 import type { CourierClient } from '@shared/client'
-import type { AppOpenTarget } from '@shared/events'
 import { RunWatch, describeRunEnd, firstOutput } from '@shared/run-watch'
 import type { Run } from '@shared/run'
 import { thumbUrl } from '../api/media-url'
+import type { CourierState, CourierStore } from '../store/types'
 
 /** The page's Notification permission, or `unsupported` where the browser has no Notification API. */
 export type NotificationState = NotificationPermission | 'unsupported'
@@ -22,9 +22,9 @@ export async function askForNotifications(win: Window): Promise<NotificationStat
 
 export interface BrowserNotificationsDeps {
   courier: CourierClient
+  /** Where the app's info and the runs listed at start-up are read (fetched there once, not again here). */
+  store: CourierStore
   window: Window
-  /** Shows what a clicked notification points at (the store's `nav.open`). */
-  open(target: AppOpenTarget): void
   signal: AbortSignal
 }
 
@@ -35,7 +35,7 @@ export interface BrowserNotificationsDeps {
  * desktop shell decides which updates end a run. Nothing here in the desktop app, whose main process
  * notifies by itself.
  */
-export function connectBrowserNotifications({ courier, window: win, open, signal }: BrowserNotificationsDeps): void {
+export function connectBrowserNotifications({ courier, store, window: win, signal }: BrowserNotificationsDeps): void {
   const api = (win as WithNotifications).Notification
   if (!api) return
   const startedAt = Date.now()
@@ -49,7 +49,7 @@ export function connectBrowserNotifications({ courier, window: win, open, signal
     const shown = new api(notice.title, { body: notice.body, tag: run.id, ...(icon ? { icon } : {}) })
     shown.onclick = () => {
       win.focus()
-      open(notice.target)
+      store.getState().nav.open(notice.target)
       shown.close()
     }
   }
@@ -62,10 +62,17 @@ export function connectBrowserNotifications({ courier, window: win, open, signal
     void announce(ended).catch(() => {})
   }, signal)
 
-  void (async () => {
-    const info = await courier.invoke('app.info', {})
-    if (!info.ok || info.value.mode !== 'web' || signal.aborted) return
-    const runs = await courier.invoke('runs.list', { limit: 500 })
-    watch = new RunWatch(runs.ok ? runs.value : [], startedAt)
-  })()
+  // Watching starts once start-up has the app's mode and the runs as they stood: those already final are
+  // never announced.
+  const ready = (s: CourierState) => s.app.info !== null && s.runs.status === 'loaded'
+  const start = (s: CourierState) => {
+    if (s.app.info?.mode === 'web') watch = new RunWatch(s.runs.items, startedAt)
+  }
+  if (ready(store.getState())) return start(store.getState())
+  const unsubscribe = store.subscribe((s) => {
+    if (!ready(s)) return
+    unsubscribe()
+    start(s)
+  })
+  signal.addEventListener('abort', unsubscribe, { once: true })
 }
