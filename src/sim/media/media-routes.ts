@@ -100,18 +100,19 @@ async function* pieces(entry: MediaEntry, start: number, signal: AbortSignal): A
   for (let at = start; at < entry.bytes.length; at += PIECE) yield entry.bytes.subarray(at, at + PIECE)
 }
 
-/** Resolves when `res` can take more, or when the connection is gone (false). */
-function drained(res: ServerResponse): Promise<boolean> {
+/**
+ * Writes `part` and resolves once the socket has taken it (true), or when the connection is gone (false).
+ * Waiting for each write, not only for 'drain', lets a lazy file reuse its buffers (see `LazyMediaFile`).
+ */
+function send(res: ServerResponse, part: Uint8Array): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
-      res.off('drain', onDrain)
       res.off('close', onClose)
       resolve(ok)
     }
-    const onDrain = () => done(true)
     const onClose = () => done(false)
-    res.on('drain', onDrain)
     res.on('close', onClose)
+    res.write(part, (error) => done(!error))
   })
 }
 
@@ -142,7 +143,7 @@ async function pump(
         const part = piece.subarray(at, Math.min(piece.length, at + (slice === Infinity ? piece.length : slice), at + limit - sent))
         sent += part.length
         record.bytesSent = sent
-        if (!res.write(part) && !(await drained(res))) return
+        if (!(await send(res, part))) return
         if (rate !== null) await sleep(started + (sent / rate) * 1000 - performance.now(), stop.signal)
       }
     }

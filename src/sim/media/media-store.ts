@@ -8,7 +8,9 @@ export interface MediaFile {
 
 /**
  * A file made on demand, each time it is downloaded, so a very large output costs no memory while it waits
- * (ComfyDeploy's "Poster 8K"). `open` yields the bytes in order; their total must be exactly `size`.
+ * (ComfyDeploy's "Poster 8K"). `open` yields the bytes in order; their total must be exactly `size`. A
+ * piece may be overwritten once the next one is asked for (the generator reuses its buffers): a consumer
+ * finishes with each piece, or copies it, before it moves on.
  */
 export interface LazyMediaFile {
   contentType: string
