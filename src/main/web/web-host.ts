@@ -5,7 +5,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { HTTP_EVENTS_PATH } from '@shared/contract'
 import { err } from '@shared/result'
 import type { Core } from '../core/core-types'
-import { outputIdFromStep } from '../core/library/media'
+import { outputIdFromStep, SMALL_BODY_BYTES } from '../core/library/media'
 import { RequestGuard } from './request-guard'
 import { readStatic } from './static-files'
 
@@ -130,11 +130,19 @@ export async function startWebHost(opts: { core: Core; port: number; rendererDir
       if (outputId === null) return send(res, 404, 'Not found', { 'content-type': 'text/plain; charset=utf-8' })
       const thumbnail = url.searchParams.get('thumb') === '1'
       const response = await core.media(outputId, req.headers.range ?? null, { thumbnail })
-      res.writeHead(response.status, { ...SECURITY_HEADERS, ...Object.fromEntries(response.headers) })
+      const headers = { ...SECURITY_HEADERS, ...Object.fromEntries(response.headers) }
       if (!response.body || req.method === 'HEAD') {
         await response.body?.cancel()
+        res.writeHead(response.status, headers)
         return void res.end()
       }
+      // A small file (a thumbnail) goes out in one write; a large one streams.
+      if (Number(response.headers.get('content-length') ?? Infinity) <= SMALL_BODY_BYTES) {
+        const bytes = Buffer.from(await response.arrayBuffer())
+        res.writeHead(response.status, headers)
+        return void res.end(bytes)
+      }
+      res.writeHead(response.status, headers)
       Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res)
       return
     }

@@ -252,6 +252,29 @@ describe('the library', () => {
       expect((await serveFile(outputs.location(a!.id)!, null)).status).toBe(403)
     })
 
+    it('never serves a link planted in the thumbnail cache', async () => {
+      const secret = join(dir, 'secret.webp')
+      await writeFile(secret, 'not for the gallery')
+      const { outputs: [a] } = await savedRun(1)
+      expect((await thumbnails.serve(a!.id, null)).status).toBe(200)
+      const cached = thumbnails.fileFor(a!.id)!
+      await rm(cached)
+      await symlink(secret, cached)
+      const response = await thumbnails.serve(a!.id, null)
+      expect(response.status).toBe(404)
+      expect(await response.text()).not.toContain('not for the gallery')
+    })
+
+    it('makes the thumbnail again when the cache lost it', async () => {
+      const { outputs: [a] } = await savedRun(1)
+      expect((await thumbnails.serve(a!.id, null)).status).toBe(200)
+      await rm(thumbnails.fileFor(a!.id)!)
+      const again = await thumbnails.serve(a!.id, null)
+      expect(again.status).toBe(200)
+      expect(again.headers.get('content-type')).toBe('image/webp')
+      expect(existsSync(thumbnails.fileFor(a!.id)!)).toBe(true)
+    })
+
     it('marks a picture it cannot read, and does not try again', async () => {
       const { outputs: [a] } = await savedRun(1)
       await writeFile(fileOf(a!.id), 'not a picture at all')
