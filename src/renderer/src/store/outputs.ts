@@ -87,8 +87,11 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       const previous = get().outputs.query
       // A reload of the same filter keeps what is shown (and what arrives meanwhile); a new filter starts afresh.
       arrived = sameQuery(previous, query) ? get().outputs.results.slice() : []
+      // The request leaves before the store changes: every subscriber runs on a change, and the page's
+      // render of the loading state would otherwise go first (up to 15 ms on a big library).
+      const answer = deps.courier.invoke('outputs.list', { ...query, limit: GALLERY_PAGE })
       patch('outputs', { resultsStatus: 'loading', query, searchPending: false, loadingMore: false, moreError: null })
-      const res = await deps.courier.invoke('outputs.list', { ...query, limit: GALLERY_PAGE })
+      const res = await answer
       if (mine !== seq) return
       if (!res.ok) {
         patch('outputs', { resultsStatus: 'error', resultsError: res.error })

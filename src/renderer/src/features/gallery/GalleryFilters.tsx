@@ -38,7 +38,8 @@ export function GalleryFilters() {
       role="search"
       aria-label="Filter outputs"
       onSubmit={(e) => {
-        // Enter searches at once, without waiting for the pause in typing.
+        // Enter searches at once, without waiting for the pause in typing (the search box takes its own
+        // Enter before this; other fields submit here).
         e.preventDefault()
         void loadGallery()
       }}
@@ -48,6 +49,7 @@ export function GalleryFilters() {
         placeholder="Search prompts, deployments, files…"
         value={filter.search}
         onChange={(search) => setFilter({ search })}
+        onEnter={() => void loadGallery()}
         busy={busy}
         busyLabel="Searching"
       />
