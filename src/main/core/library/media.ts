@@ -84,8 +84,8 @@ function parseRange(header: string | null, size: number): { start: number; end: 
 }
 
 /**
- * Bodies up to this size are read whole and sent as one buffer: a thumbnail through a file stream turned
- * into a web stream and back cost the web host about 3 ms of CPU each, and a gallery screen asks for 45.
+ * Bodies up to this size are read whole and sent as one buffer: a file stream turned into a web stream
+ * (and back, in the web host) more than doubled what a thumbnail costs, and a gallery screen asks for 45.
  */
 export const SMALL_BODY_BYTES = 512 * 1024
 
