@@ -38,6 +38,7 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
       data-highlighted={highlighted ? 'true' : undefined}
       data-run-status={run.status}
       data-progress={run.progress}
+      data-output-count={run.outputCount}
     >
       <div className="run__main">
         <div className="run__title">
