@@ -38,6 +38,17 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  {
+    // One owner of run state: only the ledger opens the runs table (tests may read it to check it).
+    files: ['src/**', 'bench/**'],
+    ignores: ['src/main/core/runs/run-ledger.ts', '**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='RunsRepo']", message: 'runs are written by the RunLedger alone (src/main/core/runs/run-ledger.ts)' },
+      ],
+    },
+  },
   ...Object.entries(layers).map(([name, { files, banned }]) => ({
     files,
     rules: {

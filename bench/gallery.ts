@@ -9,7 +9,8 @@ import { Thumbnails } from '../src/main/core/library/thumbnails'
 import type { Logger } from '../src/main/core/log/logger'
 import { openDatabase } from '../src/main/core/store/database'
 import { OutputsRepo } from '../src/main/core/store/outputs-repo'
-import { RunsRepo } from '../src/main/core/store/runs-repo'
+import { EventHub } from '../src/main/core/events/event-hub'
+import { RunLedger } from '../src/main/core/runs/run-ledger'
 import { startWebHost } from '../src/main/web/web-host'
 import type { RunId } from '../src/shared/run'
 import { renderPng } from '../src/sim/media/procedural-image'
@@ -47,17 +48,20 @@ async function seed(dataDir: string, libraryDir: string): Promise<void> {
     files.push({ path, bytes: png.length, sha256: createHash('sha256').update(png).digest('hex') })
   }
   const db = openDatabase(join(dataDir, 'courier.db'))
-  const runs = new RunsRepo(db)
-  const outputs = new OutputsRepo(db)
   const now = Date.now()
+  let clock = now
+  // Written through the ledger, the one writer of runs, on a clock set to each run's day.
+  const runs = new RunLedger({ db, events: new EventHub(), now: () => clock })
+  const outputs = new OutputsRepo(db)
   const made: Array<{ runId: RunId; at: number; file: (typeof files)[number] }> = []
   // The runs in one transaction; each output is its own (the repo saves it with its search entry atomically).
-  db.transaction(() => {
+  runs.transaction((tx) => {
     for (let i = 0; i < OUTPUTS; i++) {
       const at = now - Math.floor((i / OUTPUTS) * 60 * DAY)
+      clock = at
       const prompt = `${SUBJECTS[i % SUBJECTS.length]} ${MOODS[Math.floor(i / 10) % MOODS.length]}, ${STYLES[Math.floor(i / 50) % STYLES.length]}`
       const runId = id('r_') as RunId
-      runs.insert({
+      runs.create({
         id: runId,
         provider: 'demo',
         deploymentId: i % 3 === 0 ? 'quick-sketch' : 'dreamscape',
@@ -68,12 +72,12 @@ async function seed(dataDir: string, libraryDir: string): Promise<void> {
         seedInput: 'seed',
         now: at,
       })
-      runs.setProviderRunId(runId, `bench-${i}`, at)
-      runs.saveState({ id: runId, status: 'succeeded', progress: 1, liveStatus: null, error: null, updatedAt: at, finishedAt: at })
-      runs.setDownloads(runId, 'done', at)
+      tx.change(runId, { providerRunId: `bench-${i}` })
+      tx.hint(runId, { status: 'succeeded', progress: 1, liveStatus: null })
+      tx.change(runId, { outputs: 'saved' })
       made.push({ runId, at, file: files[i % files.length]! })
     }
-  })()
+  })
   for (const { runId, at, file } of made) {
     outputs.insert({
       id: id('o_'),
@@ -90,7 +94,7 @@ async function seed(dataDir: string, libraryDir: string): Promise<void> {
       createdAt: at,
     })
   }
-  db.transaction(() => made.forEach(({ runId }) => runs.refreshOutputCount(runId)))()
+  runs.transaction((tx) => made.forEach(({ runId }) => tx.change(runId, { recountOutputs: true })))
   const thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs, log: quiet })
   const firstOf = new Map<string, string>()
   for (const output of outputs.list({ limit: OUTPUTS }) ?? []) {

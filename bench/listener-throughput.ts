@@ -71,9 +71,9 @@ export async function benchListenerThroughput(): Promise<void> {
   })
   try {
     await core.start()
-    const submitted = await core.invoke('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: {} })
+    const submitted = await core.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: {} })
     if (!submitted.ok) throw new Error(submitted.error.message)
-    const run = submitted.value as { id: string; providerRunId: string }
+    const run = submitted.value
     const db = new Database(join(dataDir, 'courier.db'), { readonly: true })
     const token = (db.prepare('SELECT hook_token FROM runs WHERE id = ?').all(run.id)[0] as { hook_token: string }).hook_token
     db.close()

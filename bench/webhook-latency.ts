@@ -133,7 +133,7 @@ async function runAll(side: Side, seen: Map<string, Seen[]>): Promise<string[]> 
   for (let i = 0; i < RUNS; i += BATCH) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(BATCH, RUNS - i) }, (_, j) =>
-        side.core.invoke('runs.submit', {
+        side.core.call('runs.submit', {
           provider: 'comfydeploy',
           deploymentId: DEPLOYMENT_IDS.dreamscape,
           inputs: { positive_prompt: `bench ${i + j}`, seed: i + j },
@@ -142,7 +142,8 @@ async function runAll(side: Side, seen: Map<string, Seen[]>): Promise<string[]> 
     )
     const batchIds = batch.map((result) => {
       if (!result.ok) throw new Error(`submit failed: ${result.error.message}`)
-      return (result.value as { providerRunId: string }).providerRunId
+      if (result.value.providerRunId === null) throw new Error(`run ${result.value.id} was submitted without the service's run id`)
+      return result.value.providerRunId
     })
     await waitUntil(() => batchIds.every((id) => firstSeen(seen, id, 'succeeded') !== undefined), 60_000)
     ids.push(...batchIds)

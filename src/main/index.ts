@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path'
 import { app, dialog, Notification, nativeImage, safeStorage, screen, session, shell, type BrowserWindow } from 'electron'
-import type { Run } from '@shared/run'
 import { createCore } from './core/create-core'
 import type { Core } from './core/core-types'
 import type { Logger } from './core/log/logger'
@@ -201,10 +200,10 @@ function main(): void {
 
       tray = createAppTray({ resourcesDir, show: () => void showWindow(), quit: () => app.quit(), log })
       const startedAt = Date.now()
-      const listed = await running.invoke('runs.list', { limit: 500 })
+      const listed = await running.call('runs.list', { limit: 500 })
       notifier = watchRuns({
         core: running,
-        initialRuns: listed.ok ? (listed.value as Run[]) : [],
+        initialRuns: listed.ok ? listed.value : [],
         startedAt,
         isWindowFocused: () => win !== null && !win.isDestroyed() && win.isVisible() && win.isFocused(),
         show: notify,

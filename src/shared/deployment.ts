@@ -46,3 +46,15 @@ export const Deployment = z.object({
   customForm: z.boolean().default(false),
 })
 export type Deployment = z.infer<typeof Deployment>
+
+/**
+ * The deployment's seed input: the field of kind `seed`, else a whole-number field named like a seed
+ * (a form someone relabelled, or a service that does not mark seeds). Undefined when there is none.
+ * The one rule for "which input is the seed": variations, re-runs and the Generate view all ask it.
+ */
+export function seedField(fields: readonly InputField[]): InputField | undefined {
+  return (
+    fields.find((field) => field.kind === 'seed') ??
+    fields.find((field) => field.kind === 'integer' && (/seed/i.test(field.id) || /seed/i.test(field.label)))
+  )
+}

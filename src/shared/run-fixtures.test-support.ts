@@ -16,6 +16,7 @@ export function makeRun(id: string, status: RunStatus, extra: Partial<Run> = {})
     inputs: { prompt: 'a paper plane over a teal sea' },
     error: null,
     outputCount: 0,
+    outputs: 'none',
     batchId: null,
     createdAt: 2_000,
     updatedAt: 2_000,

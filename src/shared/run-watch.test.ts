@@ -23,25 +23,42 @@ describe('RunWatch', () => {
     expect(watch.update(makeRun('c', 'timed_out'))?.status).toBe('timed_out')
   })
 
-  it('announces a succeeded run at the update after it succeeded, when its outputs are settled', () => {
+  it('announces a succeeded run once its outputs are saved, not while they are on their way', () => {
     const watch = new RunWatch([makeRun('a', 'running')], START)
-    expect(watch.update(makeRun('a', 'succeeded'))).toBeNull()
+    expect(watch.update(makeRun('a', 'succeeded', { outputs: 'pending' }))).toBeNull()
     expect(watch.liveCount()).toBe(0)
-    const settled = watch.update(makeRun('a', 'succeeded', { outputCount: 3 }))
-    expect(settled?.outputCount).toBe(3)
-    expect(watch.update(makeRun('a', 'succeeded', { outputCount: 3 }))).toBeNull()
+    // One of three files on disk: still on their way.
+    expect(watch.update(makeRun('a', 'succeeded', { outputs: 'pending', outputCount: 1 }))).toBeNull()
+    const saved = watch.update(makeRun('a', 'succeeded', { outputs: 'saved', outputCount: 3 }))
+    expect(saved?.outputCount).toBe(3)
+    expect(watch.update(makeRun('a', 'succeeded', { outputs: 'saved', outputCount: 3 }))).toBeNull()
   })
 
-  it('does not take a polling flip for the outputs settling', () => {
+  it('announces a succeeded run with nothing to save, or whose files can never be saved, as it ends', () => {
+    const watch = new RunWatch([makeRun('a', 'running'), makeRun('b', 'running')], START)
+    expect(watch.update(makeRun('a', 'succeeded', { outputs: 'none' }))?.id).toBe('a')
+    const failed = makeRun('b', 'succeeded', { outputs: 'failed', error: { code: 'DOWNLOAD_FAILED', message: 'the file is gone (404)' } })
+    expect(watch.update(failed)?.error?.code).toBe('DOWNLOAD_FAILED')
+  })
+
+  it('announces a succeeded run whose first save failed and will be retried (a full disk), once', () => {
     const watch = new RunWatch([makeRun('a', 'running')], START)
-    watch.update(makeRun('a', 'succeeded'))
-    expect(watch.update(makeRun('a', 'succeeded', { polling: true }))).toBeNull()
-    expect(watch.update(makeRun('a', 'succeeded', { polling: true, outputCount: 2 }))?.outputCount).toBe(2)
+    const diskFull = { outputs: 'pending' as const, error: { code: 'DISK_FULL' as const, message: 'no space left on /data' } }
+    expect(watch.update(makeRun('a', 'succeeded', diskFull))?.error?.code).toBe('DISK_FULL')
+    expect(watch.update(makeRun('a', 'succeeded', diskFull))).toBeNull()
+    expect(watch.update(makeRun('a', 'succeeded', { outputs: 'saved', outputCount: 1 }))).toBeNull()
+  })
+
+  it('does not announce an update that only flips polling while the outputs are on their way', () => {
+    const watch = new RunWatch([makeRun('a', 'running')], START)
+    watch.update(makeRun('a', 'succeeded', { outputs: 'pending' }))
+    expect(watch.update(makeRun('a', 'succeeded', { outputs: 'pending', polling: true }))).toBeNull()
+    expect(watch.update(makeRun('a', 'succeeded', { outputs: 'saved', polling: true, outputCount: 2 }))?.outputCount).toBe(2)
   })
 
   it('never announces runs that were already final at start, whatever updates they get', () => {
     const watch = new RunWatch([makeRun('old', 'succeeded'), makeRun('older', 'failed')], START)
-    expect(watch.update(makeRun('old', 'succeeded', { outputCount: 4 }))).toBeNull()
+    expect(watch.update(makeRun('old', 'succeeded', { outputs: 'saved', outputCount: 4 }))).toBeNull()
     expect(watch.update(makeRun('older', 'failed'))).toBeNull()
     // An old run not in the start list (beyond its page) is not announced either.
     expect(watch.update(makeRun('ancient', 'failed', { createdAt: START - 1 }))).toBeNull()

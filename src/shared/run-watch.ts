@@ -5,10 +5,16 @@ import { isTerminal, type Run } from './run'
 type Tracked =
   /** Not in a final state: counts as live. */
   | { kind: 'live' }
-  /** Succeeded; its outputs are on their way to disk. Announced at the next update (the saver's). */
-  | { kind: 'settling'; polling: boolean }
+  /** Succeeded; its outputs are on their way to disk. Announced once they are not (`run.outputs`). */
+  | { kind: 'saving' }
   /** Final and announced, or final before this session: never announced (again). */
   | { kind: 'done' }
+
+/**
+ * A succeeded run's files are still on their way and nothing has gone wrong yet. A first save that failed
+ * (a full disk) stays `pending` while core retries, but the user must hear of it now, not after the retry.
+ */
+const stillSaving = (run: Run): boolean => run.status === 'succeeded' && run.outputs === 'pending' && run.error === null
 
 /**
  * Folds `run.updated` events into what a notifier needs (the desktop shell's OS notifications, the web
@@ -18,10 +24,8 @@ type Tracked =
  * - Runs already final when the app started are never announced; nor is a final run seen for the first
  *   time unless it was created after the start (a run that failed on submit).
  * - Failed, cancelled and timed-out runs are announced as they reach that state.
- * - A succeeded run is announced once its outputs are settled: core publishes `succeeded` as soon as the
- *   service confirms it, then downloads the outputs and publishes the run again (with `outputCount`, and
- *   an error if some could not be saved). That next update announces it. An update that only flips
- *   `polling` (the tunnel's URL changed meanwhile) does not count.
+ * - A succeeded run is announced at the first update whose `outputs` is no longer `pending` (saved, failed
+ *   or nothing to save), or is `pending` with an error (the first save failed and will be retried).
  */
 export class RunWatch {
   private readonly runs = new Map<string, Tracked>()
@@ -44,17 +48,9 @@ export class RunWatch {
       this.runs.set(run.id, { kind: 'done' })
       return null
     }
-    if (before?.kind === 'settling') {
-      if (run.polling !== before.polling) {
-        this.runs.set(run.id, { kind: 'settling', polling: run.polling })
-        return null
-      }
-      this.runs.set(run.id, { kind: 'done' })
-      return run
-    }
-    // It ends now (it was live, or it is new in this session).
-    if (run.status === 'succeeded') {
-      this.runs.set(run.id, { kind: 'settling', polling: run.polling })
+    // It ends now (it was live, new in this session, or its outputs were on their way).
+    if (stillSaving(run)) {
+      this.runs.set(run.id, { kind: 'saving' })
       return null
     }
     this.runs.set(run.id, { kind: 'done' })

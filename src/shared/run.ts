@@ -10,6 +10,33 @@ export type RunStatus = z.infer<typeof RunStatus>
 export const terminalStatuses: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'timed_out']
 export const isTerminal = (status: RunStatus): boolean => terminalStatuses.includes(status)
 
+/**
+ * How far along the lifecycle a status is: 0 submitting, 1 queued, 2 running, 3 any final state. A run
+ * only ever moves to a higher stage; the state machine and the renderer's merge of crossing copies both
+ * rank statuses by it.
+ */
+export function statusStage(status: RunStatus): 0 | 1 | 2 | 3 {
+  switch (status) {
+    case 'submitting':
+      return 0
+    case 'queued':
+      return 1
+    case 'running':
+      return 2
+    default:
+      return 3
+  }
+}
+
+/**
+ * Where a run's files stand, so nothing has to guess: `none` while nothing is to be saved (not
+ * succeeded, or succeeded with no output), `pending` from the moment it succeeds until every output is
+ * on disk (a passing failure, such as a full disk, stays `pending` with the run's `error` saying why and
+ * is retried), `saved` once they all are, `failed` when some can never be saved.
+ */
+export const RunOutputs = z.enum(['none', 'pending', 'saved', 'failed'])
+export type RunOutputs = z.infer<typeof RunOutputs>
+
 export const RunId = z.string().min(1).max(64).brand<'RunId'>()
 export type RunId = z.infer<typeof RunId>
 
@@ -36,6 +63,8 @@ export const Run = z.object({
   inputs: InputValues,
   error: RunError.nullable(),
   outputCount: z.number().int().nonnegative(),
+  /** Whether the run's files are settled on disk (see `RunOutputs`). */
+  outputs: RunOutputs,
   /** Runs submitted together as variations of one form (`runs.submitBatch`) share this id. */
   batchId: z.string().nullable(),
   createdAt: z.number(),

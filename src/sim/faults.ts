@@ -132,6 +132,15 @@ export const SimFaults = z.object({
     .boolean()
     .default(false)
     .describe('ComfyDeploy: re-send the success/failed webhook once more after it was delivered, as the server does on a late runner update.'),
+  finalApiLagMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(0)
+    .describe(
+      "ComfyDeploy: a run's final webhook goes out this many real ms before GET /run shows that final state (until then the API still answers the state before it), as a service whose webhook runs ahead of its own API.",
+    ),
   skipQueuedStarted: z
     .boolean()
     .default(false)

@@ -123,7 +123,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
   it('fails a submit the service answers with 500 clearly, without retrying it into a second paid run', async () => {
     Object.assign(rig.sim.faults, { failQueueWithStatus: 500, failQueueTimes: 1 })
     const t = await core()
-    const result = await t.core.invoke('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: {} })
+    const result = await t.core.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: {} })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_UNAVAILABLE' } })
     expect(rig.sim.stats()).toMatchObject({ runsQueued: 0, queueCallsFailed: 1 })
     expect((await t.call('runs.list', {}))[0]).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE' } })
@@ -132,7 +132,7 @@ describe('ComfyDeploy: every seeded deployment, every fault knob', () => {
   it('tells the user to check the API key when the service refuses it', async () => {
     rig.sim.faults.authFailure = true
     const t = await core()
-    expect(await t.core.invoke('deployments.list', { provider: 'comfydeploy' })).toMatchObject({ ok: false, error: { code: 'PROVIDER_AUTH' } })
+    expect(await t.core.call('deployments.list', { provider: 'comfydeploy' })).toMatchObject({ ok: false, error: { code: 'PROVIDER_AUTH' } })
     const check = await t.call('providers.test', { provider: 'comfydeploy' })
     expect(check).toMatchObject({ ok: false, code: 'PROVIDER_AUTH' })
     expect(check.message).toMatch(/API key/)

@@ -74,14 +74,14 @@ describe('moving the library folder from Settings', () => {
 
   it('refuses a folder inside the library or holding other files, and changes nothing', async () => {
     const current = await libraryDir()
-    const inside = await t.core.invoke('settings.update', { libraryDir: join(current, 'nested') })
+    const inside = await t.core.call('settings.update', { libraryDir: join(current, 'nested') })
     expect(inside).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
     expect(!inside.ok && inside.error.message).toContain('inside the library folder')
 
     const busy = join(t.dataDir, 'busy')
     await mkdir(busy, { recursive: true })
     await writeFile(join(busy, 'holiday.jpg'), 'not ours')
-    const foreign = await t.core.invoke('settings.update', { libraryDir: busy, tunnelMode: 'off' })
+    const foreign = await t.core.call('settings.update', { libraryDir: busy, tunnelMode: 'off' })
     expect(foreign).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
     expect(!foreign.ok && foreign.error.message).toContain('holiday.jpg')
     expect(moves(0).at(-1)).toMatchObject({ to: busy, state: 'failed', doneFiles: 0, message: !foreign.ok && foreign.error.message })
@@ -97,7 +97,7 @@ describe('moving the library folder from Settings', () => {
     const blocked: Output = outputs[2]!
     await mkdir(join(third, blocked.path), { recursive: true })
     const since = t.seen.length
-    const stopped = await t.core.invoke('settings.update', { libraryDir: third })
+    const stopped = await t.core.call('settings.update', { libraryDir: third })
     expect(stopped).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'libraryDir' } })
     expect(moves(since).at(-1)).toMatchObject({ state: 'failed', doneFiles: 2, totalFiles: outputs.length, message: !stopped.ok && stopped.error.message })
     expect(!stopped.ok && stopped.error.message).toContain(`Moved 2 of ${outputs.length} outputs to ${third}, then stopped at ${blocked.path}`)

@@ -133,7 +133,7 @@ describe('the library through a running core', () => {
     const [sketch] = (await t.call('deployments.list', { provider: 'demo' })).filter((d) => d.id === DEPLOYMENT_IDS.quickSketch)
     await t.call('forms.save', { provider: 'demo', deploymentId: sketch!.id, fields: sketch!.inputs.filter((field) => field.kind !== 'seed') })
     const runsBefore = (await t.call('runs.list', {})).length
-    const refused = await t.core.invoke('runs.submitBatch', { provider: 'demo', deploymentId: sketch!.id, inputs: { prompt: 'x' }, count: 2 })
+    const refused = await t.core.call('runs.submitBatch', { provider: 'demo', deploymentId: sketch!.id, inputs: { prompt: 'x' }, count: 2 })
     expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } })
     expect(!refused.ok && refused.error.message).toContain('has no seed input')
     expect((await t.call('runs.list', {})).length).toBe(runsBefore)
@@ -151,7 +151,7 @@ describe('the library through a running core', () => {
     submitted.push(...(await succeeded([same, fresh])))
     const [sameOutput] = await t.call('outputs.list', { runId: same.id })
     expect(sameOutput!.seed).toBe(original.inputs.seed)
-    expect(await t.core.invoke('runs.rerun', { id: 'r_unknown', seed: 'new' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await t.core.call('runs.rerun', { id: 'r_unknown', seed: 'new' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 
   it('finds outputs by prompt words and deployment name, whatever the user types', async () => {
@@ -164,7 +164,7 @@ describe('the library through a running core', () => {
     expect(await t.call('outputs.list', { query: 'quick sketch' })).toHaveLength(12)
     expect(await t.call('outputs.list', { query: 'fox harbour' })).toEqual([])
     for (const query of ['"', '"fox', 'fox*', 'NOT', 'fox AND (', 'NEAR(a b)', "'; --", '-']) {
-      expect((await t.core.invoke('outputs.list', { query })).ok, query).toBe(true)
+      expect((await t.core.call('outputs.list', { query })).ok, query).toBe(true)
     }
   })
 
@@ -194,7 +194,7 @@ describe('the library through a running core', () => {
       favourites: 1,
     })
     expect((await t.call('outputs.list', { provider: 'comfydeploy', kind: 'image' })).map((o) => o.prompt)).toEqual(['a lighthouse at dusk', 'a lighthouse at dusk'])
-    expect(await t.core.invoke('outputs.update', { id: 'o_unknown', favourite: true })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await t.core.call('outputs.update', { id: 'o_unknown', favourite: true })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 
   it('serves a thumbnail on both routes, made once, outside the library', async () => {
@@ -250,12 +250,12 @@ describe('the library through a running core', () => {
     const [a, b] = (await t.call('outputs.list', { runId: run.id })) as [Output, Output]
     const files = [a, b].map((output) => join(t.libraryDir, output.path))
     refuseToTrash.add(files[1]!)
-    const refused = await t.core.invoke('outputs.delete', { ids: [a.id, b.id] })
+    const refused = await t.core.call('outputs.delete', { ids: [a.id, b.id] })
     expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
     expect(!refused.ok && refused.error.message).toContain('Operation not permitted')
     expect(trashed).toEqual([files[0]])
     expect(existsSync(files[0]!)).toBe(false)
-    expect(await t.core.invoke('outputs.get', { id: a.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await t.core.call('outputs.get', { id: a.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     expect((await web(`/media/${a.id}?thumb=1`)).status).toBe(404)
     expect((await t.call('outputs.get', { id: b.id })).id).toBe(b.id)
     expect((await t.call('runs.get', { id: run.id })).outputCount).toBe(1)
@@ -275,7 +275,7 @@ describe('the library through a running core', () => {
   it('answers NOT_SUPPORTED to open and reveal in web mode', async () => {
     const [output] = await t.call('outputs.list', { limit: 1 })
     for (const how of ['open', 'reveal'] as const) {
-      expect(await t.core.invoke('outputs.open', { id: output!.id as OutputId, how })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } })
+      expect(await t.core.call('outputs.open', { id: output!.id as OutputId, how })).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } })
     }
   })
 })

@@ -1,18 +1,7 @@
-import { join } from 'node:path'
-import Database from 'libsql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Run } from '../../src/shared/run'
 import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
-
-/** The hook token is a secret that never leaves main; the test reads it from the store, as the provider got it. */
-function hookTokenOf(dataDir: string, runId: string): string {
-  const db = new Database(join(dataDir, 'courier.db'), { readonly: true })
-  try {
-    return (db.prepare('SELECT hook_token FROM runs WHERE id = ?').all(runId)[0] as { hook_token: string }).hook_token
-  } finally {
-    db.close()
-  }
-}
+import { hookTokenOf } from '../support/hook-token'
 
 describe('the webhook listener refuses bad input and changes nothing', () => {
   let t: TestCore

@@ -1,23 +1,13 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import Database from 'libsql'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CourierEvent } from '../../src/shared/events'
 import { isTerminal, type Run } from '../../src/shared/run'
 import { DEPLOYMENT_IDS } from '../../src/sim/index'
 import type { TestCore } from '../support/core-fixture'
 import { useSimAndCores } from '../support/sim-and-cores'
-
-/** The hook token is a secret that never leaves main; the test reads it from the store, as the provider got it. */
-function hookTokenOf(dataDir: string, runId: string): string {
-  const db = new Database(join(dataDir, 'courier.db'), { readonly: true })
-  try {
-    return (db.prepare('SELECT hook_token FROM runs WHERE id = ?').all(runId)[0] as { hook_token: string }).hook_token
-  } finally {
-    db.close()
-  }
-}
+import { hookTokenOf } from '../support/hook-token'
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => [])

@@ -65,7 +65,7 @@ describe('RunComfy runs against the simulator', () => {
 
   it('refuses a disabled deployment with a clear error and keeps the run as failed', async () => {
     const t = await core(true)
-    const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: RUNCOMFY_DEPLOYMENT_IDS.disabled, inputs: {} })
+    const result = await t.core.call('runs.submit', { provider: 'runcomfy', deploymentId: RUNCOMFY_DEPLOYMENT_IDS.disabled, inputs: {} })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_REFUSED' } })
     const runs = await t.call('runs.list', {})
     expect(runs[0]).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_REFUSED' } })
@@ -73,7 +73,7 @@ describe('RunComfy runs against the simulator', () => {
 
   it('names the input a 422 is about', async () => {
     const t = await core(true)
-    const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'x', '10.image': 'not-a-file.png' } })
+    const result = await t.core.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'x', '10.image': 'not-a-file.png' } })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_VALIDATION', field: '10.image' } })
   })
 
@@ -113,7 +113,7 @@ describe('RunComfy runs against the simulator', () => {
   it('fails a submit the service answers with 500001 clearly, without retrying it into a second paid run', async () => {
     Object.assign(rig.sim.faults, { runcomfyFailSubmitWithCode: 500001, runcomfyFailSubmitTimes: 1 })
     const t = await core(true)
-    const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'x' } })
+    const result = await t.core.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'x' } })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_UNAVAILABLE' } })
     expect(rig.sim.stats()).toMatchObject({ runsQueued: 0, queueCallsFailed: 1 })
   })
@@ -148,7 +148,7 @@ describe('RunComfy runs against the simulator', () => {
   it('reports errors sent as HTTP 200 with an error_code', async () => {
     rig.sim.faults.runcomfyErrorAsHttp200 = true
     const t = await core(true)
-    const result = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: RUNCOMFY_DEPLOYMENT_IDS.disabled, inputs: {} })
+    const result = await t.core.call('runs.submit', { provider: 'runcomfy', deploymentId: RUNCOMFY_DEPLOYMENT_IDS.disabled, inputs: {} })
     expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_REFUSED' } })
   })
 })
@@ -173,7 +173,7 @@ describe('RunComfy forms the user chooses', () => {
     ])
     const listed = (await t.call('deployments.list', { provider: 'runcomfy' })).find((d) => d.id === FLUX)!
     expect(listed.inputs).toHaveLength(2)
-    const hidden = await t.core.invoke('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '9.filename_prefix': 'x' } })
+    const hidden = await t.core.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '9.filename_prefix': 'x' } })
     expect(hidden).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: '9.filename_prefix' } })
     const run = await t.call('runs.submit', { provider: 'runcomfy', deploymentId: FLUX, inputs: { '6.text': 'picked form', '3.seed': 3 } })
     await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 1)
@@ -190,7 +190,7 @@ describe('RunComfy forms the user chooses', () => {
     })
     const candidates = await t.call('forms.candidates', { provider: 'runcomfy', deploymentId: FLUX, workflowApiJson: workflow })
     expect(candidates.map((c) => c.id)).toEqual(expect.arrayContaining(['12.text', '13.seed', '13.steps']))
-    const bad = await t.core.invoke('forms.candidates', { provider: 'runcomfy', deploymentId: FLUX, workflowApiJson: '{"nodes": [1, 2]}' })
+    const bad = await t.core.call('forms.candidates', { provider: 'runcomfy', deploymentId: FLUX, workflowApiJson: '{"nodes": [1, 2]}' })
     expect(bad).toMatchObject({ ok: false, error: { code: 'PROVIDER_VALIDATION', field: 'workflowApiJson' } })
   })
 

@@ -1,10 +1,9 @@
 import { request } from 'node:http'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebHost, type WebHost } from '../../src/main/web/web-host'
+import type { WebHost } from '../../src/main/web/web-host'
 import type { CourierEvent } from '../../src/shared/events'
 import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+import { startTestWebHost } from '../support/web-host-fixture'
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnop'
 
@@ -24,18 +23,13 @@ function raw(port: number, opts: { path: string; method?: string; headers?: Reco
 describe('the web host', () => {
   let t: TestCore
   let host: WebHost
-  let rendererDir: string
   const auth = { authorization: `Bearer ${TOKEN}` }
   const api = (method: string, args: unknown, headers: Record<string, string> = auth) =>
     fetch(`${host.origin}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(args) })
 
   beforeAll(async () => {
     t = await startTestCore({})
-    rendererDir = join(t.dataDir, 'renderer')
-    await mkdir(join(rendererDir, 'assets'), { recursive: true })
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Comfy Courier</title><div id="root"></div>')
-    await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
-    host = await startWebHost({ core: t.core, port: 0, rendererDir, token: TOKEN })
+    host = await startTestWebHost(t, TOKEN)
   })
   afterAll(async () => {
     await host.close()

@@ -70,9 +70,9 @@ export async function startTestCore(opts: TestCoreOptions): Promise<TestCore> {
   await core.start()
 
   const call = async <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => {
-    const result = await core.invoke(method, args)
+    const result = await core.call(method, args)
     if (!result.ok) throw new Error(`${method} failed: ${result.error.code} ${result.error.message}`)
-    return result.value as MethodResult<M>
+    return result.value
   }
 
   const waitFor = <T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> =>

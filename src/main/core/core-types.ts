@@ -1,5 +1,5 @@
+import type { MethodArgs, MethodName, MethodResult } from '@shared/contract'
 import type { CourierEvent, Result } from '@shared/index'
-import type { CoreApi } from './api/build-api'
 import type { EventHub } from './events/event-hub'
 import type { Logger } from './log/logger'
 import type { DownloadManagerOptions } from './downloads/download-manager'
@@ -67,10 +67,16 @@ export interface CoreTuning {
 }
 
 export interface Core {
-  /** The method bodies, typed by the contract; transports go through `invoke`, which validates first. */
-  api: CoreApi
-  /** The one door both transports use: validates args with the contract, never throws. */
+  /**
+   * The door for the transports (IPC, HTTP), whose callers name methods the contract may not have:
+   * an unknown name is an answer (`UNKNOWN_METHOD`), args are validated with the contract, it never throws.
+   */
   invoke(method: string, rawArgs: unknown): Promise<Result<unknown>>
+  /**
+   * The same door, typed, for trusted callers (the shells, tests, benchmarks): the method name and its
+   * args are checked at compile time, and args are still validated as `invoke` validates them.
+   */
+  call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Result<MethodResult<M>>>
   events: EventHub<CourierEvent>
   /**
    * Serves a saved output by id, confined to the library folder; honours a `Range` header. With

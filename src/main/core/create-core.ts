@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { isAbsolute, join, resolve } from 'node:path'
-import type { CourierEvent, LibraryMoveProgress } from '@shared/events'
-import { errorAdvice } from '@shared/errors'
-import { err, ok } from '@shared/result'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CourierEvent } from '@shared/events'
 import type { Sim } from '../../sim/index'
-import type { CoreApi } from './api/build-api'
-import { invoke } from './api/invoke'
+import { appApi } from './api/app-api'
+import { assembleApi, type CoreApi } from './api/build-api'
+import { deliveryApi } from './api/delivery-api'
+import { formsApi } from './api/forms-api'
+import { invoke, invokeMethod } from './api/invoke'
+import { libraryApi } from './api/library-api'
+import { providersApi } from './api/providers-api'
+import { runsApi } from './api/runs-api'
+import { settingsApi } from './api/settings-api'
 import { fileSecretBox, SettingsService } from './config/settings-service'
 import type { Core, CoreDeps } from './core-types'
 import { startHookListener, type HookListener } from './delivery/hook-listener'
@@ -18,11 +23,10 @@ import { systemResolver } from './downloads/url-guard'
 import { EventHub } from './events/event-hub'
 import { LibraryService } from './library/library-service'
 import { plainResponse, serveFile } from './library/media'
-import { moveLibrary } from './library/move-library'
 import { probeMedia } from './library/probe'
 import { Thumbnails } from './library/thumbnails'
 import { VideoPosters } from './library/video-poster'
-import { countRuns, diagnosticsText } from './diagnostics/diagnostics'
+import { countRuns } from './diagnostics/diagnostics'
 import { createLogger } from './log/logger'
 import { resolveConfig } from './config/config'
 import { StoredSettings } from './config/settings-file'
@@ -32,34 +36,18 @@ import { ProviderRegistry } from './providers/registry'
 import { RunComfyClient } from './providers/runcomfy/client'
 import type { ProviderClient } from './providers/types'
 import { isLoopback } from './downloads/url-guard'
-import { RunService, toRunError } from './runs/run-service'
+import { RunLedger } from './runs/run-ledger'
+import { RunService } from './runs/run-service'
 import { openDatabase } from './store/database'
 import { EventsRepo } from './store/events-repo'
 import { FormsRepo } from './store/forms-repo'
 import { OutputsRepo, type ThumbnailState } from './store/outputs-repo'
-import { publicRun, RunsRepo } from './store/runs-repo'
+import { buildVersion } from './version'
 
 /** The web host's trash: the `trash` package, loaded on first use (globbing off: names are taken literally). */
 async function trashWithPackage(path: string): Promise<void> {
   const { default: trash } = await import('trash')
   await trash(path, { glob: false })
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0'
-  } catch {
-    return '0.0.0'
-  }
-}
-
-/** The runtimes this core runs on; `electron` and `chrome` exist only inside the desktop app. */
-function runtimeVersions(app: string): Record<string, string> {
-  const { node, electron, chrome, v8 } = process.versions as NodeJS.ProcessVersions & { electron?: string; chrome?: string }
-  const versions: Record<string, string> = { app, node, v8 }
-  if (electron) versions.electron = electron
-  if (chrome) versions.chrome = chrome
-  return versions
 }
 
 /** True when a provider base URL is plain http on loopback: the user pointed the client at a local simulator. */
@@ -83,11 +71,12 @@ export function createCore(deps: CoreDeps): Core {
   const log = createLogger({ dataDir, ...(deps.logSink ? { sink: deps.logSink } : {}) })
   const settings = new SettingsService(dataDir, deps.flags ?? {}, deps.env ?? process.env, deps.secrets ?? fileSecretBox)
   const db = openDatabase(join(dataDir, 'courier.db'))
-  const runsRepo = new RunsRepo(db)
   const eventsRepo = new EventsRepo(db)
   // A thumbnail made while the saver checked the file is adopted as the row is written (`thumbnails` below).
   const outputsRepo: OutputsRepo = new OutputsRepo(db, { thumbnailOnInsert: (output): ThumbnailState => thumbnails.adopt(output) })
-  const events = new EventHub<CourierEvent>()
+  const events = new EventHub<CourierEvent>(log.child('events'))
+  // The one writer of run rows and the one publisher of `run.updated`: everything below reports to it.
+  const ledger = new RunLedger({ db, events })
   const formsRepo = new FormsRepo(db)
   const providers = new ProviderRegistry(formsRepo)
   const instanceId = randomBytes(8).toString('hex')
@@ -96,15 +85,12 @@ export function createCore(deps: CoreDeps): Core {
   const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails'), posters })
   const library = new LibraryService({
     outputs: outputsRepo,
-    runs: runsRepo,
-    events,
+    ledger,
     thumbnails,
     trash: deps.trash ?? tuning.trash ?? trashWithPackage,
     desktop: deps.desktop ?? null,
     log: log.child('library'),
   })
-  /** Set while the library folder is being moved: another change of folder meanwhile is refused, not queued. */
-  let moving = false
 
   /** The library folder that would be in effect with `libraryDir` saved in settings (flags and environment still win). */
   const effectiveLibraryFor = (libraryDir: string): string =>
@@ -119,7 +105,7 @@ export function createCore(deps: CoreDeps): Core {
   let demo: { client: ComfyDeployClient; sim: Sim } | null = null
 
   const saver = new OutputSaver({
-    runs: runsRepo,
+    ledger,
     outputs: outputsRepo,
     events,
     log: log.child('downloads'),
@@ -141,15 +127,13 @@ export function createCore(deps: CoreDeps): Core {
     onChange: (status) => events.publish({ type: 'tunnel.changed', tunnel: status }),
     // Runs told to call the old URL will never reach us again: poll them from now on.
     onUrlChanged: (previous) => {
-      for (const run of runsRepo.unfinished()) if (run.webhookBase === previous) runService.markPolling(run, true)
+      for (const run of ledger.unfinished()) if (run.webhookBase === previous) ledger.change(run.id, { polling: true })
     },
   })
 
   const runService: RunService = new RunService({
-    db,
-    runs: runsRepo,
+    ledger,
     providers,
-    events,
     log: log.child('runs'),
     // The demo simulator lives on this machine and calls the listener directly; real services need the tunnel.
     webhookBase: (client) => (client.demo ? (listener?.url ?? null) : tunnel.publicUrl()),
@@ -159,7 +143,7 @@ export function createCore(deps: CoreDeps): Core {
   })
 
   const poller = new Poller({
-    runs: runsRepo,
+    ledger,
     runService,
     log: log.child('poller'),
     downloadsBusy: (runId) => saver.isBusy(runId),
@@ -167,14 +151,13 @@ export function createCore(deps: CoreDeps): Core {
   })
 
   const ingest = new WebhookIngest({
-    db,
-    runs: runsRepo,
+    ledger,
     events: eventsRepo,
     providers,
-    runService,
     hub: events,
     log: log.child('webhooks'),
-    confirm: (runId) => poller.enqueue(runId, { urgent: true }),
+    confirm: (runId) => poller.confirm(runId),
+    isConfirming: (runId) => poller.isConfirming(runId),
   })
 
   /**
@@ -182,10 +165,10 @@ export function createCore(deps: CoreDeps): Core {
    * will never call us again, so they are polled from now on (the poller's 2 s, not the 30 s safety net).
    */
   function pollRunsWithStaleHooks(): void {
-    for (const run of runsRepo.unfinished()) {
+    for (const run of ledger.unfinished()) {
       const client = providers.get(run.provider)
       const current = client?.demo ? (listener?.url ?? null) : tunnel.publicUrl()
-      if (run.webhookBase !== null && run.webhookBase !== current) runService.markPolling(run, true)
+      if (run.webhookBase !== null && run.webhookBase !== current) ledger.change(run.id, { polling: true })
     }
   }
 
@@ -221,189 +204,35 @@ export function createCore(deps: CoreDeps): Core {
     })
   }
 
-  const api: CoreApi = {
-    'app.info': async () =>
-      ok({
-        version: deps.version ?? packageVersion(),
-        mode: deps.mode,
-        dataDir,
-        libraryDir: settings.config().libraryDir,
-        versions: runtimeVersions(deps.version ?? packageVersion()),
-        platform: `${process.platform} ${process.arch}`,
-      }),
-    // Plain text for a bug report; secrets never in it (core/diagnostics/diagnostics.ts).
-    'app.diagnostics': async () => {
-      const info = await api['app.info']({})
-      if (!info.ok) return info
-      const config = settings.config()
-      return ok({
-        text: diagnosticsText({
-          info: info.value,
-          settings: settings.view(),
-          tunnel: tunnel.status(),
-          listenerUrl: listener?.url ?? null,
-          runs: countRuns(db),
-          recentLog: log.recent(),
-          secrets: [config.comfydeploy.apiKey, config.runcomfy.apiKey, config.ngrok.authtoken],
-          now: new Date(),
-        }),
-      })
-    },
-    'providers.list': async () => {
-      const configured = new Set(providers.all().map((client) => client.id))
-      return ok([
-        { id: 'demo' as const, label: 'Built-in simulator', configured: configured.has('demo'), demo: true },
-        { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false },
-        { id: 'runcomfy' as const, label: 'RunComfy', configured: configured.has('runcomfy'), demo: false },
-      ])
-    },
-    'providers.test': async ({ provider }) => {
-      const client = providers.get(provider)
-      if (!client) return ok({ ok: false, message: `No API key for ${provider} yet: add it in Settings.`, code: 'NOT_CONFIGURED' as const, deploymentCount: null })
-      try {
-        const deployments = await providers.listDeployments(provider, true)
-        const count = deployments.length
-        return ok({ ok: true, message: `Connected to ${client.label}: ${count} deployment${count === 1 ? '' : 's'}.`, code: null, deploymentCount: count })
-      } catch (error) {
-        const failure = toRunError(error)
-        return ok({ ok: false, message: `${errorAdvice[failure.code]} ${failure.message}`, code: failure.code, deploymentCount: null })
-      }
-    },
-    'uploads.create': async ({ provider, fileName, mime, dataBase64, uploadId }) => {
-      const client = providers.get(provider)
-      if (!client) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
-      const bytes = Buffer.from(dataBase64, 'base64')
-      if (bytes.length === 0) return err('BAD_INPUT', 'the file is empty', 'file')
-      let lastAt = 0
-      const progress = (sentBytes: number, totalBytes: number) => {
-        // At most every 100 ms, and always the last one.
-        const now = Date.now()
-        if (!uploadId || (sentBytes < totalBytes && now - lastAt < 100)) return
-        lastAt = now
-        events.publish({ type: 'upload.progress', progress: { uploadId, sentBytes, totalBytes } })
-      }
-      try {
-        const value = await client.prepareFile({ fileName, mime, bytes }, progress)
-        return ok({ value, bytes: bytes.length })
-      } catch (error) {
-        const failure = toRunError(error)
-        return err(failure.code, failure.message)
-      }
-    },
-    'deployments.list': async ({ provider }) => {
-      if (!providers.get(provider)) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
-      try {
-        return ok(await providers.listDeployments(provider))
-      } catch (error) {
-        const failure = toRunError(error)
-        return err(failure.code, failure.message)
-      }
-    },
-    'forms.candidates': async ({ provider, deploymentId, workflowApiJson }) => {
-      const client = providers.get(provider)
-      if (!client) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
-      try {
-        const deployment = await providers.serviceDeployment(provider, deploymentId)
-        if (!deployment) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${client.label}'s deployments`)
-        // Services that publish their inputs offer exactly those; RunComfy offers every node input of the graph.
-        return ok(client.formCandidates ? await client.formCandidates(deploymentId, workflowApiJson) : deployment.inputs)
-      } catch (error) {
-        const failure = toRunError(error)
-        return err(failure.code, failure.message, failure.field)
-      }
-    },
-    'forms.save': async ({ provider, deploymentId, fields }) => {
-      const ids = new Set<string>()
-      for (const field of fields) {
-        if (ids.has(field.id)) return err('BAD_INPUT', `two fields share the input "${field.id}"`, field.id)
-        ids.add(field.id)
-      }
-      const deployment = await providers.findDeployment(provider, deploymentId).catch(() => undefined)
-      if (!deployment) return err('NOT_FOUND', `deployment ${deploymentId} is not among ${provider}'s deployments`)
-      formsRepo.save(provider, deploymentId, fields, Date.now())
-      return ok((await providers.findDeployment(provider, deploymentId))!)
-    },
-    'forms.reset': async ({ provider, deploymentId }) => {
-      formsRepo.reset(provider, deploymentId)
-      const deployment = await providers.findDeployment(provider, deploymentId).catch(() => undefined)
-      return deployment ? ok(deployment) : err('NOT_FOUND', `deployment ${deploymentId} is not among ${provider}'s deployments`)
-    },
-    'runs.submit': (args) => runService.submit(args),
-    'runs.get': async ({ id }) => {
-      const run = runsRepo.get(id)
-      return run ? ok(publicRun(run)) : err('NOT_FOUND', `no run ${id}`)
-    },
-    'runs.list': async ({ limit }) => ok(runsRepo.list(limit ?? 200).map(publicRun)),
-    'runs.cancel': ({ id }) => runService.cancel(id),
-    'runs.submitBatch': (args) => runService.submitBatch(args),
-    'runs.rerun': ({ id, seed }) => runService.rerun(id, seed),
-    'outputs.list': async (args) => {
-      const page = outputsRepo.list(args)
-      return page ? ok(page) : err('NOT_FOUND', `no output ${args.after}: the page cannot continue after an output that was deleted`)
-    },
-    'outputs.facets': async () => ok(outputsRepo.facets()),
-    'outputs.get': async ({ id }) => {
-      const output = outputsRepo.get(id)
-      return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)
-    },
-    'outputs.update': async ({ id, favourite }) => {
-      const output = outputsRepo.setFavourite(id, favourite)
-      return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)
-    },
-    'outputs.delete': ({ ids }) => library.delete(ids),
-    'outputs.open': ({ id, how }) => library.open(id, how),
-    'tunnel.status': async () => ok(tunnel.status()),
-    'settings.get': async () => ok(settings.view()),
-    'settings.update': async (patch) => {
-      if (patch.libraryDir !== undefined && !isAbsolute(patch.libraryDir)) {
-        return err('BAD_INPUT', 'the library folder must be an absolute path', 'libraryDir')
-      }
-      const from = settings.config().libraryDir
-      const to = patch.libraryDir === undefined ? from : effectiveLibraryFor(patch.libraryDir)
-      if (resolve(to) === resolve(from) || outputsRepo.count() === 0) {
-        settings.update(patch)
-        applyConfig()
-        return ok(settings.view())
-      }
-      // The saved outputs follow the library to its new folder before the setting changes.
-      if (moving) return err('CONFLICT', 'the library folder is already being moved; wait for that to finish', 'libraryDir')
-      moving = true
-      // `library.moving` while the files move; its end (done or failed) is held until the setting has changed.
-      let end: LibraryMoveProgress | null = null
-      const onProgress = (progress: LibraryMoveProgress) =>
-        progress.state === 'moving' ? events.publish({ type: 'library.moving', progress }) : void (end = progress)
-      try {
-        const outcome = await moveLibrary({ outputs: outputsRepo, from, to, log: log.child('library'), onProgress })
-        if (!outcome.ok) return err('BAD_INPUT', outcome.message, 'libraryDir')
-        settings.update(patch)
-        applyConfig()
-        mkdirSync(to, { recursive: true })
-        // Outputs saved into the old folder while the files were moving follow them now.
-        const late = await moveLibrary({ outputs: outputsRepo, from, to, log: log.child('library'), checkTarget: false })
-        if (!late.ok) log.warn('outputs saved during the move stay in the old folder', { message: late.message })
-        return ok(settings.view())
-      } catch (error) {
-        if (end) end = { ...(end as LibraryMoveProgress), state: 'failed', message: `The move did not finish: ${(error as Error).message}` }
-        throw error
-      } finally {
-        moving = false
-        if (end) events.publish({ type: 'library.moving', progress: end })
-      }
-    },
-    'webhooks.list': async (filter) => ok(eventsRepo.list(filter)),
-    'webhooks.replay': async ({ id }) => {
-      const record = ingest.replay(id)
-      return record ? ok(record) : err('NOT_FOUND', `no webhook ${id}`)
-    },
-  }
+  // Each domain's methods come from its own module, handed only what it needs; `assembleApi` checks at
+  // compile time that together they are the contract, each method once.
+  const api: CoreApi = assembleApi(
+    appApi({
+      version: deps.version ?? buildVersion,
+      mode: deps.mode,
+      dataDir,
+      settings,
+      tunnelStatus: () => tunnel.status(),
+      listenerUrl: () => listener?.url ?? null,
+      runCounts: () => countRuns(db),
+      recentLog: () => log.recent(),
+    }),
+    providersApi({ providers, events }),
+    formsApi({ providers, forms: formsRepo }),
+    runsApi({ runService, runs: ledger }),
+    libraryApi({ outputs: outputsRepo, library }),
+    settingsApi({ settings, outputs: outputsRepo, events, applyConfig, effectiveLibraryFor, log: log.child('library') }),
+    deliveryApi({ tunnel, webhooks: eventsRepo, ingest }),
+  )
+  const apiLog = log.child('api')
 
   let started = false
   return {
-    api,
     dataDir,
     log,
     events,
-    invoke: (name, raw) => invoke(api, name, raw, log.child('api')),
+    invoke: (name, raw) => invoke(api, name, raw, apiLog),
+    call: (method, args) => invokeMethod(api, method, args, apiLog),
     media: async (outputId, range, opts) => {
       if (opts?.thumbnail) return thumbnails.serve(outputId, range)
       const location = outputsRepo.location(outputId)
@@ -423,7 +252,7 @@ export function createCore(deps: CoreDeps): Core {
         handler: ingest.handle,
         log: log.child('listener'),
         instanceId,
-        isKnownHook: (_family, token) => runsRepo.hasHookToken(token),
+        isKnownHook: (_family, token) => ledger.hasHookToken(token),
         ...(tuning.listenerRateLimit !== undefined ? { rateLimit: tuning.listenerRateLimit } : {}),
       })
       demo = await startDemoProvider(tuning.demoTimeScale !== undefined ? { timeScale: tuning.demoTimeScale } : {})

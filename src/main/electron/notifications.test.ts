@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { CourierEvent } from '@shared/events'
 import type { Output } from '@shared/output'
 import { ok, err } from '@shared/result'
+import type { Core } from '../core/core-types'
 import { EventHub } from '../core/events/event-hub'
 import { describeRunEnd } from '@shared/run-watch'
 import { thumbnailPng, watchRuns, type ShownNotification } from './notifications'
@@ -22,11 +23,12 @@ async function fakeCore(outputs: Output[] = []) {
   const webp = await webpThumbnail()
   const core = {
     events,
-    invoke: async (method: string, args: unknown) => {
+    // Answers `outputs.list` alone; the cast gives this one-method stand-in the contract's generic signature.
+    call: (async (method: string, args: unknown) => {
       if (method !== 'outputs.list') return err('UNKNOWN_METHOD', method)
       const { runId } = args as { runId: string }
       return ok(outputs.filter((output) => output.runId === runId))
-    },
+    }) as Core['call'],
     media: async (outputId: string, _range: string | null, opts?: { thumbnail?: boolean }) =>
       opts?.thumbnail && outputs.some((output) => output.id === outputId && output.hasThumbnail)
         ? new Response(new Uint8Array(webp), { headers: { 'content-type': 'image/webp' } })
@@ -104,10 +106,10 @@ describe('watchRuns', () => {
   it('announces a run that succeeds while the window is not focused, with its thumbnail', async () => {
     const { core, published } = await fakeCore([makeOutput('o2', 'r1', { createdAt: 5_000, path: 'x/r1-2.png' }), makeOutput('o1', 'r1')])
     const { notifier, shown, windowShown } = setup(core)
-    publishRun(core, makeRun('r1', 'succeeded'))
+    publishRun(core, makeRun('r1', 'succeeded', { outputs: 'pending' }))
     await notifier.idle()
-    expect(shown).toEqual([]) // outputs not settled yet
-    publishRun(core, makeRun('r1', 'succeeded', { outputCount: 2 }))
+    expect(shown).toEqual([]) // outputs not saved yet
+    publishRun(core, makeRun('r1', 'succeeded', { outputs: 'saved', outputCount: 2 }))
     await notifier.idle()
     expect(shown).toHaveLength(1)
     expect(shown[0]).toMatchObject({ title: 'Sketch to image finished · 2 outputs' })
@@ -118,6 +120,19 @@ describe('watchRuns', () => {
     await new Promise((resolve) => setImmediate(resolve))
     expect(windowShown).toEqual(['shown'])
     expect(published.at(-1)).toEqual({ type: 'app.open', target: { view: 'gallery', outputId: 'o1' } })
+  })
+
+  it('announces at once a run whose first save failed for a passing reason, saying why', async () => {
+    const { core } = await fakeCore()
+    const { notifier, shown } = setup(core)
+    const diskFull = { code: 'DISK_FULL' as const, message: 'DISK_FULL: 12 MB free on /data, 40 MB needed' }
+    publishRun(core, makeRun('r1', 'succeeded', { outputs: 'pending', error: diskFull }))
+    await notifier.idle()
+    expect(shown).toHaveLength(1)
+    expect(shown[0]).toMatchObject({ title: 'Sketch to image finished · 0 outputs', body: diskFull.message })
+    publishRun(core, makeRun('r1', 'succeeded', { outputs: 'saved', outputCount: 1 }))
+    await notifier.idle()
+    expect(shown).toHaveLength(1)
   })
 
   it('opens the run when a failed run is clicked', async () => {

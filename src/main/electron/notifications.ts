@@ -34,7 +34,7 @@ export interface ShownNotification {
 }
 
 export interface RunNotifierDeps {
-  core: Pick<Core, 'invoke' | 'media' | 'events'>
+  core: Pick<Core, 'call' | 'media' | 'events'>
   /** Runs as they stood at start (`runs.list`): the final ones are never announced. */
   initialRuns: readonly Run[]
   startedAt: number
@@ -55,10 +55,10 @@ export interface RunNotifier {
 }
 
 /** The first output of a run, in the order they were saved. */
-async function firstOutputOf(core: Pick<Core, 'invoke'>, run: Run): Promise<Output | null> {
+async function firstOutputOf(core: Pick<Core, 'call'>, run: Run): Promise<Output | null> {
   if (run.status !== 'succeeded' || run.outputCount === 0) return null
-  const answer = await core.invoke('outputs.list', { runId: run.id, limit: 100 })
-  return answer.ok ? firstOutput(answer.value as Output[]) : null
+  const answer = await core.call('outputs.list', { runId: run.id, limit: 100 })
+  return answer.ok ? firstOutput(answer.value) : null
 }
 
 /**

@@ -4,6 +4,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createCore } from '../core/create-core'
 import { parseFlags } from './flags'
+import { logUncaughtFaults } from './process-faults'
 import { startWebHost } from './web-host'
 
 const DEFAULT_PORT = 4178
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2))
   const dataDir = flags['data-dir'] ?? process.env.COURIER_DATA_DIR ?? join(homedir(), '.comfy-courier')
   const core = createCore({ dataDir, mode: 'web', flags, env: process.env })
+  logUncaughtFaults(process, core.log.child('web'))
   await core.start()
   const rendererDir = join(import.meta.dirname, '../renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the renderer is not built (${rendererDir}): run npm run build`)
@@ -33,8 +35,8 @@ async function main(): Promise<void> {
     if (error.code !== 'EADDRINUSE' || flags.port !== undefined) throw error
     return startWebHost({ core, port: 0, rendererDir, token }) // the usual port is taken: any free one will do
   })
-  const status = await core.invoke('tunnel.status', {})
-  const publicUrl = status.ok ? (status.value as { publicUrl: string | null }).publicUrl : null
+  const status = await core.call('tunnel.status', {})
+  const publicUrl = status.ok ? status.value.publicUrl : null
   process.stdout.write(`${JSON.stringify({ event: 'ready', web: host.url, listener: core.listenerUrl(), publicUrl })}\n`)
   process.stderr.write(`\nComfy Courier is running. Open this link in your browser:\n\n  ${host.url}\n\nPress Ctrl+C to stop.\n\n`)
 

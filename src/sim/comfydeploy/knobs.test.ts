@@ -120,6 +120,16 @@ describe('ComfyDeploy simulator: webhook knobs', () => {
     expect(ok(receiver.hooks).map((b) => b.status)).toEqual(['queued', 'cancelled'])
   })
 
+  it('finalApiLagMs sends the final webhook while GET /run still shows the state before it, for that long', async () => {
+    sim.faults.finalApiLagMs = 400
+    const id = await queue(sim, { deployment_id: DEPLOYMENT_IDS.dreamscape, webhook: `${receiver.url}/l` })
+    await receiver.waitFor(until('success'))
+    const early = (await call(sim, `/api/run/${id}`)).body as RunBody
+    expect(early.status).toBe('running')
+    const settled = await pollRun(sim, id, succeeded)
+    expect(Date.now() - Date.parse(settled.ended_at as string)).toBeGreaterThanOrEqual(400)
+  })
+
   it('skipQueuedStarted jumps from not-started straight to running', async () => {
     sim.faults.skipQueuedStarted = true
     const id = await queue(sim, { deployment_id: DEPLOYMENT_IDS.dreamscape, webhook: `${receiver.url}/s` })

@@ -26,6 +26,8 @@ interface CdRun extends CdRunState {
   hooks: Promise<void>
   /** reorderWebhooks: the event waiting to be sent after its successor. */
   held: WebhookJob | null
+  /** finalApiLagMs: what GET /run shows until `until`, while the final webhook is already out. */
+  apiLag: { until: number; shown: CdRunState } | null
 }
 
 export type CancelOutcome = 'not-found' | 'not-dispatched' | 'already-final' | 'cancelled'
@@ -77,6 +79,7 @@ export class RunEngine {
       stop: new AbortController(),
       hooks: Promise.resolve(),
       held: null,
+      apiLag: null,
     }
     this.runs.set(run.id, run)
     this.ctx.stats.runsQueued++
@@ -87,10 +90,11 @@ export class RunEngine {
 
   /** The §3 model; `withQueuePosition` mirrors `?queue_position=true`. */
   model(id: string, withQueuePosition: boolean): Record<string, unknown> | undefined {
-    const run = this.runs.get(id)
-    if (!run) return undefined
+    const found = this.runs.get(id)
+    if (!found) return undefined
+    const run = found.apiLag !== null && Date.now() < found.apiLag.until ? found.apiLag.shown : found
     // §3: private output URLs are presigned afresh on every read.
-    return runModel(run, withQueuePosition ? this.queuePosition(run) : null, this.signed(run.outputs))
+    return runModel(run, withQueuePosition ? this.queuePosition(found) : null, this.signed(run.outputs))
   }
 
   /** `GET /deployment/{id}/runs`: that deployment's runs, newest first, as §3 models. */
@@ -213,6 +217,11 @@ export class RunEngine {
 
   private finish(run: CdRun, status: CdStatus): void {
     const now = Date.now()
+    const lag = this.ctx.faults.finalApiLagMs
+    if (lag > 0) {
+      const { stop: _stop, hooks: _hooks, held: _held, apiLag: _lag, ...before } = run
+      run.apiLag = { until: now + lag, shown: { ...before, outputs: [...before.outputs] } }
+    }
     Object.assign(run, { status, endedAt: now, updatedAt: now })
     this.ctx.log(`run ${run.id} ${status}`)
     this.emit(run, { tick: false, terminal: true })

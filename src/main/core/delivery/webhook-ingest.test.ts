@@ -8,10 +8,9 @@ import { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import { ComfyDeployClient } from '../providers/comfydeploy/client'
 import type { ProviderRegistry } from '../providers/registry'
-import { RunService } from '../runs/run-service'
+import { RunLedger } from '../runs/run-ledger'
 import { openDatabase, type Db } from '../store/database'
 import { EventsRepo } from '../store/events-repo'
-import { RunsRepo } from '../store/runs-repo'
 import type { HookAnswer } from './hook-listener'
 import { WebhookIngest } from './webhook-ingest'
 
@@ -20,23 +19,25 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () 
 describe('WebhookIngest', () => {
   let dir: string
   let db: Db
-  let runs: RunsRepo
+  let runs: RunLedger
   let events: EventsRepo
   let hub: EventHub<CourierEvent>
   let ingest: WebhookIngest
   let transactions: number
   let failCommits: boolean
   let confirmed: string[]
+  /** Runs whose final state the test says a GET is confirming now. */
+  let confirming: Set<string>
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'courier-ingest-'))
     db = openDatabase(join(dir, 'courier.db'))
-    runs = new RunsRepo(db)
     events = new EventsRepo(db)
     hub = new EventHub()
     transactions = 0
     failCommits = false
     confirmed = []
+    confirming = new Set()
     // Counts the transactions ingestion opens, and can make them fail as a full disk would.
     const counting = new Proxy(db, {
       get(target, key) {
@@ -54,12 +55,13 @@ describe('WebhookIngest', () => {
     })
     const client = new ComfyDeployClient({ baseUrl: 'http://127.0.0.1:9/api', apiKey: 'k' })
     const providers = { get: () => client } as unknown as ProviderRegistry
-    const runService = new RunService({ db: counting, runs, providers, events: hub, log: quiet, webhookBase: () => null, saveOutputs: () => {} })
-    ingest = new WebhookIngest({ db: counting, runs, events, providers, runService, hub, log: quiet, confirm: (id) => confirmed.push(id) })
+    runs = new RunLedger({ db: counting, events: hub })
+    ingest = new WebhookIngest({ ledger: runs, events, providers, hub, log: quiet, confirm: (id) => confirmed.push(id), isConfirming: (id) => confirming.has(id) })
     for (const n of [1, 2]) {
-      runs.insert({ id: `r_${n}` as RunId, provider: 'comfydeploy', deploymentId: 'd', deploymentName: 'D', inputs: {}, hookToken: `token-${n}`, webhookBase: 'https://x', now: 1 })
-      runs.setProviderRunId(`r_${n}`, `p-${n}`, 1)
+      runs.create({ id: `r_${n}` as RunId, provider: 'comfydeploy', deploymentId: 'd', deploymentName: 'D', inputs: {}, hookToken: `token-${n}`, webhookBase: 'https://x', now: 1 })
+      runs.change(`r_${n}`, { providerRunId: `p-${n}` })
     }
+    transactions = 0
   })
   afterEach(async () => {
     db.close()
@@ -111,6 +113,31 @@ describe('WebhookIngest', () => {
     expect(runs.require('r_1').status).toBe('running')
   })
 
+  it('never takes a final webhook for a duplicate of an earlier one the provider did not confirm', async () => {
+    const success = { run_id: 'p-1', status: 'success', progress: 1 }
+    await hook('token-1', running(1, 5))
+    // A forged "success" (or one ahead of the service's API): asked about, and the GET said running.
+    expect((await hook('token-1', success)).body).toMatchObject({ ok: true, outcome: 'applied' })
+    expect(confirmed).toEqual(['r_1'])
+    // The same words again once that confirmation is over: news worth asking about again, at once.
+    expect((await hook('token-1', success)).body).toMatchObject({ ok: true, outcome: 'applied' })
+    expect(confirmed).toEqual(['r_1', 'r_1'])
+    expect(events.list(1)[0]).toMatchObject({ outcome: 'applied', reason: 'succeeded reported: confirming with the provider' })
+    expect(runs.require('r_1').status).toBe('running') // still only a hint
+  })
+
+  it('takes a final webhook that comes while its confirmation is under way as a duplicate, and asks once more after that GET', async () => {
+    const success = { run_id: 'p-1', status: 'success', progress: 1 }
+    // Two in one batch: one confirmation.
+    const answers = await Promise.all([hook('token-1', success), hook('token-1', success)])
+    expect(answers.map((a) => a.body.outcome)).toEqual(['applied', 'duplicate'])
+    expect(confirmed).toEqual(['r_1'])
+    // One more while the GET is in flight: that GET may have left before it, so the confirmer is told.
+    confirming.add('r_1')
+    expect((await hook('token-1', success)).body).toMatchObject({ outcome: 'duplicate' })
+    expect(confirmed).toEqual(['r_1', 'r_1'])
+  })
+
   it('answers 503 and keeps nothing when the store cannot write, so the service sends it again', async () => {
     failCommits = true
     const answers = await Promise.all([hook('token-1', running(1, 1)), hook('token-2', running(2, 1))])
@@ -124,7 +151,7 @@ describe('WebhookIngest', () => {
   })
 
   it('adopts the service run id from a webhook when the queue answer never came', async () => {
-    runs.insert({ id: 'r_3' as RunId, provider: 'comfydeploy', deploymentId: 'd', deploymentName: 'D', inputs: {}, hookToken: 'token-3', webhookBase: 'https://x', now: 1 })
+    runs.create({ id: 'r_3' as RunId, provider: 'comfydeploy', deploymentId: 'd', deploymentName: 'D', inputs: {}, hookToken: 'token-3', webhookBase: 'https://x', now: 1 })
     const answer = await hook('token-3', { run_id: 'p-3', status: 'queued' })
     expect(answer.body).toMatchObject({ ok: true })
     expect(runs.require('r_3')).toMatchObject({ providerRunId: 'p-3', status: 'queued' })

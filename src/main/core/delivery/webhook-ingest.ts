@@ -5,10 +5,9 @@ import { isTerminal, type ProviderId } from '@shared/run'
 import type { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import type { ProviderRegistry } from '../providers/registry'
-import type { RunService } from '../runs/run-service'
+import type { LedgerTx, RunLedger } from '../runs/run-ledger'
 import { REJECTED_WEBHOOKS_KEPT, type EventsRepo } from '../store/events-repo'
-import type { Db } from '../store/database'
-import type { RunsRepo, StoredRun } from '../store/runs-repo'
+import type { StoredRun } from '../store/runs-repo'
 import type { HookAnswer, HookRequest } from './hook-listener'
 
 /** Headers worth keeping for the inspector; everything else (cookies, auth, forwarding) is dropped. */
@@ -33,8 +32,6 @@ interface Verdict {
   dedupeKey: string | null
   /** A final state was reported: confirm it with the provider's GET before trusting it. */
   confirm: boolean
-  /** The run after this webhook moved it on (saved, not yet announced). */
-  moved: StoredRun | null
 }
 
 /** Rejected webhooks stored between two prunes of the oldest ones (a prune is one DELETE). */
@@ -56,8 +53,6 @@ interface Pending {
 /** What storing one webhook produced, announced once its batch has committed. */
 interface Stored {
   record: WebhookRecord
-  /** The run after this webhook moved it on, or null when it changed nothing. */
-  moved: StoredRun | null
   confirm: boolean
 }
 
@@ -67,9 +62,9 @@ function answerFor(record: WebhookRecord): HookAnswer {
 }
 
 /**
- * Turns received webhooks into stored records and, when they bring news, state changes. A webhook is only
- * a hint: final states and outputs are taken from the provider's own GET (`reconcile`), so a forged
- * "succeeded" cannot put a file on disk.
+ * Turns received webhooks into stored records and, when they bring news, hints to the `RunLedger`. A
+ * webhook is only a hint: final states and outputs are taken from the provider's own GET (`reconcile`),
+ * so a forged "succeeded" cannot put a file on disk.
  *
  * Webhooks that arrive in the same turn of the event loop are stored and applied in one transaction
  * (group commit), and each is answered only after that commit: a 2xx always means "stored", so a crash
@@ -84,15 +79,15 @@ export class WebhookIngest {
 
   constructor(
     private readonly deps: {
-      db: Db
-      runs: RunsRepo
+      ledger: RunLedger
       events: EventsRepo
       providers: ProviderRegistry
-      runService: RunService
       hub: EventHub<CourierEvent>
       log: Logger
-      /** Confirms a run with the provider, after the answer has gone out. */
+      /** Confirms a run's reported final state with the provider, after the answer has gone out. */
       confirm: (runId: string) => void
+      /** Whether a GET confirming this run's final state is already queued or in flight. */
+      isConfirming: (runId: string) => boolean
       now?: () => number
     },
   ) {}
@@ -118,7 +113,7 @@ export class WebhookIngest {
     if (!original) return null
     // Whatever arrived before the replay is stored before it, so the replay is judged against it.
     this.drain()
-    const run = original.runId ? this.deps.runs.get(original.runId) : undefined
+    const run = original.runId ? this.deps.ledger.get(original.runId) : undefined
     const family = run ? (this.deps.providers.get(run.provider)?.hookFamily ?? run.provider) : (original.provider ?? 'comfydeploy')
     const headers = { 'content-type': 'application/json' }
     const stored = this.storeAll([{ family, token: run?.hookToken ?? '', body: original.body, headers, replayOf: original.id }])
@@ -153,37 +148,19 @@ export class WebhookIngest {
     })
   }
 
-  /** Stores and applies webhooks in one transaction, then announces what changed. */
+  /** Stores webhooks and hands their hints to the ledger in one transaction, then announces what changed. */
   private storeAll(items: (Omit<Pending, 'answer' | 'receivedAt'> & { receivedAt?: number; replayOf: number | null })[]): Stored[] {
-    // Runs read once per batch: a burst is mostly several webhooks of the same few runs.
-    const runs = new Map<string, StoredRun | undefined>()
-    const lookup = (token: string) => {
-      if (!runs.has(token)) runs.set(token, this.deps.runs.byHookToken(token))
-      return runs.get(token)
-    }
-    const moved = new Map<string, StoredRun>()
+    // Runs whose final state a webhook of this batch asked to confirm: one asking is enough.
+    const confirming = new Set<string>()
     let stored: Stored[]
     try {
-      stored = this.deps.db.transaction(() => {
-        const results = items.map((item) => {
-          const result = this.store(item, lookup)
-          if (result.moved) {
-            runs.set(item.token, result.moved)
-            moved.set(result.moved.id, result.moved)
-          }
-          return result
-        })
-        // Each run that moved is saved once, in its latest state, however many webhooks moved it.
-        for (const run of moved.values()) this.deps.runs.saveState(run)
-        return results
-      })()
+      // The ledger announces each run that moved once, after the commit.
+      stored = this.deps.ledger.transaction((tx) => items.map((item) => this.store(item, tx, confirming)))
     } catch (error) {
-      // Memories of the rolled-back writes (dedupe keys, run states) must go: the store is the truth.
+      // Memories of the rolled-back writes must go: the store is the truth.
       this.appliedKeys.clear()
-      this.deps.runs.forgetCached()
       throw error
     }
-    for (const run of moved.values()) this.deps.runService.publish(run)
     const tally: Record<string, number> = {}
     for (const { record, confirm } of stored) {
       this.deps.hub.publish({ type: 'webhook.received', webhook: record })
@@ -200,9 +177,10 @@ export class WebhookIngest {
 
   private store(
     item: { family: string; token: string; body: string; headers: Record<string, string>; receivedAt?: number; replayOf: number | null },
-    lookup: (token: string) => StoredRun | undefined,
+    tx: LedgerTx,
+    confirming: Set<string>,
   ): Stored {
-    const verdict = this.judge(item.family, item.token, item.body, lookup)
+    const verdict = this.judge(item.family, item.token, item.body, tx, confirming)
     const body = item.body
     const record = this.deps.events.insert({
       receivedAt: item.receivedAt ?? (this.deps.now ?? Date.now)(),
@@ -218,7 +196,7 @@ export class WebhookIngest {
       replayOf: item.replayOf,
     })
     if (record.outcome === 'applied' && record.runId !== null && verdict.dedupeKey !== null) this.remember(record.runId, verdict.dedupeKey)
-    return { record, moved: verdict.moved, confirm: verdict.confirm && verdict.run !== null }
+    return { record, confirm: verdict.confirm && verdict.run !== null }
   }
 
   /**
@@ -242,7 +220,7 @@ export class WebhookIngest {
     this.appliedKeys.get(runId)?.add(dedupeKey)
   }
 
-  private judge(family: string, token: string, body: string, lookup: (token: string) => StoredRun | undefined): Verdict {
+  private judge(family: string, token: string, body: string, tx: LedgerTx, confirming: Set<string>): Verdict {
     const reject = (httpStatus: number, reason: string, run: StoredRun | null = null, status: string | null = null): Verdict => ({
       httpStatus,
       outcome: 'rejected',
@@ -251,9 +229,8 @@ export class WebhookIngest {
       status,
       dedupeKey: null,
       confirm: false,
-      moved: null,
     })
-    const found = token ? lookup(token) : undefined
+    const found = token ? tx.byHookToken(token) : undefined
     const client = found ? this.deps.providers.get(found.provider) : undefined
     // Unknown token and wrong family look the same from outside: no hint that a token exists.
     if (!found || !client || client.hookFamily !== family) return reject(404, 'unknown run (no run has this webhook token)')
@@ -271,29 +248,33 @@ export class WebhookIngest {
     if (providerRunId !== null && run.providerRunId !== null && providerRunId !== run.providerRunId) {
       return reject(400, `run id ${providerRunId} does not belong to this run`, run, rawStatus)
     }
-    let adopted: StoredRun | null = null
-    if (providerRunId !== null && run.providerRunId === null) {
-      // The queue answer was lost (or has not come back yet): the run's own webhook names it.
-      this.deps.runs.setProviderRunId(run.id, providerRunId, (this.deps.now ?? Date.now)())
-      run = adopted = { ...run, providerRunId, status: run.status === 'submitting' ? 'queued' : run.status }
+    // The queue answer was lost (or has not come back yet): the run's own webhook names it.
+    if (providerRunId !== null && run.providerRunId === null) run = tx.change(run.id, { providerRunId })
+    const base = { httpStatus: 200, run, status: rawStatus, dedupeKey }
+    if (hint.status !== null && isTerminal(hint.status)) {
+      if (isTerminal(run.status)) return { ...base, outcome: 'stale', reason: `run already ${run.status}`, confirm: false }
+      // Judged by whether a confirmation is under way, never by its dedupe key: a final webhook that
+      // follows one the provider did not confirm (forged, or ahead of the service's API) asks again.
+      if (confirming.has(run.id)) {
+        return { ...base, outcome: 'duplicate', reason: `${hint.status} already being confirmed with the provider`, confirm: false }
+      }
+      if (this.deps.isConfirming(run.id)) {
+        // The GET under way may have left before this webhook: it is asked again once it answers.
+        return { ...base, outcome: 'duplicate', reason: `${hint.status} already being confirmed with the provider`, confirm: true }
+      }
+      confirming.add(run.id)
+      // Shown at once, trusted later: the state itself only moves once the provider's GET confirms it.
+      tx.hint(run.id, { status: null, liveStatus: `${client.label} reports ${hint.status.replace('_', ' ')}; confirming…` })
+      return { ...base, outcome: 'applied', reason: `${hint.status} reported: confirming with the provider`, confirm: true }
     }
-    const base = { httpStatus: 200, run, status: rawStatus, dedupeKey, moved: adopted }
     if (this.seen(run.id, dedupeKey)) {
       return { ...base, outcome: 'duplicate', reason: 'same news as an earlier webhook', confirm: false }
     }
     if (rawStatus !== null && hint.status === null) {
       return { ...base, outcome: 'stale', reason: `unknown status word "${rawStatus}": kept polling`, confirm: false }
     }
-    if (hint.status !== null && isTerminal(hint.status)) {
-      if (isTerminal(run.status)) return { ...base, outcome: 'stale', reason: `run already ${run.status}`, confirm: false }
-      // Shown at once, trusted later: the state itself only moves once the provider's GET confirms it.
-      const word = hint.status.replace('_', ' ')
-      const shown = this.deps.runService.preview(run, { status: null, liveStatus: `${client.label} reports ${word}; confirming…` })
-      const moved = shown.decision.kind === 'advance' ? shown.run : base.moved
-      return { ...base, moved, outcome: 'applied', reason: `${hint.status} reported: confirming with the provider`, confirm: true }
-    }
-    const { decision, run: after } = this.deps.runService.preview(run, hint)
-    if (decision.kind === 'advance') return { ...base, outcome: 'applied', reason: `now ${decision.next.status}`, confirm: false, moved: after }
+    const { decision } = tx.hint(run.id, hint)
+    if (decision.kind === 'advance') return { ...base, outcome: 'applied', reason: `now ${decision.next.status}`, confirm: false }
     if (decision.why === 'duplicate') return { ...base, outcome: 'duplicate', reason: 'nothing new', confirm: false }
     return { ...base, outcome: 'stale', reason: decision.why === 'already final' ? `run already ${run.status}` : 'older than what we know', confirm: false }
   }

@@ -116,7 +116,7 @@ describe('app.diagnostics through core', () => {
       logSink: () => {},
     })
     await core.start()
-    const updated = await core.invoke('settings.update', {
+    const updated = await core.call('settings.update', {
       comfydeployApiKey: API_KEY,
       comfydeployBaseUrl: 'http://127.0.0.1:9/api',
       runcomfyApiKey: RUNCOMFY_KEY,
@@ -130,9 +130,9 @@ describe('app.diagnostics through core', () => {
     log.error(`ngrok: Your authtoken: ${NGROK_TOKEN} is invalid`)
     log.warn(`open http://127.0.0.1:4178/?token=${WEB_TOKEN} to sign in`)
 
-    const answer = await core.invoke('app.diagnostics', {})
+    const answer = await core.call('app.diagnostics', {})
     expect(answer.ok).toBe(true)
-    const text = answer.ok ? (answer.value as { text: string }).text : ''
+    const text = answer.ok ? answer.value.text : ''
     for (const secret of [API_KEY, RUNCOMFY_KEY, NGROK_TOKEN, WEB_TOKEN]) expect(text).not.toContain(secret)
     // It is still useful: the keys are reported as set, and the log lines are there, redacted.
     expect(text).toContain('ComfyDeploy API key: set')

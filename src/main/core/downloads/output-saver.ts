@@ -8,9 +8,9 @@ import type { EventHub } from '../events/event-hub'
 import { probeMedia, type MediaFacts } from '../library/probe'
 import type { Logger } from '../log/logger'
 import type { ProviderClient, RunSnapshot } from '../providers/types'
+import type { RunLedger } from '../runs/run-ledger'
 import type { NewOutput, OutputsRepo } from '../store/outputs-repo'
-import type { RunsRepo, StoredRun } from '../store/runs-repo'
-import { publicRun } from '../store/runs-repo'
+import type { StoredRun } from '../store/runs-repo'
 import { DownloadError } from './download-file'
 import { DownloadManager, type DownloadManagerOptions } from './download-manager'
 import { DAY_FOLDER, PART_NAME, outputTarget } from './output-target'
@@ -18,7 +18,8 @@ import { RESUME_SUFFIX, discardPart, readResume } from './resume-file'
 import type { Resolver } from './url-guard'
 
 export interface OutputSaverDeps {
-  runs: RunsRepo
+  /** Told where each run's files stand: every output saved, some pending a retry, some lost for good. */
+  ledger: RunLedger
   outputs: OutputsRepo
   events: EventHub<CourierEvent>
   log: Logger
@@ -78,8 +79,8 @@ export async function removeStaleParts(libraryDir: string, now = Date.now()): Pr
 
 /**
  * Saves a succeeded run's outputs into the library, each once, through the download queue: `.part`,
- * checks, rename, then the row, `output.saved` and `onSaved`. The run's `downloads` state stays 'pending'
- * until all are on disk, so a restart resumes.
+ * checks, rename, then the row, `output.saved` and `onSaved`. The run's `outputs` stay 'pending' until all
+ * are on disk, so a restart resumes.
  */
 export class OutputSaver {
   private readonly manager: DownloadManager
@@ -119,7 +120,7 @@ export class OutputSaver {
     if (this.active.has(run.id) || this.stopping.signal.aborted) return
     this.active.add(run.id)
     this.retryAfter.delete(run.id)
-    if (run.downloads !== 'pending') this.deps.runs.setDownloads(run.id, 'pending', this.now())
+    if (run.outputs !== 'pending') this.deps.ledger.change(run.id, { outputs: 'pending' })
     const job = this.saveAll(run, snapshot, provider)
       .catch((error: unknown) => this.deps.log.error('saving outputs failed', { runId: run.id, reason: (error as Error).message }))
       .finally(() => {
@@ -139,8 +140,7 @@ export class OutputSaver {
     if (this.stopping.signal.aborted) return
     if (failures.length === 0) {
       this.refreshes.delete(run.id)
-      this.deps.runs.setDownloads(run.id, 'done', this.now())
-      this.deps.runs.setError(run.id, null, this.now())
+      this.deps.ledger.change(run.id, { outputs: 'saved', error: null })
     } else {
       const first = failures[0]!.reason
       const failure = first instanceof DownloadError ? first : null
@@ -150,8 +150,6 @@ export class OutputSaver {
       const refresh = failure !== null && failure.expired && refreshes < LINK_REFRESHES
       if (refresh) this.refreshes.set(run.id, refreshes + 1)
       const passing = refresh || (failure !== null && failure.retryable)
-      // Passing failures stay 'pending' and are retried by the poller; refused ones are final.
-      this.deps.runs.setDownloads(run.id, passing ? 'pending' : 'failed', this.now())
       if (passing) {
         const wait = refresh ? 0 : Math.max(this.deps.retryDelayMs ?? 30_000, failure?.retryAfterMs ?? 0)
         this.retryAfter.set(run.id, this.now() + wait)
@@ -164,17 +162,16 @@ export class OutputSaver {
         }
       }
       const shown = diskFull ? (failures.find(({ reason }) => reason instanceof DownloadError && reason.diskFull)?.reason as Error) : (first as Error)
-      this.deps.runs.setError(
-        run.id,
-        {
+      // Passing failures stay 'pending' and are retried by the poller; refused ones are final.
+      this.deps.ledger.change(run.id, {
+        outputs: passing ? 'pending' : 'failed',
+        error: {
           code: diskFull ? 'DISK_FULL' : 'DOWNLOAD_FAILED',
           message: `${failures.length} of ${snapshot.outputs.length} outputs not saved: ${shown.message}${passing ? ' (will retry)' : ''}`,
         },
-        this.now(),
-      )
+      })
       this.deps.log.warn('outputs not saved', { runId: run.id, failures: failures.length, reason: shown.message })
     }
-    this.deps.events.publish({ type: 'run.updated', run: publicRun(this.deps.runs.require(run.id)) })
   }
 
   private async saveOne(run: StoredRun, ref: RunSnapshot['outputs'][number], index: number, provider: ProviderClient, libraryDir: string): Promise<void> {
@@ -212,7 +209,12 @@ export class OutputSaver {
         durationMs: facts.durationMs,
         createdAt: this.now(),
       }
-      output = this.deps.outputs.insert(row)
+      // The row and its run's new count are one transaction; the run is announced with its count.
+      output = this.deps.ledger.transaction((tx) => {
+        const inserted = this.deps.outputs.insert(row)
+        tx.change(run.id, { recountOutputs: true })
+        return inserted
+      })
     } catch (error) {
       // No row, no file: a file the library does not list would be an orphan. The next round saves it again.
       // (Unless a row for this output exists after all: then the file is the one it points at.)
@@ -220,7 +222,6 @@ export class OutputSaver {
       const full = /SQLITE_FULL|database or disk is full/i.test((error as Error).message)
       throw new DownloadError(`the saved file could not be recorded: ${(error as Error).message}`, true, full)
     }
-    this.deps.runs.refreshOutputCount(run.id)
     this.deps.events.publish({ type: 'output.saved', output })
     this.deps.log.info('output saved', { runId: run.id, index, bytes: file.bytes, resumedFrom: file.resumedFrom })
     try {

@@ -1,19 +1,17 @@
 import { lstat, rmdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import type { CourierEvent } from '@shared/events'
 import { err, ok, type Result } from '@shared/result'
 import type { DesktopShell, TrashFile } from '../core-types'
-import type { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import type { OutputsRepo } from '../store/outputs-repo'
-import { publicRun, type RunsRepo } from '../store/runs-repo'
+import type { RunLedger } from '../runs/run-ledger'
 import { isInside, isLibraryPath, resolveInside } from './media'
 import type { Thumbnails } from './thumbnails'
 
 export interface LibraryServiceDeps {
   outputs: OutputsRepo
-  runs: RunsRepo
-  events: EventHub<CourierEvent>
+  /** Told of the runs whose outputs were deleted (their counts change). */
+  ledger: RunLedger
   thumbnails: Thumbnails
   trash: TrashFile
   desktop: DesktopShell | null
@@ -62,12 +60,10 @@ export class LibraryService {
       }
     }
 
-    const runIds = this.deps.outputs.remove(gone)
-    for (const runId of runIds) {
-      this.deps.runs.refreshOutputCount(runId)
-      const run = this.deps.runs.get(runId)
-      if (run) this.deps.events.publish({ type: 'run.updated', run: publicRun(run) })
-    }
+    // The rows go and their runs' counts follow in one transaction.
+    this.deps.ledger.transaction((tx) => {
+      for (const runId of this.deps.outputs.remove(gone)) if (tx.get(runId)) tx.change(runId, { recountOutputs: true })
+    })
     for (const id of gone) await this.deps.thumbnails.remove(id).catch(() => undefined)
     // Day and deployment folders left empty go too (never the library folder itself).
     for (const [folder, root] of folders) {

@@ -12,7 +12,7 @@ import { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import { openDatabase, type Db } from '../store/database'
 import { OutputsRepo } from '../store/outputs-repo'
-import { RunsRepo } from '../store/runs-repo'
+import { RunLedger } from '../runs/run-ledger'
 import { LibraryService } from './library-service'
 import { serveFile } from './media'
 import { moveLibrary } from './move-library'
@@ -25,7 +25,7 @@ describe('the library', () => {
   let dir: string
   let libraryDir: string
   let db: Db
-  let runs: RunsRepo
+  let runs: RunLedger
   let outputs: OutputsRepo
   let events: EventHub<CourierEvent>
   let seen: CourierEvent[]
@@ -36,7 +36,7 @@ describe('the library', () => {
   let library: LibraryService
 
   const newRun = (prompt = 'a fox') =>
-    runs.insert({
+    runs.create({
       id: `r_${Math.random().toString(36).slice(2, 14)}` as RunId,
       provider: 'demo',
       deploymentId: 'dep',
@@ -75,7 +75,7 @@ describe('the library', () => {
           createdAt: Date.now() + index,
         }),
       )
-      runs.refreshOutputCount(run.id)
+      runs.change(run.id, { recountOutputs: true })
     }
     return { run, outputs: saved }
   }
@@ -90,9 +90,9 @@ describe('the library', () => {
     libraryDir = join(dir, 'library')
     await mkdir(libraryDir)
     db = openDatabase(join(dir, 'courier.db'))
-    runs = new RunsRepo(db)
     outputs = new OutputsRepo(db)
     events = new EventHub<CourierEvent>()
+    runs = new RunLedger({ db, events })
     seen = []
     events.subscribe((event) => seen.push(event))
     thumbnails = new Thumbnails({ dir: join(dir, 'thumbnails'), outputs, log: quiet })
@@ -103,8 +103,7 @@ describe('the library', () => {
     await mkdir(trashDir)
     library = new LibraryService({
       outputs,
-      runs,
-      events,
+      ledger: runs,
       thumbnails,
       // A stand-in for the OS trash: moves the file aside, or refuses as a trash can does.
       trash: async (path) => {
@@ -196,7 +195,7 @@ describe('the library', () => {
     })
 
     it('is desktop-only', async () => {
-      const web = new LibraryService({ outputs, runs, events, thumbnails, trash: async () => {}, desktop: null, log: quiet })
+      const web = new LibraryService({ outputs, ledger: runs, thumbnails, trash: async () => {}, desktop: null, log: quiet })
       const { outputs: [a] } = await savedRun(1)
       expect(await web.open(a!.id, 'open')).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } })
     })

@@ -1,24 +1,19 @@
 import { randomBytes } from 'node:crypto'
-import type { CourierEvent } from '@shared/events'
 import type { Deployment } from '@shared/deployment'
 import { err, ok, type Result } from '@shared/result'
 import { isTerminal, type InputValues, type ProviderId, type Run, type RunError, type RunId } from '@shared/run'
-import type { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import type { ProviderRegistry } from '../providers/registry'
 import { ProviderError, type ProviderClient, type RunSnapshot } from '../providers/types'
-import type { RunsRepo, StoredRun } from '../store/runs-repo'
-import { publicRun } from '../store/runs-repo'
-import type { Db } from '../store/database'
-import { decide, type Decision, type RunHint } from './state-machine'
+import { publicRun, type StoredRun } from '../store/runs-repo'
+import type { RunLedger } from './run-ledger'
 import { randomSeeds, seedField } from './seed'
 import { validateInputs } from './validate-inputs'
 
 export interface RunServiceDeps {
-  db: Db
-  runs: RunsRepo
+  /** The owner of run state: every change this service learns of is reported there. */
+  ledger: RunLedger
   providers: ProviderRegistry
-  events: EventHub<CourierEvent>
   log: Logger
   /** Where this provider should call us back, or null when no public URL is up (then we poll). */
   webhookBase(provider: ProviderClient): string | null
@@ -50,7 +45,11 @@ export function toRunError(error: unknown): RunError {
   return { code: 'INTERNAL', message: (error as Error).message ?? String(error) }
 }
 
-/** Submits, advances, confirms and cancels runs. Every change is one transaction and one `run.updated`. */
+/**
+ * The provider calls of a run's life: submit (once, never retried), find a run whose answer was lost,
+ * confirm with the service's GET, cancel. What each call learns is reported to the `RunLedger`, which
+ * alone writes and announces run state.
+ */
 export class RunService {
   private readonly now: () => number
   /** Runs whose queue call is in flight: not yet lost, whatever their state says. */
@@ -58,10 +57,6 @@ export class RunService {
 
   constructor(private readonly deps: RunServiceDeps) {
     this.now = deps.now ?? Date.now
-  }
-
-  publish(run: StoredRun): void {
-    this.deps.events.publish({ type: 'run.updated', run: publicRun(run) })
   }
 
   /** The client and the deployment a submit goes to, or why there is none. */
@@ -116,12 +111,12 @@ export class RunService {
     }
     await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, args.count) }, worker))
     this.deps.log.info('batch submitted', { batchId, provider: client.id, count: args.count })
-    return ok(runIds.map((id) => publicRun(this.deps.runs.require(id))))
+    return ok(runIds.map((id) => publicRun(this.deps.ledger.require(id))))
   }
 
   /** Submits a run's inputs again to its deployment, with the same seed or a new random one. */
   async rerun(id: RunId, seed: 'same' | 'new'): Promise<Result<Run>> {
-    const run = this.deps.runs.get(id)
+    const run = this.deps.ledger.get(id)
     if (!run) return err('NOT_FOUND', `no run ${id}`)
     const target = await this.target(run.provider, run.deploymentId)
     if (!target.ok) return target
@@ -148,7 +143,7 @@ export class RunService {
   private async queueRun(client: ProviderClient, deployment: Deployment, inputs: InputValues, batchId: string | null): Promise<{ runId: string; result: Result<Run> }> {
     const hookToken = newHookToken()
     const base = this.deps.webhookBase(client)
-    const run = this.deps.runs.insert({
+    const run = this.deps.ledger.create({
       id: newRunId(),
       provider: client.id,
       deploymentId: deployment.id,
@@ -164,13 +159,10 @@ export class RunService {
   }
 
   private async send(run: StoredRun, client: ProviderClient, deployment: Deployment, inputs: InputValues): Promise<Result<Run>> {
-    this.publish(run)
     this.submitting.add(run.id)
     try {
       const { providerRunId } = await client.queue({ deploymentId: deployment.id, inputs, webhookUrl: webhookUrlOf(run, client) })
-      this.deps.runs.setProviderRunId(run.id, providerRunId, this.now())
-      const queued = this.deps.runs.require(run.id)
-      this.publish(queued)
+      const queued = this.deps.ledger.change(run.id, { providerRunId })
       this.deps.log.info('run submitted', { runId: run.id, provider: client.id, polling: queued.polling })
       return ok(publicRun(queued))
     } catch (error) {
@@ -178,15 +170,17 @@ export class RunService {
       if (error instanceof ProviderError && error.details.answerLost && this.canStillFind(run, client)) {
         // The service may have started a paid run: never queue again; find it (or prove it was not made).
         this.deps.log.warn('submit answer lost; looking for the run', { runId: run.id, code: failure.code, message: failure.message })
-        this.deps.runs.setPolling(run.id, true, this.now())
-        const waiting = this.apply(run.id, { status: null, liveStatus: `Answer lost; checking whether ${client.label} received the run…` }).run
+        const waiting = this.deps.ledger.transaction((tx) => {
+          tx.change(run.id, { polling: true })
+          return tx.hint(run.id, { status: null, liveStatus: `Answer lost; checking whether ${client.label} received the run…` }).run
+        })
         this.deps.resolveSoon?.(run.id)
         return ok(publicRun(waiting))
       }
       if (failure.code === 'PROVIDER_TIMEOUT' || (error instanceof ProviderError && error.details.answerLost)) {
         failure.message = `${failure.message}; the run may still have started — check ${client.label}'s dashboard before trying again`
       }
-      this.finish(run, { status: 'failed', error: failure })
+      this.deps.ledger.hint(run.id, { status: 'failed', error: failure })
       this.deps.log.warn('submit failed', { runId: run.id, code: failure.code, message: failure.message })
       return { ok: false, error: failure }
     } finally {
@@ -209,9 +203,8 @@ export class RunService {
       ? await client.findQueuedRun({ deploymentId: run.deploymentId, inputs: run.inputs, webhookUrl: webhookUrlOf(run, client), since: run.createdAt })
       : null
     if (found !== null) {
-      this.deps.runs.setProviderRunId(run.id, found, this.now())
+      this.deps.ledger.change(run.id, { providerRunId: found })
       this.deps.log.info('lost submit answer resolved: the run exists', { runId: run.id, provider: client.id })
-      this.publish(this.deps.runs.require(run.id))
       return this.reconcile(run.id)
     }
     if (this.now() - run.createdAt < (this.deps.lostSubmitWindowMs ?? LOST_SUBMIT_WINDOW_MS)) return
@@ -225,40 +218,7 @@ export class RunService {
           message: `${client.label}'s answer was lost and no webhook came: the run may still have started — check its dashboard before trying again`,
         }
     this.deps.log.warn('lost submit not found', { runId: run.id, provider: client.id })
-    this.finish(run, { status: 'failed', error })
-  }
-
-  /** Applies a hint in one transaction; returns the decision so callers can record why it was ignored. */
-  apply(runId: string, hint: RunHint): { decision: Decision; run: StoredRun } {
-    let result: { decision: Decision; run: StoredRun }
-    try {
-      result = this.deps.db.transaction(() => this.advance(this.deps.runs.require(runId), hint))()
-    } catch (error) {
-      this.deps.runs.forgetCached() // the cached run may hold the state that was rolled back
-      throw error
-    }
-    if (result.decision.kind === 'advance') this.publish(result.run)
-    return result
-  }
-
-  /**
-   * Decides and saves one hint inside the caller's transaction, without publishing: webhook ingestion
-   * applies a whole batch in one transaction and announces the changes once it has committed.
-   */
-  advance(run: StoredRun, hint: RunHint): { decision: Decision; run: StoredRun } {
-    const result = this.preview(run, hint)
-    if (result.decision.kind === 'advance') this.deps.runs.saveState(result.run)
-    return result
-  }
-
-  /** What a hint would make of a run, saving nothing (ingestion saves each run once per batch). */
-  preview(run: StoredRun, hint: RunHint): { decision: Decision; run: StoredRun } {
-    const decision = decide(run, hint, this.now())
-    return decision.kind === 'advance' ? { decision, run: { ...run, ...decision.next } } : { decision, run }
-  }
-
-  private finish(run: StoredRun, hint: RunHint): void {
-    this.apply(run.id, hint)
+    this.deps.ledger.hint(run.id, { status: 'failed', error })
   }
 
   /**
@@ -266,7 +226,7 @@ export class RunService {
    * final states and outputs are taken from. Also resumes unfinished downloads of succeeded runs.
    */
   async reconcile(runId: string): Promise<void> {
-    const run = this.deps.runs.get(runId)
+    const run = this.deps.ledger.get(runId)
     if (!run) return
     const client = this.deps.providers.get(run.provider)
     if (!client) {
@@ -278,12 +238,12 @@ export class RunService {
       return
     }
     const snapshot = await client.getRun(run.providerRunId, run.deploymentId)
-    const { run: after } = this.apply(run.id, snapshot)
-    if (after.status === 'succeeded' && after.downloads !== 'done') this.deps.saveOutputs(after, snapshot, client)
+    const { run: after } = this.deps.ledger.hint(run.id, snapshot)
+    if (after.status === 'succeeded' && after.outputs !== 'saved') this.deps.saveOutputs(after, snapshot, client)
   }
 
   async cancel(id: RunId): Promise<Result<Run>> {
-    const run = this.deps.runs.get(id)
+    const run = this.deps.ledger.get(id)
     if (!run) return err('NOT_FOUND', `no run ${id}`)
     if (isTerminal(run.status)) return err('CONFLICT', `the run has already ${run.status.replace('_', ' ')}`)
     if (run.providerRunId === null) return err('CONFLICT', 'the run is still being submitted; try again in a moment')
@@ -297,12 +257,6 @@ export class RunService {
       return { ok: false, error: failure }
     }
     await this.reconcile(run.id).catch((error: unknown) => this.deps.log.warn('confirm after cancel failed', { runId: id, error: String(error) }))
-    return ok(publicRun(this.deps.runs.require(id)))
-  }
-
-  markPolling(run: StoredRun, polling: boolean): void {
-    if (run.polling === polling) return
-    this.deps.runs.setPolling(run.id, polling, this.now())
-    this.publish(this.deps.runs.require(run.id))
+    return ok(publicRun(this.deps.ledger.require(id)))
   }
 }

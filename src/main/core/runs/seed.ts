@@ -1,21 +1,12 @@
 import { randomInt } from 'node:crypto'
 import type { InputField } from '@shared/deployment'
 
+export { seedField } from '@shared/deployment'
+
 /** Seeds drawn when a field sets no maximum: ComfyUI accepts more, but every service accepts these. */
 const DEFAULT_MAX_SEED = 2 ** 32 - 1
 /** `crypto.randomInt` draws from ranges narrower than 2⁴⁸. */
 const MAX_SPAN = 2 ** 48 - 1
-
-/**
- * The deployment's seed input: the field of kind `seed`, else a whole-number field named like a seed
- * (a form someone relabelled, or a service that does not mark seeds). Undefined when there is none.
- */
-export function seedField(fields: readonly InputField[]): InputField | undefined {
-  return (
-    fields.find((field) => field.kind === 'seed') ??
-    fields.find((field) => field.kind === 'integer' && (/seed/i.test(field.id) || /seed/i.test(field.label)))
-  )
-}
 
 /**
  * `count` different random seeds within the field's bounds, none equal to `avoid`; null when its bounds

@@ -51,3 +51,12 @@ export function statement(db: Db, sql: string): Statement {
   if (!prepared) cache.set(sql, (prepared = db.prepare(sql)))
   return prepared
 }
+
+/**
+ * Runs `work` in a transaction, or inside the one already open on this connection: libsql's
+ * `transaction()` cannot nest, and a repository's atomic step (an output and its search entry) is often
+ * part of a larger one (the run ledger's), whose commit or rollback it then shares.
+ */
+export function atomically<T>(db: Db, work: () => T): T {
+  return db.inTransaction ? work() : db.transaction(work)()
+}

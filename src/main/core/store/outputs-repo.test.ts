@@ -8,18 +8,20 @@ import type { InputValues, ProviderId, RunId } from '@shared/run'
 import { openDatabase, schemaVersion, type Db } from './database'
 import { migrations } from './migrations'
 import { OutputsRepo } from './outputs-repo'
+import { EventHub } from '../events/event-hub'
+import { RunLedger } from '../runs/run-ledger'
 import { RunsRepo } from './runs-repo'
 
 describe('OutputsRepo', () => {
   let dir: string
   let db: Db
-  let runs: RunsRepo
+  let runs: RunLedger
   let outputs: OutputsRepo
   let seq = 0
 
   const addRun = (opts: { inputs: InputValues; provider?: ProviderId; deploymentId?: string; deploymentName?: string; batchId?: string; seedInput?: string | null }) => {
     seq++
-    return runs.insert({
+    return runs.create({
       id: `r_run${seq}` as RunId,
       provider: opts.provider ?? 'demo',
       deploymentId: opts.deploymentId ?? 'dep-sketch',
@@ -56,7 +58,7 @@ describe('OutputsRepo', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'courier-outputs-'))
     db = openDatabase(join(dir, 'courier.db'))
-    runs = new RunsRepo(db)
+    runs = new RunLedger({ db, events: new EventHub() })
     outputs = new OutputsRepo(db)
   })
   afterEach(async () => {
@@ -262,6 +264,6 @@ describe('OutputsRepo', () => {
     expect(ids(repo.list({ query: 'motion' }))).toEqual(['o_old'])
     expect(ids(repo.list({ query: 'rold' }))).toEqual(['o_old'])
     expect(ids(repo.list({ query: 'square' }))).toEqual([])
-    expect(new RunsRepo(db).require('r_old').batchId).toBeNull()
+    expect(new RunsRepo(db).get('r_old')!.batchId).toBeNull()
   })
 })

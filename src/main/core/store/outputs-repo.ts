@@ -1,5 +1,5 @@
 import { Output, OUTPUTS_PAGE_DEFAULT, type OutputFacets, type OutputKind, type OutputListArgs } from '@shared/output'
-import { first, statement, type Db } from './database'
+import { atomically, first, statement, type Db } from './database'
 import { fileNameOf, ftsQuery, promptOf, searchablePrompt } from './search'
 
 export { promptOf } from './search'
@@ -119,7 +119,7 @@ export class OutputsRepo {
 
   /** Saves the row and its search entry together; the prompt comes from the run's inputs. */
   insert(output: NewOutput): Output {
-    this.db.transaction(() => {
+    atomically(this.db, () => {
       const run = first<{ inputs: string; deployment_name: string }>(
         statement(this.db, 'SELECT inputs, deployment_name FROM runs WHERE id = ?').all(output.runId),
       )
@@ -151,7 +151,7 @@ export class OutputsRepo {
         this.options.thumbnailOnInsert?.(output) ?? null,
         output.createdAt,
       )
-    })()
+    })
     return this.require(output.id)
   }
 
@@ -263,7 +263,7 @@ export class OutputsRepo {
    */
   remove(ids: readonly string[]): Set<string> {
     const runIds = new Set<string>()
-    this.db.transaction(() => {
+    atomically(this.db, () => {
       for (const id of ids) {
         const row = first<{ run_id: string; idx: number }>(statement(this.db, 'SELECT run_id, idx FROM outputs WHERE id = ?').all(id))
         if (!row) continue
@@ -271,14 +271,14 @@ export class OutputsRepo {
         statement(this.db, 'DELETE FROM outputs WHERE id = ?').run(id)
         runIds.add(row.run_id)
       }
-    })()
+    })
     return runIds
   }
 
   /** Points outputs at the library folder their files now live in, all at once. */
   setRoot(ids: readonly string[], root: string): void {
-    this.db.transaction(() => {
+    atomically(this.db, () => {
       for (const id of ids) statement(this.db, 'UPDATE outputs SET root = ? WHERE id = ?').run(root, id)
-    })()
+    })
   }
 }

@@ -24,6 +24,8 @@ export interface ComfyDeployOptions {
 /** FastAPI error bodies: `{detail: "text"}` or 422 `{detail: [{loc, msg}]}`; the input named by `loc` is the field. */
 export function describeComfyDeployError(status: number, body: unknown): { message: string; field?: string } {
   const detail = (body as { detail?: unknown } | undefined)?.detail
+  // Which credential was refused is a fact worth naming; what to do about it is the renderer's to say.
+  if (status === 401 || status === 403) return { message: `ComfyDeploy refused the API key (HTTP ${status}${typeof detail === 'string' ? `: ${detail}` : ''})` }
   if (typeof detail === 'string') return { message: detail }
   if (Array.isArray(detail) && detail.length > 0) {
     const first = detail[0] as { loc?: unknown[]; msg?: string }
