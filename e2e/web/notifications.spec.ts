@@ -47,9 +47,9 @@ test('a run that ends while the tab is in the background is announced with its p
   // Seen while the tab is in front: nothing is announced.
   await page.getByRole('link', { name: 'Generate' }).click()
   await generate(page, 'Dreamscape SDXL', 'a red kite over the dunes')
-  // Ended means saved: a run is announced on the update that follows its outputs to disk, not on
-  // `succeeded`. That update carries the output count, so the page has seen it once the row shows it.
-  await expect(page.locator('[data-run-status="succeeded"][data-output-count="1"]')).toHaveCount(1, { timeout: 20_000 })
+  // Ended means saved: a run is announced on the update where core says its outputs are on disk
+  // (`outputs: 'saved'`), not on `succeeded`. Its row carries that, so the page has seen it once the row shows it.
+  await expect(page.locator('[data-run-status="succeeded"][data-outputs="saved"]')).toHaveCount(1, { timeout: 20_000 })
 
   // The user switches away; the next run ends meanwhile.
   await page.evaluate(() => ((window as unknown as TestWindow).__hidden = true))

@@ -22,21 +22,14 @@ export function downloadText(p: DownloadProgress): string {
 
 /**
  * Each output file of a succeeded run on its way to disk (from `download.progress`): state, a bar, bytes,
- * rate, time left, and why it is retrying or failed. Shown until every file is saved.
+ * rate, time left, and why it is retrying or failed. Shown until core says every file is saved
+ * (`run.outputs`), and kept when some could not be, so the user sees which.
  */
-export function DownloadList({ run, saved }: { run: Run; saved: number }) {
+export function DownloadList({ run }: { run: Run }) {
   const files = useCourier((s) => s.downloads.byRun[run.id])
-  if (run.status !== 'succeeded') return null
+  if (run.outputs === 'none' || run.outputs === 'saved') return null
   const list = files ?? []
-  const finished = list.length > 0 && list.every((p) => p.state === 'done') && saved >= run.outputCount
-  if (finished || (list.length === 0 && saved >= run.outputCount)) return null
-  if (list.length === 0) {
-    return (
-      <p className="run__saving muted">
-        Saving {run.outputCount - saved} of {run.outputCount} output{run.outputCount === 1 ? '' : 's'}…
-      </p>
-    )
-  }
+  if (list.length === 0) return run.outputs === 'pending' ? <p className="run__saving muted">Saving the outputs…</p> : null
   return (
     <ul className="downloads" aria-label="Downloads">
       {list.map((p) => {

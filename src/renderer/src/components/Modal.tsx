@@ -5,8 +5,10 @@ import { popModal, pushModal, useTopModal } from './modal-stack'
 import { Toasts } from './Toasts'
 
 interface Props {
-  /** The id of the element that names the dialog. */
-  labelledBy: string
+  /** The id of the element that names the dialog… */
+  labelledBy?: string
+  /** …or its name, when no element on it says it whole. */
+  label?: string
   describedBy?: string
   role?: 'dialog' | 'alertdialog'
   /** `viewer` (the lightbox), `dialog` (forms), `dialog dialog--confirm`… */
@@ -29,7 +31,7 @@ interface Props {
  * closing, Tab kept inside, Escape closes. Keys never leak to a modal underneath, nor to the page. The
  * innermost modal shows the toasts, so messages about what is done inside it stay reachable.
  */
-export function Modal({ labelledBy, describedBy, role = 'dialog', className, onClose, onKeyDown, initialFocus, returnFocus, closeOnBackdrop = true, panelProps, children }: Props) {
+export function Modal({ labelledBy, label, describedBy, role = 'dialog', className, onClose, onKeyDown, initialFocus, returnFocus, closeOnBackdrop = true, panelProps, children }: Props) {
   const panelRef = useRef<HTMLDivElement>(null)
   const [token] = useState(() => Symbol('modal'))
   const top = useTopModal()
@@ -72,6 +74,7 @@ export function Modal({ labelledBy, describedBy, role = 'dialog', className, onC
         role={role}
         aria-modal="true"
         aria-labelledby={labelledBy}
+        aria-label={label}
         aria-describedby={describedBy}
         tabIndex={-1}
         onKeyDown={keyDown}

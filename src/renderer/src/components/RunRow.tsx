@@ -39,6 +39,7 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
       data-run-status={run.status}
       data-progress={run.progress}
       data-output-count={run.outputCount}
+      data-outputs={run.outputs}
     >
       <div className="run__main">
         <div className="run__title">
@@ -59,7 +60,7 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
         {run.liveStatus && active && <p className="run__live muted">{run.liveStatus}</p>}
         {run.error && <ErrorNotice error={run.error} className="notice--compact" />}
         {cancelError && <ErrorNotice error={cancelError} className="notice--compact" />}
-        <DownloadList run={run} saved={outputs.length} />
+        <DownloadList run={run} />
         {outputs.length > 0 && (
           <ul className="run__thumbs" aria-label="Outputs">
             {outputs.map((o) => (

@@ -21,11 +21,19 @@ export async function askForNotifications(win: Window): Promise<NotificationStat
 }
 
 export interface BrowserNotificationsDeps {
-  courier: CourierClient
-  /** Where the app's info and the runs listed at start-up are read (fetched there once, not again here). */
+  /** For the ended run's outputs and their thumbnails; never subscribed to here (see below). */
+  courier: Pick<CourierClient, 'invoke' | 'mediaUrl'>
+  /** Where the app's info and the runs are read, as `connectEvents` and the start-up fetches keep them. */
   store: CourierStore
   window: Window
   signal: AbortSignal
+}
+
+/** The runs whose copy in the list changed between two states of the store (an event, an answer, a re-fetch). */
+function changedRuns(now: readonly Run[], before: readonly Run[]): Run[] {
+  if (now === before) return []
+  const previous = new Map(before.map((run) => [run.id, run]))
+  return now.filter((run) => previous.get(run.id) !== run)
 }
 
 /**
@@ -34,6 +42,10 @@ export interface BrowserNotificationsDeps {
  * thumbnail; clicking it brings the tab forward on that output (or on the run). The same `RunWatch` as the
  * desktop shell decides which updates end a run. Nothing here in the desktop app, whose main process
  * notifies by itself.
+ *
+ * It follows the store's runs rather than main's events: the window keeps one event stream
+ * (`connectEvents`), and a run that ended while the stream was reconnecting still arrives, through the
+ * re-fetch.
  */
 export function connectBrowserNotifications({ courier, store, window: win, signal }: BrowserNotificationsDeps): void {
   const api = (win as WithNotifications).Notification
@@ -54,25 +66,26 @@ export function connectBrowserNotifications({ courier, store, window: win, signa
     }
   }
 
-  courier.subscribe((event) => {
-    if (event.type !== 'run.updated' || watch === null) return
-    const ended = watch.update(event.run)
-    // Someone looking at the tab sees the run end in Runs; the browser asks once, from Settings.
-    if (!ended || win.document.visibilityState !== 'hidden' || api.permission !== 'granted') return
-    void announce(ended).catch(() => {})
-  }, signal)
+  const follow = (watching: RunWatch, runs: readonly Run[]): void => {
+    for (const run of runs) {
+      const ended = watching.update(run)
+      // Someone looking at the tab sees the run end in Runs; the browser asks once, from Settings.
+      if (!ended || win.document.visibilityState !== 'hidden' || api.permission !== 'granted') continue
+      void announce(ended).catch(() => {})
+    }
+  }
 
   // Watching starts once start-up has the app's mode and the runs as they stood: those already final are
   // never announced.
   const ready = (s: CourierState) => s.app.info !== null && s.runs.status === 'loaded'
-  const start = (s: CourierState) => {
+  function start(s: CourierState): void {
     if (s.app.info?.mode === 'web') watch = new RunWatch(s.runs.items, startedAt)
+    else unsubscribe()
   }
-  if (ready(store.getState())) return start(store.getState())
-  const unsubscribe = store.subscribe((s) => {
-    if (!ready(s)) return
-    unsubscribe()
-    start(s)
+  const unsubscribe = store.subscribe((s, before) => {
+    if (watch !== null) follow(watch, changedRuns(s.runs.items, before.runs.items))
+    else if (ready(s)) start(s)
   })
   signal.addEventListener('abort', unsubscribe, { once: true })
+  if (ready(store.getState())) start(store.getState())
 }

@@ -1,5 +1,5 @@
 import type { ProviderInfo } from '@shared/contract'
-import type { Deployment } from '@shared/deployment'
+import { seedField, type Deployment } from '@shared/deployment'
 import type { Failure } from '@shared/result'
 import type { ProviderId } from '@shared/run'
 import { buildInputs, draftFromInputs, draftKey, emptyDraft, randomSeed, valueOf, type Draft } from './form-model'
@@ -10,10 +10,8 @@ import type { CourierState, GenerateSlice, SliceContext } from './types'
 export const MAX_VARIATIONS = 16
 export const clampVariations = (n: number): number => (Number.isFinite(n) ? Math.min(MAX_VARIATIONS, Math.max(1, Math.round(n))) : 1)
 
-/** Whether main can vary a deployment's seed (as `runs.submitBatch` finds it): a seed field, else a whole number named seed. */
-export const hasSeedInput = (deployment: Deployment): boolean =>
-  deployment.inputs.some((f) => f.kind === 'seed') ||
-  deployment.inputs.some((f) => f.kind === 'integer' && (/seed/i.test(f.id) || /seed/i.test(f.label)))
+/** Whether main can vary a deployment's seed: it finds the seed input by the same rule. */
+export const hasSeedInput = (deployment: Deployment): boolean => seedField(deployment.inputs) !== undefined
 
 /** The deployment the form is showing, if its list has loaded. */
 export function selectedDeployment(state: CourierState): Deployment | null {

@@ -15,6 +15,7 @@ const run = (id: string, over: Partial<Run> = {}): Run => ({
   inputs: {},
   error: null,
   outputCount: 0,
+  outputs: 'none',
   batchId: null,
   createdAt: 100,
   updatedAt: 100,

@@ -1,15 +1,5 @@
 import type { Output } from '@shared/output'
-import type { Run, RunStatus } from '@shared/run'
-
-const rank: Record<RunStatus, number> = {
-  submitting: 0,
-  queued: 1,
-  running: 2,
-  succeeded: 3,
-  failed: 3,
-  cancelled: 3,
-  timed_out: 3,
-}
+import { statusStage, type Run } from '@shared/run'
 
 /**
  * True when `incoming` is at least as new as `current`. Answers and events can cross (the `runs.submit`
@@ -18,7 +8,8 @@ const rank: Record<RunStatus, number> = {
  */
 export function isNewer(incoming: Run, current: Run): boolean {
   if (incoming.updatedAt !== current.updatedAt) return incoming.updatedAt > current.updatedAt
-  if (rank[incoming.status] !== rank[current.status]) return rank[incoming.status] > rank[current.status]
+  const stage = statusStage(incoming.status) - statusStage(current.status)
+  if (stage !== 0) return stage > 0
   return incoming.progress >= current.progress
 }
 

@@ -1,4 +1,3 @@
-import { errorAdvice } from '@shared/errors'
 import type { ProviderId } from '@shared/run'
 import type { SettingsPatch } from '@shared/settings'
 import type { SettingsSlice, SliceContext } from './types'
@@ -52,9 +51,8 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
       patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'running' } } }))
       const res = await deps.courier.invoke('providers.test', { provider })
       if (testRequests[provider] !== seq) return null
-      const check = res.ok
-        ? res.value
-        : { ok: false, message: `${errorAdvice[res.error.code]} ${res.error.message}`, code: res.error.code, deploymentCount: null }
+      // A call that failed on the way reads like a failed check; the words are the result's to choose.
+      const check = res.ok ? res.value : { ok: false, message: res.error.message, code: res.error.code, deploymentCount: null }
       patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'done', check } } }))
       return check
     },

@@ -1,5 +1,5 @@
-import { errorAdvice, type ErrorCode } from '@shared/errors'
-import type { Failure } from '@shared/result'
+import type { ErrorCode } from '@shared/errors'
+import { failureText } from '../components/failure-text'
 import type { SliceContext, Toast, ToastsSlice } from './types'
 
 /** How long an info toast stays; errors stay until dismissed. */
@@ -12,9 +12,6 @@ export const fixedInSettings = (code: ErrorCode): boolean => code === 'PROVIDER_
 /** Codes where the same request may well work a moment later (a network hiccup, a busy service). */
 export const worthRetrying = (code: ErrorCode): boolean =>
   code === 'INTERNAL' || code === 'PROVIDER_UNAVAILABLE' || code === 'PROVIDER_TIMEOUT' || code === 'PROVIDER_RATE_LIMITED' || code === 'PROVIDER_BAD_REPLY'
-
-/** A failure in words: the code's advice (what to do), then main's specifics. */
-export const failureText = (f: Failure): string => `${errorAdvice[f.code]} ${f.message}`.trim()
 
 export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
   let next = 0

@@ -8,7 +8,7 @@ import {
   type MethodResult,
   type ProviderInfo,
 } from '@shared/contract'
-import type { Deployment, InputField } from '@shared/deployment'
+import { seedField, type Deployment, type InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
 import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets } from '@shared/output'
@@ -187,7 +187,7 @@ export class FakeCourier implements CourierClient {
   runcomfyKey: string | null = null
   /** The ngrok authtoken, likewise. */
   ngrokAuthtoken: string | null = null
-  /** What `providers.test` answers for a provider that has a key, when set (e.g. a refused key). */
+  /** What `providers.test` answers for a provider that has a key, when set (e.g. a refused key): the bare fact, as core words it. */
   connectionProblem: Partial<Record<ProviderId, Pick<ConnectionCheck, 'code' | 'message'>>> = {}
 
   /** Each deployment as the service lists it, kept while a chosen form replaces its inputs. */
@@ -274,9 +274,10 @@ export class FakeCourier implements CourierClient {
     if (run.status === 'submitting') return this.update(run, { status: 'queued', providerRunId: `prov-${run.id}` })
     if (run.status === 'queued') return this.update(run, { status: 'running', progress: 0.5, liveStatus: 'Sampling 10/20' })
     if (run.status === 'running') {
-      const done = this.update(run, { status: 'succeeded', progress: 1, liveStatus: null, outputCount: 1, finishedAt: this.clock })
+      // As core does: succeeded with its outputs pending in one update, then saved once the file is on disk.
+      const done = this.update(run, { status: 'succeeded', progress: 1, liveStatus: null, outputs: 'pending', finishedAt: this.clock })
       this.saveOutput(done)
-      return done
+      return this.update(done, { outputCount: 1, outputs: 'saved' })
     }
     return run
   }
@@ -286,22 +287,24 @@ export class FakeCourier implements CourierClient {
     return this.update(run, { status: 'failed', error, finishedAt: this.clock })
   }
 
-  /** Seeds a finished run with one saved output, without events (as if it happened before start-up). */
+  /** Seeds a finished run, its outputs saved, without events (as if it happened before start-up). */
   seedRun(inputs: InputValues, patch: Partial<Run> = {}): Run {
     const t = this.now()
+    const status = patch.status ?? 'succeeded'
     const run: Run = {
       id: RunId.parse(`run-${++this.seq}`),
       provider: 'demo',
       deploymentId: demoDeployment.id,
       deploymentName: demoDeployment.name,
       providerRunId: `prov-${this.seq}`,
-      status: 'succeeded',
+      status,
       progress: 1,
       liveStatus: null,
       polling: false,
       inputs,
       error: null,
       outputCount: 0,
+      outputs: status === 'succeeded' ? 'saved' : 'none',
       batchId: null,
       createdAt: t,
       updatedAt: t,
@@ -428,6 +431,7 @@ export class FakeCourier implements CourierClient {
       inputs,
       error: null,
       outputCount: 0,
+      outputs: 'none',
       batchId,
       createdAt: t,
       updatedAt: t,
@@ -490,7 +494,7 @@ export class FakeCourier implements CourierClient {
     'providers.test': ({ provider }) => {
       const label = providerLabel[provider]
       if (!this.providers.find((p) => p.id === provider)?.configured) {
-        return ok({ ok: false, message: `No API key for ${label} yet: add it in Settings.`, code: 'NOT_CONFIGURED', deploymentCount: null })
+        return ok({ ok: false, message: `No API key for ${label} yet.`, code: 'NOT_CONFIGURED', deploymentCount: null })
       }
       const problem = this.connectionProblem[provider]
       if (problem !== undefined) return ok({ ok: false, ...problem, deploymentCount: null })
@@ -563,12 +567,13 @@ export class FakeCourier implements CourierClient {
     'runs.submitBatch': ({ provider, deploymentId, inputs, count }) => {
       const checked = this.checkSubmit(provider, deploymentId, inputs)
       if (!checked.ok) return checked
-      const seedField = checked.value.inputs.find((f) => f.kind === 'seed')
+      const seedInput = seedField(checked.value.inputs)
       const batchId = `b_${++this.seq}`
-      const base = typeof inputs[seedField?.id ?? ''] === 'number' ? (inputs[seedField?.id ?? ''] as number) : this.nextSeed()
+      const given = seedInput === undefined ? undefined : inputs[seedInput.id]
+      const base = typeof given === 'number' ? given : this.nextSeed()
       return ok(
         Array.from({ length: count }, (_, i) =>
-          this.queueRun(provider, checked.value, seedField === undefined ? inputs : { ...inputs, [seedField.id]: base + i }, batchId),
+          this.queueRun(provider, checked.value, seedInput === undefined ? inputs : { ...inputs, [seedInput.id]: base + i }, batchId),
         ),
       )
     },
@@ -577,8 +582,8 @@ export class FakeCourier implements CourierClient {
       if (run === undefined) return err('NOT_FOUND', `no run ${id}`)
       const checked = this.checkSubmit(run.provider, run.deploymentId, run.inputs)
       if (!checked.ok) return checked
-      const seedField = checked.value.inputs.find((f) => f.kind === 'seed')
-      const inputs = seed === 'new' && seedField !== undefined ? { ...run.inputs, [seedField.id]: this.nextSeed() } : run.inputs
+      const seedInput = seedField(checked.value.inputs)
+      const inputs = seed === 'new' && seedInput !== undefined ? { ...run.inputs, [seedInput.id]: this.nextSeed() } : run.inputs
       return ok(this.queueRun(run.provider, checked.value, inputs, null))
     },
     'runs.get': ({ id }) => {

@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatCount } from '../../components/format'
 import { Lightbox } from '../../components/Lightbox'
+import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
 import { exactCount, isFiltered, type GalleryFilter } from '../../store/gallery-query'
 import { GalleryFilters } from './GalleryFilters'
@@ -197,18 +198,15 @@ export function GalleryView() {
 
   return (
     <section className="view view--gallery" aria-labelledby="gallery-title">
-      <header className="view__head">
-        <div>
-          <h1 id="gallery-title" className="view__title">
-            Gallery
-          </h1>
-          <p className="view__sub">
-            {facets === null || facets.total === 0
-              ? 'Every output is saved to your library folder.'
-              : `${formatCount(facets.total)} saved ${plural(facets.total, 'output')} in your library.`}
-          </p>
-        </div>
-      </header>
+      <ViewHeader
+        id="gallery-title"
+        title="Gallery"
+        sub={
+          facets === null || facets.total === 0
+            ? 'Every output is saved to your library folder.'
+            : `${formatCount(facets.total)} saved ${plural(facets.total, 'output')} in your library.`
+        }
+      />
       <GalleryFilters />
       <div className="gallery-status">
         <p className="gallery-status__count" role="status" aria-live="polite" data-loaded={results.length}>

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { FakeCourier, loraDeployment, mediaCandidates, mediaDeployment } from '../../test/fake-courier'
 import { renderApp } from '../../test/render-app'
@@ -266,6 +266,41 @@ describe('Customize form', () => {
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(fake.callsTo('forms.save')).toHaveLength(0)
     expect(screen.getByLabelText('Start image')).toBeTruthy()
+  })
+
+  it('is a modal: Ctrl+Enter in its text box does not start a (paid) run', async () => {
+    const { fake } = await renderMedia()
+    const dialog = await openCustomize()
+    const paste = within(dialog).getByLabelText('Paste JSON')
+    paste.focus()
+    fireEvent.keyDown(paste, { key: 'Enter', ctrlKey: true })
+    fireEvent.keyDown(within(dialog).getByRole('textbox', { name: 'Label for 6.text' }), { key: 'Enter', metaKey: true })
+    // What a submit would have sent is on its way within a few ticks.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(fake.callsTo('runs.submit')).toEqual([])
+    expect(screen.getByRole('dialog', { name: DIALOG })).toBeTruthy()
+  })
+
+  it('is a modal: G then R does not leave Generate, and the dialog stays open with its edits', async () => {
+    await renderMedia()
+    const dialog = await openCustomize()
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Label for 6.text' }), { target: { value: 'Scene' } })
+    const box = within(dialog).getByRole('checkbox', { name: 'Show 7.text' })
+    box.focus()
+    fireEvent.keyDown(box, { key: 'g' })
+    fireEvent.keyDown(box, { key: 'r' })
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Generate')
+    const still = screen.getByRole('dialog', { name: DIALOG })
+    expect((within(still).getByRole('textbox', { name: 'Label for 6.text' }) as HTMLInputElement).value).toBe('Scene')
+  })
+
+  it('is a modal: a toast raised while it is open shows inside it, within reach of the keyboard', async () => {
+    const { store } = await renderMedia()
+    const dialog = await openCustomize()
+    act(() => void store.getState().toasts.show({ tone: 'error', text: 'Could not reach Comfy Courier.' }))
+    const toast = screen.getByText('Could not reach Comfy Courier.')
+    expect(dialog.contains(toast)).toBe(true)
+    expect(screen.getAllByRole('region', { name: 'Notifications' })).toHaveLength(1)
   })
 
   it('is not offered for the demo, nor for a ComfyDeploy deployment that publishes its inputs', async () => {

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react'
+import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
 import type { FormTarget } from '../../store/types'
 import { CustomizeFormDialog } from './CustomizeFormDialog'
@@ -19,14 +20,7 @@ export function GenerateView() {
 
   return (
     <section className="view" aria-labelledby="generate-title">
-      <header className="view__head">
-        <div>
-          <h1 id="generate-title" className="view__title">
-            Generate
-          </h1>
-          <p className="view__sub">Pick a deployment, fill in its inputs, and send it to the service.</p>
-        </div>
-      </header>
+      <ViewHeader id="generate-title" title="Generate" sub="Pick a deployment, fill in its inputs, and send it to the service." />
       <div className="generate-layout">
         <div className="card generate-main">
           <ProviderPicker />

@@ -1,6 +1,5 @@
 import { useId, useState } from 'react'
-import type { Run, RunStatus } from '@shared/run'
-import { isTerminal } from '@shared/run'
+import { isTerminal, RunStatus, type Run } from '@shared/run'
 import { percent, shortId } from '../../components/format'
 import { ProgressBar } from '../../components/ProgressBar'
 import { RunRow } from '../../components/RunRow'
@@ -8,13 +7,12 @@ import { statusLabel } from '../../components/StatusPill'
 import { useCourier } from '../../store/context'
 import { batchProgress, runPrompt } from '../../store/selectors'
 
-const order: RunStatus[] = ['submitting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out']
-
 /** "2 running · 1 queued · 3 succeeded". */
 function summary(runs: readonly Run[]): string {
   const counts = new Map<RunStatus, number>()
   for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
-  return order
+  // In lifecycle order, as the contract lists the statuses.
+  return RunStatus.options
     .filter((s) => counts.has(s))
     .map((s) => `${counts.get(s)} ${statusLabel[s].toLowerCase()}`)
     .join(' · ')

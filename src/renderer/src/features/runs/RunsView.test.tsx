@@ -145,7 +145,7 @@ describe('Runs', () => {
 
   it('shows each file of a finished run downloading: state, bytes, rate, time left and retries', async () => {
     const fake = new FakeCourier()
-    const run = fake.seedRun({ prompt: 'two files' }, { outputCount: 2 })
+    const run = fake.seedRun({ prompt: 'two files' }, { outputs: 'pending' })
     await renderApp(fake)
     await openRuns()
     const base = { runId: run.id, bytesPerSecond: null, etaSeconds: null, message: null, totalBytes: 4 * 1024 * 1024 }
@@ -185,9 +185,37 @@ describe('Runs', () => {
       fake.emit({ type: 'output.saved', output: fake.seedOutput(run) })
       fake.emit({ type: 'download.progress', progress: { ...base, index: 1, state: 'done', receivedBytes: base.totalBytes } })
       fake.emit({ type: 'output.saved', output: fake.seedOutput(run) })
+      fake.emit({ type: 'run.updated', run: { ...run, outputCount: 2, outputs: 'saved', updatedAt: fake.now() } })
     })
     expect(within(row(run.id)).queryByRole('list', { name: 'Downloads' })).toBeNull()
     expect(within(row(run.id)).getAllByRole('img')).toHaveLength(2)
+  })
+
+  it('says where a run\'s files stand as core reports it, saving until core says they are all saved', async () => {
+    const fake = new FakeCourier()
+    const run = fake.seedRun({ prompt: 'one file' }, { status: 'running', progress: 0.5, finishedAt: null })
+    await renderApp(fake)
+    await openRuns()
+    expect(row(run.id).dataset.outputs).toBe('none')
+
+    // Succeeded: nothing on disk yet, and no file has reported progress.
+    act(() => fake.emit({ type: 'run.updated', run: { ...run, status: 'succeeded', progress: 1, outputs: 'pending', updatedAt: fake.now() } }))
+    expect(row(run.id).dataset.outputs).toBe('pending')
+    expect(row(run.id).textContent).toContain('Saving the outputs…')
+
+    // The file is on disk, but until core says every output is, they are still being saved.
+    const base = { runId: run.id, index: 0, bytesPerSecond: null, etaSeconds: null, message: null, receivedBytes: 10, totalBytes: 10 }
+    act(() => {
+      fake.emit({ type: 'download.progress', progress: { ...base, state: 'done' } })
+      fake.emit({ type: 'output.saved', output: fake.seedOutput(run) })
+    })
+    expect(within(row(run.id)).getByRole('list', { name: 'Downloads' })).toBeTruthy()
+
+    act(() => fake.emit({ type: 'run.updated', run: { ...run, status: 'succeeded', progress: 1, outputCount: 1, outputs: 'saved', updatedAt: fake.now() } }))
+    expect(row(run.id).dataset.outputs).toBe('saved')
+    expect(row(run.id).dataset.outputCount).toBe('1')
+    expect(within(row(run.id)).queryByRole('list', { name: 'Downloads' })).toBeNull()
+    expect(row(run.id).textContent).not.toContain('Saving')
   })
 
   it("opens a run's outputs in the lightbox from its thumbnails, and gives focus back", async () => {

@@ -4,6 +4,7 @@ import { isTerminal } from '@shared/run'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { RunRow } from '../../components/RunRow'
+import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
 import { groupRuns } from '../../store/selectors'
 import { BatchGroup } from './BatchGroup'
@@ -51,13 +52,7 @@ export function RunsView() {
 
   return (
     <section className="view" aria-labelledby="runs-title">
-      <header className="view__head">
-        <div>
-          <h1 id="runs-title" className="view__title">
-            Runs
-          </h1>
-          <p className="view__sub">Every run, newest first, updated live as the service reports back.</p>
-        </div>
+      <ViewHeader id="runs-title" title="Runs" sub="Every run, newest first, updated live as the service reports back.">
         {total > 0 && (
           <div className="segmented" role="group" aria-label="Show">
             {filters.map((f) => (
@@ -67,7 +62,7 @@ export function RunsView() {
             ))}
           </div>
         )}
-      </header>
+      </ViewHeader>
       {error && <ErrorNotice error={error} onRetry={() => void reload()} />}
       {total === 0 ? (
         <EmptyState

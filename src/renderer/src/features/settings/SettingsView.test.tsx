@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
+import type { ErrorCode } from '@shared/errors'
 import { FakeCourier } from '../../test/fake-courier'
 import { renderApp } from '../../test/render-app'
 
@@ -16,6 +17,16 @@ function found(root: HTMLElement, selector: string): HTMLElement {
   return el
 }
 const service = (name: 'ComfyDeploy' | 'RunComfy') => screen.getByRole('region', { name })
+/** Settings open with a key saved for the service, whose connection test main refuses with `problem`: the failed result. */
+async function refusedTest(name: 'ComfyDeploy' | 'RunComfy', problem: { code: ErrorCode; message: string }) {
+  const id = name === 'ComfyDeploy' ? 'comfydeploy' : 'runcomfy'
+  const fake = new FakeCourier().configure(id)
+  fake.connectionProblem[id] = problem
+  await renderApp(fake)
+  await openSettings()
+  fireEvent.click(within(service(name)).getByRole('button', { name: 'Test connection' }))
+  return { fake, failed: await waitFor(() => found(service(name), '[data-check="failed"]')) }
+}
 
 function withSavedKey(): FakeCourier {
   const fake = new FakeCourier()
@@ -179,12 +190,7 @@ describe('Settings: RunComfy, connection tests and key storage', () => {
   })
 
   it('"Test connection" shows a failure with its message, styled by its code', async () => {
-    const fake = new FakeCourier().configure('runcomfy')
-    fake.connectionProblem.runcomfy = { code: 'PROVIDER_AUTH', message: 'The service refused the API key: check it in Settings. HTTP 401' }
-    await renderApp(fake)
-    await openSettings()
-    fireEvent.click(within(service('RunComfy')).getByRole('button', { name: 'Test connection' }))
-    const failed = await waitFor(() => found(service('RunComfy'), '[data-check="failed"]'))
+    const { fake, failed } = await refusedTest('RunComfy', { code: 'PROVIDER_AUTH', message: 'HTTP 401' })
     expect(failed.textContent).toContain('✗')
     expect(failed.textContent).toContain('HTTP 401')
     expect(failed.dataset.errorCode).toBe('PROVIDER_AUTH')
@@ -201,6 +207,11 @@ describe('Settings: RunComfy, connection tests and key storage', () => {
 
     fireEvent.click(within(service('RunComfy')).getByRole('button', { name: 'Test connection' }))
     expect(await within(service('RunComfy')).findByText('Connected to RunComfy: 1 deployment.')).toBeTruthy()
+  })
+
+  it('"Test connection" puts the code\'s advice before core\'s bare message', async () => {
+    const { failed } = await refusedTest('ComfyDeploy', { code: 'PROVIDER_AUTH', message: 'HTTP 401 from /deployments' })
+    expect(failed.textContent).toBe('✗ The service refused the API key: check it in Settings. HTTP 401 from /deployments')
   })
 
   it('says where keys are kept: settings.json in web mode, the keychain in the desktop app', async () => {

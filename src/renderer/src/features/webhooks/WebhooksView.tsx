@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { SearchBox } from '../../components/SearchBox'
 import { formatClock, shortId } from '../../components/format'
 import { tunnelText } from '../../components/StatusBar'
+import { ViewHeader } from '../../components/ViewHeader'
 import { shortcutFor } from '../../keyboard/shortcuts'
 import { useCourier } from '../../store/context'
 import { emptyWebhookFilter, isFiltered } from '../../store/webhook-query'
@@ -278,20 +279,12 @@ export function WebhooksView() {
 
   return (
     <section className="view" aria-labelledby="webhooks-title">
-      <header className="view__head">
-        <div>
-          <h1 id="webhooks-title" className="view__title">
-            Webhooks
-          </h1>
-          <p className="view__sub">
-            Every callback the services sent, what it did to its run, and a Replay to send it through again.
-          </p>
-        </div>
+      <ViewHeader id="webhooks-title" title="Webhooks" sub="Every callback the services sent, what it did to its run, and a Replay to send it through again.">
         <span className="tunnel-chip" data-tunnel-state={tunnel?.state ?? 'unknown'}>
           <span className={`dot dot--${tunnel?.state ?? 'unknown'}`} aria-hidden="true" />
           {tunnelText(tunnel)}
         </span>
-      </header>
+      </ViewHeader>
       <div className="filters-wrap">
         <FilterBar items={items} />
         <p className="muted filters__summary">

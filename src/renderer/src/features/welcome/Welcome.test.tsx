@@ -70,7 +70,7 @@ describe('First-run welcome', () => {
 
   it('a refused key is explained beside the field and keeps the user on the step; a good one goes on', async () => {
     const fake = newUser()
-    fake.connectionProblem.comfydeploy = { code: 'PROVIDER_AUTH', message: 'The service refused the API key: check it in Settings. HTTP 401' }
+    fake.connectionProblem.comfydeploy = { code: 'PROVIDER_AUTH', message: 'HTTP 401' }
     await renderApp(fake)
     fireEvent.click(screen.getByRole('radio', { name: /Connect ComfyDeploy/ }))
     const key = screen.getByLabelText('ComfyDeploy API key') as HTMLInputElement
@@ -99,6 +99,23 @@ describe('First-run welcome', () => {
     expect(await screen.findByRole('heading', { name: 'Generate', level: 1 })).toBeTruthy()
     await waitFor(() => expect((screen.getByRole('radio', { name: 'ComfyDeploy' }) as HTMLInputElement).checked).toBe(true))
     expect(fake.apiKey).toBe('cd-good')
+  })
+
+  it('a refused key shows the code\'s advice before core\'s bare message, then what to do', async () => {
+    const fake = newUser()
+    fake.connectionProblem.runcomfy = { code: 'PROVIDER_UNAVAILABLE', message: 'HTTP 503 from /models' }
+    await renderApp(fake)
+    fireEvent.click(screen.getByRole('radio', { name: /Connect RunComfy/ }))
+    fireEvent.change(screen.getByLabelText('RunComfy API token'), { target: { value: 'rc-key' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }))
+    const failed = await waitFor(() => {
+      const el = welcome().querySelector<HTMLElement>('[data-check="failed"]')
+      if (el === null) throw new Error('no result yet')
+      return el
+    })
+    expect(failed.dataset.errorCode).toBe('PROVIDER_UNAVAILABLE')
+    expect(failed.textContent).toContain('The service is having trouble; try again shortly. HTTP 503 from /models')
+    expect(failed.textContent).toContain('RunComfy is not answering well right now')
   })
 
   it('"Back" returns to the choice with the focus on its heading', async () => {

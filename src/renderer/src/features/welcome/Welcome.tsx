@@ -1,9 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react'
 import type { ConnectionCheck } from '@shared/contract'
-import { errorAdvice, type ErrorCode } from '@shared/errors'
+import type { ErrorCode } from '@shared/errors'
 import type { Failure } from '@shared/result'
 import type { ProviderId } from '@shared/run'
+import { ConnectionTest } from '../../components/ConnectionTest'
 import { ErrorNotice } from '../../components/ErrorNotice'
+import { failureText } from '../../components/failure-text'
+import { SecretField } from '../../components/SecretField'
 import { useCourier } from '../../store/context'
 import { services, type KeyedProvider, type Service } from '../settings/services'
 
@@ -46,7 +49,7 @@ const choices: ReadonlyArray<{ id: Choice; name: string; text: string }> = [
   { id: 'runcomfy', name: 'Connect RunComfy', text: 'Run your RunComfy deployments with your account’s API token.' },
 ]
 
-/** The key box of the chosen service, "Test connection", and the answer beside them. */
+/** The key box of the chosen service, "Test connection", and the answer under them. */
 function KeyField({
   service,
   keyRef,
@@ -73,47 +76,32 @@ function KeyField({
       <label htmlFor={id} className="field__label">
         {service.keyLabel}
       </label>
-      <div className="key-row">
-        <input
-          ref={keyRef}
-          id={id}
-          className="input"
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder={keySet ? '••••••••  (saved)' : 'Paste your key'}
-          aria-describedby={`${id}-help ${id}-result`}
-          aria-invalid={failed ? true : undefined}
-          onChange={onEdit}
-        />
-        <button type="button" className="btn" disabled={testing} aria-busy={testing} onClick={onTest}>
-          {testing && <span className="spinner spinner--small" aria-hidden="true" />}
-          {testing ? 'Testing…' : 'Test connection'}
-        </button>
-      </div>
+      <SecretField
+        id={id}
+        inputRef={keyRef}
+        saved={keySet}
+        placeholder="Paste your key"
+        describedBy={`${id}-help ${id}-result`}
+        invalid={failed}
+        onTyped={onEdit}
+      />
       <p id={`${id}-help`} className="field__help">
         {service.newKeyHelp}
       </p>
-      <div id={`${id}-result`} className="welcome__result" role="status">
-        {problem !== null ? (
-          <p className="field__error" data-check="failed">
-            {problem}
-          </p>
-        ) : check?.ok ? (
-          <p className="conn-result conn-result--ok" data-check="ok">
-            <span aria-hidden="true">✓ </span>
-            {check.message}
-          </p>
-        ) : check ? (
-          <div className="conn-result conn-result--error" data-check="failed" data-error-code={check.code ?? undefined}>
-            <p>
-              <span aria-hidden="true">✗ </span>
-              {check.message}
+      <ConnectionTest
+        check={check}
+        running={testing}
+        onTest={onTest}
+        resultId={`${id}-result`}
+        nextStep={(code) => nextStep(service, code)}
+        note={
+          problem !== null && (
+            <p className="field__error" data-check="failed">
+              {problem}
             </p>
-            <p className="welcome__next">{nextStep(service, check.code)}</p>
-          </div>
-        ) : null}
-      </div>
+          )
+        }
+      />
     </div>
   )
 }
@@ -171,7 +159,7 @@ function StartStep({
       const saved = await save({ [service.keyPatch]: key, onboarded: false })
       if (!saved.ok) {
         setTesting(false)
-        setProblem(`${errorAdvice[saved.error.code]} ${saved.error.message}`)
+        setProblem(failureText(saved.error))
         return false
       }
     }
@@ -269,7 +257,7 @@ function LibraryStep({
       const res = await save({ libraryDir: dir })
       setSaving(false)
       if (!res.ok) {
-        setError(`${errorAdvice[res.error.code]} ${res.error.message}`)
+        setError(failureText(res.error))
         return
       }
     }
