@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
@@ -15,15 +16,16 @@ async function expectInViewport(page: Page, el: Locator): Promise<void> {
   expect(box.y + box.height).toBeLessThanOrEqual(size.height + 0.5)
 }
 
+// Each size once, the middle one in the light theme, so both palettes are looked at.
 const viewports = [
-  { width: 1280, height: 800 },
-  { width: 1024, height: 700 },
-  { width: 760, height: 600 },
-]
+  { width: 1280, height: 800, scheme: 'dark' },
+  { width: 1024, height: 700, scheme: 'light' },
+  { width: 760, height: 600, scheme: 'dark' },
+] as const
 
-for (const viewport of viewports) {
-  test.describe(`${viewport.width}×${viewport.height}`, () => {
-    test.use({ viewport })
+for (const { scheme, ...viewport } of viewports) {
+  test.describe(`${viewport.width}×${viewport.height} ${scheme}`, () => {
+    test.use({ viewport, colorScheme: scheme })
 
     test('a batch is one contact-sheet row with each seed, and a cancelled batch says honestly that nothing is coming', async ({ page, app }) => {
       test.setTimeout(90_000)
@@ -76,6 +78,9 @@ for (const viewport of viewports) {
       await expect(doneBar).toHaveAttribute('aria-valuetext', '4 succeeded')
       await expect(done.getByRole('button', { name: /^Open the output of seed \d+$/ })).toHaveCount(4)
       await page.screenshot({ path: `/tmp/shots/6-runs-${viewport.width}.png` })
+      // The contact sheets and the parted bars pass axe like the rest of the app (a11y.spec.ts has no batch).
+      const { violations } = await new AxeBuilder({ page }).include('.view').analyze()
+      expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
 
       // Failed lists no cancelled run; Cancelled has a filter of its own.
       const filters = page.getByRole('group', { name: 'Show' })

@@ -19,15 +19,16 @@ async function expectInView(page: Page, el: Locator): Promise<void> {
   expect(b.y + b.height).toBeLessThanOrEqual(statusBar.y + 0.5)
 }
 
+// Each size once, the middle one in the light theme, so both palettes are looked at.
 const viewports = [
-  { width: 1280, height: 800 },
-  { width: 1024, height: 700 },
-  { width: 760, height: 600 },
-]
+  { width: 1280, height: 800, scheme: 'dark' },
+  { width: 1024, height: 700, scheme: 'light' },
+  { width: 760, height: 600, scheme: 'dark' },
+] as const
 
-for (const viewport of viewports) {
-  test.describe(`${viewport.width}×${viewport.height}`, () => {
-    test.use({ viewport })
+for (const { scheme, ...viewport } of viewports) {
+  test.describe(`${viewport.width}×${viewport.height} ${scheme}`, () => {
+    test.use({ viewport, colorScheme: scheme })
 
     test('Reset offers Undo, Variations says its limit, and the Generate bar is one row that hides nothing', async ({ page, app }) => {
       await page.goto(app.ready.web)
