@@ -14,7 +14,7 @@ const DEPLOYMENTS: { name: string; id: string; ends: 'succeeded' | 'failed'; fil
   { name: 'Always Fails', id: DEPLOYMENT_IDS.alwaysFails, ends: 'failed', files: {} },
   { name: 'Every Input', id: DEPLOYMENT_IDS.everyInput, ends: 'succeeded', files: { image: 1, text: 1 } },
   { name: 'Motion Loop', id: DEPLOYMENT_IDS.motionLoop, ends: 'succeeded', files: { video: 2 } },
-  { name: 'Contact Sheet', id: DEPLOYMENT_IDS.contactSheet, ends: 'succeeded', files: { image: 6, file: 1 } },
+  { name: 'Contact Sheet', id: DEPLOYMENT_IDS.contactSheet, ends: 'succeeded', files: { image: 6, file: 1, text: 1 } },
   { name: 'Slow Render', id: DEPLOYMENT_IDS.slowRender, ends: 'succeeded', files: { image: 1 } },
   { name: 'Poster 8K', id: DEPLOYMENT_IDS.poster8k, ends: 'succeeded', files: { image: 1 } },
 ]

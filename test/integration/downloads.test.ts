@@ -271,12 +271,12 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
 
     const t = await core({ apiUrl })
     const runId = await submit(t, DEPLOYMENT_IDS.contactSheet)
-    await t.waitForRun(runId, (r) => r.status === 'succeeded' && r.outputCount === 7 && r.error === null, 30_000)
+    await t.waitForRun(runId, (r) => r.status === 'succeeded' && r.outputCount === 8 && r.error === null, 30_000)
     expect(rewritten).toBeGreaterThanOrEqual(7) // the client saw only hostile names
     const outputs = await t.call('outputs.list', { runId })
     const short = runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)
-    for (const output of outputs) expect(output.path).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}/contact-sheet/${short}-\\d\\.(png|webp|jpg|json)$`))
-    expect(outputs.map((o) => o.path.split('.').pop()).sort()).toEqual(['jpg', 'json', 'png', 'png', 'png', 'png', 'webp'])
+    for (const output of outputs) expect(output.path).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}/contact-sheet/${short}-\\d\\.(png|webp|jpg|json|txt)$`))
+    expect(outputs.map((o) => o.path.split('.').pop()).sort()).toEqual(['jpg', 'json', 'png', 'png', 'png', 'png', 'txt', 'webp'])
     // Nothing landed anywhere else: not beside the library, not in the folder an absolute name pointed at.
     expect((await filesUnder(t.libraryDir)).sort()).toEqual(outputs.map((o) => o.path).sort())
     expect((await filesUnder(t.dataDir)).filter((f) => /escaped|passwd/.test(f))).toEqual([])

@@ -43,7 +43,7 @@ export type OutputSpec = OutputNode &
     | { kind: 'video' }
     /** [files] a JSON manifest of the run's other outputs. */
     | { kind: 'manifest' }
-    /** [text] one caption string; strings, not files. */
+    /** [text] + [text_file] one caption, as the string a node showed and as the .txt file it saved. */
     | { kind: 'caption' }
     /** [text] + [text_file] every input as received (or defaulted), with its class and type. */
     | { kind: 'echo' }
@@ -150,41 +150,50 @@ const ext = (cls: string) => `${EXTERNAL}${cls}`
 
 /** "Every Input": one input per class of comfydeploy.md §7's table, in the table's order. */
 const EVERY_INPUT: InputSpec[] = [
-  { type: 'string', class_type: ext('Text'), input_id: 'prompt', default_value: 'a lighthouse at dusk, volumetric light', display_name: 'Prompt', description: 'Multi-line text.' },
-  { type: 'string', class_type: ext('TextSingleLine'), input_id: 'title', default_value: 'Untitled', display_name: 'Title', description: 'One line of text.' },
-  { type: 'string', class_type: ext('TextAny'), input_id: 'sampler_name', default_value: 'euler', display_name: 'Sampler', description: 'Free text that names a choice (e.g. a sampler).' },
+  { type: 'string', class_type: ext('Text'), input_id: 'prompt', default_value: 'a lighthouse at dusk, volumetric light', display_name: 'Prompt', description: 'Describe the picture you want, in as many words as you like.' },
+  { type: 'string', class_type: ext('TextSingleLine'), input_id: 'title', default_value: 'Untitled', display_name: 'Title', description: 'A short name for this picture.' },
+  {
+    type: 'string',
+    class_type: ext('TextAny'),
+    input_id: 'sampler_name',
+    default_value: 'euler',
+    display_name: 'Sampler',
+    description: 'How each step refines the picture; euler is quick and dependable.',
+    // A TextAny node names one of a fixed set (comfydeploy.md §7: "enum-like"); its choices come with it.
+    enum_options: ['euler', 'euler_ancestral', 'heun', 'dpmpp_2m', 'dpmpp_2m_sde', 'ddim', 'uni_pc'],
+  },
   {
     type: 'string',
     class_type: ext('Enum'),
     input_id: 'scheduler',
     default_value: 'karras',
     display_name: 'Scheduler',
-    description: 'One of enum_options.',
+    description: 'How the noise fades over the steps; karras suits most pictures.',
     enum_options: ['normal', 'karras', 'exponential', 'sgm_uniform'],
   },
-  { type: 'string', class_type: ext('Image'), input_id: 'input_image', default_value: null, display_name: 'Image', description: 'An image URL or a PNG/JPEG data URI; upload a file first.' },
-  { type: 'string', class_type: ext('ImageAlpha'), input_id: 'mask_image', default_value: null, display_name: 'Mask (with alpha)', description: 'An image with transparency.' },
+  { type: 'string', class_type: ext('Image'), input_id: 'input_image', default_value: null, display_name: 'Image', description: 'The picture to start from: upload one or paste its web address.' },
+  { type: 'string', class_type: ext('ImageAlpha'), input_id: 'mask_image', default_value: null, display_name: 'Mask (with alpha)', description: 'A picture whose transparent areas are the ones to redraw.' },
   {
     type: 'string',
     class_type: ext('ImageBatch'),
     input_id: 'reference_images',
     default_value: null,
     display_name: 'Reference images',
-    description: 'A JSON array of image URLs (or a list), or the URL of a ZIP.',
+    description: 'Pictures whose style or subject to follow: add as many as you like.',
   },
-  { type: 'string', class_type: ext('Video'), input_id: 'input_video', default_value: null, display_name: 'Video', description: 'A video file URL.' },
-  { type: 'string', class_type: ext('Audio'), input_id: 'input_audio', default_value: null, display_name: 'Audio', description: 'An audio file URL.' },
-  { type: 'string', class_type: ext('File'), input_id: 'input_file', default_value: null, display_name: 'File', description: 'Any file URL.' },
-  { type: 'string', class_type: ext('EXR'), input_id: 'input_exr', default_value: null, display_name: 'EXR image', description: 'An OpenEXR file URL.' },
-  { type: 'string', class_type: ext('Lora'), input_id: 'lora_url', default_value: '', display_name: 'LoRA', description: 'Public download URL of a LoRA (.safetensors).' },
-  { type: 'string', class_type: ext('Checkpoint'), input_id: 'checkpoint_url', default_value: '', display_name: 'Checkpoint', description: 'Public download URL of a checkpoint.' },
-  { type: 'float', class_type: ext('Number'), input_id: 'cfg', default_value: 7, display_name: 'CFG scale', description: 'A number.', min_value: 1, max_value: 20, step: 0.5 },
-  { type: 'integer', class_type: ext('NumberInt'), input_id: 'batch_size', default_value: 1, display_name: 'Batch size', description: 'A whole number.', min_value: 1, max_value: 8, step: 1 },
-  { type: 'float', class_type: ext('NumberSlider'), input_id: 'denoise', default_value: 0.75, display_name: 'Denoise', description: 'A number on a slider.', min_value: 0, max_value: 1, step: 0.05 },
-  { type: 'integer', class_type: ext('NumberSliderInt'), input_id: 'steps', default_value: 20, display_name: 'Steps', description: 'A whole number on a slider.', min_value: 1, max_value: 60, step: 1 },
-  { type: 'boolean', class_type: ext('Boolean'), input_id: 'upscale', default_value: false, display_name: 'Upscale', description: 'On or off.' },
+  { type: 'string', class_type: ext('Video'), input_id: 'input_video', default_value: null, display_name: 'Video', description: 'The clip to work from.' },
+  { type: 'string', class_type: ext('Audio'), input_id: 'input_audio', default_value: null, display_name: 'Audio', description: 'The sound to work from.' },
+  { type: 'string', class_type: ext('File'), input_id: 'input_file', default_value: null, display_name: 'File', description: 'Any file the workflow reads.' },
+  { type: 'string', class_type: ext('EXR'), input_id: 'input_exr', default_value: null, display_name: 'EXR image', description: 'A high dynamic range picture, in the OpenEXR format.' },
+  { type: 'string', class_type: ext('Lora'), input_id: 'lora_url', default_value: '', display_name: 'LoRA', description: 'A style to lay over the model.' },
+  { type: 'string', class_type: ext('Checkpoint'), input_id: 'checkpoint_url', default_value: '', display_name: 'Checkpoint', description: 'The model to draw with.' },
+  { type: 'float', class_type: ext('Number'), input_id: 'cfg', default_value: 7, display_name: 'CFG scale', description: 'How closely the picture follows the prompt: higher is stricter.', min_value: 1, max_value: 20, step: 0.5 },
+  { type: 'integer', class_type: ext('NumberInt'), input_id: 'batch_size', default_value: 1, display_name: 'Batch size', description: 'How many pictures to make in one go.', min_value: 1, max_value: 8, step: 1 },
+  { type: 'float', class_type: ext('NumberSlider'), input_id: 'denoise', default_value: 0.75, display_name: 'Denoise', description: 'How much of the starting picture to change: 1 redraws all of it.', min_value: 0, max_value: 1, step: 0.05 },
+  { type: 'integer', class_type: ext('NumberSliderInt'), input_id: 'steps', default_value: 20, display_name: 'Steps', description: 'More steps give finer detail and take longer.', min_value: 1, max_value: 60, step: 1 },
+  { type: 'boolean', class_type: ext('Boolean'), input_id: 'upscale', default_value: false, display_name: 'Upscale', description: 'Doubles the size of the finished picture.' },
   seedInput,
-  { type: 'binary', class_type: WEBSOCKET_IMAGE_CLASS, input_id: 'realtime_frame', default_value: null, display_name: 'Realtime frame', description: 'Realtime (websocket) only: not settable from the API.' },
+  { type: 'binary', class_type: WEBSOCKET_IMAGE_CLASS, input_id: 'realtime_frame', default_value: null, display_name: 'Realtime frame', description: 'Only for live sessions: it cannot be set from a form.' },
 ]
 
 const DREAMSCAPE_INPUTS: InputSpec[] = [
@@ -294,7 +303,7 @@ export const DEPLOYMENTS: readonly SeedDeployment[] = [
   {
     id: '8de1be90-f2da-4f06-b7b9-d42a05cff398',
     name: 'Always Fails',
-    description: 'Fails in VAEDecode every time: for trying error handling.',
+    description: 'Always stops with an error, so you can see what a failed run looks like.',
     environment: 'production',
     workflowId: '9ef2cfa1-03eb-4017-88ca-e53b16d00409',
     workflowVersionId: 'af03d0b2-14fc-4128-99db-f64c27e1151a',
@@ -330,7 +339,7 @@ export const DEPLOYMENTS: readonly SeedDeployment[] = [
   {
     id: '5c177338-8e24-4f0f-900d-9b9fed692afa',
     name: 'Every Input',
-    description: 'One input of every ComfyDeploy input class; the run checks each value and echoes them back as text.',
+    description: 'Every kind of input in one form: the run sends back, as a text file, what it received.',
     environment: 'production',
     workflowId: 'ce651845-3a42-4979-b396-2d651f1a3888',
     workflowVersionId: '552dc745-cacb-45a2-8eed-e6aa1c57f934',
@@ -350,7 +359,7 @@ export const DEPLOYMENTS: readonly SeedDeployment[] = [
   {
     id: 'a5c9fa64-b9f3-40ec-8428-8fe967716bf7',
     name: 'Motion Loop',
-    description: 'Text to video: a 2 s 256×256 loop, as WebM (VP9) and MP4 (H.264).',
+    description: 'A two-second looping video of your prompt, saved as WebM and as MP4.',
     environment: 'production',
     workflowId: '8b00b904-dfba-4820-a541-69b22bb0b149',
     workflowVersionId: 'e0f99a9d-e377-4136-b5b7-43e829cb31b4',
@@ -370,7 +379,7 @@ export const DEPLOYMENTS: readonly SeedDeployment[] = [
   {
     id: '8dedf720-aece-4cac-972d-3a5710727c98',
     name: 'Contact Sheet',
-    description: 'Many outputs: four PNGs, a WebP and a JPEG preview, a JSON manifest and a caption.',
+    description: 'Many outputs at once: four pictures, two previews, a list of the files and a caption as a text file.',
     environment: 'production',
     workflowId: '91014472-d551-4aba-a661-026055cbf8f1',
     workflowVersionId: '373a3067-9e5a-4d33-b4e3-16fb1e6e7776',
@@ -395,7 +404,7 @@ export const DEPLOYMENTS: readonly SeedDeployment[] = [
   {
     id: '5f246b55-04e6-471a-add6-765c2e9bac15',
     name: 'Slow Render',
-    description: 'Dreamscape on a slow machine: the same inputs and picture, a timeline ten times longer.',
+    description: 'Dreamscape on a slow machine: the same pictures, ten times slower.',
     environment: 'production',
     workflowId: '0f3e0552-09da-448d-86ca-2e2aa7a784ba',
     workflowVersionId: 'b1ae8f78-9e05-4d2f-bd17-1392599fdf90',
@@ -412,7 +421,7 @@ export const DEPLOYMENTS: readonly SeedDeployment[] = [
   {
     id: '5de79da8-c9e7-44cc-9ea9-abbf3cbf8c3c',
     name: 'Poster 8K',
-    description: 'One very large PNG (64 MiB by default, knob largeOutputBytes), made while it downloads: for benchmarks.',
+    description: 'One very large, very detailed picture (about 64 MB): a way to watch a big download.',
     environment: 'production',
     workflowId: 'ce13a567-03cc-4695-bb79-189192acfbe0',
     workflowVersionId: '6f865339-c14c-449c-85c7-14a8a84a6ed6',

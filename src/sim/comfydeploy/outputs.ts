@@ -109,8 +109,13 @@ export async function renderOutput(ctx: SimContext, run: CdRunState, spec: Outpu
       break
     }
     case 'caption': {
+      // Saved as a file too, like the echo: strings alone are only shown by the node, never downloaded, so
+      // a caption sent only as `text` never reached the library.
       const [prompt, seed] = pictureKey(run).split('|')
-      data = { text: [`${prompt} (seed ${seed}): ${run.outputs.length} outputs on one sheet.`] }
+      const caption = `${prompt} (seed ${seed}): ${run.outputs.length} outputs on one sheet.`
+      const filename = `${spec.output_id}.txt`
+      put(filename, Buffer.from(`${caption}\n`), 'text/plain; charset=utf-8')
+      data = { text: [caption], text_file: [item(filename)] }
       break
     }
     case 'echo': {

@@ -145,7 +145,7 @@ describe('ComfyDeploy simulator: seeded deployments', () => {
     expect(mp4.bytes.subarray(4, 8).toString('latin1')).toBe('ftyp')
   })
 
-  it('Contact Sheet outputs 4 PNGs, a WebP, a JPEG, a JSON file and a text', async () => {
+  it('Contact Sheet outputs 4 PNGs, a WebP, a JPEG, a JSON file and a caption (text and its file)', async () => {
     const id = await queue(sim, { deployment_id: DEPLOYMENT_IDS.contactSheet, inputs: { prompt: 'lake', seed: 3 } })
     const run = await pollRun(sim, id, succeeded)
     expect(run.outputs.map((o) => [o.output_id, Object.keys(o.data)])).toEqual([
@@ -153,7 +153,7 @@ describe('ComfyDeploy simulator: seeded deployments', () => {
       ['preview_webp', ['images']],
       ['preview_jpeg', ['images']],
       ['manifest', ['files']],
-      ['caption', ['text']],
+      ['caption', ['text', 'text_file']],
     ])
     const images = itemsOf(run, 'images')
     expect(images).toHaveLength(6)

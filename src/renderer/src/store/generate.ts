@@ -9,6 +9,9 @@ import type { CourierState, GenerateSlice, SliceContext } from './types'
 /** Generate's "Variations": how many runs one press submits (a batch when more than one). */
 export const MAX_VARIATIONS = 16
 export const clampVariations = (n: number): number => (Number.isFinite(n) ? Math.min(MAX_VARIATIONS, Math.max(1, Math.round(n))) : 1)
+/** What is wrong with a number of variations, in words, or null: the limit is said, never applied silently. */
+export const variationsError = (n: number): string | null =>
+  Number.isInteger(n) && n >= 1 && n <= MAX_VARIATIONS ? null : `You can make 1 to ${MAX_VARIATIONS} variations at a time.`
 
 /** Whether main can vary a deployment's seed: it finds the seed input by the same rule. */
 export const hasSeedInput = (deployment: Deployment): boolean => seedField(deployment.inputs) !== undefined
@@ -183,11 +186,18 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
 
     resetDraft() {
       const g = get().generate
-      if (g.provider === null || g.deploymentId === null) return
-      const { [draftKey(g.provider, g.deploymentId)]: _dropped, ...drafts } = g.drafts
+      if (g.provider === null || g.deploymentId === null) return () => {}
+      const key = draftKey(g.provider, g.deploymentId)
+      const { [key]: dropped, ...drafts } = g.drafts
       get().uploads.clearForm()
       patch('generate', { drafts, ...clearFeedback })
       remember()
+      // Undo puts the draft back as it was (uploaded files too: the draft holds their values).
+      return () => {
+        if (dropped === undefined) return
+        patch('generate', (now) => ({ drafts: { ...now.drafts, [key]: dropped } }))
+        remember()
+      }
     },
 
     async submit() {
@@ -209,7 +219,8 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
         return null
       }
       const { inputs, errors } = buildInputs(deployment.inputs, currentDraft(get()))
-      if (Object.keys(errors).length > 0) {
+      const tooMany = hasSeedInput(deployment) && variationsError(get().generate.variations) !== null
+      if (Object.keys(errors).length > 0 || tooMany) {
         patch('generate', { showErrors: true, submitError: null, serverFieldErrors: {} })
         return null
       }
@@ -245,7 +256,8 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
     },
 
     setVariations(count) {
-      patch('generate', { variations: clampVariations(count) })
+      // Kept as typed (rounded), so a number over the limit is shown as an error rather than changed.
+      patch('generate', { variations: Number.isFinite(count) ? Math.round(count) : 1 })
     },
 
     reuse(run) {

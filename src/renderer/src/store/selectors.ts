@@ -1,4 +1,5 @@
 import type { Output } from '@shared/output'
+import { seedField, type InputField } from '@shared/deployment'
 import { isTerminal, type Run } from '@shared/run'
 import type { CourierState } from './types'
 
@@ -20,8 +21,6 @@ export const activeRunCount = (s: CourierState): number => s.runs.items.filter(i
 /** Saved outputs of one run, oldest first (the order the workflow produced them). Use with useShallow. */
 export const outputsOfRun = (runId: string) => (s: CourierState): Output[] =>
   s.outputs.items.filter((o) => o.runId === runId).reverse()
-
-export const recentRuns = (limit: number) => (s: CourierState): Run[] => s.runs.items.slice(0, limit)
 
 /** A run on its own, or the runs of one batch (variations submitted together), in the list's order. */
 export type RunEntry = { kind: 'run'; run: Run } | { kind: 'batch'; batchId: string; runs: Run[] }
@@ -52,3 +51,56 @@ export function batchProgress(runs: readonly Run[]): number {
   if (runs.length === 0) return 0
   return runs.reduce((sum, r) => sum + (isTerminal(r.status) ? 1 : r.progress), 0) / runs.length
 }
+
+/** How many runs of a batch are in each part of its bar: ended well, ended badly, stopped by the user, still going. */
+export interface BatchCounts {
+  succeeded: number
+  failed: number
+  cancelled: number
+  active: number
+  /** The sum of the active runs' progress (0–1 each). */
+  activeProgress: number
+}
+
+export function batchCounts(runs: readonly Run[]): BatchCounts {
+  const counts: BatchCounts = { succeeded: 0, failed: 0, cancelled: 0, active: 0, activeProgress: 0 }
+  for (const r of runs) {
+    if (r.status === 'succeeded') counts.succeeded++
+    else if (r.status === 'failed' || r.status === 'timed_out') counts.failed++
+    else if (r.status === 'cancelled') counts.cancelled++
+    else {
+      counts.active++
+      counts.activeProgress += r.progress
+    }
+  }
+  return counts
+}
+
+/** Whether any run of a batch has saved outputs or may still bring some: what "Show in Gallery" promises. */
+export const batchHasOutputs = (runs: readonly Run[]): boolean =>
+  runs.some((r) => !isTerminal(r.status) || r.outputs === 'pending' || r.outputs === 'saved')
+
+/**
+ * The seed a run was sent with: the value of its deployment's seed input (`seedField`, the rule main uses
+ * to vary a batch) when the deployment is known, else of the one input named like a seed.
+ */
+export function runSeed(run: Run, fields?: readonly InputField[]): number | string | null {
+  const field = fields !== undefined ? seedField(fields) : undefined
+  const key = field?.id ?? Object.keys(run.inputs).find((k) => /seed/i.test(k))
+  const value = key !== undefined ? run.inputs[key] : undefined
+  return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '') ? value : null
+}
+
+/** How many runs each batch has among the runs loaded (a filtered list still names the whole batch). */
+export function batchSizes(runs: readonly Run[]): Map<string, number> {
+  const sizes = new Map<string, number>()
+  for (const r of runs) if (r.batchId !== null) sizes.set(r.batchId, (sizes.get(r.batchId) ?? 0) + 1)
+  return sizes
+}
+
+/** The saved outputs of several runs (a batch), newest first as the store keeps them. Use with useShallow. */
+export const outputsOfRuns = (runIds: ReadonlySet<string>) => (s: CourierState): Output[] => s.outputs.items.filter((o) => runIds.has(o.runId))
+
+/** The deployment's inputs a run was made with, when its provider's list has loaded. */
+export const deploymentInputsOf = (run: Run) => (s: CourierState): InputField[] | undefined =>
+  s.generate.deployments[run.provider]?.items.find((d) => d.id === run.deploymentId)?.inputs

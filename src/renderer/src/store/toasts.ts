@@ -15,12 +15,23 @@ export const worthRetrying = (code: ErrorCode): boolean =>
 
 export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
   let next = 0
+  const timers = new Map<number, ReturnType<typeof setTimeout>>()
+  const expire = (id: number): void => {
+    clearTimeout(timers.get(id))
+    timers.set(
+      id,
+      setTimeout(() => {
+        timers.delete(id)
+        get().toasts.dismiss(id)
+      }, TOAST_MS),
+    )
+  }
   return {
     items: [],
     show(toast) {
       const id = ++next
       patch('toasts', (s) => ({ items: [...s.items, { ...toast, id }].slice(-MAX_TOASTS) }))
-      if (toast.tone === 'info') setTimeout(() => get().toasts.dismiss(id), TOAST_MS)
+      if (toast.tone === 'info') expire(id)
       return id
     },
     failure(what, failure, retry) {
@@ -32,7 +43,14 @@ export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
           : undefined
       return get().toasts.show({ tone: 'error', text: `${what}: ${failureText(failure)}`, ...(action ? { action } : {}) })
     },
+    hold(id, on) {
+      if (!timers.has(id)) return
+      if (on) clearTimeout(timers.get(id))
+      else expire(id)
+    },
     dismiss(id) {
+      clearTimeout(timers.get(id))
+      timers.delete(id)
       patch('toasts', (s) => (s.items.some((t) => t.id === id) ? { items: s.items.filter((t) => t.id !== id) } : {}))
     },
   }

@@ -138,7 +138,7 @@ export interface GenerateSlice {
   /** Client-side validation messages are shown once the user has tried to submit. */
   showErrors: boolean
   submitting: boolean
-  /** How many variations Generate submits (1–16); more than one is a batch (`runs.submitBatch`). */
+  /** How many variations Generate submits, as typed (1–16 is allowed: `variationsError`); more than one is a batch (`runs.submitBatch`). */
   variations: number
   /** A submit failure not tied to one input (or the advice for one that is). */
   submitError: Failure | null
@@ -153,7 +153,8 @@ export interface GenerateSlice {
   applyValue(target: { provider: ProviderId; deploymentId: string }, field: InputField, change: (current: DraftValue) => DraftValue): void
   randomizeSeed(fieldId: string): void
   setRandomEachRun(fieldId: string, on: boolean): void
-  resetDraft(): void
+  /** Puts the form back to the deployment's defaults; returns what undoes it (the draft as it was). */
+  resetDraft(): () => void
   setVariations(count: number): void
   /** Submits the form: one run, or a batch of `variations` runs; returns the first run. */
   submit(): Promise<Run | null>
@@ -283,6 +284,8 @@ export interface Toast {
   text: string
   /** A button in the toast (e.g. "Show run"); it also dismisses the toast. */
   action?: { label: string; run(): void }
+  /** Moves the focus to the action when shown (an "Undo" for what the user just did). */
+  focusAction?: boolean
 }
 
 export interface ToastsSlice {
@@ -296,6 +299,8 @@ export interface ToastsSlice {
    */
   failure(what: string, failure: Failure, retry?: () => void): number
   dismiss(id: number): void
+  /** Keeps an info toast up while the pointer or the focus is on it (on), and lets it go after a while again (off). */
+  hold(id: number, on: boolean): void
 }
 
 export interface CourierState {

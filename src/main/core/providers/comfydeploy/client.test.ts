@@ -164,7 +164,7 @@ describe('ComfyDeployClient against the simulator', () => {
     expect(kinds).toEqual({
       prompt: 'prompt',
       title: 'text',
-      sampler_name: 'text',
+      sampler_name: 'enum',
       scheduler: 'enum',
       input_image: 'image',
       mask_image: 'image',
@@ -201,6 +201,7 @@ describe('ComfyDeployClient against the simulator', () => {
       'image:preview_webp_00001_.webp',
       'image:preview_jpeg_00001_.jpg',
       'text:manifest.json',
+      'text:caption.txt',
     ])
   })
 })

@@ -61,6 +61,20 @@ describe('toInputFields', () => {
     expect(ckpt!.description).toBe('Takes a public download URL of the checkpoint file.')
   })
 
+  it('says the download URL once when the author already did', () => {
+    const [lora] = toInputFields([input(`${EXT}Lora`, 'string', { description: 'Public download URL of a LoRA (.safetensors).' })])
+    expect(lora!.description).toBe('Public download URL of a LoRA (.safetensors).')
+  })
+
+  it('offers a text input that comes with its choices (an enum-like TextAny) as a list to pick from', () => {
+    const [sampler, free] = toInputFields([
+      input(`${EXT}TextAny`, 'string', { input_id: 'sampler_name', default_value: 'euler', enum_options: ['euler', 'ddim'] }),
+      input(`${EXT}TextAny`, 'string', { input_id: 'free', enum_options: [] }),
+    ])
+    expect(sampler).toMatchObject({ kind: 'enum', options: ['euler', 'ddim'], defaultValue: 'euler' })
+    expect(free!.kind).toBe('text')
+  })
+
   it('falls back on type for an unknown class', () => {
     const fields = toInputFields([
       input('CustomNode', 'integer', { input_id: 'a' }),

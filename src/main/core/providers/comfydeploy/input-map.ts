@@ -46,6 +46,8 @@ function controlOf(input: InputModel): ClassControl | null {
   const cls = input.class_type?.startsWith(PREFIX) ? input.class_type.slice(PREFIX.length) : undefined
   const known = cls !== undefined && Object.hasOwn(CLASS_CONTROL, cls) ? CLASS_CONTROL[cls] : undefined
   if (!known && input.type === 'binary') return null // realtime websocket input: not usable from a form
+  // A text input that comes with its choices (an enum-like TextAny, §7) is a list to pick from, not a box to type in.
+  if ((known?.kind === 'text' || (!known && input.type === 'string')) && (input.enum_options?.length ?? 0) > 0 && !known?.note) return { kind: 'enum' }
   const control: ClassControl = known ?? { kind: kindFromType(input.type) }
   const name = `${input.input_id} ${input.display_name ?? ''}`
   if ((control.kind === 'integer' || control.kind === 'number') && /seed/i.test(name)) return { kind: 'seed' }
@@ -64,7 +66,8 @@ function defaultOf(input: InputModel, kind: FieldKind): string | number | boolea
 
 function describe(input: InputModel, note: string | undefined): string {
   const own = input.description?.trim() ?? ''
-  if (!note) return own
+  // The author's own words win when they already say what the value is (a download URL): never said twice.
+  if (!note || /\b(url|web address|download)/i.test(own)) return own
   return own ? `${own} ${note}` : note
 }
 

@@ -1,9 +1,9 @@
-import { useId, useState, type FormEvent } from 'react'
+import { useId, useRef, useState, type FormEvent } from 'react'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { ShortcutKeys } from '../../keyboard/ShortcutKeys'
 import { useCourier } from '../../store/context'
 import { validateField, valueOf } from '../../store/form-model'
-import { clampVariations, currentDraft, hasSeedInput, isUploadWait, MAX_VARIATIONS, selectedDeployment } from '../../store/generate'
+import { currentDraft, hasSeedInput, isUploadWait, MAX_VARIATIONS, selectedDeployment, variationsError } from '../../store/generate'
 import { FieldControl } from './FieldControl'
 import { publishesNoInputs } from './form-editor'
 
@@ -22,6 +22,8 @@ export function DeploymentForm({ onCustomize }: Props) {
   const serverFieldErrors = useCourier((s) => s.generate.serverFieldErrors)
   const { submit, setValue, randomizeSeed, setRandomEachRun, resetDraft } = useCourier((s) => s.generate)
   const variations = useCourier((s) => s.generate.variations)
+  const showToast = useCourier((s) => s.toasts.show)
+  const resetRef = useRef<HTMLButtonElement>(null)
 
   if (deployment === null) return null
 
@@ -30,10 +32,35 @@ export function DeploymentForm({ onCustomize }: Props) {
     void submit()
   }
   const fieldNamed = submitError?.field !== undefined && submitError.field in serverFieldErrors
-  const invalidCount = showErrors ? deployment.inputs.filter((f) => validateField(f, valueOf(f, draft)) !== null).length : 0
+  const hasSeed = hasSeedInput(deployment)
+  const tooMany = hasSeed && variationsError(variations) !== null
+  const invalidCount = showErrors ? deployment.inputs.filter((f) => validateField(f, valueOf(f, draft)) !== null).length + (tooMany ? 1 : 0) : 0
+  // Reset asks nothing: it says what it did and offers Undo, which takes the focus and gives it back here.
+  const onReset = () => {
+    const undo = resetDraft()
+    showToast({
+      tone: 'info',
+      text: 'The form is back to its defaults.',
+      action: {
+        label: 'Undo',
+        run: () => {
+          undo()
+          resetRef.current?.focus()
+        },
+      },
+      focusAction: true,
+    })
+  }
 
   return (
     <form className="gen-form" noValidate onSubmit={onSubmit} aria-label={`Inputs for ${deployment.name}`}>
+      {deployment.inputs.length > 0 && (
+        <div className="gen-form__tools">
+          <button ref={resetRef} type="button" className="btn btn--small btn--ghost" onClick={onReset}>
+            Reset to defaults
+          </button>
+        </div>
+      )}
       {publishesNoInputs(deployment) ? (
         <div className="empty empty--inputs">
           <p className="empty__title">{"This deployment doesn't publish its inputs: add them by name"}</p>
@@ -82,10 +109,7 @@ export function DeploymentForm({ onCustomize }: Props) {
           {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
           Generate
         </button>
-        <Variations count={variations} hasSeed={hasSeedInput(deployment)} />
-        <button type="button" className="btn btn--ghost" onClick={resetDraft}>
-          Reset to defaults
-        </button>
+        <Variations count={variations} hasSeed={hasSeed} />
         {/* Ctrl/⌘+Enter is an app-wide shortcut (keyboard/connect-keyboard.ts): it works from any field. */}
         <span className="form-actions__hint muted">
           <ShortcutKeys id="generate.submit" />
@@ -106,6 +130,7 @@ function Variations({ count, hasSeed }: { count: number; hasSeed: boolean }) {
   // The box keeps what is typed ("" while retyping); the store keeps the number it means.
   const [text, setText] = useState(String(count))
   const [shownCount, setShownCount] = useState(count)
+  const error = hasSeed ? variationsError(count) : null
   if (shownCount !== count) {
     setShownCount(count)
     setText(String(count))
@@ -130,15 +155,17 @@ function Variations({ count, hasSeed }: { count: number; hasSeed: boolean }) {
           const n = Number.parseInt(e.target.value, 10)
           if (Number.isFinite(n)) setVariations(n)
         }}
-        onBlur={() => setText(String(clampVariations(count)))}
+        onBlur={() => {
+          if (text.trim() === '') setText(String(count))
+        }}
+        aria-invalid={error !== null}
         disabled={!hasSeed}
       />
-      <span id={helpId} className={hasSeed && count === 1 ? 'visually-hidden' : 'variations__help muted'}>
+      {/* One row beside Generate: the help is read out, and shown only when it is an error or a reason. */}
+      <span id={helpId} className={error !== null ? 'variations__help form-hint--error' : hasSeed ? 'visually-hidden' : 'variations__help muted'}>
         {!hasSeed
           ? 'Needs a seed input: this deployment has none, so its variations would all be the same.'
-          : count > 1
-            ? `${count} runs as one batch, each with its own seed`
-            : `1–${MAX_VARIATIONS} runs per Generate`}
+          : (error ?? (count > 1 ? `${count} runs as one batch, each with its own seed.` : `Up to ${MAX_VARIATIONS} runs per Generate.`))}
       </span>
     </div>
   )

@@ -156,8 +156,14 @@ describe('Generate', () => {
     const { fake } = await renderApp()
     const count = (await screen.findByLabelText('Variations')) as HTMLInputElement
     expect([count.value, count.min, count.max]).toEqual(['1', '1', '16'])
+    // Over the limit: said at once, and Generate refuses rather than starting 16 runs silently.
     fireEvent.change(count, { target: { value: '40' } })
-    expect(count.value).toBe('16')
+    expect(count.value).toBe('40')
+    expect(count.getAttribute('aria-invalid')).toBe('true')
+    expect(describedText(count)).toContain('You can make 1 to 16 variations at a time.')
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
+    expect(await screen.findByText('Fix the highlighted field to generate.')).toBeTruthy()
+    expect(fake.callsTo('runs.submitBatch')).toHaveLength(0)
     fireEvent.change(count, { target: { value: '3' } })
     expect(describedText(count)).toContain('3 runs as one batch, each with its own seed')
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
@@ -180,5 +186,21 @@ describe('Generate', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
     await waitFor(() => expect(fake.callsTo('runs.submit')).toHaveLength(1))
     expect(fake.callsTo('runs.submitBatch')).toHaveLength(1)
+  })
+
+  it('"Reset to defaults" says what it did and offers Undo, which puts the typed values back', async () => {
+    await renderApp()
+    const prompt = (await screen.findByLabelText('Prompt')) as HTMLTextAreaElement
+    fireEvent.change(prompt, { target: { value: 'my own words' } })
+    const reset = screen.getByRole('button', { name: 'Reset to defaults' })
+    fireEvent.click(reset)
+    expect(prompt.value).toBe('a lighthouse at dusk')
+    const toast = (await screen.findByText('The form is back to its defaults.')).closest('[data-toast-tone]') as HTMLElement
+    expect(toast.getAttribute('role')).toBe('status')
+    const undo = within(toast).getByRole('button', { name: 'Undo' })
+    expect(document.activeElement).toBe(undo)
+    fireEvent.click(undo)
+    expect(((await screen.findByLabelText('Prompt')) as HTMLTextAreaElement).value).toBe('my own words')
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Reset to defaults' }))
   })
 })

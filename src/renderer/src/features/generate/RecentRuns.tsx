@@ -1,13 +1,17 @@
-import { useShallow } from 'zustand/react/shallow'
+import { useMemo } from 'react'
 import { RunRow } from '../../components/RunRow'
 import { useCourier } from '../../store/context'
-import { recentRuns } from '../../store/selectors'
+import { batchSizes, groupRuns } from '../../store/selectors'
+import { BatchGroup } from '../runs/BatchGroup'
 
+/** How many entries show: a run on its own, or a whole batch as one contact-sheet row. */
 const RECENT = 5
 
 export function RecentRuns() {
-  const runs = useCourier(useShallow(recentRuns(RECENT)))
+  const all = useCourier((s) => s.runs.items)
   const go = useCourier((s) => s.nav.go)
+  const entries = useMemo(() => groupRuns(all).slice(0, RECENT), [all])
+  const sizes = useMemo(() => batchSizes(all), [all])
   return (
     <section className="card recent" aria-labelledby="recent-runs-title">
       <header className="card__head">
@@ -25,13 +29,17 @@ export function RecentRuns() {
           All runs →
         </a>
       </header>
-      {runs.length === 0 ? (
+      {entries.length === 0 ? (
         <p className="muted recent__empty">Runs you start appear here and update live, from queued to done.</p>
       ) : (
         <ol className="run-list run-list--compact">
-          {runs.map((run) => (
-            <RunRow key={run.id} run={run} compact />
-          ))}
+          {entries.map((entry) =>
+            entry.kind === 'run' ? (
+              <RunRow key={entry.run.id} run={entry.run} compact />
+            ) : (
+              <BatchGroup key={entry.batchId} batchId={entry.batchId} runs={entry.runs} total={sizes.get(entry.batchId) ?? entry.runs.length} highlight={null} compact />
+            ),
+          )}
         </ol>
       )}
     </section>

@@ -6,26 +6,38 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { RunRow } from '../../components/RunRow'
 import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
-import { groupRuns } from '../../store/selectors'
+import { batchSizes, groupRuns } from '../../store/selectors'
 import { BatchGroup } from './BatchGroup'
 import type { CourierState } from '../../store/types'
 
-type Filter = 'all' | 'active' | 'succeeded' | 'problems'
+type Filter = 'all' | 'active' | 'succeeded' | 'problems' | 'cancelled'
 
 const filters: Array<{ id: Filter; label: string }> = [
   { id: 'all', label: 'All' },
   { id: 'active', label: 'Active' },
   { id: 'succeeded', label: 'Succeeded' },
   { id: 'problems', label: 'Failed' },
+  { id: 'cancelled', label: 'Cancelled' },
 ]
 
 const pick = (filter: Filter) => (s: CourierState) =>
   s.runs.items.filter((r) => {
     if (filter === 'active') return !isTerminal(r.status)
     if (filter === 'succeeded') return r.status === 'succeeded'
-    if (filter === 'problems') return r.status === 'failed' || r.status === 'timed_out' || r.status === 'cancelled'
+    // A cancelled run did not fail: the user stopped it, so it has a filter of its own.
+    if (filter === 'problems') return r.status === 'failed' || r.status === 'timed_out'
+    if (filter === 'cancelled') return r.status === 'cancelled'
     return true
   })
+
+/** What an empty filter means, in words. */
+const emptyFilterText: Record<Filter, string> = {
+  all: 'No runs yet.',
+  active: 'Nothing is running or waiting right now.',
+  succeeded: 'No run has succeeded yet.',
+  problems: 'No run has failed.',
+  cancelled: 'You have not cancelled any run.',
+}
 
 export function RunsView() {
   const [filter, setFilter] = useState<Filter>('all')
@@ -37,11 +49,7 @@ export function RunsView() {
   const all = useCourier((s) => s.runs.items)
   const highlight = useCourier((s) => s.runs.highlight)
   const entries = useMemo(() => groupRuns(runs), [runs])
-  const batchSizes = useMemo(() => {
-    const sizes = new Map<string, number>()
-    for (const r of all) if (r.batchId !== null) sizes.set(r.batchId, (sizes.get(r.batchId) ?? 0) + 1)
-    return sizes
-  }, [all])
+  const sizes = useMemo(() => batchSizes(all), [all])
 
   // A run just started elsewhere (a re-run from the gallery) is brought into view.
   useEffect(() => {
@@ -74,14 +82,14 @@ export function RunsView() {
           }
         />
       ) : runs.length === 0 ? (
-        <EmptyState title="No runs match this filter." />
+        <EmptyState title={emptyFilterText[filter]} />
       ) : (
         <ol className="run-list">
           {entries.map((entry) =>
             entry.kind === 'run' ? (
               <RunRow key={entry.run.id} run={entry.run} highlighted={entry.run.id === highlight} />
             ) : (
-              <BatchGroup key={entry.batchId} batchId={entry.batchId} runs={entry.runs} total={batchSizes.get(entry.batchId) ?? entry.runs.length} highlight={highlight} />
+              <BatchGroup key={entry.batchId} batchId={entry.batchId} runs={entry.runs} total={sizes.get(entry.batchId) ?? entry.runs.length} highlight={highlight} />
             ),
           )}
         </ol>
