@@ -5,7 +5,8 @@ import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { SearchBox } from '../../components/SearchBox'
 import { formatClock, shortId } from '../../components/format'
-import { tunnelText } from '../../components/StatusBar'
+import { tunnelText } from '../../components/tunnel-words'
+import { useNow } from '../../components/useNow'
 import { ViewHeader } from '../../components/ViewHeader'
 import { shortcutFor } from '../../keyboard/shortcuts'
 import { useCourier } from '../../store/context'
@@ -240,6 +241,7 @@ export function WebhooksView() {
   const loadOlder = useCourier((s) => s.webhooks.loadOlder)
   const setFilter = useCourier((s) => s.webhooks.setFilter)
   const tunnel = useCourier((s) => s.tunnel.status)
+  const now = useNow(tunnel?.state === 'down' && typeof tunnel.retryAt === 'number')
   // Held by id, so webhooks arriving while one is open do not change what the pane shows.
   const [selectedId, setSelectedId] = useState<number | null>(null)
   const tableRef = useRef<HTMLTableElement>(null)
@@ -282,7 +284,7 @@ export function WebhooksView() {
       <ViewHeader id="webhooks-title" title="Webhooks" sub="Every callback the services sent, what it did to its run, and a Replay to send it through again.">
         <span className="tunnel-chip" data-tunnel-state={tunnel?.state ?? 'unknown'}>
           <span className={`dot dot--${tunnel?.state ?? 'unknown'}`} aria-hidden="true" />
-          {tunnelText(tunnel)}
+          {tunnelText(tunnel, now)}
         </span>
       </ViewHeader>
       <div className="filters-wrap">
