@@ -82,6 +82,17 @@ for (const scheme of ['dark', 'light'] as const) {
       await first.click()
       await expect(page.getByRole('complementary', { name: /^Webhook #/ })).toBeVisible()
       await expectAccessible(page, 'Webhooks')
+      // A narrower window: the webhook opens in a drawer over the list, and the sidebar folds to its icons.
+      const wide = page.viewportSize()!
+      await page.setViewportSize({ width: 1024, height: 700 })
+      await first.getByRole('button', { name: /^Webhook #\d+ at/ }).click()
+      await expect(page.getByRole('dialog', { name: /^Webhook #/ })).toBeVisible()
+      await expectAccessible(page, 'Webhooks, the drawer')
+      await page.keyboard.press('Escape')
+      await page.setViewportSize({ width: 760, height: 600 })
+      await expect(page.getByRole('dialog')).toHaveCount(0)
+      await expectAccessible(page, 'Webhooks, a narrow window')
+      await page.setViewportSize(wide)
 
       await page.getByRole('link', { name: 'Settings' }).click()
       await expect(heading(page, 'Settings')).toBeVisible()
@@ -90,6 +101,12 @@ for (const scheme of ['dark', 'light'] as const) {
       await page.getByRole('button', { name: 'Copy diagnostics' }).click()
       await expect(page.locator('[data-toast-tone]')).toBeVisible()
       await expectAccessible(page, 'Settings')
+
+      // The status bar's public URL, in full.
+      await page.getByRole('contentinfo').getByRole('button', { name: /public URL/ }).click()
+      await expect(page.getByRole('dialog', { name: 'Public URL' })).toBeVisible()
+      await expectAccessible(page, 'the Public URL dialog')
+      await page.keyboard.press('Escape')
 
       await page.getByRole('button', { name: 'Keyboard shortcuts' }).click()
       await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()

@@ -19,7 +19,7 @@ test('the tunnel goes down mid-run: the run finishes by polling, and the tunnel 
   await expect(bar).toHaveAttribute('data-tunnel-state', 'up', { timeout: 20_000 })
   const [client] = tunnel.server().clients()
   expect(client).toBeDefined()
-  await expect(bar).toContainText(`Public URL: ${client!.url}`)
+  await expect(bar).toContainText(`Services reach this app at ${client!.url}`)
 
   // A slow run (about 5 s at the simulator's 0.2 time scale), told to call that URL.
   await page.getByRole('radio', { name: 'ComfyDeploy' }).check()
@@ -38,7 +38,7 @@ test('the tunnel goes down mid-run: the run finishes by polling, and the tunnel 
   // The tunnel server goes away while the run is running.
   await tunnel.close()
   await expect(bar).toHaveAttribute('data-tunnel-state', 'down', { timeout: 15_000 })
-  await expect(bar).toContainText('Down:')
+  await expect(bar).toContainText('The public URL is down.')
 
   // The run still gets there: it was switched to polling when its URL died.
   await expect(row).toHaveAttribute('data-run-status', 'succeeded', { timeout: 30_000 })
@@ -51,5 +51,5 @@ test('the tunnel goes down mid-run: the run finishes by polling, and the tunnel 
   await expect(bar).toHaveAttribute('data-tunnel-state', 'up', { timeout: 45_000 })
   const [again] = tunnel.server().clients()
   expect(again).toBeDefined()
-  await expect(bar).toContainText(`Public URL: ${again!.url}`)
+  await expect(bar).toContainText(`Services reach this app at ${again!.url}`)
 })

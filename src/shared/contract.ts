@@ -115,6 +115,8 @@ export const contract = {
   /** Desktop only (NOT_SUPPORTED in web mode): opens the file with its default app, or shows it in its folder. */
   'outputs.open': { args: z.object({ id: OutputId, how: z.enum(['open', 'reveal']) }).strict(), result: z.object({}) },
   'tunnel.status': { args: NoArgs, result: TunnelStatus },
+  /** Tries to open the tunnel now rather than when its backoff ends; answers the status (usually `connecting`). */
+  'tunnel.retry': { args: NoArgs, result: TunnelStatus },
   'settings.get': { args: NoArgs, result: SettingsView },
   'settings.update': { args: SettingsPatch.strict(), result: SettingsView },
   'webhooks.list': { args: WebhookListArgs, result: z.array(WebhookRecord) },

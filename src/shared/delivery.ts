@@ -18,8 +18,12 @@ export const TunnelStatus = z.object({
   mode: TunnelMode,
   state: TunnelState,
   publicUrl: z.string().nullable(),
-  /** Why the tunnel is down, in words a user can act on. */
+  /** Why the tunnel is down, in words a user can act on (when the next try comes: see `retryAt`). */
   error: z.string().nullable(),
+  /** While down: when (epoch ms) the supervisor tries again by itself; null when it waits for new settings. */
+  retryAt: z.number().nullable().optional(),
+  /** Where the tunnel is opened: the localtunnel server, the ngrok domain, or your own public URL; null when off. */
+  address: z.string().nullable().optional(),
 })
 export type TunnelStatus = z.infer<typeof TunnelStatus>
 

@@ -17,15 +17,15 @@ describe('App shell', () => {
   it('shows the tunnel state in the status bar, live', async () => {
     const { fake } = await renderApp()
     const bar = screen.getByRole('contentinfo')
-    expect(within(bar).getByText('Tunnel off — runs are polled')).toBeTruthy()
+    expect(within(bar).getByRole('button', { name: 'The public URL is off, so runs are checked by polling.' })).toBeTruthy()
     act(() => fake.setTunnel({ mode: 'localtunnel', state: 'off', publicUrl: null, error: null }))
-    expect(within(bar).getByText('Tunnel idle — opens when a service key is set')).toBeTruthy()
+    expect(within(bar).getByRole('button', { name: 'The public URL opens once you connect a service.' })).toBeTruthy()
     act(() => fake.setTunnel({ mode: 'localtunnel', state: 'connecting', publicUrl: null, error: null }))
-    expect(within(bar).getByText('Connecting…')).toBeTruthy()
+    expect(within(bar).getByRole('button', { name: 'Opening the public URL…' })).toBeTruthy()
     act(() => fake.setTunnel({ mode: 'localtunnel', state: 'up', publicUrl: 'https://abc.loca.lt', error: null }))
-    expect(within(bar).getByText('Public URL: https://abc.loca.lt')).toBeTruthy()
+    expect(within(bar).getByRole('button', { name: 'Services reach this app at https://abc.loca.lt' })).toBeTruthy()
     act(() => fake.setTunnel({ mode: 'localtunnel', state: 'down', publicUrl: null, error: 'server unreachable' }))
-    expect(within(bar).getByText('Down: server unreachable')).toBeTruthy()
+    expect(within(bar).getByRole('button', { name: 'The public URL is down until its settings are fixed.' })).toBeTruthy()
   })
 
   it('navigates between views and keeps the view in the URL hash', async () => {

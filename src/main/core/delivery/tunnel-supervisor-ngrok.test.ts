@@ -124,7 +124,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
     expect(statuses[0]).toMatchObject({ mode: 'ngrok', state: 'connecting', publicUrl: null })
     const up = await next((s) => s.state === 'up')
     const [listener] = fake.listeners
-    expect(up).toEqual({ mode: 'ngrok', state: 'up', publicUrl: listener!.url(), error: null })
+    expect(up).toEqual({ mode: 'ngrok', state: 'up', publicUrl: listener!.url(), error: null, retryAt: null, address: 'hooks.example.ngrok.app' })
     expect(supervisor.publicUrl()).toBe(listener!.url())
     expect(fake.forwards).toHaveLength(1)
     expect(fake.forwards[0]).toMatchObject({
@@ -154,7 +154,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
 
     await fake.listeners[0]!.vanish()
     const down = await next((s) => s.state === 'down', mark)
-    expect(down.error).toMatch(/^the public URL stopped reaching this app: ECONNREFUSED; retrying/)
+    expect(down.error).toMatch(/^the public URL stopped reaching this app: ECONNREFUSED$/)
     expect(urlChanges).toEqual([[first, null]])
 
     const up = await next((s) => s.state === 'up', mark)
@@ -165,7 +165,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
     expect(fake.live()).toHaveLength(1)
     const hits = local.hits
     await until(() => local.hits >= hits + 2, () => 'no health check through the new URL')
-    expect(supervisor.status()).toEqual({ mode: 'ngrok', state: 'up', publicUrl: up.publicUrl, error: null })
+    expect(supervisor.status()).toMatchObject({ mode: 'ngrok', state: 'up', publicUrl: up.publicUrl, error: null, retryAt: null })
     tokenNowhere()
   })
 
@@ -176,7 +176,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
 
     await fake.listeners[0]!.drop()
     const down = await next((s) => s.state === 'down', mark)
-    expect(down.error).toMatch(/^the ngrok connection was lost; retrying/)
+    expect(down.error).toMatch(/^the ngrok connection was lost$/)
     expect(urlChanges).toEqual([[first, null]])
     const up = await next((s) => s.state === 'up', mark)
     expect(up.publicUrl).not.toBe(first)
@@ -212,7 +212,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
 
   it('ngrok mode without an authtoken is down with where to put one, and never loads the library', async () => {
     make().configure(wish(null))
-    expect(supervisor.status()).toEqual({ mode: 'ngrok', state: 'down', publicUrl: null, error: NO_NGROK_AUTHTOKEN })
+    expect(supervisor.status()).toMatchObject({ mode: 'ngrok', state: 'down', publicUrl: null, error: NO_NGROK_AUTHTOKEN, retryAt: null })
     expect(NO_NGROK_AUTHTOKEN).toContain('https://dashboard.ngrok.com/get-started/your-authtoken')
     expect(NO_NGROK_AUTHTOKEN).toContain('Settings')
     expect(NO_NGROK_AUTHTOKEN).toContain('NGROK_AUTHTOKEN')
@@ -237,7 +237,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
     fake.failures.push(ngrokError('failed to connect session: tls handshake error', null))
     make().configure(wish())
     const down = await next((s) => s.state === 'down')
-    expect(down.error).toMatch(/^ngrok service unreachable \(failed to establish tcp connection\): check your internet connection; retrying/)
+    expect(down.error).toMatch(/^ngrok service unreachable \(failed to establish tcp connection\): check your internet connection$/)
     await next((s) => s.state === 'down' && /tls handshake error/.test(s.error ?? ''))
     await next((s) => s.state === 'up')
     expect(statuses.map((s) => s.state)).toEqual(['connecting', 'down', 'connecting', 'down', 'connecting', 'up'])
@@ -248,7 +248,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
     fake.hold()
     make(300).configure(wish())
     const down = await next((s) => s.state === 'down')
-    expect(down.error).toMatch(/^the ngrok tunnel did not open within 0\.3 s; retrying/)
+    expect(down.error).toMatch(/^the ngrok tunnel did not open within 0\.3 s$/)
     expect(supervisor.publicUrl()).toBeNull()
 
     // ngrok answers at last: the late listener is closed, and the retry (which waited its turn) opens.
@@ -275,7 +275,7 @@ describe('TunnelSupervisor in ngrok mode, with a fake @ngrok/ngrok on loopback',
     make().configure(wish())
     const first = (await next((s) => s.state === 'up')).publicUrl
     supervisor.configure({ mode: 'off', host: null, publicUrl: null, needed: true })
-    expect(supervisor.status()).toEqual({ mode: 'off', state: 'off', publicUrl: null, error: null })
+    expect(supervisor.status()).toEqual({ mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null })
     expect(urlChanges).toEqual([[first, null]])
     await until(() => fake.disconnects === 1, () => 'no disconnect')
     expect(fake.live()).toHaveLength(0)

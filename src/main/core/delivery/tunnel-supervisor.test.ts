@@ -152,7 +152,7 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(server.clients().map((c) => c.url)).toEqual([url])
     expect(h.supervisor.publicUrl()).toBe(url)
-    expect(h.supervisor.status()).toEqual({ mode: 'localtunnel', state: 'up', publicUrl: url, error: null })
+    expect(h.supervisor.status()).toEqual({ mode: 'localtunnel', state: 'up', publicUrl: url, error: null, retryAt: null, address: server.url })
 
     await until(() => local.hits.length >= 3, () => `${local.hits.length} health checks`)
     expect(local.hits.every((hit) => hit.bypass === '1')).toBe(true)
@@ -168,7 +168,9 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
 
     await server.close()
     const down = await h.next((s) => s.state === 'down')
-    expect(down.error).toMatch(/tunnel connection error: connection refused.*retrying/)
+    expect(down.error).toMatch(/tunnel connection error: connection refused/)
+    // The reason alone: when the next try comes is `retryAt`.
+    expect(down.error).not.toMatch(/retrying/)
     expect(down.publicUrl).toBeNull()
     expect(h.supervisor.publicUrl()).toBeNull()
     // Runs told the old URL are switched to polling by create-core on this call.
@@ -182,6 +184,42 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
     expect(server.clients().map((c) => c.url)).toEqual([second])
     await until(() => local.hits.length >= 1, () => 'no health check through the new URL')
     expect(h.supervisor.status().state).toBe('up')
+  })
+
+  it('while down it says when it tries again, and retryNow() tries at once instead of waiting', async () => {
+    // A long first wait, so only retryNow() can bring it back within the test.
+    h = harness(local, { firstBackoffMs: 40_000, maxBackoffMs: 60_000 })
+    h.supervisor.configure(wish(server.url))
+    await h.up()
+    const port = Number(new URL(server.url).port)
+
+    const closedAt = Date.now()
+    await server.close()
+    const down = await h.next((s) => s.state === 'down')
+    expect(down).toMatchObject({ error: expect.stringMatching(/^tunnel connection error: connection refused/), publicUrl: null, address: server.url })
+    // 0.5–1 × the first wait, counted from when it went down.
+    expect(down.retryAt).toBeGreaterThanOrEqual(closedAt + 20_000)
+    expect(down.retryAt).toBeLessThanOrEqual(Date.now() + 40_000)
+
+    server = await startTunnelServer({ port })
+    const asked = h.supervisor.retryNow()
+    expect(asked).toMatchObject({ state: 'connecting', retryAt: null, address: server.url })
+    const url = await h.up(5000)
+    expect(server.clients().map((c) => c.url)).toEqual([url])
+    expect(h.supervisor.status()).toMatchObject({ state: 'up', error: null, retryAt: null })
+  })
+
+  it('retryNow() changes nothing while the tunnel is up, or off', async () => {
+    h = harness(local)
+    h.supervisor.configure(wish(server.url))
+    const url = await h.up()
+    const seen = h.statuses.length
+    expect(h.supervisor.retryNow()).toMatchObject({ state: 'up', publicUrl: url })
+    expect(h.statuses).toHaveLength(seen)
+    expect(server.clients()).toHaveLength(1)
+
+    h.supervisor.configure({ mode: 'off', host: null, publicUrl: null, needed: true })
+    expect(h.supervisor.retryNow()).toEqual({ mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null })
   })
 
   it('after restart() of the tunnel server (clients forgotten) reconnects and reports the new URL', async () => {
@@ -204,7 +242,7 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
     local.mode = 'wrong-instance'
     const down = await h.next((s) => s.state === 'down')
     // The client never noticed anything: its sockets were still connected when we gave up on it.
-    expect(down.error).toMatch(/^the public URL stopped reaching this app: another Comfy Courier answers there, not this one; retrying/)
+    expect(down.error).toMatch(/^the public URL stopped reaching this app: another Comfy Courier answers there, not this one$/)
     expect(h.urlChanges).toEqual([[first, null]])
     local.mode = 'ok'
 
@@ -215,7 +253,7 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
     expect(ids).toHaveLength(2)
     const hits = local.hits.length
     await until(() => local.hits.length >= hits + 2, () => 'no health check after the reconnect')
-    expect(h.supervisor.status()).toEqual({ mode: 'localtunnel', state: 'up', publicUrl: second, error: null })
+    expect(h.supervisor.status()).toEqual({ mode: 'localtunnel', state: 'up', publicUrl: second, error: null, retryAt: null, address: server.url })
   })
 
   it('one failed check is tolerated; two unanswered checks in a row are a silent death', async () => {
@@ -229,7 +267,7 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
 
     local.mode = 'hang'
     const down = await h.next((s) => s.state === 'down')
-    expect(down.error).toMatch(/^the public URL stopped reaching this app: no answer within 0\.3 s; retrying/)
+    expect(down.error).toMatch(/^the public URL stopped reaching this app: no answer within 0\.3 s$/)
     expect(h.urlChanges).toEqual([[first, null]])
     local.mode = 'ok'
     expect(await h.up()).not.toBe(first)
@@ -241,7 +279,7 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
     h.supervisor.configure(wish(server.url))
     await h.up()
     expect(h.statuses.map((s) => s.state)).toEqual(['connecting', 'down', 'connecting', 'down', 'connecting', 'up'])
-    expect(h.statuses[1]!.error).toMatch(/^no capacity \(simulated\); retrying/)
+    expect(h.statuses[1]!.error).toMatch(/^no capacity \(simulated\)$/)
     expect(server.clients()).toHaveLength(1)
   })
 
@@ -265,7 +303,7 @@ describe('TunnelSupervisor with the real localtunnel client and the loopback tun
     h.supervisor.configure(wish(server.url))
     const first = await h.up()
     h.supervisor.configure({ mode: 'off', host: null, publicUrl: null, needed: true })
-    expect(h.supervisor.status()).toEqual({ mode: 'off', state: 'off', publicUrl: null, error: null })
+    expect(h.supervisor.status()).toEqual({ mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null })
     expect(h.urlChanges).toEqual([[first, null]])
     await server.waitFor((clients) => clients.every((c) => c.idleSockets + c.busySockets === 0))
   })

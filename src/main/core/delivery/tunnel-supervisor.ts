@@ -36,8 +36,10 @@ export interface TunnelSupervisorOptions {
   onUrlChanged: (previous: string, next: string | null) => void
   /** Bound on opening one tunnel (default 15 s). */
   openTimeoutMs?: number
-  /** Cap of the reconnect backoff (default 60 s); the first retry waits 0.5–1 s, then doubles. */
+  /** Cap of the reconnect backoff (default 60 s); the first retry waits 0.5–1 × `firstBackoffMs`, then doubles. */
   maxBackoffMs?: number
+  /** The first retry's wait before jitter (default 1 s). */
+  firstBackoffMs?: number
   /** How often, while up, the public URL is checked end to end (default 20 s; 0 = never). */
   healthIntervalMs?: number
   /** Deadline of one health check (default 5 s). */
@@ -62,7 +64,7 @@ const HEALTH_BODY_CAP = 64 * 1024
  */
 export class TunnelSupervisor {
   private wish: TunnelWish = { mode: 'off', host: null, publicUrl: null, needed: false }
-  private state: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null }
+  private state: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null }
   private tunnel: OpenTunnel | null = null
   /** Abandons a tunnel still being opened (stop, or a new wish). */
   private opening: AbortController | null = null
@@ -134,9 +136,11 @@ export class TunnelSupervisor {
     this.healthFailures = 0
   }
 
-  private set(patch: Omit<TunnelStatus, 'mode'>): void {
+  /** Sets the state; `retryAt` only while a retry is pending, the address from the wish. */
+  private set(patch: Omit<TunnelStatus, 'mode' | 'retryAt' | 'address'> & { retryAt?: number }): void {
     const previous = this.state
-    this.state = { mode: this.wish.mode, ...patch }
+    const address = patch.state === 'off' ? null : this.address()
+    this.state = { mode: this.wish.mode, ...patch, retryAt: patch.retryAt ?? null, address }
     if (previous.publicUrl && previous.publicUrl !== this.state.publicUrl) this.opts.onUrlChanged(previous.publicUrl, this.state.publicUrl)
     if (JSON.stringify(previous) !== JSON.stringify(this.state)) this.opts.onChange(this.status())
   }
@@ -156,6 +160,36 @@ export class TunnelSupervisor {
       })
     }
     return openLocaltunnel({ localPort, host: this.wish.host ?? PUBLIC_LOCALTUNNEL_HOST, timeoutMs, signal })
+  }
+
+  /** Where the tunnel is opened, as the user would recognise it (never the authtoken). */
+  private address(): string | null {
+    switch (this.wish.mode) {
+      case 'off':
+        return null
+      case 'url':
+        return this.wish.publicUrl
+      case 'ngrok':
+        return this.wish.ngrok?.domain ?? null
+      case 'localtunnel':
+        return this.wish.host ?? PUBLIC_LOCALTUNNEL_HOST
+    }
+  }
+
+  /**
+   * Tries to open the tunnel now instead of waiting for the backoff (the user's "Retry now"). Only while it is
+   * down and a tunnel is wanted; also after a setting error, in case it was fixed outside the app (an ngrok
+   * domain reserved meanwhile). The backoff keeps counting, so repeated clicks cannot hammer the server.
+   */
+  retryNow(): TunnelStatus {
+    const tunnelMode = this.wish.mode === 'localtunnel' || this.wish.mode === 'ngrok'
+    if (!this.wish.needed || !tunnelMode || this.state.state !== 'down') return this.status()
+    if (this.wish.mode === 'ngrok' && !this.wish.ngrok?.authtoken) return this.status()
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    this.opts.log.info('tunnel retry asked for', this.origin())
+    void this.connect(this.generation)
+    return this.status()
   }
 
   /** Where the tunnel comes from, for the log: never the authtoken. */
@@ -197,9 +231,9 @@ export class TunnelSupervisor {
   private retry(generation: number, reason: string): void {
     this.failures++
     const cap = this.opts.maxBackoffMs ?? 60_000
-    const delay = Math.min(cap, 1000 * 2 ** Math.min(this.failures - 1, 10)) * (0.5 + Math.random() / 2)
-    const wait = delay < 1000 ? 'in a moment' : `in ${Math.round(delay / 1000)} s`
-    this.set({ state: 'down', publicUrl: null, error: `${reason}; retrying ${wait}` })
+    const delay = Math.min(cap, (this.opts.firstBackoffMs ?? 1000) * 2 ** Math.min(this.failures - 1, 10)) * (0.5 + Math.random() / 2)
+    // The reason alone: when the next try comes is `retryAt`, which a screen can count down to.
+    this.set({ state: 'down', publicUrl: null, error: reason, retryAt: Date.now() + Math.round(delay) })
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null

@@ -7,9 +7,9 @@ import { Icon } from './Icon'
 
 const apple = isApplePlatform()
 
-/** "Go to Runs — G then R": the view's shortcut from the one table, as the link's tooltip. */
-function hint(view: View): string {
-  const shortcut = shortcuts[`view.${view}`]
+/** "Go to Runs — G then R": a shortcut from the one table, as a tooltip. */
+function hint(id: `view.${View}` | 'help'): string {
+  const shortcut = shortcuts[id]
   return `${shortcut.description} — ${shortcut.keys.map((keys) => keysText(keys, apple)).join(' or ')}`
 }
 
@@ -47,11 +47,12 @@ export function Sidebar() {
                 href={`#/${view}`}
                 className={`nav__item${current === view ? ' nav__item--current' : ''}`}
                 aria-current={current === view ? 'page' : undefined}
-                title={hint(view)}
+                title={hint(`view.${view}`)}
                 onClick={onClick(view)}
               >
                 <Icon name={view} />
-                <span>{label}</span>
+                {/* Narrow windows show the icons only: the label stays the link's name, the tooltip says it too. */}
+                <span className="nav__label">{label}</span>
                 {view === 'runs' && active > 0 && (
                   <span className="nav__badge" aria-hidden="true" title={`${active} active`}>
                     {active}
@@ -62,8 +63,8 @@ export function Sidebar() {
           ))}
         </ul>
       </nav>
-      <button type="button" className="sidebar__help" aria-haspopup="dialog" aria-keyshortcuts="?" onClick={() => setHelpOpen(true)}>
-        <span>Keyboard shortcuts</span>
+      <button type="button" className="sidebar__help" aria-haspopup="dialog" aria-keyshortcuts="?" title={hint('help')} onClick={() => setHelpOpen(true)}>
+        <span className="sidebar__help-label">Keyboard shortcuts</span>
         <kbd className="kbd" aria-hidden="true">
           ?
         </kbd>

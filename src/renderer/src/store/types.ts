@@ -235,6 +235,10 @@ export interface TunnelSlice {
   error: Failure | null
   load(): Promise<void>
   receive(status: TunnelStatus): void
+  /** True while a "Retry now" is on its way to main. */
+  retrying: boolean
+  /** Asks main to open the tunnel now (`tunnel.retry`); a refusal shows as an error toast. */
+  retry(): Promise<void>
 }
 
 /** The Webhooks view's filter bar, as the user set it. */

@@ -168,7 +168,9 @@ export class FakeCourier implements CourierClient {
   /** What `outputs.open` opened (desktop mode only). */
   opened: Array<{ id: string; how: 'open' | 'reveal' }> = []
   webhooks: WebhookRecord[] = []
-  tunnel: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null }
+  tunnel: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null }
+  /** How many times `tunnel.retry` was asked for. */
+  tunnelRetries = 0
   settings: SettingsView = {
     libraryDir: '/home/ada/Pictures/Comfy Courier',
     tunnelMode: 'off',
@@ -650,6 +652,11 @@ export class FakeCourier implements CourierClient {
       return ok({})
     },
     'tunnel.status': () => ok(this.tunnel),
+    'tunnel.retry': () => {
+      this.tunnelRetries++
+      if (this.tunnel.state === 'down') this.setTunnel({ ...this.tunnel, state: 'connecting', error: null, retryAt: null })
+      return ok(this.tunnel)
+    },
     'settings.get': () => ok(this.settings),
     'settings.update': (patch) => {
       const s = this.settings

@@ -1,11 +1,13 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react'
 import { WebhookOutcome, type WebhookRecord } from '@shared/delivery'
 import { ProviderId } from '@shared/run'
 import { EmptyState } from '../../components/EmptyState'
+import { Modal } from '../../components/Modal'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { SearchBox } from '../../components/SearchBox'
 import { formatClock, shortId } from '../../components/format'
-import { tunnelText } from '../../components/StatusBar'
+import { tunnelText } from '../../components/tunnel-words'
+import { useNow } from '../../components/useNow'
 import { ViewHeader } from '../../components/ViewHeader'
 import { shortcutFor } from '../../keyboard/shortcuts'
 import { useCourier } from '../../store/context'
@@ -111,8 +113,24 @@ function FilterBar({ items }: { items: WebhookRecord[] }) {
   )
 }
 
-/** One webhook in full: facts, kept headers, the body, Copy and Replay. */
-function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: (id: number) => void }) {
+/** Below this width the list takes the whole view and a webhook opens in a drawer over it. */
+export const DRAWER_QUERY = '(max-width: 1199px)'
+
+const subscribeWidth = (onChange: () => void): (() => void) => {
+  const query = typeof window.matchMedia === 'function' ? window.matchMedia(DRAWER_QUERY) : null
+  query?.addEventListener('change', onChange)
+  return () => query?.removeEventListener('change', onChange)
+}
+// Where layout is not measured (jsdom has no matchMedia) the pane sits beside the list.
+const readNarrow = (): boolean => typeof window.matchMedia === 'function' && window.matchMedia(DRAWER_QUERY).matches
+
+/** True while the window is too narrow for the list and the detail pane side by side. */
+export function useNarrowWebhooks(): boolean {
+  return useSyncExternalStore(subscribeWidth, readNarrow)
+}
+
+/** One webhook in full: facts, kept headers, the body, Copy and Replay; in a drawer, with Close. */
+function WebhookDetail({ record, onSelect, onClose }: { record: WebhookRecord; onSelect: (id: number) => void; onClose?: () => void }) {
   const replay = useCourier((s) => s.webhooks.replay)
   const replaying = useCourier((s) => s.webhooks.replaying[record.id] === true)
   const replayError = useCourier((s) => s.webhooks.replayErrors[record.id])
@@ -124,6 +142,8 @@ function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: 
   const body = useMemo(() => prettyBody(record.body), [record.body])
   const headers = Object.entries(record.headers)
   const titleId = `webhook-detail-title`
+  // In the drawer the dialog is the landmark; beside the list the pane is a complementary region.
+  const Frame = onClose ? 'div' : 'aside'
 
   const copyBody = async () => {
     try {
@@ -136,7 +156,7 @@ function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: 
   }
 
   return (
-    <aside className="card inspector__detail" aria-labelledby={titleId} data-detail-webhook-id={record.id}>
+    <Frame className="card inspector__detail" aria-labelledby={onClose ? undefined : titleId} data-detail-webhook-id={record.id}>
       <div className="inspector__head">
         <h2 id={titleId} className="card__title">
           Webhook #{record.id}
@@ -145,6 +165,11 @@ function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: 
         <button type="button" className="btn btn--small inspector__replay" disabled={replaying} onClick={() => void replay(record.id)}>
           {replaying ? 'Replaying…' : 'Replay'}
         </button>
+        {onClose && (
+          <button type="button" className="btn btn--small btn--ghost" onClick={onClose}>
+            Close
+          </button>
+        )}
       </div>
       {replayError && <ErrorNotice error={replayError} className="notice--compact" live />}
       {replayed && (
@@ -223,7 +248,7 @@ function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: 
       <pre className="code inspector__body" tabIndex={0} aria-label={`Body of webhook #${record.id}`}>
         {body}
       </pre>
-    </aside>
+    </Frame>
   )
 }
 
@@ -240,8 +265,12 @@ export function WebhooksView() {
   const loadOlder = useCourier((s) => s.webhooks.loadOlder)
   const setFilter = useCourier((s) => s.webhooks.setFilter)
   const tunnel = useCourier((s) => s.tunnel.status)
+  const now = useNow(tunnel?.state === 'down' && typeof tunnel.retryAt === 'number')
   // Held by id, so webhooks arriving while one is open do not change what the pane shows.
   const [selectedId, setSelectedId] = useState<number | null>(null)
+  // Narrow windows: the selected webhook shows in a drawer, opened by a click or Enter (not by ↑/↓).
+  const narrow = useNarrowWebhooks()
+  const [drawerOpen, setDrawerOpen] = useState(false)
   const tableRef = useRef<HTMLTableElement>(null)
 
   // A fetch when the view opens; live updates come through the store's one event subscription.
@@ -252,10 +281,19 @@ export function WebhooksView() {
   const selected = selectedId === null ? undefined : items.find((w) => w.id === selectedId)
   const filtered = isFiltered(filter)
 
-  /** Selects a webhook and moves focus to its row (for the arrow keys and "Show #n"). */
+  const rowButton = (id: number | null) =>
+    id === null ? null : (tableRef.current?.querySelector<HTMLButtonElement>(`tr[data-webhook-id="${id}"] .webhook__select`) ?? null)
+
+  /** Selects a webhook and moves focus to its row (for the arrow keys and "Show #n"); in the drawer, shows it there. */
   const select = (id: number) => {
     setSelectedId(id)
-    tableRef.current?.querySelector<HTMLButtonElement>(`tr[data-webhook-id="${id}"] .webhook__select`)?.focus()
+    if (!(narrow && drawerOpen)) rowButton(id)?.focus()
+  }
+
+  /** A click on a row (or Enter on its time): select it, and in a narrow window open the drawer. */
+  const open = (id: number) => {
+    setSelectedId(id)
+    if (narrow) setDrawerOpen(true)
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTableElement>) => {
@@ -282,7 +320,7 @@ export function WebhooksView() {
       <ViewHeader id="webhooks-title" title="Webhooks" sub="Every callback the services sent, what it did to its run, and a Replay to send it through again.">
         <span className="tunnel-chip" data-tunnel-state={tunnel?.state ?? 'unknown'}>
           <span className={`dot dot--${tunnel?.state ?? 'unknown'}`} aria-hidden="true" />
-          {tunnelText(tunnel)}
+          {tunnelText(tunnel, now)}
         </span>
       </ViewHeader>
       <div className="filters-wrap">
@@ -326,6 +364,15 @@ export function WebhooksView() {
           <div className="inspector__list">
             <div className="table-wrap">
               <table ref={tableRef} className="table webhooks" aria-label="Received webhooks" aria-busy={status === 'loading'} onKeyDown={onKeyDown}>
+                {/* Fixed widths: every column fits, and the reason (last) takes what is left, cut short with its full text on hover. */}
+                <colgroup>
+                  <col className="webhooks__col-time" />
+                  <col className="webhooks__col-provider" />
+                  <col className="webhooks__col-run" />
+                  <col className="webhooks__col-status" />
+                  <col className="webhooks__col-outcome" />
+                  <col />
+                </colgroup>
                 <thead>
                   <tr>
                     <th scope="col">Time</th>
@@ -346,21 +393,22 @@ export function WebhooksView() {
                         data-webhook-id={w.id}
                         data-outcome={w.outcome}
                         data-selected={isSelected}
-                        onClick={() => setSelectedId(w.id)}
+                        onClick={() => open(w.id)}
                       >
                         <td>
                           <button
                             type="button"
                             className="webhook__select"
                             aria-pressed={isSelected}
-                            aria-controls={isSelected ? 'webhook-detail' : undefined}
+                            aria-controls={isSelected && (!narrow || drawerOpen) ? 'webhook-detail' : undefined}
                             title="Show its headers and body (↑ ↓ move)"
+                            aria-haspopup={narrow ? 'dialog' : undefined}
                           >
                             <span className="visually-hidden">Webhook #{w.id} at </span>
                             <time dateTime={new Date(w.receivedAt).toISOString()}>{formatClock(w.receivedAt)}</time>
                           </button>
                         </td>
-                        <td>{w.provider ? providerName[w.provider] : '—'}</td>
+                        <td title={w.provider ? providerName[w.provider] : undefined}>{w.provider ? providerName[w.provider] : '—'}</td>
                         <td>
                           {w.runId ? (
                             <button
@@ -379,12 +427,14 @@ export function WebhooksView() {
                             <span className="muted">—</span>
                           )}
                         </td>
-                        <td>{w.status ?? <span className="muted">—</span>}</td>
-                        <td>
+                        <td title={w.status ?? undefined}>{w.status ?? <span className="muted">—</span>}</td>
+                        <td title={w.replayOf !== null ? `${outcomeLabel[w.outcome]}, a replay of #${w.replayOf}` : undefined}>
                           <OutcomeBadge outcome={w.outcome} />
                           {w.replayOf !== null && <span className="tag tag--muted">replay of #{w.replayOf}</span>}
                         </td>
-                        <td className="webhook__reason">{w.reason}</td>
+                        <td className="webhook__reason" title={w.reason}>
+                          {w.reason}
+                        </td>
                       </tr>
                     )
                   })}
@@ -398,15 +448,30 @@ export function WebhooksView() {
               </button>
             )}
           </div>
-          <div id="webhook-detail" className="inspector__side">
-            {selected ? (
-              <WebhookDetail key={selected.id} record={selected} onSelect={select} />
-            ) : (
-              <div className="card inspector__detail inspector__detail--empty">
-                <p className="muted">Select a webhook to see its headers and body, copy it, or replay it.</p>
-              </div>
-            )}
-          </div>
+          {narrow ? (
+            drawerOpen &&
+            selected && (
+              <Modal
+                className="drawer drawer--webhook"
+                labelledBy="webhook-detail-title"
+                onClose={() => setDrawerOpen(false)}
+                returnFocus={() => rowButton(selectedId)}
+                panelProps={{ id: 'webhook-detail' }}
+              >
+                <WebhookDetail key={selected.id} record={selected} onSelect={select} onClose={() => setDrawerOpen(false)} />
+              </Modal>
+            )
+          ) : (
+            <div id="webhook-detail" className="inspector__side">
+              {selected ? (
+                <WebhookDetail key={selected.id} record={selected} onSelect={select} />
+              ) : (
+                <div className="card inspector__detail inspector__detail--empty">
+                  <p className="muted">Select a webhook to see its headers and body, copy it, or replay it.</p>
+                </div>
+              )}
+            </div>
+          )}
         </div>
       )}
     </section>
