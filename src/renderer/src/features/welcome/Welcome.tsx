@@ -69,10 +69,15 @@ function KeyField({
   onEdit(): void
 }) {
   const id = useId()
+  const fieldRef = useRef<HTMLDivElement>(null)
   const keySet = useCourier((s) => s.settings.view?.[service.id].apiKeySet === true)
   const failed = problem !== null || (check !== null && !check.ok)
+  // An answer can land below the fold on a short window (1024×700): the box and its answer are brought into view.
+  useEffect(() => {
+    if (check !== null || problem !== null) fieldRef.current?.scrollIntoView?.({ block: 'nearest' })
+  }, [check, problem])
   return (
-    <div className={`field welcome__key${failed ? ' field--invalid' : ''}`}>
+    <div ref={fieldRef} className={`field welcome__key${failed ? ' field--invalid' : ''}`}>
       <label htmlFor={id} className="field__label">
         {service.keyLabel}
       </label>
@@ -141,7 +146,10 @@ function StartStep({
     setCheck(null)
   }
 
-  /** Saves the typed key (main tests what it has), tests it, and says whether it works. */
+  /**
+   * Tests the typed key as it is (nothing saved yet), and saves it only once the service accepted it: a key
+   * that failed its test is never kept by the welcome. With nothing typed, the key already saved is tested.
+   */
   const test = async (): Promise<boolean> => {
     if (service === undefined) return true
     const key = keyRef.current?.value.trim() ?? ''
@@ -154,7 +162,8 @@ function StartStep({
     setTesting(true)
     setProblem(null)
     setCheck(null)
-    if (key !== '') {
+    const answer = await testConnection(service.id, key === '' ? undefined : key)
+    if (answer?.ok === true && key !== '') {
       // Main counts a saved key as onboarded unless told otherwise: the welcome is not finished yet.
       const saved = await save({ [service.keyPatch]: key, onboarded: false })
       if (!saved.ok) {
@@ -163,7 +172,6 @@ function StartStep({
         return false
       }
     }
-    const answer = await testConnection(service.id)
     setTesting(false)
     setCheck(answer)
     if (answer !== null && !answer.ok) keyRef.current?.focus()
