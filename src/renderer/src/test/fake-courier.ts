@@ -180,6 +180,7 @@ export class FakeCourier implements CourierClient {
     keyStorage: 'file',
     // Most tests start past the welcome; the onboarding tests set this to false.
     onboarded: true,
+    defaultLibraryDir: '/home/ada/Pictures/Comfy Courier',
   }
   /** The ComfyDeploy key as main would keep it; the renderer must never be sent it. */
   apiKey: string | null = null

@@ -83,7 +83,7 @@ function ServiceKeys({ service, settings, editor }: { service: Service; settings
           untested={keyState === 'unverified'}
         />
       </Field>
-      <TextSetting editor={editor} name={service.urlForm} id={service.urlId} label={service.urlLabel} help={service.urlHelp} type="url" />
+      <TextSetting editor={editor} name={service.urlForm} id={service.urlId} label={service.urlLabel} help={service.urlHelp} type="url" what="the address" />
       <ServiceConnectionTest service={service} keySet={state.apiKeySet} typed={editor.keyTyped[service.id]} blocked={blocked} editor={editor} />
     </section>
   )
