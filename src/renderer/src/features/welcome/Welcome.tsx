@@ -26,6 +26,12 @@ function nextStep(service: Service, code: ErrorCode | null): string {
     case 'PROVIDER_TIMEOUT':
     case 'PROVIDER_BAD_REPLY':
       return `${service.name} is not answering well right now: test again in a moment, or start with the Demo and add the key later in Settings.`
+    case 'PROVIDER_OFFLINE':
+    case 'PROVIDER_NAME_NOT_FOUND':
+    case 'PROVIDER_CONNECTION_REFUSED':
+    case 'PROVIDER_TLS':
+      // The advice already says what to do; the Demo works offline.
+      return 'Meanwhile you can start with the Demo, which needs no connection, and add the key later in Settings.'
     default:
       return 'Start with the Demo if you like: you can add the key later in Settings.'
   }
