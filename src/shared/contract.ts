@@ -4,7 +4,7 @@ import { InputValues, ProviderId, Run, RunId } from './run'
 import { Deployment, InputField } from './deployment'
 import { Output, OutputFacets, OutputId, OutputListArgs } from './output'
 import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
-import { SettingsPatch, SettingsView } from './settings'
+import { KeyState, SettingsPatch, SettingsView } from './settings'
 
 const NoArgs = z.object({}).strict()
 
@@ -14,6 +14,8 @@ export const ProviderInfo = z.object({
   configured: z.boolean(),
   /** The built-in simulator: runs cost nothing and never leave this machine. */
   demo: z.boolean(),
+  /** The service's key (`SettingsView`): left out for the Demo, which needs none. */
+  keyState: KeyState.optional(),
 })
 export type ProviderInfo = z.infer<typeof ProviderInfo>
 
@@ -71,7 +73,11 @@ export const contract = {
   /** Secrets are redacted before the text leaves core. */
   'app.diagnostics': { args: NoArgs, result: Diagnostics },
   'providers.list': { args: NoArgs, result: z.array(ProviderInfo) },
-  'providers.test': { args: z.object({ provider: ProviderId }).strict(), result: ConnectionCheck },
+  /**
+   * Tests the saved key, or `apiKey` when given: a key typed but not saved, tested at the saved base URL and
+   * never stored or logged (a key that passes and is then saved counts as verified).
+   */
+  'providers.test': { args: z.object({ provider: ProviderId, apiKey: z.string().min(1).max(4096).optional() }).strict(), result: ConnectionCheck },
   'uploads.create': { args: UploadArgs, result: UploadResult },
   'deployments.list': { args: z.object({ provider: ProviderId }).strict(), result: z.array(Deployment) },
   'forms.candidates': {

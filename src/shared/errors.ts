@@ -17,6 +17,11 @@ export const ErrorCode = z.enum([
   'PROVIDER_UNAVAILABLE',
   'PROVIDER_TIMEOUT',
   'PROVIDER_BAD_REPLY',
+  /** The request never reached the service (issue 15): no network; its host name unknown; nothing listening; a TLS failure. */
+  'PROVIDER_OFFLINE',
+  'PROVIDER_NAME_NOT_FOUND',
+  'PROVIDER_CONNECTION_REFUSED',
+  'PROVIDER_TLS',
   'RUN_FAILED',
   'DOWNLOAD_FAILED',
   'DISK_FULL',
@@ -24,7 +29,11 @@ export const ErrorCode = z.enum([
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
-/** A short sentence per code that a creator can act on; the message adds the specifics. */
+/**
+ * A short sentence per code that a creator can act on; the message adds the specifics. For the codes of a
+ * request that never reached the service (`unreachableCodes`) the advice is the whole story and the message
+ * is the raw system text, which the renderer keeps under "Details".
+ */
 export const errorAdvice: Record<ErrorCode, string> = {
   BAD_INPUT: 'Some input is not valid.',
   UNKNOWN_METHOD: 'The app and its back end disagree; restart the app.',
@@ -41,8 +50,18 @@ export const errorAdvice: Record<ErrorCode, string> = {
   PROVIDER_UNAVAILABLE: 'The service is having trouble; try again shortly.',
   PROVIDER_TIMEOUT: 'The service did not answer in time.',
   PROVIDER_BAD_REPLY: 'The service answered with something unexpected.',
+  PROVIDER_OFFLINE: 'This computer seems to be offline, so the service could not be reached. Check your internet connection, then try again.',
+  PROVIDER_NAME_NOT_FOUND:
+    'The service’s address could not be found. Check its base URL in Settings for a typo, and your internet connection, then try again.',
+  PROVIDER_CONNECTION_REFUSED:
+    'Nothing answered at the service’s address: the connection was refused. Check its base URL in Settings, or try again once the service is back.',
+  PROVIDER_TLS:
+    'The service’s secure connection could not be trusted, so nothing was sent. Check its base URL in Settings; if it is right, a proxy or this computer’s clock may be getting in the way.',
   RUN_FAILED: 'The workflow failed on the service.',
   DOWNLOAD_FAILED: 'An output could not be saved.',
   DISK_FULL: 'The disk is full: free some space, the download will be retried.',
   INTERNAL: 'Something went wrong inside Comfy Courier.',
 }
+
+/** Codes of a request that never reached the service: their message is raw system text, shown only as a detail. */
+export const unreachableCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['PROVIDER_OFFLINE', 'PROVIDER_NAME_NOT_FOUND', 'PROVIDER_CONNECTION_REFUSED', 'PROVIDER_TLS'])

@@ -1,6 +1,25 @@
 import { z } from 'zod'
 import { NgrokDomain, TunnelMode } from './delivery'
 
+/**
+ * A service's key: none saved; saved but it has never passed a connection test (kept because the user said
+ * so: saved in Settings without a test, or refused since); or verified (passed a test, or a call with it
+ * succeeded). Only a verified key wants the tunnel (docs/api.md, "Keys and the tunnel").
+ */
+export const KeyState = z.enum(['none', 'unverified', 'verified'])
+export type KeyState = z.infer<typeof KeyState>
+
+/** Where a setting the app cannot change comes from: a command-line flag or an environment variable, by name. */
+export const FixedBy = z.object({ by: z.enum(['flag', 'env']), name: z.string() })
+export type FixedBy = z.infer<typeof FixedBy>
+
+const ServiceView = z.object({
+  apiKeySet: z.boolean(),
+  baseUrl: z.string(),
+  /** Left out by an older core: read it as `apiKeySet ? 'verified' : 'none'`. */
+  keyState: KeyState.optional(),
+})
+
 /** Settings as the renderer sees them: keys are never sent back, only whether one is set. */
 export const SettingsView = z.object({
   libraryDir: z.string(),
@@ -9,12 +28,19 @@ export const SettingsView = z.object({
   publicUrl: z.string().nullable(),
   /** ngrok mode: whether an authtoken is set (never the token itself), and the reserved domain if any. */
   ngrok: z.object({ authtokenSet: z.boolean(), domain: z.string().nullable() }),
-  comfydeploy: z.object({ apiKeySet: z.boolean(), baseUrl: z.string() }),
-  runcomfy: z.object({ apiKeySet: z.boolean(), baseUrl: z.string() }),
+  comfydeploy: ServiceView,
+  runcomfy: ServiceView,
   /** Where keys are kept: the OS keychain (desktop) or settings.json readable by this user alone (web). */
   keyStorage: z.enum(['safeStorage', 'file']),
   /** False until the first-run welcome is finished or skipped; the renderer shows it while false. */
   onboarded: z.boolean(),
+  /**
+   * Settings fixed when the app was started, by `SettingsPatch` name (`libraryDir`, `tunnelMode`,
+   * `comfydeployApiKey`…): the app cannot change them, and `settings.update` refuses to. Absent: none.
+   */
+  fixed: z.record(z.string(), FixedBy).optional(),
+  /** The library folder the app would use with nothing chosen, for "Use the suggested folder". */
+  defaultLibraryDir: z.string().optional(),
 })
 export type SettingsView = z.infer<typeof SettingsView>
 

@@ -136,7 +136,7 @@ export function createCore(deps: CoreDeps): Core {
     providers,
     log: log.child('runs'),
     // The demo simulator lives on this machine and calls the listener directly; real services need the tunnel.
-    webhookBase: (client) => (client.demo ? (listener?.url ?? null) : tunnel.publicUrl()),
+    webhookBase: (client) => webhookBaseFor(client),
     saveOutputs: (run, snapshot, client) => saver.save(run, snapshot, client),
     resolveSoon: (runId) => poller.enqueue(runId),
     ...(tuning.lostSubmitWindowMs !== undefined ? { lostSubmitWindowMs: tuning.lostSubmitWindowMs } : {}),
@@ -167,32 +167,29 @@ export function createCore(deps: CoreDeps): Core {
   function pollRunsWithStaleHooks(): void {
     for (const run of ledger.unfinished()) {
       const client = providers.get(run.provider)
-      const current = client?.demo ? (listener?.url ?? null) : tunnel.publicUrl()
+      const current = client ? webhookBaseFor(client) : null
       if (run.webhookBase !== null && run.webhookBase !== current) ledger.change(run.id, { polling: true })
     }
   }
 
-  /** Rebuilds provider clients and the tunnel wish from the effective configuration. */
+  /** A service's client for a key, at the configured base URL. */
+  function serviceClient(provider: 'comfydeploy' | 'runcomfy', apiKey: string): ProviderClient {
+    const { baseUrl } = settings.config()[provider]
+    const Client = provider === 'comfydeploy' ? ComfyDeployClient : RunComfyClient
+    return new Client({ baseUrl, apiKey, allowLoopbackMedia: isLocalApi(baseUrl) })
+  }
+
+  /**
+   * Rebuilds provider clients and the tunnel wish from the effective configuration. The tunnel is wanted
+   * only for a service whose key is verified (docs/api.md, "Keys and the tunnel"): a key that never passed
+   * a test opens no public address, and its runs are polled.
+   */
   function applyConfig(): void {
     const config = settings.config()
     const clients: ProviderClient[] = demo ? [demo.client] : []
-    if (config.comfydeploy.apiKey) {
-      clients.push(
-        new ComfyDeployClient({
-          baseUrl: config.comfydeploy.baseUrl,
-          apiKey: config.comfydeploy.apiKey,
-          allowLoopbackMedia: isLocalApi(config.comfydeploy.baseUrl),
-        }),
-      )
-    }
-    if (config.runcomfy.apiKey) {
-      clients.push(
-        new RunComfyClient({
-          baseUrl: config.runcomfy.baseUrl,
-          apiKey: config.runcomfy.apiKey,
-          allowLoopbackMedia: isLocalApi(config.runcomfy.baseUrl),
-        }),
-      )
+    for (const provider of ['comfydeploy', 'runcomfy'] as const) {
+      const key = config[provider].apiKey
+      if (key) clients.push(serviceClient(provider, key))
     }
     providers.replace(clients)
     tunnel.configure({
@@ -200,8 +197,15 @@ export function createCore(deps: CoreDeps): Core {
       host: config.tunnelHost,
       publicUrl: config.publicUrl,
       ngrok: { authtoken: config.ngrok.authtoken, domain: config.ngrok.domain },
-      needed: clients.some((client) => !client.demo),
+      needed: config.comfydeploy.keyVerified || config.runcomfy.keyVerified,
     })
+  }
+
+  /** The address a run on `client` is told to call back: the listener for the Demo, the tunnel for a verified key, else none (polled). */
+  function webhookBaseFor(client: ProviderClient): string | null {
+    if (client.demo) return listener?.url ?? null
+    const verified = client.id !== 'demo' && settings.config()[client.id].keyVerified
+    return verified ? tunnel.publicUrl() : null
   }
 
   // Each domain's methods come from its own module, handed only what it needs; `assembleApi` checks at
@@ -217,7 +221,7 @@ export function createCore(deps: CoreDeps): Core {
       runCounts: () => countRuns(db),
       recentLog: () => log.recent(),
     }),
-    providersApi({ providers, events }),
+    providersApi({ providers, events, settings, clientFor: serviceClient, applyConfig }),
     formsApi({ providers, forms: formsRepo }),
     runsApi({ runService, runs: ledger }),
     libraryApi({ outputs: outputsRepo, library }),

@@ -1,7 +1,10 @@
 import type { CourierEvent } from '@shared/events'
 import { err, ok } from '@shared/result'
+import type { ProviderId } from '@shared/run'
+import type { KeyedProvider, SettingsService } from '../config/settings-service'
 import type { EventHub } from '../events/event-hub'
 import type { ProviderRegistry } from '../providers/registry'
+import type { ProviderClient } from '../providers/types'
 import { toRunError } from '../runs/run-service'
 import type { CoreApi } from './build-api'
 import { noApiKey, notConfigured, providerFailure } from './provider-answers'
@@ -9,39 +12,58 @@ import { noApiKey, notConfigured, providerFailure } from './provider-answers'
 export interface ProvidersApiDeps {
   providers: Pick<ProviderRegistry, 'get' | 'all' | 'listDeployments'>
   events: Pick<EventHub<CourierEvent>, 'publish'>
+  /** Each key's state; what tests and calls found out about the saved key. */
+  settings: Pick<SettingsService, 'view' | 'markKey' | 'rememberPassed'>
+  /** A client for a typed key at the saved base URL, used once for a test and dropped. */
+  clientFor(provider: KeyedProvider, apiKey: string): ProviderClient
+  /** A key's state changed (verified or refused): clients and the tunnel wish follow. */
+  applyConfig(): void
 }
+
+const isKeyed = (provider: ProviderId): provider is KeyedProvider => provider !== 'demo'
 
 /** How often an upload reports its progress at most; the last report always goes out. */
 const UPLOAD_PROGRESS_MS = 100
 
 /** The services themselves: which are set up, whether they answer, their deployments, and file uploads. */
-export function providersApi({ providers, events }: ProvidersApiDeps): Pick<CoreApi, 'providers.list' | 'providers.test' | 'deployments.list' | 'uploads.create'> {
+export function providersApi({ providers, events, settings, clientFor, applyConfig }: ProvidersApiDeps): Pick<CoreApi, 'providers.list' | 'providers.test' | 'deployments.list' | 'uploads.create'> {
   return {
     'providers.list': async () => {
       const configured = new Set(providers.all().map((client) => client.id))
+      const view = settings.view()
       return ok([
         { id: 'demo' as const, label: 'Built-in simulator', configured: configured.has('demo'), demo: true },
-        { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false },
-        { id: 'runcomfy' as const, label: 'RunComfy', configured: configured.has('runcomfy'), demo: false },
+        { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false, keyState: view.comfydeploy.keyState },
+        { id: 'runcomfy' as const, label: 'RunComfy', configured: configured.has('runcomfy'), demo: false, keyState: view.runcomfy.keyState },
       ])
     },
     // The check's outcome is the value; its words are facts, and the renderer adds the advice for `code`.
-    'providers.test': async ({ provider }) => {
-      const client = providers.get(provider)
+    'providers.test': async ({ provider, apiKey }) => {
+      const typed = apiKey?.trim() ?? ''
+      const client = typed !== '' && isKeyed(provider) ? clientFor(provider, typed) : providers.get(provider)
       if (!client) return ok({ ok: false, message: noApiKey(provider), code: 'NOT_CONFIGURED' as const, deploymentCount: null })
       try {
-        const deployments = await providers.listDeployments(provider, true)
+        const deployments = typed !== '' ? await client.listDeployments() : await providers.listDeployments(provider, true)
         const count = deployments.length
+        if (isKeyed(provider)) {
+          if (typed !== '') settings.rememberPassed(provider, typed)
+          else if (settings.markKey(provider, true)) applyConfig()
+        }
         return ok({ ok: true, message: `Connected to ${client.label}: ${count} deployment${count === 1 ? '' : 's'}.`, code: null, deploymentCount: count })
       } catch (error) {
         const failure = toRunError(error)
+        // The saved key refused: it is no longer verified (the user keeps it until they replace or remove it).
+        if (typed === '' && isKeyed(provider) && failure.code === 'PROVIDER_AUTH' && settings.markKey(provider, false)) applyConfig()
         return ok({ ok: false, message: failure.message, code: failure.code, deploymentCount: null })
       }
     },
     'deployments.list': async ({ provider }) => {
       if (!providers.get(provider)) return notConfigured(provider)
       try {
-        return ok(await providers.listDeployments(provider))
+        const list = await providers.listDeployments(provider)
+        // A call with the saved key succeeded: it works, as surely as a test.
+        if (isKeyed(provider) && settings.markKey(provider, true)) applyConfig()
+        return ok(list)
       } catch (error) {
         return providerFailure(error)
       }

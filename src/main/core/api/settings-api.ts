@@ -10,7 +10,7 @@ import type { OutputsRepo } from '../store/outputs-repo'
 import type { CoreApi } from './build-api'
 
 export interface SettingsApiDeps {
-  settings: Pick<SettingsService, 'config' | 'view' | 'update'>
+  settings: Pick<SettingsService, 'config' | 'view' | 'update' | 'fixed'>
   /** The saved outputs, which follow the library folder when it changes. */
   outputs: OutputsRepo
   events: Pick<EventHub<CourierEvent>, 'publish'>
@@ -30,6 +30,13 @@ export function settingsApi(deps: SettingsApiDeps): Pick<CoreApi, 'settings.get'
   return {
     'settings.get': async () => ok(settings.view()),
     'settings.update': async (patch) => {
+      // A setting a flag or the environment fixes would be saved and never used: refused, naming what fixes it.
+      const fixed = settings.fixed()
+      const blocked = Object.keys(patch).find((name) => fixed[name] !== undefined && (patch as Record<string, unknown>)[name] !== undefined)
+      if (blocked !== undefined) {
+        const source = fixed[blocked] as { by: 'flag' | 'env'; name: string }
+        return err('BAD_INPUT', `${blocked} is set by ${source.by === 'flag' ? 'the flag' : 'the environment variable'} ${source.name}`, blocked)
+      }
       if (patch.libraryDir !== undefined && !isAbsolute(patch.libraryDir)) {
         return err('BAD_INPUT', 'the library folder must be an absolute path', 'libraryDir')
       }

@@ -32,6 +32,42 @@ export interface ProviderConfig {
   baseUrl: string
   apiKey: string | null
   apiKeyFromEnv: boolean
+  /**
+   * The key in use has passed a connection test (or a call made with it succeeded). A key from the
+   * environment counts as verified: whoever started the app chose it on purpose, and no welcome typed it.
+   */
+  keyVerified: boolean
+}
+
+/** Where a setting that cannot be changed in the app comes from: a command-line flag or an environment variable. */
+export interface FixedBy {
+  by: 'flag' | 'env'
+  /** `--library-dir`, `COURIER_LIBRARY_DIR`… */
+  name: string
+}
+
+/** The settings a flag or the environment can fix, with the flag (if any) and the variable that do. */
+const fixable: Record<string, { flag?: string; env: string }> = {
+  libraryDir: { flag: 'library-dir', env: 'COURIER_LIBRARY_DIR' },
+  tunnelMode: { flag: 'tunnel', env: 'COURIER_TUNNEL' },
+  tunnelHost: { flag: 'tunnel-host', env: 'COURIER_TUNNEL_HOST' },
+  publicUrl: { flag: 'public-url', env: 'COURIER_PUBLIC_URL' },
+  ngrokDomain: { flag: 'ngrok-domain', env: 'COURIER_NGROK_DOMAIN' },
+  ngrokAuthtoken: { env: 'NGROK_AUTHTOKEN' },
+  comfydeployApiKey: { env: 'COMFYDEPLOY_API_KEY' },
+  comfydeployBaseUrl: { env: 'COMFYDEPLOY_API_URL' },
+  runcomfyApiKey: { env: 'RUNCOMFY_API_KEY' },
+  runcomfyBaseUrl: { env: 'RUNCOMFY_API_URL' },
+}
+
+/** Which settings (by their `SettingsPatch` name) a flag or the environment fixes, so the app cannot change them. */
+export function fixedSettings(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv): Record<string, FixedBy> {
+  const fixed: Record<string, FixedBy> = {}
+  for (const [setting, source] of Object.entries(fixable)) {
+    if (source.flag !== undefined && pick(flags[source.flag]) !== undefined) fixed[setting] = { by: 'flag', name: `--${source.flag}` }
+    else if (pick(env[source.env]?.trim()) !== undefined) fixed[setting] = { by: 'env', name: source.env }
+  }
+  return fixed
 }
 
 const Port = z.coerce.number().int().min(0).max(65535)
@@ -61,10 +97,13 @@ export function resolveConfig(opts: {
   ngrokAuthtoken?: string | null
 }): CoreConfig {
   const { flags, env, settings } = opts
-  const provider = (name: string, envPrefix: string, stored: { baseUrl?: string | undefined }, fallback: string, key: string | null): ProviderConfig => {
+  type Stored = { baseUrl?: string | undefined; keyVerified?: boolean | undefined }
+  const provider = (name: string, envPrefix: string, stored: Stored, fallback: string, key: string | null): ProviderConfig => {
     const envKey = pick(env[`${envPrefix}_API_KEY`])
     const baseUrl = parseOr(Url, pick(env[`${envPrefix}_API_URL`], stored.baseUrl), `${name} API URL`)
-    return { baseUrl: baseUrl ?? fallback, apiKey: envKey ?? key, apiKeyFromEnv: envKey !== undefined }
+    const apiKey = envKey ?? key
+    const keyVerified = apiKey !== null && (envKey !== undefined || stored.keyVerified === true)
+    return { baseUrl: baseUrl ?? fallback, apiKey, apiKeyFromEnv: envKey !== undefined, keyVerified }
   }
   const ngrok = (): NgrokConfig => {
     const envToken = pick(env.NGROK_AUTHTOKEN?.trim())

@@ -3,7 +3,8 @@ import { dirname } from 'node:path'
 import { z } from 'zod'
 import { NgrokDomain, TunnelMode } from '@shared/delivery'
 
-const ProviderSettings = z.object({ sealedApiKey: z.string().optional(), baseUrl: z.string().url().optional() })
+/** `keyVerified`: the saved key passed a connection test, or a call made with it succeeded (see SettingsService). */
+const ProviderSettings = z.object({ sealedApiKey: z.string().optional(), baseUrl: z.string().url().optional(), keyVerified: z.boolean().optional() })
 /** The ngrok authtoken is a secret like an API key: sealed by the SecretBox. */
 const NgrokSettings = z.object({ sealedAuthtoken: z.string().optional(), domain: NgrokDomain.nullable().optional() })
 

@@ -1,17 +1,27 @@
+import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import type { SettingsPatch, SettingsView } from '@shared/settings'
+import type { KeyState, SettingsPatch, SettingsView } from '@shared/settings'
 import type { SecretBox } from '../core-types'
-import { resolveConfig, type CoreConfig } from './config'
+import { defaultLibraryDir, fixedSettings, resolveConfig, type CoreConfig, type ProviderConfig } from './config'
 import { readSettingsFile, writeSettingsFile, type StoredSettings } from './settings-file'
 
 /** In web mode keys sit in settings.json (mode 0600) as they are; the README and Settings say so. */
 export const fileSecretBox: SecretBox = { kind: 'file', seal: (plain) => plain, open: (sealed) => sealed }
+
+export type KeyedProvider = 'comfydeploy' | 'runcomfy'
+
+/** A key as remembered in memory once it passed a test: its hash only, never the key. */
+const fingerprint = (provider: KeyedProvider, key: string): string => createHash('sha256').update(`${provider}\n${key.trim()}`).digest('hex')
+
+const keyState = (config: ProviderConfig): KeyState => (config.apiKey === null ? 'none' : config.keyVerified ? 'verified' : 'unverified')
 
 /** Holds settings.json and the effective configuration derived from flags, environment and it. */
 export class SettingsService {
   private stored: StoredSettings
   private effective: CoreConfig
   private readonly file: string
+  /** Keys typed but not saved that passed `providers.test` in this session (hashes): saved later, they are verified. */
+  private readonly passed = new Set<string>()
 
   constructor(
     dataDir: string,
@@ -55,19 +65,52 @@ export class SettingsService {
       tunnelHost: config.tunnelHost,
       publicUrl: config.publicUrl,
       ngrok: { authtokenSet: config.ngrok.authtoken !== null, domain: config.ngrok.domain },
-      comfydeploy: { apiKeySet: config.comfydeploy.apiKey !== null, baseUrl: config.comfydeploy.baseUrl },
-      runcomfy: { apiKeySet: config.runcomfy.apiKey !== null, baseUrl: config.runcomfy.baseUrl },
+      comfydeploy: { apiKeySet: config.comfydeploy.apiKey !== null, baseUrl: config.comfydeploy.baseUrl, keyState: keyState(config.comfydeploy) },
+      runcomfy: { apiKeySet: config.runcomfy.apiKey !== null, baseUrl: config.runcomfy.baseUrl, keyState: keyState(config.runcomfy) },
       keyStorage: this.secrets.kind,
       // Someone who set a key before the welcome existed has clearly found their way already.
       onboarded: this.stored.onboarded ?? (config.comfydeploy.apiKey !== null || config.runcomfy.apiKey !== null),
+      fixed: this.fixed(),
+      defaultLibraryDir: defaultLibraryDir(),
     }
   }
 
-  private setKey(target: { sealedApiKey?: string | undefined }, key: string | undefined): void {
+  /** Settings a flag or the environment fixes (by `SettingsPatch` name): the app cannot change them. */
+  fixed(): Record<string, { by: 'flag' | 'env'; name: string }> {
+    return fixedSettings(this.flags, this.env)
+  }
+
+  /** A typed key passed `providers.test`: if it is saved later in this session, it is saved as verified. */
+  rememberPassed(provider: KeyedProvider, key: string): void {
+    this.passed.add(fingerprint(provider, key))
+  }
+
+  /**
+   * What a test of (or a call with) the saved key showed: it works, or the service refused it. Returns true
+   * when that changed the key's state (the caller then re-applies the configuration). A key from the
+   * environment is left alone: it is not the app's to doubt or vouch for.
+   */
+  markKey(provider: KeyedProvider, verified: boolean): boolean {
+    const config = this.effective[provider]
+    if (config.apiKey === null || config.apiKeyFromEnv || config.keyVerified === verified) return false
+    const next: StoredSettings = { ...this.stored, [provider]: { ...this.stored[provider], keyVerified: verified } }
+    writeSettingsFile(this.file, next)
+    this.stored = next
+    this.effective = this.resolve()
+    return true
+  }
+
+  private setKey(provider: KeyedProvider, target: { sealedApiKey?: string | undefined; keyVerified?: boolean | undefined }, key: string | undefined): void {
     if (key === undefined) return
     const trimmed = key.trim()
-    if (trimmed) target.sealedApiKey = this.secrets.seal(trimmed)
-    else delete target.sealedApiKey
+    if (trimmed) {
+      target.sealedApiKey = this.secrets.seal(trimmed)
+      // A new key is verified only if it passed a test before it was saved; otherwise the user chose to keep it untested.
+      target.keyVerified = this.passed.has(fingerprint(provider, trimmed))
+    } else {
+      delete target.sealedApiKey
+      delete target.keyVerified
+    }
   }
 
   private setAuthtoken(target: { sealedAuthtoken?: string | undefined }, token: string | undefined): void {
@@ -88,8 +131,8 @@ export class SettingsService {
     this.setAuthtoken(next.ngrok, patch.ngrokAuthtoken)
     if (patch.comfydeployBaseUrl !== undefined) next.comfydeploy.baseUrl = patch.comfydeployBaseUrl
     if (patch.runcomfyBaseUrl !== undefined) next.runcomfy.baseUrl = patch.runcomfyBaseUrl
-    this.setKey(next.comfydeploy, patch.comfydeployApiKey)
-    this.setKey(next.runcomfy, patch.runcomfyApiKey)
+    this.setKey('comfydeploy', next.comfydeploy, patch.comfydeployApiKey)
+    this.setKey('runcomfy', next.runcomfy, patch.runcomfyApiKey)
     writeSettingsFile(this.file, next)
     this.stored = next
     this.effective = this.resolve()

@@ -63,14 +63,52 @@ export function errorForStatus(status: number, described: DescribedError, retryA
 }
 
 /** Errors that prove the request never left this machine or never reached a server (nothing can have started). */
-const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
-function neverReached(cause: unknown): boolean {
-  const code = (cause as { code?: unknown } | undefined)?.code
-  return typeof code === 'string' && NEVER_REACHED.has(code)
+const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** The system's code of a failed fetch: on its `cause` (undici), or on the error itself. */
+function systemCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause
+  const code = cause?.code ?? (error as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' ? code : undefined
 }
 
+/** TLS failures: certificate checks (OpenSSL's names) and Node's own TLS and SSL codes. */
+const isTlsCode = (code: string): boolean =>
+  /^(ERR_TLS_|ERR_SSL_|EPROTO$)/.test(code) || /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/.test(code)
+
+/**
+ * A fetch that failed before any answer, told apart by the system's code (issue 15): no network, the
+ * host name unknown, nothing listening, a TLS failure, a connect timeout, or something else. The message
+ * is the raw fact (the host and the system's words), which the renderer shows only under "Details".
+ */
+export function unreachedError(error: unknown, url: string): ProviderError {
+  const code = systemCode(error)
+  const cause = (error as { cause?: unknown } | undefined)?.cause
+  const raw = cause instanceof Error ? cause.message : String(cause ?? (error as Error).message)
+  let host = url
+  try {
+    host = new URL(url).host
+  } catch {
+    // the URL as given
+  }
+  const message = `cannot reach ${host}: ${raw}`
+  const details = { answerLost: code === undefined || !NEVER_REACHED.has(code) }
+  if (code === 'ENOTFOUND') return new ProviderError('PROVIDER_NAME_NOT_FOUND', message, details)
+  if (code === 'EAI_AGAIN' || code === 'ENETUNREACH' || code === 'ENETDOWN') return new ProviderError('PROVIDER_OFFLINE', message, details)
+  if (code === 'ECONNREFUSED') return new ProviderError('PROVIDER_CONNECTION_REFUSED', message, details)
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new ProviderError('PROVIDER_TIMEOUT', message, details)
+  // A TLS failure is found before anything is sent: nothing can have started.
+  if (code !== undefined && isTlsCode(code)) return new ProviderError('PROVIDER_TLS', message, { answerLost: false })
+  return new ProviderError('PROVIDER_UNAVAILABLE', message, details)
+}
+
+/** Failures that may pass on their own: tried again for idempotent calls. A wrong address or certificate will not. */
 const retryable = (error: ProviderError) =>
-  error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_TIMEOUT' || error.code === 'PROVIDER_RATE_LIMITED'
+  error.code === 'PROVIDER_UNAVAILABLE' ||
+  error.code === 'PROVIDER_TIMEOUT' ||
+  error.code === 'PROVIDER_RATE_LIMITED' ||
+  error.code === 'PROVIDER_OFFLINE' ||
+  error.code === 'PROVIDER_CONNECTION_REFUSED'
 
 async function once(request: JsonRequest): Promise<unknown> {
   const timeout = AbortSignal.timeout(request.timeoutMs)
@@ -91,10 +129,7 @@ async function once(request: JsonRequest): Promise<unknown> {
     })
   } catch (error) {
     if (timeout.aborted) throw new ProviderError('PROVIDER_TIMEOUT', `no answer within ${request.timeoutMs / 1000} s`, { answerLost: true })
-    const cause = (error as Error).cause
-    throw new ProviderError('PROVIDER_UNAVAILABLE', `cannot reach the service: ${cause ?? (error as Error).message}`, {
-      answerLost: !neverReached(cause),
-    })
+    throw unreachedError(error, request.url)
   }
   let text: string
   try {

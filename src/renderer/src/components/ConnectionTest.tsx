@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react'
 import type { ConnectionCheck } from '@shared/contract'
 import type { ErrorCode } from '@shared/errors'
-import { failureText } from './failure-text'
+import { FailureDetails } from './ErrorNotice'
+import { failureText, rawDetail } from './failure-text'
 
 /** How a failed connection test looks: a key problem is an error, a service having trouble a warning. */
 function checkTone(code: ErrorCode | null): 'error' | 'warn' {
@@ -10,6 +11,8 @@ function checkTone(code: ErrorCode | null): 'error' | 'warn' {
     case 'PROVIDER_UNAVAILABLE':
     case 'PROVIDER_TIMEOUT':
     case 'PROVIDER_BAD_REPLY':
+    case 'PROVIDER_OFFLINE':
+    case 'PROVIDER_CONNECTION_REFUSED':
       return 'warn'
     default:
       return 'error'
@@ -36,6 +39,7 @@ interface Props {
 
 /** "Test connection" and its answer beside it, in Settings and in the first-run welcome. */
 export function ConnectionTest({ check, running, onTest, blocked = null, note = null, nextStep, resultId }: Props) {
+  const detail = check !== null && !check.ok && check.code !== null ? rawDetail({ code: check.code, message: check.message }) : null
   return (
     <div className="conn-test">
       <button type="button" className="btn btn--small" disabled={running || blocked !== null} aria-busy={running} title={blocked ?? undefined} onClick={onTest}>
@@ -56,7 +60,8 @@ export function ConnectionTest({ check, running, onTest, blocked = null, note = 
               <span aria-hidden="true">✗ </span>
               {failedText(check)}
             </p>
-            {nextStep && <p className="conn-result__next">{nextStep(check.code)}</p>}
+            {nextStep && nextStep(check.code) !== '' && <p className="conn-result__next">{nextStep(check.code)}</p>}
+            {detail !== null && <FailureDetails text={detail} />}
           </div>
         )}
       </div>

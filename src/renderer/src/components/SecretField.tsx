@@ -20,10 +20,12 @@ interface Props {
   onTyped(typed: boolean): void
   /** Shows whether one is saved ("Key saved" / "No key") and offers "Remove key". */
   removal?: Removal
+  /** The saved one has never passed a connection test: a "Not tested" badge beside "Key saved". */
+  untested?: boolean
 }
 
 /** A write-only secret (an API key, a token): a password box that never shows what is saved. */
-export function SecretField({ id, inputRef, saved, placeholder, describedBy, invalid = false, onTyped, removal }: Props) {
+export function SecretField({ id, inputRef, saved, placeholder, describedBy, invalid = false, onTyped, removal, untested = false }: Props) {
   const noun = removal?.noun.toLowerCase()
   return (
     <div className="key-row">
@@ -45,6 +47,11 @@ export function SecretField({ id, inputRef, saved, placeholder, describedBy, inv
             <span className="badge badge--applied" data-key-state="saved">
               {removal.noun} saved
             </span>
+            {untested && (
+              <span className="badge badge--stale" data-key-state="unverified">
+                Not tested
+              </span>
+            )}
             <button type="button" className="btn btn--small btn--danger-ghost" disabled={removal.disabled} onClick={removal.onRemove}>
               Remove {noun}
             </button>

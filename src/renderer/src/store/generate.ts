@@ -136,6 +136,7 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
             : { status: 'error', items: g.deployments[provider]?.items ?? [], error: res.error },
         },
       }))
+      if (res.ok) get().settings.keyWorked(provider)
       const g = get().generate
       if (!res.ok || g.provider !== provider) return
       if (g.deploymentId !== null && res.value.some((d) => d.id === g.deploymentId)) return

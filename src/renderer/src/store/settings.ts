@@ -1,5 +1,5 @@
 import type { ProviderId } from '@shared/run'
-import type { SettingsPatch } from '@shared/settings'
+import type { KeyState, SettingsPatch, SettingsView } from '@shared/settings'
 import type { SettingsSlice, SliceContext } from './types'
 
 /** The providers whose key or URL a patch changes. */
@@ -8,6 +8,13 @@ function providersTouched(change: SettingsPatch): ProviderId[] {
   if (change.comfydeployApiKey !== undefined || change.comfydeployBaseUrl !== undefined) touched.push('comfydeploy')
   if (change.runcomfyApiKey !== undefined || change.runcomfyBaseUrl !== undefined) touched.push('runcomfy')
   return touched
+}
+
+/** A service's key state as the view says it (an older core that leaves it out: a saved key counts as verified). */
+export function keyStateOf(view: SettingsView | null, provider: 'comfydeploy' | 'runcomfy'): KeyState {
+  const service = view?.[provider]
+  if (service === undefined) return 'none'
+  return service.keyState ?? (service.apiKeySet ? 'verified' : 'none')
 }
 
 export function createSettingsSlice({ get, patch, deps }: SliceContext): SettingsSlice {
@@ -45,16 +52,31 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
       return res
     },
 
-    async testConnection(provider) {
+    async testConnection(provider, apiKey) {
       const seq = (testRequests[provider] ?? 0) + 1
       testRequests[provider] = seq
       patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'running' } } }))
-      const res = await deps.courier.invoke('providers.test', { provider })
+      const res = await deps.courier.invoke('providers.test', apiKey === undefined ? { provider } : { provider, apiKey })
       if (testRequests[provider] !== seq) return null
+      // The saved key's state may have changed (verified, or refused): Settings, About and the picker follow.
+      if (apiKey === undefined && res.ok && provider !== 'demo') {
+        const state = keyStateOf(get().settings.view, provider)
+        const changed = res.value.ok ? state === 'unverified' : res.value.code === 'PROVIDER_AUTH' && state === 'verified'
+        if (changed) {
+          void get().settings.load()
+          void get().generate.loadProviders()
+        }
+      }
       // A call that failed on the way reads like a failed check; the words are the result's to choose.
       const check = res.ok ? res.value : { ok: false, message: res.error.message, code: res.error.code, deploymentCount: null }
       patch('settings', (s) => ({ checks: { ...s.checks, [provider]: { status: 'done', check } } }))
       return check
+    },
+
+    keyWorked(provider) {
+      if (provider === 'demo' || keyStateOf(get().settings.view, provider) !== 'unverified') return
+      void get().settings.load()
+      void get().generate.loadProviders()
     },
 
     async finishWelcome(provider) {

@@ -7,11 +7,18 @@ export const TOAST_MS = 6000
 const MAX_TOASTS = 3
 
 /** Codes the user fixes in Settings (a missing or refused key). */
-export const fixedInSettings = (code: ErrorCode): boolean => code === 'PROVIDER_AUTH' || code === 'NOT_CONFIGURED'
+export const fixedInSettings = (code: ErrorCode): boolean =>
+  code === 'PROVIDER_AUTH' || code === 'NOT_CONFIGURED' || code === 'PROVIDER_NAME_NOT_FOUND' || code === 'PROVIDER_TLS'
 
 /** Codes where the same request may well work a moment later (a network hiccup, a busy service). */
 export const worthRetrying = (code: ErrorCode): boolean =>
-  code === 'INTERNAL' || code === 'PROVIDER_UNAVAILABLE' || code === 'PROVIDER_TIMEOUT' || code === 'PROVIDER_RATE_LIMITED' || code === 'PROVIDER_BAD_REPLY'
+  code === 'INTERNAL' ||
+  code === 'PROVIDER_UNAVAILABLE' ||
+  code === 'PROVIDER_TIMEOUT' ||
+  code === 'PROVIDER_RATE_LIMITED' ||
+  code === 'PROVIDER_BAD_REPLY' ||
+  code === 'PROVIDER_OFFLINE' ||
+  code === 'PROVIDER_CONNECTION_REFUSED'
 
 export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
   let next = 0

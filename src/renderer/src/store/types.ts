@@ -183,8 +183,14 @@ export interface SettingsSlice {
   libraryMove: LibraryMoveProgress | null
   load(): Promise<void>
   save(patch: SettingsPatch): Promise<{ ok: true; value: SettingsView } | { ok: false; error: Failure }>
-  /** Tests the key main has; answers the check it recorded (null when a newer test or a key change overtook it). */
-  testConnection(provider: ProviderId): Promise<ConnectionCheck | null>
+  /**
+   * Tests the key main has, or `apiKey` (typed, not saved: main tests it and keeps nothing); answers the check
+   * it recorded (null when a newer test or a key change overtook it). A test of the saved key may change its
+   * state (verified, or refused), so settings and providers are read again after it.
+   */
+  testConnection(provider: ProviderId, apiKey?: string): Promise<ConnectionCheck | null>
+  /** A call with `provider`'s saved key succeeded: if it was unverified, main verified it; read its state again. */
+  keyWorked(provider: ProviderId): void
   receiveLibraryMove(progress: LibraryMoveProgress): void
   /**
    * Ends the first-run welcome (finished or skipped): `onboarded` is saved, and Generate opens on the provider

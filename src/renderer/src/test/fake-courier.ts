@@ -14,7 +14,7 @@ import type { CourierEvent } from '@shared/events'
 import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets } from '@shared/output'
 import { err, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
-import type { SettingsView } from '@shared/settings'
+import type { KeyState, SettingsView } from '@shared/settings'
 
 /** The deployment every test sees on the demo provider: a prompt, two numbers and a seed. */
 export const demoDeployment: Deployment = {
@@ -182,6 +182,7 @@ export class FakeCourier implements CourierClient {
     keyStorage: 'file',
     // Most tests start past the welcome; the onboarding tests set this to false.
     onboarded: true,
+    defaultLibraryDir: '/home/ada/Pictures/Comfy Courier',
   }
   /** The ComfyDeploy key as main would keep it; the renderer must never be sent it. */
   apiKey: string | null = null
@@ -348,10 +349,16 @@ export class FakeCourier implements CourierClient {
     this.emit({ type: 'tunnel.changed', tunnel })
   }
 
-  /** Gives a provider a key, as if it had been saved before start-up. */
-  configure(provider: 'comfydeploy' | 'runcomfy', key = `${provider}-secret-key`): this {
+  /** Whether each saved key passed a test (main's `keyState`): a key saved untested is unverified. */
+  keyVerified: Record<'comfydeploy' | 'runcomfy', boolean> = { comfydeploy: false, runcomfy: false }
+  /** Typed keys that passed `providers.test` ({provider, apiKey}): saved later, they are verified. */
+  private readonly passedKeys = new Set<string>()
+
+  /** Gives a provider a key, as if it had been saved (and tested) before start-up; `verified: false` for one kept untested. */
+  configure(provider: 'comfydeploy' | 'runcomfy', key = `${provider}-secret-key`, verified = true): this {
     if (provider === 'comfydeploy') this.apiKey = key
     else this.runcomfyKey = key
+    this.keyVerified[provider] = verified
     this.syncKeys()
     return this
   }
@@ -360,12 +367,13 @@ export class FakeCourier implements CourierClient {
 
   private syncKeys(): void {
     const set: Record<'comfydeploy' | 'runcomfy', boolean> = { comfydeploy: this.apiKey !== null, runcomfy: this.runcomfyKey !== null }
+    const state = (p: 'comfydeploy' | 'runcomfy'): KeyState => (!set[p] ? 'none' : this.keyVerified[p] ? 'verified' : 'unverified')
     this.settings = {
       ...this.settings,
-      comfydeploy: { ...this.settings.comfydeploy, apiKeySet: set.comfydeploy },
-      runcomfy: { ...this.settings.runcomfy, apiKeySet: set.runcomfy },
+      comfydeploy: { ...this.settings.comfydeploy, apiKeySet: set.comfydeploy, keyState: state('comfydeploy') },
+      runcomfy: { ...this.settings.runcomfy, apiKeySet: set.runcomfy, keyState: state('runcomfy') },
     }
-    this.providers = this.providers.map((p) => (p.id === 'demo' ? p : { ...p, configured: set[p.id] }))
+    this.providers = this.providers.map((p) => (p.id === 'demo' ? p : { ...p, configured: set[p.id], keyState: state(p.id) }))
   }
 
   private mustRun(id: string): Run {
@@ -493,13 +501,20 @@ export class FakeCourier implements CourierClient {
     'app.info': () => ok(this.info),
     'app.diagnostics': () => ok({ text: `Comfy Courier ${this.info.version} (${this.info.mode})` }),
     'providers.list': () => ok(this.providers),
-    'providers.test': ({ provider }) => {
+    'providers.test': ({ provider, apiKey }) => {
       const label = providerLabel[provider]
-      if (!this.providers.find((p) => p.id === provider)?.configured) {
+      if (apiKey === undefined && !this.providers.find((p) => p.id === provider)?.configured) {
         return ok({ ok: false, message: `No API key for ${label} yet.`, code: 'NOT_CONFIGURED', deploymentCount: null })
       }
       const problem = this.connectionProblem[provider]
       if (problem !== undefined) return ok({ ok: false, ...problem, deploymentCount: null })
+      if (provider !== 'demo') {
+        if (apiKey !== undefined) this.passedKeys.add(`${provider}\n${apiKey.trim()}`)
+        else if (!this.keyVerified[provider]) {
+          this.keyVerified[provider] = true
+          this.syncKeys()
+        }
+      }
       const count = this.deployments.filter((d) => d.provider === provider).length
       return ok({ ok: true, message: `Connected to ${label}: ${count} deployment${count === 1 ? '' : 's'}.`, code: null, deploymentCount: count })
     },
@@ -663,6 +678,9 @@ export class FakeCourier implements CourierClient {
       const keyOf = (typed: string): string | null => (typed.trim() === '' ? null : typed.trim())
       if (patch.comfydeployApiKey !== undefined) this.apiKey = keyOf(patch.comfydeployApiKey)
       if (patch.runcomfyApiKey !== undefined) this.runcomfyKey = keyOf(patch.runcomfyApiKey)
+      // A new key is verified only if it passed a test before it was saved.
+      if (patch.comfydeployApiKey !== undefined) this.keyVerified.comfydeploy = this.passedKeys.has(`comfydeploy\n${patch.comfydeployApiKey.trim()}`)
+      if (patch.runcomfyApiKey !== undefined) this.keyVerified.runcomfy = this.passedKeys.has(`runcomfy\n${patch.runcomfyApiKey.trim()}`)
       if (patch.ngrokAuthtoken !== undefined) this.ngrokAuthtoken = keyOf(patch.ngrokAuthtoken)
       this.settings = {
         ...s,

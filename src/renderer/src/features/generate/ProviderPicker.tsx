@@ -23,6 +23,7 @@ export function ProviderPicker() {
           const id = `${base}-${p.id}`
           const noteId = `${id}-note`
           const checked = selected === p.id
+          const untested = p.configured && !p.demo && p.keyState === 'unverified'
           return (
             <div
               key={p.id}
@@ -37,7 +38,7 @@ export function ProviderPicker() {
                   value={p.id}
                   checked={checked}
                   disabled={!p.configured}
-                  aria-describedby={p.demo || !p.configured ? noteId : undefined}
+                  aria-describedby={p.demo || !p.configured || untested ? noteId : undefined}
                   onChange={() => void select(p.id)}
                 />
                 <label htmlFor={id} className="provider__name">
@@ -48,6 +49,14 @@ export function ProviderPicker() {
               {p.demo && (
                 <p id={noteId} className="provider__note">
                   Runs on the built-in simulator — free, offline
+                </p>
+              )}
+              {untested && (
+                <p id={noteId} className="provider__note" data-key-state="unverified">
+                  Its key has not passed a test yet.{' '}
+                  <button type="button" className="link" onClick={() => go('settings')}>
+                    Test it in Settings
+                  </button>
                 </p>
               )}
               {!p.configured && (

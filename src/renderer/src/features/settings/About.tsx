@@ -1,4 +1,5 @@
 import { Fragment, useState } from 'react'
+import type { ProviderInfo } from '@shared/contract'
 import { clipboardProblem, copyText } from '../../components/clipboard'
 import { useCourier } from '../../store/context'
 
@@ -36,6 +37,14 @@ function CopyDiagnostics() {
 /** Friendly names for the runtime versions main reports; others show as they come. */
 const runtimeNames: Record<string, string> = { app: 'Comfy Courier', node: 'Node.js', electron: 'Electron', chrome: 'Chromium', sqlite: 'SQLite', v8: 'V8' }
 
+/** Whether a provider can run, and for a service whether its key has been shown to work. */
+function providerState(p: ProviderInfo): string {
+  if (!p.configured) return 'no key'
+  if (p.demo) return 'ready'
+  const state = p.keyState ?? 'verified'
+  return state === 'verified' ? 'key works' : 'key saved, not tested'
+}
+
 /** What this build is and where it keeps things, with a report to copy for a bug report. */
 export function About() {
   const info = useCourier((s) => s.app.info)
@@ -71,7 +80,7 @@ export function About() {
           <code>{libraryDir ?? info.libraryDir}</code>
         </dd>
         <dt>Providers</dt>
-        <dd>{providers.map((p) => `${p.label}: ${p.configured ? 'ready' : 'no key'}`).join(' · ') || '—'}</dd>
+        <dd>{providers.map((p) => `${p.label}: ${providerState(p)}`).join(' · ') || '—'}</dd>
       </dl>
       <div className="about__actions">
         <CopyDiagnostics />

@@ -1,5 +1,6 @@
 import type { SettingsView as Settings } from '@shared/settings'
 import { SecretField } from '../../components/SecretField'
+import { fixedNote } from './fixed-setting'
 import { describedBy, Field, TextSetting } from './SettingsField'
 import type { SettingsForm } from './settings-form'
 import type { SettingsEditor } from './use-settings-editor'
@@ -66,14 +67,24 @@ const urlSettings = {
 export function DeliverySection({ settings, editor }: { settings: Settings; editor: SettingsEditor }) {
   const mode = editor.form.tunnelMode
   const urlSetting = mode === 'localtunnel' || mode === 'url' ? urlSettings[mode] : null
+  const modeFixed = editor.fixed.tunnelMode
   return (
     <section className="card" aria-labelledby="settings-delivery">
       <h2 id="settings-delivery" className="card__title">
         Webhook delivery
       </h2>
-      <Field id="tunnel-mode" label="Tunnel mode" help="A public URL lets the services call back the moment something happens. Without one, runs are polled every few seconds.">
+      <Field
+        id="tunnel-mode"
+        label="Tunnel mode"
+        help={
+          modeFixed
+            ? `A public URL lets the services call back the moment something happens. ${fixedNote(modeFixed, 'the mode')}`
+            : 'A public URL lets the services call back the moment something happens. Without one, runs are polled every few seconds.'
+        }
+      >
         <select
           id="tunnel-mode"
+          disabled={modeFixed !== undefined}
           className="input select"
           value={mode}
           aria-describedby="tunnel-mode-help"

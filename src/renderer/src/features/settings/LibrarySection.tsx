@@ -50,7 +50,7 @@ export function LibrarySection({ editor }: { editor: SettingsEditor }) {
       <h2 id="settings-library" className="card__title">
         Library
       </h2>
-      <TextSetting editor={editor} name="libraryDir" id="library-dir" label="Library folder" help="Every output is saved here, by date and deployment." mono />
+      <TextSetting editor={editor} name="libraryDir" id="library-dir" label="Library folder" help="Every output is saved here, by date and deployment." mono what="the folder" />
       <LibraryMove />
     </section>
   )

@@ -1,7 +1,8 @@
-import type { SettingsView as Settings } from '@shared/settings'
+import type { KeyState, SettingsView as Settings } from '@shared/settings'
 import { ConnectionTest } from '../../components/ConnectionTest'
 import { SecretField } from '../../components/SecretField'
 import { useCourier } from '../../store/context'
+import { keyStateOf } from '../../store/settings'
 import { services, type Service } from './services'
 import { describedBy, Field, TextSetting } from './SettingsField'
 import type { SettingsEditor } from './use-settings-editor'
@@ -26,20 +27,34 @@ function KeyStorageNotice({ storage }: { storage: Settings['keyStorage'] }) {
   )
 }
 
-/** The store's connection test of a service. It tests what main has, so it waits while a key or URL is typed but unsaved. */
-function ServiceConnectionTest({ service, keySet, blocked }: { service: Service; keySet: boolean; blocked: string | null }) {
+/**
+ * The store's connection test of a service: of the key typed in the box (before it is saved, so a key can be
+ * tried first), else of the saved one. It waits while a new URL is typed but unsaved.
+ */
+function ServiceConnectionTest({ service, keySet, typed, blocked, editor }: { service: Service; keySet: boolean; typed: boolean; blocked: string | null; editor: SettingsEditor }) {
   const test = useCourier((s) => s.settings.checks[service.id])
   const run = useCourier((s) => s.settings.testConnection)
-  const reason = keySet ? blocked : `Save a ${service.name} key to test it.`
+  const reason = keySet || typed ? blocked : `Paste a ${service.name} key to test it.`
+  const onTest = () => {
+    const key = editor.keyRefs[service.id].current?.value.trim() ?? ''
+    void run(service.id, typed && key !== '' ? key : undefined)
+  }
   return (
     <ConnectionTest
       check={test?.status === 'done' ? test.check : null}
       running={test?.status === 'running'}
       blocked={reason}
-      note={test === undefined && reason !== null && keySet ? <span className="muted">{reason}</span> : null}
-      onTest={() => void run(service.id)}
+      note={test === undefined && reason !== null && (keySet || typed) ? <span className="muted">{reason}</span> : null}
+      onTest={onTest}
     />
   )
+}
+
+/** What the key box says under it: how to get one, or whether the saved one has been shown to work. */
+function keyHelp(service: Service, state: KeyState): string {
+  if (state === 'verified') return 'A key is saved and passed its connection test. Paste a new one to replace it.'
+  if (state === 'unverified') return 'A key is saved but has not passed a connection test yet: test it here, or paste a new one to replace it.'
+  return service.newKeyHelp
 }
 
 /** One service's key (write-only), its URL and a connection test. */
@@ -48,13 +63,14 @@ function ServiceKeys({ service, settings, editor }: { service: Service; settings
   const keyError = editor.errors[service.keyPatch]
   const headingId = `settings-${service.id}`
   const urlChanged = editor.form[service.urlForm].trim() !== state.baseUrl
-  const blocked = editor.keyTyped[service.id] ? 'Save the new key to test it.' : urlChanged ? 'Save the new URL to test it.' : editor.saving ? 'Saving…' : null
+  const keyState = keyStateOf(settings, service.id)
+  const blocked = urlChanged ? 'Save the new URL to test it.' : editor.saving ? 'Saving…' : null
   return (
     <section className="subsection" aria-labelledby={headingId} data-service={service.id}>
       <h3 id={headingId} className="subsection__title">
         {service.name}
       </h3>
-      <Field id={service.keyId} label={service.keyLabel} error={keyError} help={state.apiKeySet ? 'A key is saved. Paste a new one to replace it.' : service.newKeyHelp}>
+      <Field id={service.keyId} label={service.keyLabel} error={keyError} help={keyHelp(service, keyState)}>
         <SecretField
           id={service.keyId}
           inputRef={editor.keyRefs[service.id]}
@@ -64,10 +80,11 @@ function ServiceKeys({ service, settings, editor }: { service: Service; settings
           invalid={keyError !== undefined}
           onTyped={(typed) => editor.typeKey(service, typed)}
           removal={{ noun: 'Key', disabled: editor.saving, onRemove: () => editor.removeKey(service) }}
+          untested={keyState === 'unverified'}
         />
       </Field>
-      <TextSetting editor={editor} name={service.urlForm} id={service.urlId} label={service.urlLabel} help={service.urlHelp} type="url" />
-      <ServiceConnectionTest service={service} keySet={state.apiKeySet} blocked={blocked} />
+      <TextSetting editor={editor} name={service.urlForm} id={service.urlId} label={service.urlLabel} help={service.urlHelp} type="url" what="the address" />
+      <ServiceConnectionTest service={service} keySet={state.apiKeySet} typed={editor.keyTyped[service.id]} blocked={blocked} editor={editor} />
     </section>
   )
 }

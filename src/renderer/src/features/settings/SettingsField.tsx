@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { fixedNote } from './fixed-setting'
 import type { SettingsForm } from './settings-form'
 import type { SettingsEditor } from './use-settings-editor'
 
@@ -42,15 +43,19 @@ interface TextSettingProps {
   /** Paths and host names: monospaced, or at least not spell-checked. */
   mono?: boolean
   spellCheck?: boolean
+  /** What the setting is, for the note when a flag or the environment fixes it ("the folder"). */
+  what?: string
 }
 
 /** A setting typed as text (a folder, a URL, a domain), with its label, help and error. */
-export function TextSetting({ editor, name, id, label, help, type = 'text', placeholder, mono = false, spellCheck }: TextSettingProps) {
+export function TextSetting({ editor, name, id, label, help, type = 'text', placeholder, mono = false, spellCheck, what = 'it' }: TextSettingProps) {
   const error = editor.errors[name]
+  const fixed = editor.fixed[name]
   return (
-    <Field id={id} label={label} error={error} help={help}>
+    <Field id={id} label={label} error={error} help={fixed ? <span data-fixed-by={fixed.by}>{fixedNote(fixed, what)}</span> : help}>
       <input
         id={id}
+        disabled={fixed !== undefined}
         className={mono ? 'input input--mono' : 'input'}
         type={type}
         placeholder={placeholder}

@@ -23,6 +23,8 @@ export interface SettingsEditor {
   typeToken(typed: boolean): void
   removeToken(): void
   submit(e: FormEvent): void
+  /** Settings a flag or the environment fixes (by `SettingsPatch` name): shown disabled, naming the source. */
+  fixed: NonNullable<SettingsView['fixed']>
 }
 
 const noneTyped: Record<KeyedProvider, boolean> = { comfydeploy: false, runcomfy: false }
@@ -127,5 +129,6 @@ export function useSettingsEditor(settings: SettingsView): SettingsEditor {
     },
     removeToken: () => void apply({ ngrokAuthtoken: '' }, 'ngrok authtoken removed.'),
     submit,
+    fixed: settings.fixed ?? {},
   }
 }

@@ -87,8 +87,9 @@ describe('First-run welcome', () => {
     expect(describedText(key)).toContain('Check that you copied the whole key')
     expect(key.getAttribute('aria-invalid')).toBe('true')
     expect(screen.getByRole('heading', { name: 'How would you like to start?' })).toBeTruthy()
-    // Saved as typed, and the welcome not counted as done.
-    expect(fake.callsTo('settings.update')).toEqual([{ comfydeployApiKey: 'cd-typo', onboarded: false }])
+    // Tested as typed and not saved: a key that failed its test is never kept by the welcome (issue 15).
+    expect(fake.callsTo('providers.test')).toEqual([{ provider: 'comfydeploy', apiKey: 'cd-typo' }])
+    expect(fake.callsTo('settings.update')).toEqual([])
     expect(document.body.innerHTML).not.toContain('cd-typo')
 
     delete fake.connectionProblem.comfydeploy
@@ -99,6 +100,25 @@ describe('First-run welcome', () => {
     expect(await screen.findByRole('heading', { name: 'Generate', level: 1 })).toBeTruthy()
     await waitFor(() => expect((screen.getByRole('radio', { name: 'ComfyDeploy' }) as HTMLInputElement).checked).toBe(true))
     expect(fake.apiKey).toBe('cd-good')
+    // Saved once it passed, with the welcome not counted as done until Finish; main counts it verified.
+    expect(fake.callsTo('settings.update')[0]).toEqual({ comfydeployApiKey: 'cd-good', onboarded: false })
+    expect(fake.settings.comfydeploy.keyState).toBe('verified')
+  })
+
+  it('a key that failed its test is not kept when the user goes on with the Demo', async () => {
+    const fake = newUser()
+    fake.connectionProblem.comfydeploy = { code: 'PROVIDER_AUTH', message: 'HTTP 401' }
+    await renderApp(fake)
+    fireEvent.click(screen.getByRole('radio', { name: /Connect ComfyDeploy/ }))
+    fireEvent.change(screen.getByLabelText('ComfyDeploy API key'), { target: { value: 'cd-typo' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Test connection' }))
+    await waitFor(() => expect(welcome().querySelector('[data-check="failed"]')).not.toBeNull())
+    fireEvent.click(screen.getByRole('radio', { name: /Try the Demo/ }))
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }))
+    fireEvent.click(await screen.findByRole('button', { name: 'Finish' }))
+    expect(await screen.findByRole('heading', { name: 'Generate', level: 1 })).toBeTruthy()
+    expect(fake.apiKey).toBeNull()
+    expect(fake.callsTo('settings.update')).toEqual([{ onboarded: true }])
   })
 
   it('a refused key shows the code\'s advice before core\'s bare message, then what to do', async () => {

@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { failureText } from '../../components/failure-text'
 import { SecretField } from '../../components/SecretField'
 import { useCourier } from '../../store/context'
+import { fixedBy, fixedNote, isFullPath } from '../settings/fixed-setting'
 import { services, type KeyedProvider, type Service } from '../settings/services'
 
 type Choice = 'demo' | KeyedProvider
@@ -25,9 +26,23 @@ function nextStep(service: Service, code: ErrorCode | null): string {
     case 'PROVIDER_TIMEOUT':
     case 'PROVIDER_BAD_REPLY':
       return `${service.name} is not answering well right now: test again in a moment, or start with the Demo and add the key later in Settings.`
+    case 'PROVIDER_OFFLINE':
+    case 'PROVIDER_NAME_NOT_FOUND':
+    case 'PROVIDER_CONNECTION_REFUSED':
+    case 'PROVIDER_TLS':
+      // The advice already says what to do; the Demo works offline.
+      return 'Meanwhile you can start with the Demo, which needs no connection, and add the key later in Settings.'
     default:
       return 'Start with the Demo if you like: you can add the key later in Settings.'
   }
+}
+
+/** Why a typed library folder cannot be used, before asking main; null when it looks right. */
+function folderProblem(dir: string, example: string | null): string | null {
+  if (dir === '') return 'Choose a folder for saved outputs: type its full path.'
+  if (isFullPath(dir)) return null
+  const like = example === null ? '' : `, such as ${example}`
+  return `The library folder must be an absolute path: its full location on this computer, starting with “/” or a drive letter${like}.`
 }
 
 /** The focus moves to a step's heading when the step appears, so a screen reader starts reading there. */
@@ -69,10 +84,15 @@ function KeyField({
   onEdit(): void
 }) {
   const id = useId()
+  const fieldRef = useRef<HTMLDivElement>(null)
   const keySet = useCourier((s) => s.settings.view?.[service.id].apiKeySet === true)
   const failed = problem !== null || (check !== null && !check.ok)
+  // An answer can land below the fold on a short window (1024×700): the box and its answer are brought into view.
+  useEffect(() => {
+    if (check !== null || problem !== null) fieldRef.current?.scrollIntoView?.({ block: 'nearest' })
+  }, [check, problem])
   return (
-    <div className={`field welcome__key${failed ? ' field--invalid' : ''}`}>
+    <div ref={fieldRef} className={`field welcome__key${failed ? ' field--invalid' : ''}`}>
       <label htmlFor={id} className="field__label">
         {service.keyLabel}
       </label>
@@ -141,7 +161,10 @@ function StartStep({
     setCheck(null)
   }
 
-  /** Saves the typed key (main tests what it has), tests it, and says whether it works. */
+  /**
+   * Tests the typed key as it is (nothing saved yet), and saves it only once the service accepted it: a key
+   * that failed its test is never kept by the welcome. With nothing typed, the key already saved is tested.
+   */
   const test = async (): Promise<boolean> => {
     if (service === undefined) return true
     const key = keyRef.current?.value.trim() ?? ''
@@ -154,7 +177,8 @@ function StartStep({
     setTesting(true)
     setProblem(null)
     setCheck(null)
-    if (key !== '') {
+    const answer = await testConnection(service.id, key === '' ? undefined : key)
+    if (answer?.ok === true && key !== '') {
       // Main counts a saved key as onboarded unless told otherwise: the welcome is not finished yet.
       const saved = await save({ [service.keyPatch]: key, onboarded: false })
       if (!saved.ok) {
@@ -163,7 +187,6 @@ function StartStep({
         return false
       }
     }
-    const answer = await testConnection(service.id)
     setTesting(false)
     setCheck(answer)
     if (answer !== null && !answer.ok) keyRef.current?.focus()
@@ -237,32 +260,48 @@ function LibraryStep({
 }) {
   const headingRef = useRef<HTMLHeadingElement>(null)
   const settings = useCourier((s) => s.settings.view)
+  const mode = useCourier((s) => s.app.info?.mode ?? 'web')
   const save = useCourier((s) => s.settings.save)
   const [folder, setFolder] = useState(settings?.libraryDir ?? '')
   const [error, setError] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
   const headingId = useId()
   const fieldId = useId()
+  const fixed = fixedBy(settings, 'libraryDir')
+  const suggested = settings?.defaultLibraryDir ?? null
   useFocusOnMount(headingRef, true)
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
     const dir = folder.trim()
-    if (dir === '') {
-      setError('Choose a folder for saved outputs: type its full path.')
-      return
+    if (fixed === null) {
+      const problem = folderProblem(dir, suggested ?? settings?.libraryDir ?? null)
+      if (problem !== null) {
+        setError(problem)
+        return
+      }
     }
-    if (dir !== settings?.libraryDir) {
+    if (fixed === null && dir !== settings?.libraryDir) {
       setSaving(true)
       const res = await save({ libraryDir: dir })
       setSaving(false)
       if (!res.ok) {
-        setError(failureText(res.error))
+        // Main's reason, as a sentence of its own: the "Some input is not valid." advice says nothing here.
+        setError(res.error.field === 'libraryDir' ? `This folder cannot be used: ${res.error.message}.` : failureText(res.error))
         return
       }
     }
     onFinish()
   }
+
+  const help =
+    fixed !== null
+      ? fixedNote(fixed, 'the folder')
+      : `Every picture and video is saved here, in a folder per day and deployment. ${
+          mode === 'web'
+            ? 'Your browser cannot show a folder picker, so the suggested folder is filled in: keep it, or type the full path of another folder on the computer running Comfy Courier.'
+            : 'Keep the suggested folder, or type the full path of another one.'
+        } You can change it later in Settings.`
 
   return (
     <form className="welcome__step" noValidate onSubmit={(e) => void onSubmit(e)} aria-labelledby={headingId}>
@@ -278,7 +317,8 @@ function LibraryStep({
           className="input input--mono"
           type="text"
           spellCheck={false}
-          value={folder}
+          disabled={fixed !== null}
+          value={fixed !== null ? (settings?.libraryDir ?? folder) : folder}
           aria-describedby={`${fieldId}-help${error ? ` ${fieldId}-error` : ''}`}
           aria-invalid={error ? true : undefined}
           onChange={(e) => {
@@ -286,10 +326,21 @@ function LibraryStep({
             setError(null)
           }}
         />
-        <p id={`${fieldId}-help`} className="field__help">
-          Every picture and video is saved here, in a folder per day and deployment. Type the folder’s full path; you can change it later in
-          Settings.
+        <p id={`${fieldId}-help`} className="field__help" data-fixed-by={fixed?.by}>
+          {help}
         </p>
+        {fixed === null && suggested !== null && folder.trim() !== suggested && (
+          <button
+            type="button"
+            className="btn btn--small btn--ghost welcome__suggest"
+            onClick={() => {
+              setFolder(suggested)
+              setError(null)
+            }}
+          >
+            Use the suggested folder
+          </button>
+        )}
         {error && (
           <p id={`${fieldId}-error`} className="field__error" role="alert">
             {error}
