@@ -91,6 +91,9 @@ for (const viewport of FIRST_HOUR_VIEWPORTS) {
       await expect(rc).toContainText('A key is saved but has not passed a connection test yet: test it here, or paste a new one to replace it.')
       await expect(page.getByRole('region', { name: 'About' })).toContainText('RunComfy: key saved, not tested')
       await page.screenshot({ path: `/tmp/first-hour-1-untested-${viewport.width}.png` })
+      await page.emulateMedia({ colorScheme: 'light' })
+      await page.screenshot({ path: `/tmp/first-hour-1-untested-${viewport.width}-light.png` })
+      await page.emulateMedia({ colorScheme: 'dark' })
 
       // The provider picker says so too, with the way to test it.
       await page.getByRole('link', { name: 'Generate' }).click()

@@ -52,6 +52,9 @@ for (const viewport of FIRST_HOUR_VIEWPORTS) {
       await details.locator('summary').click()
       await expect(details.locator('code')).toHaveText(`cannot reach 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`)
       await page.screenshot({ path: `/tmp/first-hour-2-refused-${viewport.width}.png` })
+      await page.emulateMedia({ colorScheme: 'light' })
+      await page.screenshot({ path: `/tmp/first-hour-2-refused-${viewport.width}-light.png` })
+      await page.emulateMedia({ colorScheme: 'dark' })
 
       // A server whose certificate nobody vouches for.
       const fixtures = join(process.cwd(), 'src', 'main', 'core', 'downloads', 'fixtures')
