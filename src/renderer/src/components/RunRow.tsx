@@ -10,6 +10,7 @@ import { formatClock, formatDuration, shortId } from './format'
 import { Lightbox } from './Lightbox'
 import { MediaThumb } from './MediaThumb'
 import { ProgressBar } from './ProgressBar'
+import { runOutputsNote } from './run-outputs-note'
 import { StatusPill } from './StatusPill'
 import { useNow } from './useNow'
 
@@ -61,6 +62,7 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
         {run.error && <ErrorNotice error={run.error} className="notice--compact" />}
         {cancelError && <ErrorNotice error={cancelError} className="notice--compact" />}
         <DownloadList run={run} />
+        {outputs.length === 0 && runOutputsNote(run) !== null && <p className="run__note muted">{runOutputsNote(run)}</p>}
         {outputs.length > 0 && (
           <ul className="run__thumbs" aria-label="Outputs">
             {outputs.map((o) => (

@@ -2,7 +2,7 @@ import { memo, type MouseEvent } from 'react'
 import type { Output } from '@shared/output'
 import { formatClock, formatMediaDuration, shortId } from '../../components/format'
 import { Icon } from '../../components/Icon'
-import { kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
+import { extension, kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
 
 interface Props {
   output: Output
@@ -22,6 +22,9 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
   const tab = active ? 0 : -1
   const alt = outputAlt(o)
   const length = (o.kind === 'video' || o.kind === 'audio') && o.durationMs !== null ? `, ${formatMediaDuration(o.durationMs)}` : ''
+  // A WebM and an MP4 of one run look alike: the format tells them apart (files show it on their icon).
+  const format = o.kind === 'file' || o.kind === 'text' ? null : extension(o.path)
+  const seed = o.seed === null ? '' : `Seed ${o.seed} · `
   return (
     <div role="gridcell" aria-colindex={column + 1} aria-selected={selected} className={`tile-cell${selected ? ' tile-cell--selected' : ''}`}>
       <button
@@ -30,19 +33,25 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
         data-output-id={o.id}
         data-index={index}
         tabIndex={tab}
-        aria-label={`${alt} (${kindLabel[o.kind]}${length})`}
+        aria-label={`${alt} (${kindLabel[o.kind]}${format === null ? '' : `, ${format}`}${length})`}
         onClick={(e) => onActivate(index, e)}
         onFocus={() => onFocusTile(index)}
       >
         <span className="tile__media">
           <MediaThumb output={o} />
+          {format !== null && (
+            <span className="tile__format" aria-hidden="true">
+              {format}
+            </span>
+          )}
         </span>
         <span className="tile__caption">
           <span className="tile__prompt" title={o.prompt}>
             {o.prompt || o.deploymentName}
           </span>
-          <span className="tile__meta muted">
-            {o.deploymentName} · {formatClock(o.createdAt)}
+          <span className="tile__meta muted" title={`${seed}${o.deploymentName}`}>
+            {seed}
+            {formatClock(o.createdAt)} · {o.deploymentName}
           </span>
         </span>
       </button>
