@@ -20,7 +20,7 @@ export function providersApi({ providers, events }: ProvidersApiDeps): Pick<Core
     'providers.list': async () => {
       const configured = new Set(providers.all().map((client) => client.id))
       return ok([
-        { id: 'demo' as const, label: 'Built-in simulator', configured: configured.has('demo'), demo: true },
+        { id: 'demo' as const, label: 'Demo', configured: configured.has('demo'), demo: true },
         { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false },
         { id: 'runcomfy' as const, label: 'RunComfy', configured: configured.has('runcomfy'), demo: false },
       ])

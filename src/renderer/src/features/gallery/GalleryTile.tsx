@@ -1,6 +1,7 @@
 import { memo, type MouseEvent } from 'react'
 import type { Output } from '@shared/output'
-import { formatClock, formatMediaDuration, shortId } from '../../components/format'
+import { formatMediaDuration, formatTime, formatWhen, shortId } from '../../components/format'
+import { useMinuteNow } from '../../components/useNow'
 import { Icon } from '../../components/Icon'
 import { extension, kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
 
@@ -20,6 +21,7 @@ interface Props {
 /** One output in the grid: its preview (opens the lightbox), a star, and its batch chip. */
 export const GalleryTile = memo(function GalleryTile({ output: o, index, column, active, selected, onActivate, onFocusTile, onFavourite, onBatch }: Props) {
   const tab = active ? 0 : -1
+  const now = useMinuteNow()
   const alt = outputAlt(o)
   const length = (o.kind === 'video' || o.kind === 'audio') && o.durationMs !== null ? `, ${formatMediaDuration(o.durationMs)}` : ''
   // A WebM and an MP4 of one run look alike: the format tells them apart (files show it on their icon).
@@ -49,9 +51,9 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
           <span className="tile__prompt" title={o.prompt}>
             {o.prompt || o.deploymentName}
           </span>
-          <span className="tile__meta muted" title={`${seed}${o.deploymentName}`}>
+          <span className="tile__meta muted" title={`${seed}${formatTime(o.createdAt)} · ${o.deploymentName}`}>
             {seed}
-            {formatClock(o.createdAt)} · {o.deploymentName}
+            {formatWhen(o.createdAt, now)} · {o.deploymentName}
           </span>
         </span>
       </button>

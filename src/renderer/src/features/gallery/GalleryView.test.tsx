@@ -378,7 +378,9 @@ describe('Lightbox', () => {
     expect(document.activeElement).toBe(tileOf(first.id))
   })
 
-  it('steps across pages: the next page is fetched as the end of what is loaded comes near', async () => {
+  // 200 steps through React in jsdom: about 4 s alone, twice that beside the other test files on two shared
+  // cores, so it gets room beyond the 5 s default (what it checks is where the steps land, not how fast).
+  it('steps across pages: the next page is fetched as the end of what is loaded comes near', { timeout: 20_000 }, async () => {
     const fake = new FakeCourier()
     const run = fake.seedRun({ prompt: 'pages' })
     for (let i = 0; i < 203; i++) fake.seedOutput(run)

@@ -42,7 +42,7 @@ describe('Generate', () => {
     expect((demo as HTMLInputElement).checked).toBe(true)
     const card = demo.closest('[data-provider-id]') as HTMLElement
     expect(within(card).getByText('Demo', { selector: '.badge' })).toBeTruthy()
-    expect(within(card).getByText('Runs on the built-in simulator — free, offline')).toBeTruthy()
+    expect(within(card).getByText('Runs on this computer, free and offline, with no account needed.')).toBeTruthy()
 
     const cd = screen.getByRole('radio', { name: 'ComfyDeploy' }) as HTMLInputElement
     expect(cd.disabled).toBe(true)

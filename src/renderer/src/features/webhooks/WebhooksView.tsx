@@ -4,12 +4,13 @@ import { ProviderId } from '@shared/run'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { SearchBox } from '../../components/SearchBox'
-import { formatClock, shortId } from '../../components/format'
+import { formatTime, formatWhen, shortRunId } from '../../components/format'
 import { tunnelText } from '../../components/StatusBar'
 import { ViewHeader } from '../../components/ViewHeader'
 import { shortcutFor } from '../../keyboard/shortcuts'
 import { useCourier } from '../../store/context'
 import { emptyWebhookFilter, isFiltered } from '../../store/webhook-query'
+import { useMinuteNow } from '../../components/useNow'
 
 const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
 
@@ -160,7 +161,7 @@ function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: 
       <dl className="facts inspector__facts">
         <dt>Received</dt>
         <dd>
-          <time dateTime={new Date(record.receivedAt).toISOString()}>{new Date(record.receivedAt).toLocaleString()}</time>
+          <time dateTime={new Date(record.receivedAt).toISOString()}>{formatTime(record.receivedAt)}</time>
         </dd>
         <dt>Provider</dt>
         <dd>{record.provider ? providerName[record.provider] : '—'}</dd>
@@ -168,7 +169,7 @@ function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: 
         <dd>
           {record.runId ? (
             <>
-              <code>{record.runId}</code>{' '}
+              <code title={record.runId}>{shortRunId(record.runId)}</code>{' '}
               <button type="button" className="link link--small" onClick={() => setFilter({ search: record.runId ?? '' })}>
                 Only this run
               </button>
@@ -228,6 +229,7 @@ function WebhookDetail({ record, onSelect }: { record: WebhookRecord; onSelect: 
 }
 
 export function WebhooksView() {
+  const now = useMinuteNow()
   const items = useCourier((s) => s.webhooks.items)
   const status = useCourier((s) => s.webhooks.status)
   const error = useCourier((s) => s.webhooks.error)
@@ -357,7 +359,9 @@ export function WebhooksView() {
                             title="Show its headers and body (↑ ↓ move)"
                           >
                             <span className="visually-hidden">Webhook #{w.id} at </span>
-                            <time dateTime={new Date(w.receivedAt).toISOString()}>{formatClock(w.receivedAt)}</time>
+                            <time dateTime={new Date(w.receivedAt).toISOString()} title={formatTime(w.receivedAt)}>
+                              {formatWhen(w.receivedAt, now)}
+                            </time>
                           </button>
                         </td>
                         <td>{w.provider ? providerName[w.provider] : '—'}</td>
@@ -373,7 +377,7 @@ export function WebhooksView() {
                                 setFilter({ search: w.runId ?? '' })
                               }}
                             >
-                              <code>{shortId(w.runId)}</code>
+                              <code>{shortRunId(w.runId)}</code>
                             </button>
                           ) : (
                             <span className="muted">—</span>
