@@ -41,7 +41,8 @@ describe('Generate', () => {
     const demo = await screen.findByRole('radio', { name: 'Demo' })
     expect((demo as HTMLInputElement).checked).toBe(true)
     const card = demo.closest('[data-provider-id]') as HTMLElement
-    expect(within(card).getByText('Demo', { selector: '.badge' })).toBeTruthy()
+    // Named once: the provider is called "Demo", so no "Demo" badge repeats it.
+    expect(within(card).getAllByText('Demo')).toHaveLength(1)
     expect(within(card).getByText('Runs on this computer, free and offline, with no account needed.')).toBeTruthy()
 
     const cd = screen.getByRole('radio', { name: 'ComfyDeploy' }) as HTMLInputElement
