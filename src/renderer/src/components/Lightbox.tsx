@@ -388,7 +388,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
               <div>
                 <dt>{providerName[output.provider]} run</dt>
                 <dd>
-                  <code className="selectable">{run.providerRunId}</code>
+                  <code>{run.providerRunId}</code>
                 </dd>
               </div>
             )}

@@ -15,7 +15,7 @@ export function RunIds({ run }: { run: Pick<Run, 'id' | 'provider' | 'providerRu
       {run.providerRunId !== null && (
         <>
           {' · '}
-          {serviceName[run.provider]} calls it <code className="selectable">{run.providerRunId}</code>
+          {serviceName[run.provider]} calls it <code>{run.providerRunId}</code>
         </>
       )}
     </p>
