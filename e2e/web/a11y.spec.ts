@@ -69,6 +69,14 @@ for (const scheme of ['dark', 'light'] as const) {
       const tiles = page.locator('.gallery [data-output-id]')
       await expect(tiles).toHaveCount(2, { timeout: 15_000 })
       await expectAccessible(page, 'Gallery')
+      // In a narrow window the filters fold into a menu: scanned open.
+      const wide = page.viewportSize()!
+      await page.setViewportSize({ width: 760, height: 600 })
+      await page.getByRole('button', { name: /^Filters/ }).click()
+      await expect(page.locator('#gallery-filter-menu')).toBeVisible()
+      await expectAccessible(page, 'Gallery, the filter menu')
+      await page.keyboard.press('Escape')
+      await page.setViewportSize(wide)
       await tiles.first().click()
       await expect(page.getByRole('dialog')).toBeVisible()
       await expect(page.getByRole('dialog').getByRole('region', { name: 'Details' })).toContainText('a teapot shaped like a snail')
@@ -83,7 +91,6 @@ for (const scheme of ['dark', 'light'] as const) {
       await expect(page.getByRole('complementary', { name: /^Webhook #/ })).toBeVisible()
       await expectAccessible(page, 'Webhooks')
       // A narrower window: the webhook opens in a drawer over the list, and the sidebar folds to its icons.
-      const wide = page.viewportSize()!
       await page.setViewportSize({ width: 1024, height: 700 })
       await first.getByRole('button', { name: /^Webhook #\d+ at/ }).click()
       await expect(page.getByRole('dialog', { name: /^Webhook #/ })).toBeVisible()

@@ -43,8 +43,8 @@ test('a new user generates an image with the Demo provider and finds it saved', 
   await expect(page.getByLabel('Library folder')).toHaveValue(app.libraryDir)
   await page.getByRole('button', { name: 'Finish' }).click()
   await expect(page.getByRole('heading', { name: 'Generate', level: 1 })).toBeVisible()
-  await expect(page.getByRole('radio', { name: 'Built-in simulator' })).toBeChecked()
-  await expect(page.getByText('Runs on the built-in simulator — free, offline')).toBeVisible()
+  await expect(page.getByRole('radio', { name: 'Demo' })).toBeChecked()
+  await expect(page.getByText('Runs on this computer, free and offline, with no account needed.')).toBeVisible()
 
   await page.getByLabel('Deployment').selectOption({ label: 'Dreamscape SDXL' })
   const prompt = 'a lighthouse at dusk, volumetric light, seen from the sea'

@@ -96,7 +96,7 @@ test('"Skip for now" opens Generate on the Demo, and the welcome is not shown ag
   await expect(welcomeHeading(page)).toBeVisible()
   await page.getByRole('button', { name: 'Skip for now' }).click()
   await expect(page.getByRole('heading', { name: 'Generate', level: 1 })).toBeVisible()
-  await expect(page.getByRole('radio', { name: 'Built-in simulator' })).toBeChecked()
+  await expect(page.getByRole('radio', { name: 'Demo' })).toBeChecked()
   expect(await storedSettings(app.dataDir)).toMatchObject({ onboarded: true })
 
   const again = await app.restart()

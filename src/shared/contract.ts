@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { ErrorCode } from './errors'
 import { InputValues, ProviderId, Run, RunId } from './run'
 import { Deployment, InputField } from './deployment'
-import { Output, OutputFacets, OutputId, OutputListArgs } from './output'
+import { Output, OutputFacets, OutputFacetsArgs, OutputId, OutputListArgs } from './output'
 import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { KeyState, SettingsPatch, SettingsView } from './settings'
 
@@ -113,7 +113,7 @@ export const contract = {
   /** Submits a run again with the same inputs, keeping its seed or drawing a new one. */
   'runs.rerun': { args: z.object({ id: RunId, seed: z.enum(['same', 'new']) }).strict(), result: Run },
   'outputs.list': { args: OutputListArgs, result: z.array(Output) },
-  'outputs.facets': { args: NoArgs, result: OutputFacets },
+  'outputs.facets': { args: OutputFacetsArgs, result: OutputFacets },
   'outputs.get': { args: z.object({ id: OutputId }).strict(), result: Output },
   'outputs.update': { args: z.object({ id: OutputId, favourite: z.boolean() }).strict(), result: Output },
   /** Moves the files to the OS trash and forgets them; the runs stay. */

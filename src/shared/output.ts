@@ -60,9 +60,19 @@ export const OutputListArgs = z
   .strict()
 export type OutputListArgs = z.input<typeof OutputListArgs>
 
+/**
+ * `outputs.facets`: the gallery's filter, as `outputs.list` takes it without the page. Each menu's counts
+ * follow every other filter (the kind buttons count what the search found), never the menu's own choice.
+ */
+export const OutputFacetsArgs = OutputListArgs.omit({ after: true, limit: true, runId: true })
+export type OutputFacetsArgs = z.input<typeof OutputFacetsArgs>
+
 /** What the gallery's filter menus offer: the values present in the library, with counts. */
 export const OutputFacets = z.object({
+  /** Every output in the library, whatever the filter. */
   total: z.number().int(),
+  /** The outputs that match the whole filter: the gallery's exact count. */
+  matching: z.number().int(),
   providers: z.array(z.object({ id: ProviderId, count: z.number().int() })),
   deployments: z.array(z.object({ id: z.string(), name: z.string(), provider: ProviderId, count: z.number().int() })),
   kinds: z.array(z.object({ kind: OutputKind, count: z.number().int() })),

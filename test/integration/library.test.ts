@@ -182,6 +182,7 @@ describe('the library through a running core', () => {
     expect(all).toHaveLength(14)
     expect(await t.call('outputs.facets', {})).toEqual({
       total: 14,
+      matching: 14,
       providers: [
         { id: 'demo', count: 12 },
         { id: 'comfydeploy', count: 2 },

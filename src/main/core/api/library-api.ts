@@ -19,7 +19,7 @@ export function libraryApi({ outputs, library }: LibraryApiDeps): Pick<
       const page = outputs.list(args)
       return page ? ok(page) : err('NOT_FOUND', `no output ${args.after}: the page cannot continue after an output that was deleted`)
     },
-    'outputs.facets': async () => ok(outputs.facets()),
+    'outputs.facets': async (args) => ok(outputs.facets(args)),
     'outputs.get': async ({ id }) => {
       const output = outputs.get(id)
       return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)

@@ -32,7 +32,7 @@ export function providersApi({ providers, events, settings, clientFor, applyConf
       const configured = new Set(providers.all().map((client) => client.id))
       const view = settings.view()
       return ok([
-        { id: 'demo' as const, label: 'Built-in simulator', configured: configured.has('demo'), demo: true },
+        { id: 'demo' as const, label: 'Demo', configured: configured.has('demo'), demo: true },
         { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false, keyState: view.comfydeploy.keyState },
         { id: 'runcomfy' as const, label: 'RunComfy', configured: configured.has('runcomfy'), demo: false, keyState: view.runcomfy.keyState },
       ])

@@ -1,6 +1,7 @@
 import { extname } from 'node:path'
 import sanitize from 'sanitize-filename'
 import type { OutputKind } from '@shared/output'
+import { shortRunId } from '@shared/run-id'
 
 /** Types we save, by MIME type: the extension comes from here, never from the provider's URL. */
 const MIME_EXT: Record<string, { ext: string; kind: OutputKind }> = {
@@ -47,6 +48,6 @@ const pad = (n: number) => String(n).padStart(2, '0')
 export function outputRelativePath(opts: { createdAt: number; deploymentName: string; runId: string; index: number; ext: string }): string {
   const day = new Date(opts.createdAt)
   const date = `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`
-  const runShort = opts.runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)
+  const runShort = shortRunId(opts.runId)
   return `${date}/${folderName(opts.deploymentName)}/${runShort}-${opts.index + 1}.${opts.ext}`
 }

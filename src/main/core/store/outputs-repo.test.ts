@@ -195,6 +195,7 @@ describe('OutputsRepo', () => {
     outputs.setFavourite(fav, true)
     expect(outputs.facets()).toEqual({
       total: 4,
+      matching: 4,
       providers: [
         { id: 'comfydeploy', count: 2 },
         { id: 'demo', count: 2 },
@@ -212,8 +213,44 @@ describe('OutputsRepo', () => {
     })
   })
 
+  it('counts what the search and the other filters leave, each menu leaving out its own choice', () => {
+    const fox = addRun({ inputs: { prompt: 'a red fox' } })
+    const owl = addRun({ inputs: { prompt: 'an owl' }, provider: 'comfydeploy', deploymentId: 'dep-dream', deploymentName: 'Dreamscape' })
+    addOutput(fox, { createdAt: 1 })
+    const foxVideo = addOutput(fox, { index: 1, kind: 'video', mime: 'video/mp4', createdAt: 2 }).id
+    addOutput(owl, { createdAt: 3 })
+    addOutput(owl, { index: 1, createdAt: 4 })
+    outputs.setFavourite(foxVideo, true)
+
+    const found = outputs.facets({ query: 'fox' })
+    expect(found.total).toBe(4)
+    expect(found.matching).toBe(2)
+    expect(found.kinds).toEqual([
+      { kind: 'image', count: 1 },
+      { kind: 'video', count: 1 },
+    ])
+    expect(found.providers).toEqual([{ id: 'demo', count: 2 }])
+    expect(found.favourites).toBe(1)
+
+    // Choosing a kind narrows the other menus and the match, not the kind buttons themselves.
+    const videos = outputs.facets({ query: 'fox', kind: 'video' })
+    expect(videos.matching).toBe(1)
+    expect(videos.kinds).toEqual(found.kinds)
+    expect(videos.providers).toEqual([{ id: 'demo', count: 1 }])
+    // A provider chosen: the provider menu still offers the others.
+    const dream = outputs.facets({ provider: 'comfydeploy' })
+    expect(dream.matching).toBe(2)
+    expect(dream.providers).toEqual([
+      { id: 'comfydeploy', count: 2 },
+      { id: 'demo', count: 2 },
+    ])
+    expect(dream.kinds).toEqual([{ kind: 'image', count: 2 }])
+    expect(outputs.facets({ favourite: true }).favourites).toBe(1)
+    expect(outputs.facets({ favourite: true }).matching).toBe(1)
+  })
+
   it('counts nothing in an empty library', () => {
-    expect(outputs.facets()).toEqual({ total: 0, providers: [], deployments: [], kinds: [], favourites: 0 })
+    expect(outputs.facets()).toEqual({ total: 0, matching: 0, providers: [], deployments: [], kinds: [], favourites: 0 })
   })
 
   it('marks favourites and thumbnails', () => {

@@ -1,4 +1,4 @@
-import { Output, OUTPUTS_PAGE_DEFAULT, type OutputFacets, type OutputKind, type OutputListArgs } from '@shared/output'
+import { Output, OUTPUTS_PAGE_DEFAULT, type OutputFacets, type OutputFacetsArgs, type OutputKind, type OutputListArgs } from '@shared/output'
 import { atomically, first, statement, type Db } from './database'
 import { fileNameOf, ftsQuery, promptOf, searchablePrompt } from './search'
 
@@ -195,6 +195,24 @@ export class OutputsRepo {
    * the page after that output. Null when `after` names an output that no longer exists.
    */
   list(filter: OutputFilter): Output[] | null {
+    const { where, params, needsRuns } = this.conditions(filter)
+    if (filter.after !== undefined) {
+      const cursor = first<{ created_at: number; id: string }>(statement(this.db, 'SELECT created_at, id FROM outputs WHERE id = ?').all(filter.after))
+      if (!cursor) return null
+      where.push('(o.created_at < ? OR (o.created_at = ? AND o.id < ?))')
+      params.push(cursor.created_at, cursor.created_at, cursor.id)
+    }
+    // The page is picked on narrow rows first, joining the runs only when a filter needs them, then only
+    // its rows are read whole: sorting a search's 1,000 matches with every column (the run's inputs among
+    // them) took 12 ms; this takes 3.
+    const page = `SELECT o.rowid FROM outputs o ${needsRuns ? 'JOIN runs r ON r.id = o.run_id' : ''} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY o.created_at DESC, o.id DESC LIMIT ?`
+    const sql = `${SELECT} WHERE o.rowid IN (${page}) ORDER BY o.created_at DESC, o.id DESC`
+    return (statement(this.db, sql).all(...params, filter.limit ?? OUTPUTS_PAGE_DEFAULT) as OutputRow[]).map(fromRow)
+  }
+
+  /** The WHERE clauses of a filter (every one combined), and whether they need the runs joined. */
+  private conditions(filter: OutputFacetsArgs & { runId?: string }): { where: string[]; params: unknown[]; needsRuns: boolean } {
     const where: string[] = []
     const params: unknown[] = []
     const add = (clause: string, ...values: unknown[]) => {
@@ -211,41 +229,44 @@ export class OutputsRepo {
     if (filter.to !== undefined) add('o.created_at < ?', filter.to)
     const match = filter.query === undefined ? null : ftsQuery(filter.query)
     if (match !== null) add('o.fts_rowid IN (SELECT rowid FROM outputs_fts WHERE outputs_fts MATCH ?)', match)
-    if (filter.after !== undefined) {
-      const cursor = first<{ created_at: number; id: string }>(statement(this.db, 'SELECT created_at, id FROM outputs WHERE id = ?').all(filter.after))
-      if (!cursor) return null
-      add('(o.created_at < ? OR (o.created_at = ? AND o.id < ?))', cursor.created_at, cursor.created_at, cursor.id)
-    }
-    // The page is picked on narrow rows first, joining the runs only when a filter needs them, then only
-    // its rows are read whole: sorting a search's 1,000 matches with every column (the run's inputs among
-    // them) took 12 ms; this takes 3.
     const needsRuns = filter.batchId !== undefined || filter.provider !== undefined || filter.deploymentId !== undefined
-    const page = `SELECT o.rowid FROM outputs o ${needsRuns ? 'JOIN runs r ON r.id = o.run_id' : ''} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY o.created_at DESC, o.id DESC LIMIT ?`
-    const sql = `${SELECT} WHERE o.rowid IN (${page}) ORDER BY o.created_at DESC, o.id DESC`
-    return (statement(this.db, sql).all(...params, filter.limit ?? OUTPUTS_PAGE_DEFAULT) as OutputRow[]).map(fromRow)
+    return { where, params, needsRuns }
   }
 
-  /** The values the gallery's filters offer, with how many outputs have each. */
-  facets(): OutputFacets {
-    const totals = first<{ total: number; favourites: number | null }>(
-      statement(this.db, 'SELECT count(*) AS total, sum(favourite) AS favourites FROM outputs').all(),
-    )
-    const providers = statement(
-      this.db,
-      'SELECT r.provider AS id, count(*) AS count FROM outputs o JOIN runs r ON r.id = o.run_id GROUP BY r.provider ORDER BY count DESC, id',
-    ).all() as OutputFacets['providers']
+  /**
+   * The values the gallery's filters offer, with how many outputs have each. Each menu counts what the
+   * rest of the filter leaves (the search, the dates, the other menus), never its own choice, so the
+   * kind buttons say how many images the search found and choosing one leaves the others' counts.
+   */
+  facets(filter: OutputFacetsArgs = {}): OutputFacets {
+    const without = (...keys: Array<keyof OutputFacetsArgs>): OutputFacetsArgs => {
+      const rest = { ...filter }
+      for (const key of keys) delete rest[key]
+      return rest
+    }
+    // Every count joins the runs (provider and deployment live there); a condition list per menu.
+    const counted = (f: OutputFacetsArgs, select: string, group = '') => {
+      const { where, params } = this.conditions(f)
+      return statement(
+        this.db,
+        `SELECT ${select} FROM outputs o JOIN runs r ON r.id = o.run_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${group}`,
+      ).all(...params)
+    }
+    const total = first<{ n: number }>(statement(this.db, 'SELECT count(*) AS n FROM outputs').all())?.n ?? 0
+    const matching = first<{ n: number }>(counted(filter, 'count(*) AS n'))?.n ?? 0
+    const favourites = first<{ n: number | null }>(counted(without('favourite'), 'sum(o.favourite) AS n'))?.n ?? 0
+    const providers = counted(without('provider', 'deploymentId'), 'r.provider AS id, count(*) AS count', 'GROUP BY r.provider ORDER BY count DESC, id') as OutputFacets['providers']
     // The name shown is the one of the newest run (a deployment may have been renamed); SQLite takes the
     // bare column from the row that max() picked.
     const deployments = (
-      statement(
-        this.db,
-        `SELECT r.deployment_id AS id, r.deployment_name AS name, r.provider AS provider, max(o.created_at) AS latest, count(*) AS count
-           FROM outputs o JOIN runs r ON r.id = o.run_id GROUP BY r.provider, r.deployment_id ORDER BY count DESC, name, id`,
-      ).all() as (OutputFacets['deployments'][number] & { latest: number })[]
+      counted(
+        without('deploymentId'),
+        'r.deployment_id AS id, r.deployment_name AS name, r.provider AS provider, max(o.created_at) AS latest, count(*) AS count',
+        'GROUP BY r.provider, r.deployment_id ORDER BY count DESC, name, id',
+      ) as (OutputFacets['deployments'][number] & { latest: number })[]
     ).map(({ latest: _latest, ...deployment }) => deployment)
-    const kinds = statement(this.db, 'SELECT kind, count(*) AS count FROM outputs GROUP BY kind ORDER BY count DESC, kind').all() as OutputFacets['kinds']
-    return { total: totals?.total ?? 0, providers, deployments, kinds, favourites: totals?.favourites ?? 0 }
+    const kinds = counted(without('kind'), 'o.kind AS kind, count(*) AS count', 'GROUP BY o.kind ORDER BY count DESC, kind') as OutputFacets['kinds']
+    return { total, matching, providers, deployments, kinds, favourites }
   }
 
   setFavourite(id: string, favourite: boolean): Output | undefined {

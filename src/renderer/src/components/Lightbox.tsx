@@ -7,7 +7,7 @@ import { useCourier, useCourierClient } from '../store/context'
 import { copyImage, copyText, clipboardProblem } from './clipboard'
 import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorNotice } from './ErrorNotice'
-import { formatBytes, formatMediaDuration, formatTime, shortId } from './format'
+import { formatBytes, formatMediaDuration, formatTime, formatWhen, shortId, shortRunId } from './format'
 import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
 import { Modal } from './Modal'
@@ -349,7 +349,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
             <div>
               <dt>Size</dt>
               <dd>
-                {output.bytes.toLocaleString()} bytes ({formatBytes(output.bytes)})
+                {formatBytes(output.bytes)} ({output.bytes.toLocaleString()} bytes)
               </dd>
             </div>
             <div>
@@ -373,15 +373,25 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
             <div>
               <dt>Created</dt>
               <dd>
-                <time dateTime={new Date(output.createdAt).toISOString()}>{formatTime(output.createdAt)}</time>
+                <time dateTime={new Date(output.createdAt).toISOString()} title={formatTime(output.createdAt)}>
+                  {formatWhen(output.createdAt)}
+                </time>
               </dd>
             </div>
             <div>
               <dt>Run</dt>
               <dd>
-                <code title={output.runId}>{shortId(output.runId)}</code>
+                <code title={output.runId}>{shortRunId(output.runId)}</code>
               </dd>
             </div>
+            {run?.providerRunId != null && (
+              <div>
+                <dt>{providerName[output.provider]} run</dt>
+                <dd>
+                  <code>{run.providerRunId}</code>
+                </dd>
+              </div>
+            )}
             {output.batchId !== null && (
               <div>
                 <dt>Batch</dt>

@@ -7,7 +7,8 @@ import { Icon } from './Icon'
 
 export const outputAlt = (o: Output): string => o.prompt || `${o.deploymentName} output`
 
-const extension = (path: string): string => path.split('.').pop()?.toUpperCase() ?? 'FILE'
+/** A file's format as people name it: "PNG", "WEBM", "MP4". */
+export const extension = (path: string): string => path.split('.').pop()?.toUpperCase() ?? 'FILE'
 
 export const kindLabel: Record<OutputKind, string> = { image: 'Image', video: 'Video', audio: 'Audio', text: 'Text', file: 'File' }
 

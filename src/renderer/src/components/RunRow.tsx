@@ -6,12 +6,14 @@ import { useCourier } from '../store/context'
 import { isActive, outputsOfRun, runPrompt } from '../store/selectors'
 import { ErrorNotice } from './ErrorNotice'
 import { DownloadList } from './DownloadList'
-import { formatClock, formatDuration, shortId } from './format'
+import { formatDuration, formatTime, formatWhen, shortRunId } from './format'
 import { Lightbox } from './Lightbox'
 import { MediaThumb } from './MediaThumb'
 import { ProgressBar } from './ProgressBar'
+import { runOutputsNote } from './run-outputs-note'
+import { RunIds } from './RunIds'
 import { StatusPill } from './StatusPill'
-import { useNow } from './useNow'
+import { useMinuteNow, useNow } from './useNow'
 
 const providerName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
 
@@ -19,6 +21,7 @@ const providerName: Record<Run['provider'], string> = { demo: 'Demo', comfydeplo
 export function RunRow({ run, compact = false, highlighted = false }: { run: Run; compact?: boolean; highlighted?: boolean }) {
   const active = isActive(run)
   const now = useNow(active)
+  const minute = useMinuteNow()
   const outputs = useCourier(useShallow(outputsOfRun(run.id)))
   const cancelling = useCourier((s) => s.runs.cancelling[run.id] === true)
   const cancelError = useCourier((s) => s.runs.cancelErrors[run.id])
@@ -55,12 +58,14 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
           {prompt || <span className="muted">No prompt</span>}
         </p>
         {showProgress && (
-          <ProgressBar value={run.progress} indeterminate={run.status === 'queued' && run.progress === 0} label={`Progress of run ${shortId(run.id)}`} />
+          <ProgressBar value={run.progress} indeterminate={run.status === 'queued' && run.progress === 0} label={`Progress of run ${shortRunId(run.id)}`} />
         )}
         {run.liveStatus && active && <p className="run__live muted">{run.liveStatus}</p>}
         {run.error && <ErrorNotice error={run.error} className="notice--compact" />}
         {cancelError && <ErrorNotice error={cancelError} className="notice--compact" />}
+        <RunIds run={run} />
         <DownloadList run={run} />
+        {outputs.length === 0 && runOutputsNote(run) !== null && <p className="run__note muted">{runOutputsNote(run)}</p>}
         {outputs.length > 0 && (
           <ul className="run__thumbs" aria-label="Outputs">
             {outputs.map((o) => (
@@ -77,8 +82,8 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
         <div className="run__status" aria-live="polite" aria-atomic="true">
           <StatusPill status={run.status} progress={run.progress} />
         </div>
-        <span className="run__time muted" title={`Started ${new Date(run.createdAt).toLocaleString()}`}>
-          {formatClock(run.createdAt, now)} · {formatDuration(elapsed)}
+        <span className="run__time muted" title={`Started ${formatTime(run.createdAt)}`}>
+          {formatWhen(run.createdAt, Math.max(now, minute))} · {formatDuration(elapsed)}
         </span>
         <div className="run__actions">
           {active && (

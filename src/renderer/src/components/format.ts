@@ -1,5 +1,7 @@
-const units = ['KB', 'MB', 'GB', 'TB']
+// Sizes are counted in 1024s, so they are named so: 67,108,864 bytes is 64 MiB, not "64 MB".
+const units = ['KiB', 'MiB', 'GiB', 'TiB']
 
+/** "512 B", "2.0 KiB", "64 MiB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
   let value = bytes / 1024
@@ -41,6 +43,33 @@ export function formatClock(ts: number, now = Date.now()): string {
 }
 
 export const shortId = (id: string): string => (id.length > 10 ? id.slice(0, 8) : id)
+
+/** A run's one short name, the same as in its files' names: see `shortRunId`. */
+export { shortRunId } from '@shared/run-id'
+
+const MINUTE = 60_000
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+const dayThisYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+const dayOtherYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
+
+/**
+ * When something happened, the one way the app says it: relative while recent ("just now", "5 min ago"),
+ * the time today ("14:03"), "Yesterday 14:03", then the date ("Dec 4, 14:03"; another year: "Dec 4, 2025").
+ * The exact moment goes in a tooltip (`formatTime`).
+ */
+export function formatWhen(ts: number, now = Date.now()): string {
+  const ago = now - ts
+  if (ago >= -MINUTE && ago < MINUTE) return 'just now'
+  if (ago >= MINUTE && ago < 60 * MINUTE) return `${Math.floor(ago / MINUTE)} min ago`
+  const d = new Date(ts)
+  const today = new Date(now)
+  const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate()
+  if (sameDay(d, today)) return timeOnly.format(d)
+  const yesterday = new Date(now)
+  yesterday.setDate(yesterday.getDate() - 1)
+  if (sameDay(d, yesterday)) return `Yesterday ${timeOnly.format(d)}`
+  return d.getFullYear() === today.getFullYear() ? dayThisYear.format(d) : dayOtherYear.format(d)
+}
 
 export const percent = (progress: number): number => Math.round(Math.min(1, Math.max(0, progress)) * 100)
 

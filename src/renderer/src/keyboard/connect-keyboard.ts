@@ -18,8 +18,16 @@ export function isTextEntry(target: EventTarget | null): boolean {
 const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Meta', 'Alt', 'AltGraph', 'CapsLock'])
 
 /** What each app-wide shortcut does; the keys themselves come from the shortcut table. */
-function act(store: CourierStore, id: ShortcutId): boolean {
+function act(store: CourierStore, id: ShortcutId, win: Window): boolean {
   const s = store.getState()
+  if (id === 'search') {
+    // The view's own search box, when it has one (the Gallery's and the Webhooks' filter bars).
+    const box = win.document.querySelector<HTMLInputElement>('main [role="search"] input[type="search"]')
+    if (box === null) return false
+    box.focus()
+    box.select()
+    return true
+  }
   if (id === 'help') {
     s.nav.setHelpOpen(true)
     return true
@@ -61,7 +69,7 @@ export function connectKeyboard(store: CourierStore, win: Window, signal: AbortS
         const [first, second] = keys
         if (first === undefined) continue
         const hit = second === undefined ? matchesChord(first, e) : previous !== null && matchesChord(first, previous) && matchesChord(second, e)
-        if (hit && act(store, id)) {
+        if (hit && act(store, id, win)) {
           e.preventDefault()
           return
         }

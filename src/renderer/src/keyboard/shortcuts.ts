@@ -43,6 +43,7 @@ const goTo = (view: View, letter: string, name: string): Shortcut => ({
 
 export const shortcuts = {
   help: { section: 'Anywhere', description: 'Show these keyboard shortcuts', keys: [one('?')], outsideText: true },
+  search: { section: 'Anywhere', description: 'Go to the search box (Gallery, Webhooks)', keys: [one('/')], outsideText: true },
   'view.generate': goTo('generate', 'g', 'Generate'),
   'view.runs': goTo('runs', 'r', 'Runs'),
   'view.gallery': goTo('gallery', 'l', 'Gallery (your library)'),

@@ -99,23 +99,10 @@ export function matchesQuery(o: Output, q: GalleryQuery): boolean {
 }
 
 /**
- * How many outputs match, when the facets can say exactly: no filter, or one facet alone (a provider, a
- * deployment, a kind, or favourites). Null when only the server could count (search, dates, combinations).
+ * How many outputs match, exactly: main counts it with the facets (`matching`), for the filter they were
+ * asked for. Null while the facets answer an older filter (the count line then says what is loaded).
  */
-export function exactCount(
-  filter: GalleryFilter,
-  facets: { total: number; providers: Array<{ id: string; count: number }>; deployments: Array<{ id: string; count: number }>; kinds: Array<{ kind: string; count: number }>; favourites: number } | null,
-): number | null {
-  if (facets === null) return null
-  if (filter.search.trim() !== '' || filter.range !== 'all' || filter.batchId !== null) return null
-  const set = [filter.provider !== null, filter.deploymentId !== null, filter.kind !== null, filter.favourite].filter(Boolean).length
-  if (set === 0) return facets.total
-  if (set > 1) return null
-  if (filter.provider !== null) return facets.providers.find((p) => p.id === filter.provider)?.count ?? 0
-  if (filter.deploymentId !== null) {
-    const matching = facets.deployments.filter((d) => d.id === filter.deploymentId)
-    return matching.reduce((n, d) => n + d.count, 0)
-  }
-  if (filter.kind !== null) return facets.kinds.find((k) => k.kind === filter.kind)?.count ?? 0
-  return facets.favourites
+export function exactCount(facets: { matching: number } | null, facetsQuery: GalleryQuery | null, query: GalleryQuery): number | null {
+  if (facets === null || facetsQuery === null || !sameQuery(facetsQuery, query)) return null
+  return facets.matching
 }

@@ -1,7 +1,7 @@
 import type { Output, OutputFacets } from '@shared/output'
 import type { OutputsSlice, SliceContext } from './types'
 import { mergeById, outputsNewestFirst, upsertById } from './merge'
-import { emptyGalleryFilter, galleryQuery, matchesQuery, sameQuery, type GalleryFilter } from './gallery-query'
+import { emptyGalleryFilter, galleryQuery, matchesQuery, sameQuery, type GalleryFilter, type GalleryQuery } from './gallery-query'
 
 /** How long the gallery waits after the last keystroke in the search box before asking main. */
 export const SEARCH_DEBOUNCE_MS = 250
@@ -12,25 +12,45 @@ export const FACETS_SETTLE_MS = 300
 /** Outputs fetched at start-up for the run rows' thumbnails (the newest runs' outputs). */
 export const RECENT_OUTPUTS = 500
 
-/** Adds or takes away one output from the facet counts (a save, a delete, a favourite change). */
-function countIn(facets: OutputFacets | null, o: Output, by: 1 | -1): OutputFacets | null {
+/** A filter with some of its parts left out: what one menu's counts follow. */
+export function queryWithout(q: GalleryQuery, ...keys: Array<keyof GalleryQuery>): GalleryQuery {
+  const rest = { ...q }
+  for (const key of keys) delete rest[key]
+  return rest
+}
+
+/**
+ * Adds or takes away one output from the facet counts (a save, a delete), each count only where the
+ * output is among what that count follows (`query`, less the menu's own choice).
+ */
+export function countIn(facets: OutputFacets | null, query: GalleryQuery, o: Output, by: 1 | -1): OutputFacets | null {
   if (facets === null) return null
-  const bump = <T extends { count: number }>(list: T[], match: (x: T) => boolean, make: () => T): T[] => {
+  const within = (...keys: Array<keyof GalleryQuery>) => matchesQuery(o, queryWithout(query, ...keys))
+  const bump = <T extends { count: number }>(list: T[], match: (x: T) => boolean, make: () => T, counted: boolean): T[] => {
+    if (!counted) return list
     const found = list.some(match)
     const next = found ? list.map((x) => (match(x) ? { ...x, count: x.count + by } : x)) : by > 0 ? [...list, make()] : list
     return next.filter((x) => x.count > 0)
   }
   return {
     total: facets.total + by,
-    providers: bump(facets.providers, (p) => p.id === o.provider, () => ({ id: o.provider, count: 1 })),
+    matching: facets.matching + (within() ? by : 0),
+    providers: bump(facets.providers, (p) => p.id === o.provider, () => ({ id: o.provider, count: 1 }), within('provider', 'deploymentId')),
     deployments: bump(
       facets.deployments,
       (d) => d.id === o.deploymentId && d.provider === o.provider,
       () => ({ id: o.deploymentId, name: o.deploymentName, provider: o.provider, count: 1 }),
+      within('deploymentId'),
     ),
-    kinds: bump(facets.kinds, (k) => k.kind === o.kind, () => ({ kind: o.kind, count: 1 })),
-    favourites: facets.favourites + (o.favourite ? by : 0),
+    kinds: bump(facets.kinds, (k) => k.kind === o.kind, () => ({ kind: o.kind, count: 1 }), within('kind')),
+    favourites: facets.favourites + (o.favourite && within('favourite') ? by : 0),
   }
+}
+
+/** The favourites count after starring (1) or unstarring (-1) an output, where that count follows it. */
+function starred(facets: OutputFacets | null, query: GalleryQuery | null, o: Output, by: 1 | -1): OutputFacets | null {
+  if (facets === null || !matchesQuery(o, queryWithout(query ?? {}, 'favourite'))) return facets
+  return { ...facets, favourites: facets.favourites + by }
 }
 
 const replaceIn = (list: Output[], o: Output): Output[] => (list.some((x) => x.id === o.id) ? list.map((x) => (x.id === o.id ? o : x)) : list)
@@ -71,6 +91,7 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
     moreError: null,
     searchPending: false,
     facets: null,
+    facetsQuery: null,
     facetsError: null,
 
     async load() {
@@ -91,6 +112,8 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       // render of the loading state would otherwise go first (up to 15 ms on a big library).
       const answer = deps.courier.invoke('outputs.list', { ...query, limit: GALLERY_PAGE })
       patch('outputs', { resultsStatus: 'loading', query, searchPending: false, loadingMore: false, moreError: null })
+      // The menus' counts follow the same filter (the kind buttons count what the search found).
+      void get().outputs.loadFacets()
       const res = await answer
       if (mine !== seq) return
       if (!res.ok) {
@@ -132,9 +155,10 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
 
     async loadFacets() {
       const mine = ++facetsSeq
-      const res = await deps.courier.invoke('outputs.facets', {})
+      const query = get().outputs.query
+      const res = await deps.courier.invoke('outputs.facets', query)
       if (mine !== facetsSeq) return
-      if (res.ok) patch('outputs', { facets: res.value, facetsError: null })
+      if (res.ok) patch('outputs', { facets: res.value, facetsQuery: query, facetsError: null })
       else patch('outputs', { facetsError: res.error })
     },
 
@@ -168,7 +192,7 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       patch('outputs', (cur) => ({
         items: upsertById(cur.items, output, outputsNewestFirst),
         results: shown ? upsertById(cur.results, output, outputsNewestFirst) : replaceIn(cur.results, output),
-        facets: known ? cur.facets : countIn(cur.facets, output, 1),
+        facets: known ? cur.facets : countIn(cur.facets, cur.facetsQuery ?? {}, output, 1),
       }))
     },
 
@@ -178,13 +202,16 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       if (before !== undefined && before.favourite !== favourite) {
         // Shown at once; put back if main refuses.
         replace({ ...before, favourite })
-        patch('outputs', (cur) => ({ facets: cur.facets && { ...cur.facets, favourites: cur.facets.favourites + (favourite ? 1 : -1) } }))
+        patch('outputs', (cur) => ({ facets: starred(cur.facets, cur.facetsQuery, before, favourite ? 1 : -1) }))
       }
       const res = await deps.courier.invoke('outputs.update', { id, favourite })
-      if (res.ok) replace(res.value)
-      else if (before !== undefined && before.favourite !== favourite) {
+      if (res.ok) {
+        replace(res.value)
+        // With "Favourites only" on, the match count moves too: main counts it again.
+        if (get().outputs.facetsQuery?.favourite !== undefined) libraryChanged()
+      } else if (before !== undefined && before.favourite !== favourite) {
         replace(before)
-        patch('outputs', (cur) => ({ facets: cur.facets && { ...cur.facets, favourites: cur.facets.favourites + (favourite ? -1 : 1) } }))
+        patch('outputs', (cur) => ({ facets: starred(cur.facets, cur.facetsQuery, before, favourite ? -1 : 1) }))
       }
       return res
     },
@@ -198,7 +225,7 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
           const removed = new Map<string, Output>()
           for (const o of [...cur.items, ...cur.results]) if (gone.has(o.id)) removed.set(o.id, o)
           let facets = cur.facets
-          for (const o of removed.values()) facets = countIn(facets, o, -1)
+          for (const o of removed.values()) facets = countIn(facets, cur.facetsQuery ?? {}, o, -1)
           return { items: cur.items.filter((o) => !gone.has(o.id)), results: cur.results.filter((o) => !gone.has(o.id)), facets }
         })
       }

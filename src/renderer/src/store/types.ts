@@ -90,6 +90,8 @@ export interface OutputsSlice {
   searchPending: boolean
   /** What the filter menus offer, with counts; kept in step with saves, deletes and favourites. */
   facets: OutputFacets | null
+  /** The gallery filter the facets were counted for (each menu counts what the rest of it leaves). */
+  facetsQuery: GalleryQuery | null
   facetsError: Failure | null
   load(): Promise<void>
   /** Fetches the first page for the filter. */

@@ -11,7 +11,7 @@ import {
 import { seedField, type Deployment, type InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
-import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets } from '@shared/output'
+import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets, type OutputFacetsArgs } from '@shared/output'
 import { err, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
 import type { KeyState, SettingsView } from '@shared/settings'
@@ -475,14 +475,37 @@ export class FakeCourier implements CourierClient {
     return 1000 + this.seq * 7
   }
 
-  private facets(): OutputFacets {
+  /** The outputs a filter keeps, newest first, as `outputs.list` and main's search pick them. */
+  private matching(args: OutputFacetsArgs & { runId?: string }): Output[] {
+    const words = (args.query ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
+    const tokens = (o: Output) => [o.prompt, o.deploymentName, o.path].join(' ').toLowerCase().split(/[^\p{L}\p{N}]+/u)
+    return this.outputs
+      .slice()
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+      .filter(
+        (o) =>
+          (args.runId === undefined || o.runId === args.runId) &&
+          (args.batchId === undefined || o.batchId === args.batchId) &&
+          (args.provider === undefined || o.provider === args.provider) &&
+          (args.deploymentId === undefined || o.deploymentId === args.deploymentId) &&
+          (args.kind === undefined || o.kind === args.kind) &&
+          (args.favourite === undefined || o.favourite === args.favourite) &&
+          (args.from === undefined || o.createdAt >= args.from) &&
+          (args.to === undefined || o.createdAt < args.to) &&
+          (words.length === 0 || words.every((w) => tokens(o).some((t) => t.startsWith(w)))),
+      )
+  }
+
+  /** Like main's: each menu counts what the rest of the filter leaves. */
+  private facets(args: OutputFacetsArgs): OutputFacets {
     const count = <K extends string>(keys: K[]): Array<[K, number]> => {
       const m = new Map<K, number>()
       for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1)
       return [...m.entries()]
     }
+    const without = (...keys: Array<keyof OutputFacetsArgs>) => this.matching(Object.fromEntries(Object.entries(args).filter(([k]) => !keys.includes(k as keyof OutputFacetsArgs))))
     const deployments = new Map<string, { id: string; name: string; provider: ProviderId; count: number }>()
-    for (const o of this.outputs) {
+    for (const o of without('deploymentId')) {
       const key = `${o.provider}/${o.deploymentId}`
       const d = deployments.get(key) ?? { id: o.deploymentId, name: o.deploymentName, provider: o.provider, count: 0 }
       d.count++
@@ -490,10 +513,11 @@ export class FakeCourier implements CourierClient {
     }
     return {
       total: this.outputs.length,
-      providers: count(this.outputs.map((o) => o.provider)).map(([id, n]) => ({ id, count: n })),
+      matching: this.matching(args).length,
+      providers: count(without('provider', 'deploymentId').map((o) => o.provider)).map(([id, n]) => ({ id, count: n })),
       deployments: [...deployments.values()],
-      kinds: count(this.outputs.map((o) => o.kind)).map(([kind, n]) => ({ kind, count: n })),
-      favourites: this.outputs.filter((o) => o.favourite).length,
+      kinds: count(without('kind').map((o) => o.kind)).map(([kind, n]) => ({ kind, count: n })),
+      favourites: without('favourite').filter((o) => o.favourite).length,
     }
   }
 
@@ -616,23 +640,7 @@ export class FakeCourier implements CourierClient {
       return ok(this.update(run, { status: 'cancelled', finishedAt: this.clock }))
     },
     'outputs.list': (args) => {
-      const words = (args.query ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
-      const tokens = (o: Output) => [o.prompt, o.deploymentName, o.path].join(' ').toLowerCase().split(/[^\p{L}\p{N}]+/u)
-      const matching = this.outputs
-        .slice()
-        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
-        .filter(
-          (o) =>
-            (args.runId === undefined || o.runId === args.runId) &&
-            (args.batchId === undefined || o.batchId === args.batchId) &&
-            (args.provider === undefined || o.provider === args.provider) &&
-            (args.deploymentId === undefined || o.deploymentId === args.deploymentId) &&
-            (args.kind === undefined || o.kind === args.kind) &&
-            (args.favourite === undefined || o.favourite === args.favourite) &&
-            (args.from === undefined || o.createdAt >= args.from) &&
-            (args.to === undefined || o.createdAt < args.to) &&
-            (words.length === 0 || words.every((w) => tokens(o).some((t) => t.startsWith(w)))),
-        )
+      const matching = this.matching(args)
       let start = 0
       if (args.after !== undefined) {
         const at = matching.findIndex((o) => o.id === args.after)
@@ -641,7 +649,7 @@ export class FakeCourier implements CourierClient {
       }
       return ok(matching.slice(start, start + (args.limit ?? OUTPUTS_PAGE_DEFAULT)))
     },
-    'outputs.facets': () => ok(this.facets()),
+    'outputs.facets': (args) => ok(this.facets(args)),
     'outputs.get': ({ id }) => {
       const output = this.outputs.find((o) => o.id === id)
       return output ? ok(output) : err('NOT_FOUND', `no output ${id}`)

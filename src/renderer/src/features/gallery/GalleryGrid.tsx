@@ -4,8 +4,6 @@ import type { Output, OutputId } from '@shared/output'
 import { shortcutFor } from '../../keyboard/shortcuts'
 import { GalleryTile } from './GalleryTile'
 
-/** Tiles are at least this wide; columns are as many as fit. */
-export const MIN_TILE = 200
 export const GAP = 16
 /** The caption under each square preview (fixed in CSS: `.tile__caption`). */
 export const CAPTION = 54
@@ -26,6 +24,8 @@ interface Props {
   /** Names the list shown (its filter): a new list starts at the top, with its first tile active. */
   listKey: string
   label: string
+  /** Tiles are at least this wide (the tile size chosen); columns are as many as fit. */
+  minTile: number
   /** A new list is on its way (the filter changed): the grid shows the old one meanwhile. */
   busy: boolean
   hasMore: boolean
@@ -48,7 +48,7 @@ interface Props {
  * opens, Space selects, F stars, Delete trashes, Ctrl+A selects all loaded, Escape clears the selection.
  */
 const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
-  const { outputs, listKey, label, busy, hasMore, canLoadMore, onLoadMore, selected, onSelect, onOpen, onFavourite, onBatch, onDelete } = props
+  const { outputs, listKey, label, minTile, busy, hasMore, canLoadMore, onLoadMore, selected, onSelect, onOpen, onFavourite, onBatch, onDelete } = props
   const scrollRef = useRef<HTMLDivElement>(null)
   const [rect, setRect] = useState<Rect>({ width: 0, height: 0 })
   const [active, setActive] = useState(0)
@@ -71,7 +71,7 @@ const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
   )
 
   const width = rect.width
-  const columns = Math.max(1, Math.floor((width + GAP) / (MIN_TILE + GAP)))
+  const columns = Math.max(1, Math.floor((width + GAP) / (minTile + GAP)))
   const tileWidth = Math.max(0, (width - GAP * (columns - 1)) / columns)
   const rowHeight = Math.round(tileWidth + CAPTION) + GAP
   const rowCount = Math.ceil(outputs.length / columns)
@@ -237,6 +237,7 @@ const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
     <div
       ref={scrollRef}
       className="gallery-scroll"
+      id="gallery-grid"
       role="grid"
       aria-label={label}
       aria-rowcount={rowCount}

@@ -1,8 +1,9 @@
 import { memo, type MouseEvent } from 'react'
 import type { Output } from '@shared/output'
-import { formatClock, formatMediaDuration, shortId } from '../../components/format'
+import { formatMediaDuration, formatTime, formatWhen, shortId } from '../../components/format'
+import { useMinuteNow } from '../../components/useNow'
 import { Icon } from '../../components/Icon'
-import { kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
+import { extension, kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
 
 interface Props {
   output: Output
@@ -20,8 +21,12 @@ interface Props {
 /** One output in the grid: its preview (opens the lightbox), a star, and its batch chip. */
 export const GalleryTile = memo(function GalleryTile({ output: o, index, column, active, selected, onActivate, onFocusTile, onFavourite, onBatch }: Props) {
   const tab = active ? 0 : -1
+  const now = useMinuteNow()
   const alt = outputAlt(o)
   const length = (o.kind === 'video' || o.kind === 'audio') && o.durationMs !== null ? `, ${formatMediaDuration(o.durationMs)}` : ''
+  // A WebM and an MP4 of one run look alike: the format tells them apart (files show it on their icon).
+  const format = o.kind === 'file' || o.kind === 'text' ? null : extension(o.path)
+  const seed = o.seed === null ? '' : `Seed ${o.seed} · `
   return (
     <div role="gridcell" aria-colindex={column + 1} aria-selected={selected} className={`tile-cell${selected ? ' tile-cell--selected' : ''}`}>
       <button
@@ -30,19 +35,25 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
         data-output-id={o.id}
         data-index={index}
         tabIndex={tab}
-        aria-label={`${alt} (${kindLabel[o.kind]}${length})`}
+        aria-label={`${alt} (${kindLabel[o.kind]}${format === null ? '' : `, ${format}`}${length})`}
         onClick={(e) => onActivate(index, e)}
         onFocus={() => onFocusTile(index)}
       >
         <span className="tile__media">
           <MediaThumb output={o} />
+          {format !== null && (
+            <span className="tile__format" aria-hidden="true">
+              {format}
+            </span>
+          )}
         </span>
         <span className="tile__caption">
           <span className="tile__prompt" title={o.prompt}>
             {o.prompt || o.deploymentName}
           </span>
-          <span className="tile__meta muted">
-            {o.deploymentName} · {formatClock(o.createdAt)}
+          <span className="tile__meta muted" title={`${seed}${formatTime(o.createdAt)} · ${o.deploymentName}`}>
+            {seed}
+            {formatWhen(o.createdAt, now)} · {o.deploymentName}
           </span>
         </span>
       </button>

@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { OutputListArgs } from '@shared/output'
 import { FakeCourier } from '../../test/fake-courier'
 import { renderApp } from '../../test/render-app'
@@ -30,7 +30,11 @@ function seeded() {
   return { fake, first, second }
 }
 
+// Large tiles: four columns in jsdom's assumed 1024 px, which the keyboard tests count on.
+beforeEach(() => localStorage.setItem('comfy-courier.gallery.density', 'large'))
+
 afterEach(() => {
+  localStorage.removeItem('comfy-courier.gallery.density')
   vi.unstubAllGlobals()
   Reflect.deleteProperty(navigator, 'clipboard')
 })
@@ -84,7 +88,7 @@ describe('Gallery', () => {
     const videoTile = tileOf(video.id)
     expect(within(videoTile).getByRole('img').getAttribute('src')).toBe(`courier-media://thumb/${encodeURIComponent(video.id)}`)
     expect(videoTile.querySelector('.thumb__badge')?.textContent).toBe('0:02')
-    expect(videoTile.getAttribute('aria-label')).toBe('waves (Video, 0:02)')
+    expect(videoTile.getAttribute('aria-label')).toBe('waves (Video, WEBM, 0:02)')
     const audioTile = tileOf(audio.id)
     expect(within(audioTile).getByRole('img', { name: 'waves' }).querySelector('svg')).not.toBeNull()
     expect(audioTile.textContent).toContain('1:05')
@@ -101,7 +105,7 @@ describe('Gallery', () => {
     await waitFor(() => expect(tiles().map((t) => t.dataset.outputId)).toEqual([second.id]))
     // One request for the pause after "fox", none for "fo".
     expect(galleryCalls(fake).filter((a) => a.query !== undefined)).toEqual([{ query: 'fox', limit: 200 }])
-    expect(countText()).toBe('1 output match')
+    expect(countText()).toBe('1 output matches')
 
     fireEvent.change(box, { target: { value: 'zebra' } })
     const searchesBefore = galleryCalls(fake).length
@@ -162,7 +166,7 @@ describe('Gallery', () => {
     fireEvent.change(provider, { target: { value: 'runcomfy' } })
     expect(last()).toEqual({ provider: 'runcomfy', limit: 200 })
     await waitFor(() => expect(tiles().map((t) => t.dataset.outputId)).toEqual([clip.id]))
-    expect(countText()).toBe('1 output match')
+    expect(countText()).toBe('1 output matches')
 
     const deployment = screen.getByRole('combobox', { name: 'Filter by deployment' }) as HTMLSelectElement
     expect([...deployment.options].map((o) => o.text)).toEqual(['All deployments', 'Image to video (1)'])
@@ -179,7 +183,7 @@ describe('Gallery', () => {
     fireEvent.click(screen.getByRole('button', { name: /Favourites only/ }))
     expect(last()).toEqual({ favourite: true, limit: 200 })
     await waitFor(() => expect(tiles()).toHaveLength(1))
-    expect(countText()).toBe('1 output match')
+    expect(countText()).toBe('1 output matches')
     fireEvent.click(screen.getByRole('button', { name: /Favourites only/ }))
 
     const before = Date.now()
@@ -374,7 +378,9 @@ describe('Lightbox', () => {
     expect(document.activeElement).toBe(tileOf(first.id))
   })
 
-  it('steps across pages: the next page is fetched as the end of what is loaded comes near', async () => {
+  // 200 steps through React in jsdom: about 4 s alone, twice that beside the other test files on two shared
+  // cores, so it gets room beyond the 5 s default (what it checks is where the steps land, not how fast).
+  it('steps across pages: the next page is fetched as the end of what is loaded comes near', { timeout: 20_000 }, async () => {
     const fake = new FakeCourier()
     const run = fake.seedRun({ prompt: 'pages' })
     for (let i = 0; i < 203; i++) fake.seedOutput(run)

@@ -8,16 +8,19 @@ import { Lightbox } from '../../components/Lightbox'
 import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
 import { exactCount, isFiltered, type GalleryFilter } from '../../store/gallery-query'
+import { densities, loadDensity, minTileOf, pageStorage, saveDensity, type Density } from './density'
 import { GalleryFilters } from './GalleryFilters'
 import { GalleryGrid, type GridHandle, type SelectMode } from './GalleryGrid'
 
 const plural = (n: number, one: string, many = `${one}s`) => (n === 1 ? one : many)
 
-/** "10,000 outputs", "42 match", "200+ match" — what is known about the list shown. */
-function countText(filter: GalleryFilter, shown: number, exact: number | null, hasMore: boolean, filtered: boolean): string {
-  if (exact !== null) return filtered ? `${formatCount(exact)} ${plural(exact, 'output')} match` : `${formatCount(exact)} ${plural(exact, 'output')}`
-  const n = `${formatCount(shown)}${hasMore ? '+' : ''}`
-  return filtered || filter.search !== '' ? `${n} ${plural(shown, 'output')} match` : `${n} ${plural(shown, 'output')}`
+/** "10,000 outputs", "1 output matches", "42 outputs match", "200+ outputs match": what is known of the list shown. */
+export function countText(shown: number, exact: number | null, hasMore: boolean, filtered: boolean): string {
+  const n = exact ?? shown
+  const more = exact === null && hasMore
+  const amount = `${formatCount(n)}${more ? '+' : ''} ${plural(n, 'output')}`
+  if (!filtered) return amount
+  return `${amount} ${n === 1 && !more ? 'matches' : 'match'}`
 }
 
 function Empty({ filter, onClear, onGenerate }: { filter: GalleryFilter; onClear(): void; onGenerate(): void }) {
@@ -72,6 +75,7 @@ export function GalleryView() {
   const moreError = useCourier((s) => s.outputs.moreError)
   const filter = useCourier((s) => s.outputs.filter)
   const facets = useCourier((s) => s.outputs.facets)
+  const facetsQuery = useCourier((s) => s.outputs.facetsQuery)
   const searchPending = useCourier((s) => s.outputs.searchPending)
   const query = useCourier((s) => s.outputs.query)
   const listKey = useMemo(() => JSON.stringify(query), [query])
@@ -86,10 +90,16 @@ export function GalleryView() {
   const [anchor, setAnchor] = useState<number | null>(null)
   const [trashing, setTrashing] = useState<readonly OutputId[] | null>(null)
   const [deleting, setDeleting] = useState(false)
+  const [density, setDensity] = useState<Density>(() => loadDensity(pageStorage()))
+  const chooseDensity = (d: Density) => {
+    setDensity(d)
+    saveDensity(pageStorage(), d)
+  }
 
   useEffect(() => {
+    // A first visit loads the list (and its counts with it); a later one refreshes the counts.
     if (status === 'idle') void loadGallery()
-    void loadFacets()
+    else void loadFacets()
     // Once per visit: the list is kept between visits; the counts are refreshed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
@@ -191,7 +201,7 @@ export function GalleryView() {
   }
 
   const filtered = isFiltered(filter)
-  const exact = exactCount(filter, facets)
+  const exact = exactCount(facets, facetsQuery, query)
   const loading = status === 'loading' || status === 'idle'
   const empty = results.length === 0
   const selectedCount = results.reduce((n, o) => n + (selected.has(o.id) ? 1 : 0), 0)
@@ -207,10 +217,23 @@ export function GalleryView() {
             : `${formatCount(facets.total)} saved ${plural(facets.total, 'output')} in your library.`
         }
       />
+      {!empty && (
+        // Past the filter bar in one key press; `/` goes to the search box.
+        <a
+          className="skip-link"
+          href="#gallery-grid"
+          onClick={(e) => {
+            e.preventDefault()
+            gridRef.current?.focusOutput(null)
+          }}
+        >
+          Skip to the outputs
+        </a>
+      )}
       <GalleryFilters />
       <div className="gallery-status">
         <p className="gallery-status__count" role="status" aria-live="polite" data-loaded={results.length}>
-          {loading && empty ? 'Loading outputs…' : countText(filter, results.length, exact, hasMore, filtered)}
+          {loading && empty ? 'Loading outputs…' : countText(results.length, exact, hasMore, filtered || filter.search.trim() !== '')}
           {searchPending && ' · searching…'}
         </p>
         {selectedCount > 0 && (
@@ -224,6 +247,13 @@ export function GalleryView() {
             </button>
           </div>
         )}
+        <div className="segmented segmented--small gallery-density" role="group" aria-label="Tile size">
+          {densities.map((d) => (
+            <button key={d.id} type="button" className="segmented__item" aria-pressed={density === d.id} data-density={d.id} onClick={() => chooseDensity(d.id)}>
+              {d.label}
+            </button>
+          ))}
+        </div>
       </div>
       {error && <ErrorNotice error={error} live onRetry={() => void loadGallery()} />}
       {empty ? (
@@ -240,6 +270,7 @@ export function GalleryView() {
           outputs={results}
           listKey={listKey}
           label={filtered ? 'Matching outputs' : 'Saved outputs'}
+          minTile={minTileOf(density)}
           busy={status === 'loading'}
           hasMore={hasMore}
           canLoadMore={!loadingMore && moreError === null}

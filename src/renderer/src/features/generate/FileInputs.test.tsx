@@ -175,7 +175,7 @@ describe('Generate: file inputs', () => {
 
     pick('Motion video', new File(['x'.repeat(2048)], 'waves.mp4', { type: 'video/mp4' }))
     await waitFor(() => expect(input('Motion video').value).toBe('https://uploads.example/waves.mp4'))
-    expect(within(fieldBox('12.video')).getByText(/waves\.mp4/).closest('[data-upload-state]')?.textContent).toContain('2.0 KB')
+    expect(within(fieldBox('12.video')).getByText(/waves\.mp4/).closest('[data-upload-state]')?.textContent).toContain('2.0 KiB')
 
     // A file of the wrong kind is refused before upload.
     pick('Soundtrack', new File(['x'], 'notes.txt', { type: 'text/plain' }))

@@ -41,8 +41,9 @@ describe('Generate', () => {
     const demo = await screen.findByRole('radio', { name: 'Demo' })
     expect((demo as HTMLInputElement).checked).toBe(true)
     const card = demo.closest('[data-provider-id]') as HTMLElement
-    expect(within(card).getByText('Demo', { selector: '.badge' })).toBeTruthy()
-    expect(within(card).getByText('Runs on the built-in simulator — free, offline')).toBeTruthy()
+    // Named once: the provider is called "Demo", so no "Demo" badge repeats it.
+    expect(within(card).getAllByText('Demo')).toHaveLength(1)
+    expect(within(card).getByText('Runs on this computer, free and offline, with no account needed.')).toBeTruthy()
 
     const cd = screen.getByRole('radio', { name: 'ComfyDeploy' }) as HTMLInputElement
     expect(cd.disabled).toBe(true)

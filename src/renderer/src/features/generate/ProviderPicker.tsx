@@ -44,11 +44,10 @@ export function ProviderPicker() {
                 <label htmlFor={id} className="provider__name">
                   {p.label}
                 </label>
-                {p.demo && <span className="badge badge--demo">Demo</span>}
               </div>
               {p.demo && (
                 <p id={noteId} className="provider__note">
-                  Runs on the built-in simulator — free, offline
+                  Runs on this computer, free and offline, with no account needed.
                 </p>
               )}
               {untested && (

@@ -156,7 +156,7 @@ describe('Runs', () => {
     const files = within(row(run.id)).getByRole('list', { name: 'Downloads' })
     const [first, second] = within(files).getAllByRole('listitem')
     expect(first?.dataset.downloadState).toBe('downloading')
-    expect(first?.textContent).toContain('1.0 MB of 4.0 MB · 512 KB/s · 6 s left')
+    expect(first?.textContent).toContain('1.0 MiB of 4.0 MiB · 512 KiB/s · 6 s left')
     const bar = within(first as HTMLElement).getByRole('progressbar', { name: 'Download of file 1' })
     expect(bar.getAttribute('aria-valuenow')).toBe('25')
     expect(second?.textContent).toContain('Waiting')

@@ -5,13 +5,13 @@ import { EmptyState } from '../../components/EmptyState'
 import { Modal } from '../../components/Modal'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { SearchBox } from '../../components/SearchBox'
-import { formatClock, shortId } from '../../components/format'
+import { formatTime, formatWhen, shortRunId } from '../../components/format'
 import { tunnelText } from '../../components/tunnel-words'
-import { useNow } from '../../components/useNow'
 import { ViewHeader } from '../../components/ViewHeader'
 import { shortcutFor } from '../../keyboard/shortcuts'
 import { useCourier } from '../../store/context'
 import { emptyWebhookFilter, isFiltered } from '../../store/webhook-query'
+import { useMinuteNow, useNow } from '../../components/useNow'
 
 const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
 
@@ -185,7 +185,7 @@ function WebhookDetail({ record, onSelect, onClose }: { record: WebhookRecord; o
       <dl className="facts inspector__facts">
         <dt>Received</dt>
         <dd>
-          <time dateTime={new Date(record.receivedAt).toISOString()}>{new Date(record.receivedAt).toLocaleString()}</time>
+          <time dateTime={new Date(record.receivedAt).toISOString()}>{formatTime(record.receivedAt)}</time>
         </dd>
         <dt>Provider</dt>
         <dd>{record.provider ? providerName[record.provider] : '—'}</dd>
@@ -193,7 +193,7 @@ function WebhookDetail({ record, onSelect, onClose }: { record: WebhookRecord; o
         <dd>
           {record.runId ? (
             <>
-              <code>{record.runId}</code>{' '}
+              <code title={record.runId}>{shortRunId(record.runId)}</code>{' '}
               <button type="button" className="link link--small" onClick={() => setFilter({ search: record.runId ?? '' })}>
                 Only this run
               </button>
@@ -253,6 +253,7 @@ function WebhookDetail({ record, onSelect, onClose }: { record: WebhookRecord; o
 }
 
 export function WebhooksView() {
+  const now = useMinuteNow()
   const items = useCourier((s) => s.webhooks.items)
   const status = useCourier((s) => s.webhooks.status)
   const error = useCourier((s) => s.webhooks.error)
@@ -265,7 +266,8 @@ export function WebhooksView() {
   const loadOlder = useCourier((s) => s.webhooks.loadOlder)
   const setFilter = useCourier((s) => s.webhooks.setFilter)
   const tunnel = useCourier((s) => s.tunnel.status)
-  const now = useNow(tunnel?.state === 'down' && typeof tunnel.retryAt === 'number')
+  // Ticks every second only while the tunnel's next try is counted down.
+  const tunnelNow = useNow(tunnel?.state === 'down' && typeof tunnel.retryAt === 'number')
   // Held by id, so webhooks arriving while one is open do not change what the pane shows.
   const [selectedId, setSelectedId] = useState<number | null>(null)
   // Narrow windows: the selected webhook shows in a drawer, opened by a click or Enter (not by ↑/↓).
@@ -320,7 +322,7 @@ export function WebhooksView() {
       <ViewHeader id="webhooks-title" title="Webhooks" sub="Every callback the services sent, what it did to its run, and a Replay to send it through again.">
         <span className="tunnel-chip" data-tunnel-state={tunnel?.state ?? 'unknown'}>
           <span className={`dot dot--${tunnel?.state ?? 'unknown'}`} aria-hidden="true" />
-          {tunnelText(tunnel, now)}
+          {tunnelText(tunnel, tunnelNow)}
         </span>
       </ViewHeader>
       <div className="filters-wrap">
@@ -405,7 +407,9 @@ export function WebhooksView() {
                             aria-haspopup={narrow ? 'dialog' : undefined}
                           >
                             <span className="visually-hidden">Webhook #{w.id} at </span>
-                            <time dateTime={new Date(w.receivedAt).toISOString()}>{formatClock(w.receivedAt)}</time>
+                            <time dateTime={new Date(w.receivedAt).toISOString()} title={formatTime(w.receivedAt)}>
+                              {formatWhen(w.receivedAt, now)}
+                            </time>
                           </button>
                         </td>
                         <td title={w.provider ? providerName[w.provider] : undefined}>{w.provider ? providerName[w.provider] : '—'}</td>
@@ -421,7 +425,7 @@ export function WebhooksView() {
                                 setFilter({ search: w.runId ?? '' })
                               }}
                             >
-                              <code>{shortId(w.runId)}</code>
+                              <code>{shortRunId(w.runId)}</code>
                             </button>
                           ) : (
                             <span className="muted">—</span>
