@@ -91,7 +91,8 @@ test('the gallery finds outputs by a word of their prompt, plays a video with se
   await tiles.first().click()
   await expect(dialog).toBeVisible()
   await expect(dialog.getByRole('img', { name: 'a lighthouse at dusk, volumetric light, seen from the sea' })).toBeVisible()
-  await expect(details.getByLabel('Inputs')).toContainText('positive_prompt')
+  // By the form's labels ("Prompt"), not the deployment's keys.
+  await expect(details.getByLabel('Inputs').locator('dt', { hasText: /^Prompt$/ })).toHaveCount(1)
   await expect(dialog.getByRole('button', { name: 'Reveal in folder' })).toHaveAttribute('aria-disabled', 'true')
 
   await dialog.getByRole('button', { name: 'Re-run with same seed' }).click()

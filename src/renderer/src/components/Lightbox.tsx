@@ -1,16 +1,19 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import type { InputField } from '@shared/deployment'
 import type { Output, OutputId } from '@shared/output'
 import type { Failure } from '@shared/result'
 import type { InputValue, Run } from '@shared/run'
 import { shortcutFor, type ShortcutId } from '../keyboard/shortcuts'
 import { useCourier, useCourierClient } from '../store/context'
+import { openHistoryLayer, type HistoryLayer } from '../store/location'
+import { inputLabel } from './input-label'
 import { copyImage, copyText, clipboardProblem } from './clipboard'
 import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorNotice } from './ErrorNotice'
 import { formatBytes, formatMediaDuration, formatTime, shortId } from './format'
 import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
-import { Modal } from './Modal'
+import { Modal, ModalToasts } from './Modal'
 import { ZoomImage, type ZoomControls } from './ZoomImage'
 
 export const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
@@ -53,7 +56,7 @@ const ownsKeys = (target: EventTarget): boolean =>
  * (+ / − / 0, the wheel, double-click) and pan; videos and audio play with their native controls. The side
  * panel has the run's prompt, every input, the file's facts, and what can be done with it.
  */
-export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false, onNearEnd, returnFocus, onFilterBatch }: Props) {
+export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore = false, onNearEnd, returnFocus, onFilterBatch }: Props) {
   const client = useCourierClient()
   const desktop = useCourier((s) => s.app.info?.mode === 'electron')
   const setFavourite = useCourier((s) => s.outputs.setFavourite)
@@ -78,12 +81,34 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
   const output = found ?? shown?.output
   const lastIndex = index >= 0 ? index : (shown?.index ?? 0)
 
+  // Browser Back closes the lightbox (it has a history entry of its own) instead of leaving the view.
+  const layerRef = useRef<HistoryLayer | null>(null)
+  const closedRef = useRef(closed)
+  const shownIdRef = useRef<OutputId | null>(output?.id ?? null)
+  useEffect(() => {
+    closedRef.current = closed
+    shownIdRef.current = output?.id ?? null
+  })
+  useEffect(() => {
+    const layer = openHistoryLayer(window, () => closedRef.current(shownIdRef.current))
+    layerRef.current = layer
+    return () => layer.close()
+  }, [])
+  /** Closes it: its history entry goes first, so a view opened next (Show run) is not undone by that step back. */
+  const onClose = (last: OutputId | null) => {
+    layerRef.current?.close()
+    closed(last)
+  }
+
   useEffect(() => {
     if (index >= 0) return
     const next = outputs[lastIndex] ?? outputs[lastIndex - 1]
     if (next !== undefined) onNavigate(next.id)
-    else onClose(null)
-  }, [index, lastIndex, outputs, onNavigate, onClose])
+    else {
+      layerRef.current?.close()
+      closed(null)
+    }
+  }, [index, lastIndex, outputs, onNavigate, closed])
 
   useEffect(() => {
     if (hasMore && index >= 0 && index >= outputs.length - 3) onNearEnd?.()
@@ -147,7 +172,9 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
     if (!res.ok) failed(how === 'open' ? 'Could not open it' : 'Could not show it in its folder', res.error, () => void openWith(how))
   }
 
+  // The re-run buttons are aria-disabled while one is under way, never disabled: a disabled button loses focus.
   const runAgain = async (seed: 'same' | 'new') => {
+    if (busy !== null) return
     setBusy(seed)
     const res = await rerun(output.runId, seed)
     setBusy(null)
@@ -205,6 +232,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
       onClose={() => onClose(output.id)}
       onKeyDown={onKeyDown}
       returnFocus={returnFocus}
+      placesToasts
       panelProps={{ 'data-viewer-output-id': output.id, 'data-kind': output.kind }}
     >
       <header className="viewer__head">
@@ -263,6 +291,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
           <button type="button" className="viewer__nav viewer__nav--prev" aria-label="Previous" title="Previous (←)" disabled={!hasPrev} onClick={() => go(-1)}>
             ‹
           </button>
+          <ModalToasts />
           <button type="button" className="viewer__nav viewer__nav--next" aria-label="Next" title="Next (→)" disabled={!hasNext} onClick={() => go(1)}>
             ›
           </button>
@@ -312,12 +341,12 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
                 Only in the desktop app.
               </span>
             )}
-            <button type="button" className="btn btn--small" disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
+            <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
               <Icon name="rerun" size={16} />
               {seed === null ? 'Re-run' : 'Re-run with same seed'}
             </button>
             {seed !== null && (
-              <button type="button" className="btn btn--small" disabled={busy !== null} aria-busy={busy === 'new'} onClick={() => void runAgain('new')}>
+              <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'new'} onClick={() => void runAgain('new')}>
                 <Icon name="rerun" size={16} />
                 Re-run with new seed
               </button>
@@ -452,13 +481,20 @@ function promptOf(run: Run, output: Output): string {
 }
 
 function InputList({ run }: { run: Run }) {
+  const deployments = useCourier((s) => s.generate.deployments[run.provider])
+  const loadDeployments = useCourier((s) => s.generate.loadDeployments)
+  const fields: readonly InputField[] | undefined = deployments?.items.find((d) => d.id === run.deploymentId)?.inputs
+  // The form's labels come with the provider's deployments; a provider not shown in Generate yet is asked once.
+  useEffect(() => {
+    if (deployments === undefined) void loadDeployments(run.provider)
+  }, [deployments, loadDeployments, run.provider])
   const entries = Object.entries(run.inputs)
   if (entries.length === 0) return <p className="muted">This run was sent with the deployment’s defaults.</p>
   return (
     <dl className="lightbox__inputs" aria-label="Inputs">
       {entries.map(([key, value]) => (
         <div key={key}>
-          <dt>{key}</dt>
+          <dt title={key}>{inputLabel(key, fields)}</dt>
           <dd>{inputText(value)}</dd>
         </div>
       ))}

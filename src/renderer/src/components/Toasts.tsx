@@ -14,7 +14,18 @@ export function Toasts({ outside = false }: { outside?: boolean }) {
     <div className="toasts" role="region" aria-label="Notifications" aria-live="polite">
       {items.map((t) => (
         <div key={t.id} className={`toast toast--${t.tone}`} role={t.tone === 'error' ? 'alert' : 'status'} data-toast-tone={t.tone}>
-          <span className="toast__text">{t.text}</span>
+          <span className="toast__text">
+            {t.text}
+            {(t.count ?? 1) > 1 && (
+              <>
+                {' '}
+                <span className="toast__count" aria-hidden="true">
+                  ×{t.count}
+                </span>
+                <span className="visually-hidden">({t.count} times)</span>
+              </>
+            )}
+          </span>
           {t.action && (
             <button
               type="button"

@@ -15,12 +15,19 @@ export const worthRetrying = (code: ErrorCode): boolean =>
 
 export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
   let next = 0
+  const timers = new Map<number, ReturnType<typeof setTimeout>>()
   return {
     items: [],
     show(toast) {
-      const id = ++next
-      patch('toasts', (s) => ({ items: [...s.items, { ...toast, id }].slice(-MAX_TOASTS) }))
-      if (toast.tone === 'info') setTimeout(() => get().toasts.dismiss(id), TOAST_MS)
+      const same = get().toasts.items.find((t) => t.tone === toast.tone && t.text === toast.text)
+      const id = same?.id ?? ++next
+      const shown: Toast = { ...toast, id, count: same ? (same.count ?? 1) + 1 : 1 }
+      if (!shown.action) delete shown.action
+      // Shown again, it moves to the end (newest) rather than stacking a copy.
+      patch('toasts', (s) => ({ items: [...s.items.filter((t) => t.id !== id), shown].slice(-MAX_TOASTS) }))
+      clearTimeout(timers.get(id))
+      timers.delete(id)
+      if (toast.tone === 'info') timers.set(id, setTimeout(() => get().toasts.dismiss(id), TOAST_MS))
       return id
     },
     failure(what, failure, retry) {
@@ -33,6 +40,8 @@ export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
       return get().toasts.show({ tone: 'error', text: `${what}: ${failureText(failure)}`, ...(action ? { action } : {}) })
     },
     dismiss(id) {
+      clearTimeout(timers.get(id))
+      timers.delete(id)
       patch('toasts', (s) => (s.items.some((t) => t.id === id) ? { items: s.items.filter((t) => t.id !== id) } : {}))
     },
   }

@@ -325,8 +325,9 @@ describe('Lightbox', () => {
     expect(details.textContent).toContain(second.sha256)
     expect(details.textContent).toContain('Text to image')
     const inputs = within(details).getByLabelText('Inputs')
-    expect(inputs.textContent).toContain('prompta red fox in snow')
-    expect(inputs.textContent).toContain('seed8')
+    // By the form's labels, not the keys.
+    expect(inputs.textContent).toContain('Prompta red fox in snow')
+    expect(inputs.textContent).toContain('Seed8')
 
     fireEvent.keyDown(dialog(), { key: 'ArrowRight' })
     expect(dialog().dataset.viewerOutputId).toBe(first.id)
@@ -565,7 +566,7 @@ describe('Lightbox', () => {
     act(() => fake.emit({ type: 'output.saved', output }))
     fireEvent.click(tileOf(output.id))
     const inputs = await within(dialog()).findByLabelText('Inputs')
-    expect(inputs.textContent).toContain('steps12')
+    expect(inputs.textContent).toContain('Steps12')
     expect(fake.callsTo('runs.get')).toEqual([{ id: run.id }])
   })
 })
