@@ -7,6 +7,7 @@ import { shortcutFor, type ShortcutId } from '../keyboard/shortcuts'
 import { useCourier, useCourierClient } from '../store/context'
 import { openHistoryLayer, type HistoryLayer } from '../store/location'
 import { inputLabel } from './input-label'
+import { downloadUrl } from '../api/media-url'
 import { copyImage, copyText, clipboardProblem } from './clipboard'
 import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorNotice } from './ErrorNotice'
@@ -14,6 +15,7 @@ import { formatBytes, formatMediaDuration, formatTime, shortId } from './format'
 import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
 import { Modal, ModalToasts } from './Modal'
+import { isPreviewable, PREVIEW_BYTES, previewText, type TextPreview } from './text-preview'
 import { ZoomImage, type ZoomControls } from './ZoomImage'
 
 export const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
@@ -34,7 +36,7 @@ interface Props {
   onFilterBatch?(batchId: string): void
 }
 
-/** Actions only the desktop app can do (web mode shows them disabled, with the reason). */
+/** Actions only the desktop app can do (the web version does not show them: it offers Download instead). */
 const DESKTOP_ACTIONS: readonly { how: 'open' | 'reveal'; icon: IconName; label: string; title: string }[] = [
   { how: 'open', icon: 'open', label: 'Open', title: 'Open with its default app' },
   { how: 'reveal', icon: 'folder', label: 'Reveal in folder', title: 'Show the file in its folder' },
@@ -67,7 +69,6 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
   const toast = useCourier((s) => s.toasts.show)
   const failed = useCourier((s) => s.toasts.failure)
   const titleId = useId()
-  const desktopNoteId = useId()
   const zoomRef = useRef<ZoomControls>(null)
   const [zoom, setZoom] = useState<number | null>(null)
   const [confirming, setConfirming] = useState(false)
@@ -133,6 +134,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
   const hasPrev = lastIndex > 0 && index >= 0
   const hasNext = index >= 0 && index < outputs.length - 1
   const src = client.mediaUrl(output.id)
+  const download = downloadUrl(client, output.id)
   const alt = outputAlt(output)
   const go = (step: -1 | 1) => {
     const next = outputs[index + step]
@@ -163,11 +165,6 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
   }
 
   const openWith = async (how: 'open' | 'reveal') => {
-    if (!desktop) {
-      // The button says so in its tooltip and description; a click (or a touch, which has no tooltip) says it too.
-      toast({ tone: 'info', text: 'Opening files is only in the desktop app: this is the web version.' })
-      return
-    }
     const res = await openFile(output.id, how)
     if (!res.ok) failed(how === 'open' ? 'Could not open it' : 'Could not show it in its folder', res.error, () => void openWith(how))
   }
@@ -277,17 +274,17 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
               <audio key={output.id} src={src} controls preload="metadata" aria-label={alt} />
             </div>
           )}
-          {(output.kind === 'text' || output.kind === 'file') && (
-            <div className="viewer__file">
-              <Icon name="file" size={48} />
-              <p>
-                {output.mime} · {formatBytes(output.bytes)}
-              </p>
-              <a className="btn btn--small" href={src} download={output.path.split('/').pop()}>
-                Download
-              </a>
-            </div>
-          )}
+          {(output.kind === 'text' || output.kind === 'file') &&
+            (!desktop && isPreviewable(output.mime) ? (
+              <TextContents key={output.id} src={src} bytes={output.bytes} mime={output.mime} label={`Contents of ${alt}`} />
+            ) : (
+              <div className="viewer__file">
+                <Icon name="file" size={48} />
+                <p>
+                  {output.mime} · {formatBytes(output.bytes)}
+                </p>
+              </div>
+            ))}
           <button type="button" className="viewer__nav viewer__nav--prev" aria-label="Previous" title="Previous (←)" disabled={!hasPrev} onClick={() => go(-1)}>
             ‹
           </button>
@@ -322,24 +319,18 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
               <Icon name="copy" size={16} />
               Copy prompt
             </button>
-            {DESKTOP_ACTIONS.map((action) => (
-              <button
-                key={action.how}
-                type="button"
-                className="btn btn--small"
-                aria-disabled={!desktop}
-                aria-describedby={desktop ? undefined : desktopNoteId}
-                title={desktop ? action.title : 'Only in the desktop app'}
-                onClick={() => void openWith(action.how)}
-              >
-                <Icon name={action.icon} size={16} />
-                {action.label}
-              </button>
-            ))}
-            {!desktop && (
-              <span id={desktopNoteId} className="visually-hidden">
-                Only in the desktop app.
-              </span>
+            {desktop &&
+              DESKTOP_ACTIONS.map((action) => (
+                <button key={action.how} type="button" className="btn btn--small" title={action.title} onClick={() => void openWith(action.how)}>
+                  <Icon name={action.icon} size={16} />
+                  {action.label}
+                </button>
+              ))}
+            {download !== null && (
+              <a className="btn btn--small" href={download} download title="Save the file, named after its deployment, seed and number">
+                <Icon name="download" size={16} />
+                Download
+              </a>
             )}
             <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
               <Icon name="rerun" size={16} />
@@ -499,5 +490,35 @@ function InputList({ run }: { run: Run }) {
         </div>
       ))}
     </dl>
+  )
+}
+
+/** A text or JSON output's first `PREVIEW_BYTES`, as text in a focusable `pre` (never as HTML). */
+function TextContents({ src, bytes, mime, label }: { src: string; bytes: number; mime: string; label: string }) {
+  const [preview, setPreview] = useState<TextPreview | 'loading' | 'failed'>('loading')
+  useEffect(() => {
+    const aborted = new AbortController()
+    const end = Math.min(bytes, PREVIEW_BYTES) - 1
+    void (async () => {
+      try {
+        const res = await fetch(src, { signal: aborted.signal, headers: end >= 0 ? { range: `bytes=0-${end}` } : {} })
+        if (!res.ok) throw new Error(`HTTP ${res.status}`)
+        const body = new Uint8Array(await res.arrayBuffer()).slice(0, PREVIEW_BYTES)
+        setPreview(previewText(body, bytes, mime))
+      } catch {
+        if (!aborted.signal.aborted) setPreview('failed')
+      }
+    })()
+    return () => aborted.abort()
+  }, [src, bytes, mime])
+  if (preview === 'loading') return <p className="muted">Reading the file…</p>
+  if (preview === 'failed') return <p className="muted">The file could not be read for a preview. Download it to see it.</p>
+  return (
+    <div className="lightbox__text">
+      <pre className="lightbox__text-body" tabIndex={0} aria-label={label}>
+        {preview.text}
+      </pre>
+      {preview.truncated && <p className="muted">This shows the first {formatBytes(PREVIEW_BYTES)}. Download the file to see all of it.</p>}
+    </div>
   )
 }
