@@ -91,8 +91,11 @@ test('the gallery finds outputs by a word of their prompt, plays a video with se
   await tiles.first().click()
   await expect(dialog).toBeVisible()
   await expect(dialog.getByRole('img', { name: 'a lighthouse at dusk, volumetric light, seen from the sea' })).toBeVisible()
-  await expect(details.getByLabel('Inputs')).toContainText('positive_prompt')
-  await expect(dialog.getByRole('button', { name: 'Reveal in folder' })).toHaveAttribute('aria-disabled', 'true')
+  // By the form's labels ("Prompt"), not the deployment's keys.
+  await expect(details.getByLabel('Inputs').locator('dt', { hasText: /^Prompt$/ })).toHaveCount(1)
+  // The web version offers Download, not the desktop app's Open and Reveal.
+  await expect(dialog.getByRole('button', { name: 'Reveal in folder' })).toHaveCount(0)
+  await expect(dialog.getByRole('link', { name: 'Download' })).toBeVisible()
 
   await dialog.getByRole('button', { name: 'Re-run with same seed' }).click()
   const started = dialog.locator('.toast', { hasText: 'Started a new run of Dreamscape SDXL with the same seed.' })

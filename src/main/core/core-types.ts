@@ -82,7 +82,13 @@ export interface Core {
    * Serves a saved output by id, confined to the library folder; honours a `Range` header. With
    * `thumbnail`, its WebP thumbnail instead (made on the spot if missing; 404 for outputs without one).
    */
-  media(outputId: string, rangeHeader: string | null, opts?: { thumbnail?: boolean }): Promise<Response>
+  media(outputId: string, rangeHeader: string | null, opts?: { thumbnail?: boolean; download?: boolean }): Promise<Response>
+  /**
+   * Several saved outputs as one ZIP, streamed as it is built: the given ids, or every output of a batch (at most
+   * `ARCHIVE_MAX_FILES`; 413 beyond, 404 when none is in the library). Each file is confined like `media`.
+   * With `download` above, a file goes out as an attachment named from deployment, seed and index.
+   */
+  archive(selector: { ids: readonly string[] } | { batchId: string }): Promise<Response>
   /** Where the webhook listener is bound (available after start). */
   listenerUrl(): string
   readonly dataDir: string

@@ -22,7 +22,10 @@ import { OutputSaver } from './downloads/output-saver'
 import { systemResolver } from './downloads/url-guard'
 import { EventHub } from './events/event-hub'
 import { LibraryService } from './library/library-service'
+import { ARCHIVE_MAX_FILES, archiveResponse } from './library/archive'
+import { attachmentHeader, downloadName } from './library/download-name'
 import { plainResponse, serveFile } from './library/media'
+import { folderName } from './library/paths'
 import { probeMedia } from './library/probe'
 import { Thumbnails } from './library/thumbnails'
 import { VideoPosters } from './library/video-poster'
@@ -241,7 +244,27 @@ export function createCore(deps: CoreDeps): Core {
       if (opts?.thumbnail) return thumbnails.serve(outputId, range)
       const location = outputsRepo.location(outputId)
       if (!location) return plainResponse(404, 'no such output')
-      return serveFile(location, range)
+      const response = await serveFile(location, range)
+      const output = opts?.download ? outputsRepo.get(outputId) : undefined
+      if (output !== undefined && response.ok) response.headers.set('content-disposition', attachmentHeader(downloadName(output)))
+      return response
+    },
+    archive: async (selector) => {
+      const ids = 'ids' in selector ? [...new Set(selector.ids)] : null
+      if (ids !== null && ids.length > ARCHIVE_MAX_FILES) return plainResponse(413, `at most ${ARCHIVE_MAX_FILES} outputs go in one archive`)
+      const outputs =
+        ids !== null
+          ? ids.flatMap((id) => outputsRepo.get(id) ?? [])
+          : (outputsRepo.list({ batchId: (selector as { batchId: string }).batchId, limit: ARCHIVE_MAX_FILES + 1 }) ?? [])
+      if (outputs.length > ARCHIVE_MAX_FILES) return plainResponse(413, `at most ${ARCHIVE_MAX_FILES} outputs go in one archive`)
+      const entries = outputs.flatMap((output) => {
+        const location = outputsRepo.location(output.id)
+        return location ? [{ output, root: location.root }] : []
+      })
+      if (entries.length === 0) return plainResponse(404, 'none of those outputs is in the library')
+      const deployments = new Set(outputs.map((o) => o.deploymentName))
+      const what = deployments.size === 1 ? folderName(outputs[0]?.deploymentName ?? '') : 'comfy-courier'
+      return archiveResponse(entries, `${what}-${entries.length}-output${entries.length === 1 ? '' : 's'}.zip`)
     },
     listenerUrl: () => {
       if (!listener) throw new Error('core not started')

@@ -5,7 +5,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import { HTTP_EVENTS_PATH } from '@shared/contract'
 import { err } from '@shared/result'
 import type { Core } from '../core/core-types'
-import { outputIdFromStep, SMALL_BODY_BYTES } from '../core/library/media'
+import { isPathLikeId, outputIdFromStep, SMALL_BODY_BYTES } from '../core/library/media'
 import { RequestGuard } from './request-guard'
 import { readStatic } from './static-files'
 
@@ -77,7 +77,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too la
 /**
  * Web mode: serves the built renderer and the courier API over HTTP (`POST /api/{method}`) and
  * server-sent events (`GET /api/events`), plus saved media (`GET /media/{outputId}`, and its thumbnail
- * with `?thumb=1`). Loopback only.
+ * with `?thumb=1`, as a named attachment with `?download=1`), and ZIPs of several (`GET /archive?ids=…|batch=…`).
+ * Loopback only.
  */
 export async function startWebHost(opts: { core: Core; port: number; rendererDir: string; token: string }): Promise<WebHost> {
   const { core } = opts
@@ -124,12 +125,32 @@ export async function startWebHost(opts: { core: Core; port: number; rendererDir
       }
       return sendJson(res, 200, await core.invoke(decodeURIComponent(url.pathname.slice('/api/'.length)), args))
     }
+    if (url.pathname === '/archive' && req.method === 'GET') {
+      // `/archive?ids=a,b,c` (a selection) or `/archive?batch={batchId}`: a ZIP, streamed as core builds it.
+      const batch = url.searchParams.get('batch')
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter((id) => id !== '')
+      if (ids.some((id) => id.length > 64 || isPathLikeId(id)) || (batch !== null && (batch === '' || batch.length > 64))) {
+        return send(res, 400, 'Bad request', { 'content-type': 'text/plain; charset=utf-8' })
+      }
+      if (batch === null && ids.length === 0) return send(res, 400, 'Say which outputs: ids or batch', { 'content-type': 'text/plain; charset=utf-8' })
+      const response = await core.archive(batch !== null ? { batchId: batch } : { ids })
+      res.writeHead(response.status, { ...SECURITY_HEADERS, ...Object.fromEntries(response.headers) })
+      if (!response.body) return void res.end()
+      const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>)
+      // A download cancelled half-way stops the reading of files too.
+      res.on('close', () => body.destroy())
+      body.on('error', () => res.destroy())
+      body.pipe(res)
+      return
+    }
     if (url.pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
       // `/media/{id}`: one path step holding an id, never a path; `?thumb=1` asks for its thumbnail.
       const outputId = outputIdFromStep(url.pathname.slice('/media/'.length))
       if (outputId === null) return send(res, 404, 'Not found', { 'content-type': 'text/plain; charset=utf-8' })
       const thumbnail = url.searchParams.get('thumb') === '1'
-      const response = await core.media(outputId, req.headers.range ?? null, { thumbnail })
+      // `?download=1`: the file as an attachment, named from deployment, seed and index.
+      const download = url.searchParams.get('download') === '1'
+      const response = await core.media(outputId, req.headers.range ?? null, { thumbnail, download })
       const headers = { ...SECURITY_HEADERS, ...Object.fromEntries(response.headers) }
       if (!response.body || req.method === 'HEAD') {
         await response.body?.cancel()

@@ -1,16 +1,21 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import type { InputField } from '@shared/deployment'
 import type { Output, OutputId } from '@shared/output'
 import type { Failure } from '@shared/result'
 import type { InputValue, Run } from '@shared/run'
 import { shortcutFor, type ShortcutId } from '../keyboard/shortcuts'
 import { useCourier, useCourierClient } from '../store/context'
+import { openHistoryLayer, type HistoryLayer } from '../store/location'
+import { inputLabel } from './input-label'
+import { downloadUrl } from '../api/media-url'
 import { copyImage, copyText, clipboardProblem } from './clipboard'
 import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorNotice } from './ErrorNotice'
 import { formatBytes, formatMediaDuration, formatTime, formatWhen, shortId, shortRunId } from './format'
 import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
-import { Modal } from './Modal'
+import { Modal, ModalToasts } from './Modal'
+import { isPreviewable, PREVIEW_BYTES, previewText, type TextPreview } from './text-preview'
 import { ZoomImage, type ZoomControls } from './ZoomImage'
 
 export const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
@@ -31,7 +36,7 @@ interface Props {
   onFilterBatch?(batchId: string): void
 }
 
-/** Actions only the desktop app can do (web mode shows them disabled, with the reason). */
+/** Actions only the desktop app can do (the web version does not show them: it offers Download instead). */
 const DESKTOP_ACTIONS: readonly { how: 'open' | 'reveal'; icon: IconName; label: string; title: string }[] = [
   { how: 'open', icon: 'open', label: 'Open', title: 'Open with its default app' },
   { how: 'reveal', icon: 'folder', label: 'Reveal in folder', title: 'Show the file in its folder' },
@@ -53,7 +58,7 @@ const ownsKeys = (target: EventTarget): boolean =>
  * (+ / − / 0, the wheel, double-click) and pan; videos and audio play with their native controls. The side
  * panel has the run's prompt, every input, the file's facts, and what can be done with it.
  */
-export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false, onNearEnd, returnFocus, onFilterBatch }: Props) {
+export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore = false, onNearEnd, returnFocus, onFilterBatch }: Props) {
   const client = useCourierClient()
   const desktop = useCourier((s) => s.app.info?.mode === 'electron')
   const setFavourite = useCourier((s) => s.outputs.setFavourite)
@@ -64,7 +69,6 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
   const toast = useCourier((s) => s.toasts.show)
   const failed = useCourier((s) => s.toasts.failure)
   const titleId = useId()
-  const desktopNoteId = useId()
   const zoomRef = useRef<ZoomControls>(null)
   const [zoom, setZoom] = useState<number | null>(null)
   const [confirming, setConfirming] = useState(false)
@@ -78,12 +82,34 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
   const output = found ?? shown?.output
   const lastIndex = index >= 0 ? index : (shown?.index ?? 0)
 
+  // Browser Back closes the lightbox (it has a history entry of its own) instead of leaving the view.
+  const layerRef = useRef<HistoryLayer | null>(null)
+  const closedRef = useRef(closed)
+  const shownIdRef = useRef<OutputId | null>(output?.id ?? null)
+  useEffect(() => {
+    closedRef.current = closed
+    shownIdRef.current = output?.id ?? null
+  })
+  useEffect(() => {
+    const layer = openHistoryLayer(window, () => closedRef.current(shownIdRef.current))
+    layerRef.current = layer
+    return () => layer.close()
+  }, [])
+  /** Closes it: its history entry goes first, so a view opened next (Show run) is not undone by that step back. */
+  const onClose = (last: OutputId | null) => {
+    layerRef.current?.close()
+    closed(last)
+  }
+
   useEffect(() => {
     if (index >= 0) return
     const next = outputs[lastIndex] ?? outputs[lastIndex - 1]
     if (next !== undefined) onNavigate(next.id)
-    else onClose(null)
-  }, [index, lastIndex, outputs, onNavigate, onClose])
+    else {
+      layerRef.current?.close()
+      closed(null)
+    }
+  }, [index, lastIndex, outputs, onNavigate, closed])
 
   useEffect(() => {
     if (hasMore && index >= 0 && index >= outputs.length - 3) onNearEnd?.()
@@ -108,6 +134,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
   const hasPrev = lastIndex > 0 && index >= 0
   const hasNext = index >= 0 && index < outputs.length - 1
   const src = client.mediaUrl(output.id)
+  const download = downloadUrl(client, output.id)
   const alt = outputAlt(output)
   const go = (step: -1 | 1) => {
     const next = outputs[index + step]
@@ -138,16 +165,13 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
   }
 
   const openWith = async (how: 'open' | 'reveal') => {
-    if (!desktop) {
-      // The button says so in its tooltip and description; a click (or a touch, which has no tooltip) says it too.
-      toast({ tone: 'info', text: 'Opening files is only in the desktop app: this is the web version.' })
-      return
-    }
     const res = await openFile(output.id, how)
     if (!res.ok) failed(how === 'open' ? 'Could not open it' : 'Could not show it in its folder', res.error, () => void openWith(how))
   }
 
+  // The re-run buttons are aria-disabled while one is under way, never disabled: a disabled button loses focus.
   const runAgain = async (seed: 'same' | 'new') => {
+    if (busy !== null) return
     setBusy(seed)
     const res = await rerun(output.runId, seed)
     setBusy(null)
@@ -205,6 +229,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
       onClose={() => onClose(output.id)}
       onKeyDown={onKeyDown}
       returnFocus={returnFocus}
+      placesToasts
       panelProps={{ 'data-viewer-output-id': output.id, 'data-kind': output.kind }}
     >
       <header className="viewer__head">
@@ -249,20 +274,21 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
               <audio key={output.id} src={src} controls preload="metadata" aria-label={alt} />
             </div>
           )}
-          {(output.kind === 'text' || output.kind === 'file') && (
-            <div className="viewer__file">
-              <Icon name="file" size={48} />
-              <p>
-                {output.mime} · {formatBytes(output.bytes)}
-              </p>
-              <a className="btn btn--small" href={src} download={output.path.split('/').pop()}>
-                Download
-              </a>
-            </div>
-          )}
+          {(output.kind === 'text' || output.kind === 'file') &&
+            (!desktop && isPreviewable(output.mime) ? (
+              <TextContents key={output.id} src={src} bytes={output.bytes} mime={output.mime} label={`Contents of ${alt}`} />
+            ) : (
+              <div className="viewer__file">
+                <Icon name="file" size={48} />
+                <p>
+                  {output.mime} · {formatBytes(output.bytes)}
+                </p>
+              </div>
+            ))}
           <button type="button" className="viewer__nav viewer__nav--prev" aria-label="Previous" title="Previous (←)" disabled={!hasPrev} onClick={() => go(-1)}>
             ‹
           </button>
+          <ModalToasts />
           <button type="button" className="viewer__nav viewer__nav--next" aria-label="Next" title="Next (→)" disabled={!hasNext} onClick={() => go(1)}>
             ›
           </button>
@@ -293,31 +319,25 @@ export function Lightbox({ outputs, openId, onNavigate, onClose, hasMore = false
               <Icon name="copy" size={16} />
               Copy prompt
             </button>
-            {DESKTOP_ACTIONS.map((action) => (
-              <button
-                key={action.how}
-                type="button"
-                className="btn btn--small"
-                aria-disabled={!desktop}
-                aria-describedby={desktop ? undefined : desktopNoteId}
-                title={desktop ? action.title : 'Only in the desktop app'}
-                onClick={() => void openWith(action.how)}
-              >
-                <Icon name={action.icon} size={16} />
-                {action.label}
-              </button>
-            ))}
-            {!desktop && (
-              <span id={desktopNoteId} className="visually-hidden">
-                Only in the desktop app.
-              </span>
+            {desktop &&
+              DESKTOP_ACTIONS.map((action) => (
+                <button key={action.how} type="button" className="btn btn--small" title={action.title} onClick={() => void openWith(action.how)}>
+                  <Icon name={action.icon} size={16} />
+                  {action.label}
+                </button>
+              ))}
+            {download !== null && (
+              <a className="btn btn--small" href={download} download title="Save the file, named after its deployment, seed and number">
+                <Icon name="download" size={16} />
+                Download
+              </a>
             )}
-            <button type="button" className="btn btn--small" disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
+            <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
               <Icon name="rerun" size={16} />
               {seed === null ? 'Re-run' : 'Re-run with same seed'}
             </button>
             {seed !== null && (
-              <button type="button" className="btn btn--small" disabled={busy !== null} aria-busy={busy === 'new'} onClick={() => void runAgain('new')}>
+              <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'new'} onClick={() => void runAgain('new')}>
                 <Icon name="rerun" size={16} />
                 Re-run with new seed
               </button>
@@ -462,16 +482,53 @@ function promptOf(run: Run, output: Output): string {
 }
 
 function InputList({ run }: { run: Run }) {
+  const deployments = useCourier((s) => s.generate.deployments[run.provider])
+  const loadDeployments = useCourier((s) => s.generate.loadDeployments)
+  const fields: readonly InputField[] | undefined = deployments?.items.find((d) => d.id === run.deploymentId)?.inputs
+  // The form's labels come with the provider's deployments; a provider not shown in Generate yet is asked once.
+  useEffect(() => {
+    if (deployments === undefined) void loadDeployments(run.provider)
+  }, [deployments, loadDeployments, run.provider])
   const entries = Object.entries(run.inputs)
   if (entries.length === 0) return <p className="muted">This run was sent with the deployment’s defaults.</p>
   return (
     <dl className="lightbox__inputs" aria-label="Inputs">
       {entries.map(([key, value]) => (
         <div key={key}>
-          <dt>{key}</dt>
+          <dt title={key}>{inputLabel(key, fields)}</dt>
           <dd>{inputText(value)}</dd>
         </div>
       ))}
     </dl>
+  )
+}
+
+/** A text or JSON output's first `PREVIEW_BYTES`, as text in a focusable `pre` (never as HTML). */
+function TextContents({ src, bytes, mime, label }: { src: string; bytes: number; mime: string; label: string }) {
+  const [preview, setPreview] = useState<TextPreview | 'loading' | 'failed'>('loading')
+  useEffect(() => {
+    const aborted = new AbortController()
+    const end = Math.min(bytes, PREVIEW_BYTES) - 1
+    void (async () => {
+      try {
+        const res = await fetch(src, { signal: aborted.signal, headers: end >= 0 ? { range: `bytes=0-${end}` } : {} })
+        if (!res.ok) throw new Error(`HTTP ${res.status}`)
+        const body = new Uint8Array(await res.arrayBuffer()).slice(0, PREVIEW_BYTES)
+        setPreview(previewText(body, bytes, mime))
+      } catch {
+        if (!aborted.signal.aborted) setPreview('failed')
+      }
+    })()
+    return () => aborted.abort()
+  }, [src, bytes, mime])
+  if (preview === 'loading') return <p className="muted">Reading the file…</p>
+  if (preview === 'failed') return <p className="muted">The file could not be read for a preview. Download it to see it.</p>
+  return (
+    <div className="lightbox__text">
+      <pre className="lightbox__text-body" tabIndex={0} aria-label={label}>
+        {preview.text}
+      </pre>
+      {preview.truncated && <p className="muted">This shows the first {formatBytes(PREVIEW_BYTES)}. Download the file to see all of it.</p>}
+    </div>
   )
 }

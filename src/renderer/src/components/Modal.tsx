@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type HTMLAttributes, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
+import { createContext, useContext, useEffect, useRef, useState, type HTMLAttributes, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
 import { createPortal } from 'react-dom'
 import { keepTabInside } from './focus-trap'
 import { popModal, pushModal, useTopModal } from './modal-stack'
@@ -22,16 +22,54 @@ interface Props {
   returnFocus?: () => HTMLElement | null
   /** Clicking the backdrop closes (off for confirmations). */
   closeOnBackdrop?: boolean
+  /** The children place the toasts (`<ModalToasts />`), e.g. the lightbox over its stage rather than its side panel. */
+  placesToasts?: boolean
   panelProps?: HTMLAttributes<HTMLDivElement> & Record<`data-${string}`, string | number | undefined>
   children: ReactNode
 }
+
+/** Whether the modal around this is the innermost one (the one that shows the toasts). */
+const InnermostModal = createContext(false)
+
+/** The toasts, where a modal with `placesToasts` wants them (only while it is the innermost one). */
+export function ModalToasts() {
+  return useContext(InnermostModal) ? <Toasts /> : null
+}
+
+/** A copy of a key press, sent again to the panel when the element that had focus went away. */
+const copyKey = (e: globalThis.KeyboardEvent): globalThis.KeyboardEvent =>
+  new globalThis.KeyboardEvent('keydown', {
+    key: e.key,
+    code: e.code,
+    ctrlKey: e.ctrlKey,
+    metaKey: e.metaKey,
+    altKey: e.altKey,
+    shiftKey: e.shiftKey,
+    repeat: e.repeat,
+    bubbles: true,
+    cancelable: true,
+  })
 
 /**
  * The modal panel: rendered over everything, `aria-modal`, focus moved in on opening and given back on
  * closing, Tab kept inside, Escape closes. Keys never leak to a modal underneath, nor to the page. The
  * innermost modal shows the toasts, so messages about what is done inside it stay reachable.
  */
-export function Modal({ labelledBy, label, describedBy, role = 'dialog', className, onClose, onKeyDown, initialFocus, returnFocus, closeOnBackdrop = true, panelProps, children }: Props) {
+export function Modal({
+  labelledBy,
+  label,
+  describedBy,
+  role = 'dialog',
+  className,
+  onClose,
+  onKeyDown,
+  initialFocus,
+  returnFocus,
+  closeOnBackdrop = true,
+  placesToasts = false,
+  panelProps,
+  children,
+}: Props) {
   const panelRef = useRef<HTMLDivElement>(null)
   const [token] = useState(() => Symbol('modal'))
   const top = useTopModal()
@@ -52,6 +90,25 @@ export function Modal({ labelledBy, label, describedBy, role = 'dialog', classNa
     // Runs once per opening: the element to focus is read when the modal opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token])
+
+  // A focused button that is disabled or removed (a finished action, a deleted output) drops focus to the page,
+  // where the modal's keys would no longer reach it: focus comes back to the panel and the key is handled there.
+  const innermost = top === token
+  useEffect(() => {
+    if (!innermost) return
+    const recover = (e: globalThis.KeyboardEvent) => {
+      const panel = panelRef.current
+      const lost = document.activeElement === null || document.activeElement === document.body
+      if (!lost || panel === null || !e.isTrusted) return
+      panel.focus()
+      const copy = copyKey(e)
+      panel.dispatchEvent(copy)
+      if (copy.defaultPrevented) e.preventDefault()
+      e.stopPropagation()
+    }
+    document.addEventListener('keydown', recover, true)
+    return () => document.removeEventListener('keydown', recover, true)
+  }, [innermost])
 
   const keyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     onKeyDown?.(e)
@@ -79,8 +136,10 @@ export function Modal({ labelledBy, label, describedBy, role = 'dialog', classNa
         tabIndex={-1}
         onKeyDown={keyDown}
       >
-        {children}
-        {top === token && <Toasts />}
+        <InnermostModal.Provider value={innermost}>
+          {children}
+          {innermost && !placesToasts && <Toasts />}
+        </InnermostModal.Provider>
       </div>
     </div>,
     document.body,

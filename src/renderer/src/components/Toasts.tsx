@@ -43,7 +43,18 @@ function ToastItem({ toast: t }: { toast: Toast }) {
         if (!e.currentTarget.contains(e.relatedTarget as Node | null)) hold(t.id, false)
       }}
     >
-      <span className="toast__text">{t.text}</span>
+      <span className="toast__text">
+        {t.text}
+        {(t.count ?? 1) > 1 && (
+          <>
+            {' '}
+            <span className="toast__count" aria-hidden="true">
+              ×{t.count}
+            </span>
+            <span className="visually-hidden">({t.count} times)</span>
+          </>
+        )}
+      </span>
       {t.action && (
         <button
           ref={actionRef}

@@ -36,8 +36,14 @@ export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
   return {
     items: [],
     show(toast) {
-      const id = ++next
-      patch('toasts', (s) => ({ items: [...s.items, { ...toast, id }].slice(-MAX_TOASTS) }))
+      const same = get().toasts.items.find((t) => t.tone === toast.tone && t.text === toast.text)
+      const id = same?.id ?? ++next
+      const shown: Toast = { ...toast, id, count: same ? (same.count ?? 1) + 1 : 1 }
+      if (!shown.action) delete shown.action
+      // Shown again, it moves to the end (newest) rather than stacking a copy.
+      patch('toasts', (s) => ({ items: [...s.items.filter((t) => t.id !== id), shown].slice(-MAX_TOASTS) }))
+      clearTimeout(timers.get(id))
+      timers.delete(id)
       if (toast.tone === 'info') expire(id)
       return id
     },

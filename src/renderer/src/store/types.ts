@@ -298,13 +298,18 @@ export interface Toast {
   action?: { label: string; run(): void }
   /** Moves the focus to the action when shown (an "Undo" for what the user just did). */
   focusAction?: boolean
+  /** How many times this same message was shown while it was up (identical toasts are one, "×3"). */
+  count?: number
 }
 
 export interface ToastsSlice {
   /** Oldest first; at most a few. */
   items: Toast[]
-  /** Shows a message; info toasts go by themselves after a while, errors stay until dismissed. */
-  show(toast: Omit<Toast, 'id'>): number
+  /**
+   * Shows a message; info toasts go by themselves after a while, errors stay until dismissed. The same text
+   * and tone as a toast still up is that toast again: its count goes up, its action is the newest, its time restarts.
+   */
+  show(toast: Omit<Toast, 'id' | 'count'>): number
   /**
    * Shows an action's failure ("Could not start the run: …") with its next step as a button: "Open Settings"
    * for a missing or refused key, "Retry" (when `retry` is given) for a failure that may pass.

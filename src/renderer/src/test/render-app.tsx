@@ -3,6 +3,7 @@ import { afterEach, beforeEach } from 'vitest'
 import { App } from '../App'
 import { bootstrap, type App as AppRuntime } from '../bootstrap'
 import { RuntimeProvider } from '../store/context'
+import { afterHistorySettles } from '../store/location'
 import { FakeCourier } from './fake-courier'
 
 let running: AppRuntime[] = []
@@ -12,10 +13,13 @@ beforeEach(() => {
   window.localStorage.clear()
 })
 
-afterEach(() => {
+afterEach(async () => {
   cleanup()
   running.forEach((app) => app.dispose())
   running = []
+  // A lightbox closed by the cleanup takes its history entry back; that step must land before the next test's
+  // address is set, or it would move the next test's app to this one's view.
+  await new Promise<void>((resolve) => afterHistorySettles(resolve))
 })
 
 export interface RenderOptions {

@@ -329,8 +329,9 @@ describe('Lightbox', () => {
     expect(details.textContent).toContain(second.sha256)
     expect(details.textContent).toContain('Text to image')
     const inputs = within(details).getByLabelText('Inputs')
-    expect(inputs.textContent).toContain('prompta red fox in snow')
-    expect(inputs.textContent).toContain('seed8')
+    // By the form's labels, not the keys.
+    expect(inputs.textContent).toContain('Prompta red fox in snow')
+    expect(inputs.textContent).toContain('Seed8')
 
     fireEvent.keyDown(dialog(), { key: 'ArrowRight' })
     expect(dialog().dataset.viewerOutputId).toBe(first.id)
@@ -472,22 +473,14 @@ describe('Lightbox', () => {
     expect(vi.mocked(fetch).mock.calls[0]?.[0]).toBe(`courier-media://output/${encodeURIComponent(second.id)}`)
   })
 
-  it('offers Open and Reveal only in the desktop app', async () => {
+  it('does not offer Open and Reveal in the web version, where they could never work', async () => {
     const { fake, second } = seeded()
     await renderApp(fake)
     await openGallery()
     await waitFor(() => expect(tiles()).toHaveLength(2))
     fireEvent.click(tileOf(second.id))
-    const open = within(dialog()).getByRole('button', { name: 'Open' })
-    const reveal = within(dialog()).getByRole('button', { name: 'Reveal in folder' })
-    for (const button of [open, reveal]) {
-      expect(button.getAttribute('aria-disabled')).toBe('true')
-      expect(button.title).toBe('Only in the desktop app')
-      expect(button.getAttribute('aria-describedby')).toBeTruthy()
-    }
-    fireEvent.click(open)
-    expect(await within(dialog()).findByText('Opening files is only in the desktop app: this is the web version.')).toBeTruthy()
-    expect(fake.callsTo('outputs.open')).toEqual([])
+    expect(within(dialog()).queryByRole('button', { name: 'Open' })).toBeNull()
+    expect(within(dialog()).queryByRole('button', { name: 'Reveal in folder' })).toBeNull()
   })
 
   it('opens and reveals files in the desktop app', async () => {
@@ -498,7 +491,7 @@ describe('Lightbox', () => {
     await waitFor(() => expect(tiles()).toHaveLength(2))
     fireEvent.click(tileOf(second.id))
     const reveal = within(dialog()).getByRole('button', { name: 'Reveal in folder' })
-    expect(reveal.getAttribute('aria-disabled')).toBe('false')
+    expect(reveal.getAttribute('aria-disabled')).toBeNull()
     fireEvent.click(reveal)
     fireEvent.click(within(dialog()).getByRole('button', { name: 'Open' }))
     await waitFor(() => expect(fake.opened).toEqual([
@@ -571,7 +564,7 @@ describe('Lightbox', () => {
     act(() => fake.emit({ type: 'output.saved', output }))
     fireEvent.click(tileOf(output.id))
     const inputs = await within(dialog()).findByLabelText('Inputs')
-    expect(inputs.textContent).toContain('steps12')
+    expect(inputs.textContent).toContain('Steps12')
     expect(fake.callsTo('runs.get')).toEqual([{ id: run.id }])
   })
 })

@@ -6,7 +6,9 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatCount } from '../../components/format'
 import { Lightbox } from '../../components/Lightbox'
 import { ViewHeader } from '../../components/ViewHeader'
-import { useCourier } from '../../store/context'
+import { ARCHIVE_MAX_FILES, archiveUrl } from '../../api/media-url'
+import { Icon } from '../../components/Icon'
+import { useCourier, useCourierClient } from '../../store/context'
 import { exactCount, isFiltered, type GalleryFilter } from '../../store/gallery-query'
 import { densities, loadDensity, minTileOf, pageStorage, saveDensity, type Density } from './density'
 import { GalleryFilters } from './GalleryFilters'
@@ -74,6 +76,8 @@ export function GalleryView() {
   const loadingMore = useCourier((s) => s.outputs.loadingMore)
   const moreError = useCourier((s) => s.outputs.moreError)
   const filter = useCourier((s) => s.outputs.filter)
+  const client = useCourierClient()
+  const desktop = useCourier((s) => s.app.info?.mode === 'electron')
   const facets = useCourier((s) => s.outputs.facets)
   const facetsQuery = useCourier((s) => s.outputs.facetsQuery)
   const searchPending = useCourier((s) => s.outputs.searchPending)
@@ -205,6 +209,8 @@ export function GalleryView() {
   const loading = status === 'loading' || status === 'idle'
   const empty = results.length === 0
   const selectedCount = results.reduce((n, o) => n + (selected.has(o.id) ? 1 : 0), 0)
+  const selectionZip = selectedCount > 0 ? archiveUrl(client, { ids: results.filter((o) => selected.has(o.id)).map((o) => o.id) }) : null
+  const batchZip = filter.batchId !== null ? archiveUrl(client, { batchId: filter.batchId }) : null
 
   return (
     <section className="view view--gallery" aria-labelledby="gallery-title">
@@ -236,9 +242,24 @@ export function GalleryView() {
           {loading && empty ? 'Loading outputs…' : countText(results.length, exact, hasMore, filtered || filter.search.trim() !== '')}
           {searchPending && ' · searching…'}
         </p>
+        {batchZip !== null && selectedCount === 0 && (
+          <a className="btn btn--small" href={batchZip} download>
+            <Icon name="download" size={16} />
+            Download the batch as a ZIP
+          </a>
+        )}
         {selectedCount > 0 && (
           <div className="selection-bar" role="group" aria-label="Selection">
             <span>{formatCount(selectedCount)} selected</span>
+            {selectionZip !== null ? (
+              <a className="btn btn--small" href={selectionZip} download>
+                <Icon name="download" size={16} />
+                Download as ZIP
+              </a>
+            ) : (
+              !desktop &&
+              selectedCount > ARCHIVE_MAX_FILES && <span className="muted">A ZIP holds at most {formatCount(ARCHIVE_MAX_FILES)} outputs: select fewer to download them.</span>
+            )}
             <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => setTrashing(results.filter((o) => selected.has(o.id)).map((o) => o.id))}>
               Move to trash…
             </button>

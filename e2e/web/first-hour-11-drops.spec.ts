@@ -1,0 +1,87 @@
+import type { Locator, Page } from '@playwright/test'
+import { PNG } from 'pngjs'
+import { expect, test } from '../fixtures/web-app'
+
+// Issue 15, item 11 (and 13): a file dropped where no input takes it is no longer swallowed in silence: the app
+// says why, and where it would go.
+
+function pngBase64(): string {
+  const png = new PNG({ width: 8, height: 8 })
+  for (let i = 0; i < png.data.length; i += 4) png.data.set([30, 120, 220, 255], i)
+  return PNG.sync.write(png).toString('base64')
+}
+
+/** Drops one PNG on `target`, as a drag from the desktop does (a DataTransfer made in the page). */
+async function dropPng(page: Page, target: Locator, name: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const transfer = new DataTransfer()
+      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: 'image/png' }))
+      return transfer
+    },
+    { name, base64: pngBase64() },
+  )
+  await target.dispatchEvent('dragenter', { dataTransfer })
+  await target.dispatchEvent('dragover', { dataTransfer })
+  await target.dispatchEvent('drop', { dataTransfer })
+}
+
+async function expectInViewport(page: Page, locator: Locator): Promise<void> {
+  const box = await locator.boundingBox()
+  const size = page.viewportSize()
+  expect(box).not.toBeNull()
+  if (box === null || size === null) return
+  expect(box.x).toBeGreaterThanOrEqual(0)
+  expect(box.y).toBeGreaterThanOrEqual(0)
+  expect(box.x + box.width).toBeLessThanOrEqual(size.width + 0.5)
+  expect(box.y + box.height).toBeLessThanOrEqual(size.height + 0.5)
+}
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 1024, height: 700 },
+  { width: 760, height: 600 },
+]) {
+  test.describe(`drops at ${viewport.width}×${viewport.height}`, () => {
+    test.use({ viewport })
+
+    test('an image dropped on a deployment with no image input says so', async ({ page, app }) => {
+      await page.goto(app.ready.web)
+      await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
+      await page.getByLabel('Deployment').selectOption({ label: 'Dreamscape SDXL' })
+      await dropPng(page, page.getByLabel('Prompt', { exact: true }), 'sky.png')
+      const toast = page.getByRole('alert').filter({ hasText: '“sky.png” was not used' })
+      await expect(toast.locator('.toast__text')).toHaveText(
+        '“sky.png” was not used: Dreamscape SDXL has no image or file input. Choose a deployment that takes one, then drop it on that input.',
+      )
+      await expectInViewport(page, toast)
+      await page.screenshot({ path: `/tmp/first-hour-11-${viewport.width}.png` })
+      // Nothing was uploaded, and the app is still there (the browser did not open the file instead).
+      await expect(page.getByRole('heading', { name: 'Generate', level: 1 })).toBeVisible()
+    })
+
+    test('an image dropped beside the image inputs says which inputs take it', async ({ page, app }) => {
+      await page.goto(app.ready.web)
+      await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
+      await page.getByLabel('Deployment').selectOption({ label: 'Every Input' })
+      await dropPng(page, page.getByRole('heading', { name: 'Generate', level: 1 }), 'sky.png')
+      await expect(page.getByRole('alert').filter({ hasText: '“sky.png” was not used' })).toContainText(
+        '“sky.png” was not used: drop it on one of the inputs “Image”, “Mask (with alpha)” or “Reference images”',
+      )
+      // Dropped on the image input itself, it uploads as before.
+      const zone = page.locator('[data-field-id="input_image"] .dropzone')
+      await dropPng(page, zone, 'sea.png')
+      await expect(page.locator('[data-field-id="input_image"] [data-upload-state]')).toHaveAttribute('data-upload-state', /uploading|done/)
+    })
+
+    test('outside Generate, a dropped file says where files go', async ({ page, app }) => {
+      await page.goto(app.ready.web)
+      await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
+      await page.getByRole('link', { name: 'Gallery' }).click()
+      await dropPng(page, page.getByRole('heading', { name: 'Gallery', level: 1 }), 'sky.png')
+      await expect(page.getByRole('alert').locator('.toast__text')).toHaveText(
+        '“sky.png” was not used: files go on an input of the Generate form. Open Generate and drop it on an image or file input.',
+      )
+    })
+  })
+}
