@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test'
 import { PNG } from 'pngjs'
 import { expect, test } from '../fixtures/web-app'
+import { expectInViewport } from './support/in-viewport'
 
 // Issue 15, item 11 (and 13): a file dropped where no input takes it is no longer swallowed in silence: the app
 // says why, and where it would go.
@@ -24,17 +25,6 @@ async function dropPng(page: Page, target: Locator, name: string): Promise<void>
   await target.dispatchEvent('dragenter', { dataTransfer })
   await target.dispatchEvent('dragover', { dataTransfer })
   await target.dispatchEvent('drop', { dataTransfer })
-}
-
-async function expectInViewport(page: Page, locator: Locator): Promise<void> {
-  const box = await locator.boundingBox()
-  const size = page.viewportSize()
-  expect(box).not.toBeNull()
-  if (box === null || size === null) return
-  expect(box.x).toBeGreaterThanOrEqual(0)
-  expect(box.y).toBeGreaterThanOrEqual(0)
-  expect(box.x + box.width).toBeLessThanOrEqual(size.width + 0.5)
-  expect(box.y + box.height).toBeLessThanOrEqual(size.height + 0.5)
 }
 
 for (const viewport of [

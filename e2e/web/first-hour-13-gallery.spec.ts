@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
-import { expectInViewport } from './support/visible'
+import { expectInViewport } from './support/in-viewport'
 
 /** Tiles whose whole cell (preview and caption) is inside both the window and the grid's scroll box. */
 async function wholeTilesInView(page: Page): Promise<number> {

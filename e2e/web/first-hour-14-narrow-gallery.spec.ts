@@ -1,6 +1,6 @@
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
-import { expectInViewport } from './support/visible'
+import { expectInViewport } from './support/in-viewport'
 
 const sizes = [
   { viewport: { width: 1280, height: 800 }, scheme: 'dark' as const, folded: false },

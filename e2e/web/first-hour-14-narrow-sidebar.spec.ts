@@ -1,19 +1,5 @@
-import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
-
-/** The element lies wholly inside the window: the user can see it without scrolling. */
-async function expectInViewport(page: Page, element: Locator, what: string): Promise<void> {
-  const box = await element.boundingBox()
-  const view = page.viewportSize()!
-  expect(box, `${what} is drawn`).not.toBeNull()
-  expect({ what, left: box!.x >= 0, top: box!.y >= 0, right: box!.x + box!.width <= view.width + 0.5, bottom: box!.y + box!.height <= view.height + 0.5 }).toEqual({
-    what,
-    left: true,
-    top: true,
-    right: true,
-    bottom: true,
-  })
-}
+import { expectInViewport } from './support/in-viewport'
 
 const views = [
   { name: 'Generate', keys: 'G then G' },

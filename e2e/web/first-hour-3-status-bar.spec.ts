@@ -1,17 +1,6 @@
-import type { Locator, Page } from '@playwright/test'
+import type { Locator } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
-
-/** The element lies wholly inside the window: the user can see it without scrolling. */
-async function expectInViewport(page: Page, element: Locator): Promise<void> {
-  const box = await element.boundingBox()
-  const view = page.viewportSize()
-  expect(box, 'the element is drawn').not.toBeNull()
-  expect(view).not.toBeNull()
-  expect(box!.x).toBeGreaterThanOrEqual(0)
-  expect(box!.y).toBeGreaterThanOrEqual(0)
-  expect(box!.x + box!.width).toBeLessThanOrEqual(view!.width)
-  expect(box!.y + box!.height).toBeLessThanOrEqual(view!.height)
-}
+import { expectInViewport } from './support/in-viewport'
 
 const COUNTDOWN = /^The public URL is down\. Trying again in (\d+) seconds?\.$/
 

@@ -1,20 +1,7 @@
-import type { Locator, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
-
-/** The element lies wholly inside the window: the user can see it without scrolling. */
-async function expectInViewport(page: Page, element: Locator, what: string): Promise<void> {
-  const box = await element.boundingBox()
-  const view = page.viewportSize()!
-  expect(box, `${what} is drawn`).not.toBeNull()
-  expect({ what, left: box!.x >= 0, top: box!.y >= 0, right: box!.x + box!.width <= view.width + 0.5, bottom: box!.y + box!.height <= view.height + 0.5 }).toEqual({
-    what,
-    left: true,
-    top: true,
-    right: true,
-    bottom: true,
-  })
-}
+import { expectInViewport } from './support/in-viewport'
 
 /** The API as the page itself calls it (same cookie). */
 async function api<T>(page: Page, method: string, args: unknown): Promise<T> {

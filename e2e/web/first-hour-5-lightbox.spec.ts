@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
+import { expectBoxInViewport } from './support/in-viewport'
 
 // Issue 15, item 5: the lightbox keeps its keys after a re-run, browser Back closes it, identical toasts are one
 // (and never cover its side panel), and the inputs are listed by the form's labels.
@@ -19,18 +20,6 @@ async function openGalleryLightbox(page: Page, appUrl: string): Promise<Locator>
   await expect(dialog).toBeVisible()
   await expect(dialog.locator('.viewer__count')).toHaveText('1 / 2')
   return dialog
-}
-
-/** Whether the box lies wholly inside the page's viewport. */
-async function expectInViewport(page: Page, box: { x: number; y: number; width: number; height: number } | null): Promise<void> {
-  const size = page.viewportSize()
-  expect(box).not.toBeNull()
-  expect(size).not.toBeNull()
-  if (box === null || size === null) return
-  expect(box.x).toBeGreaterThanOrEqual(0)
-  expect(box.y).toBeGreaterThanOrEqual(0)
-  expect(box.x + box.width).toBeLessThanOrEqual(size.width + 0.5)
-  expect(box.y + box.height).toBeLessThanOrEqual(size.height + 0.5)
 }
 
 const overlaps = (a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean =>
@@ -107,7 +96,7 @@ for (const viewport of [
       await expect(toasts).toContainText('(3 times)')
       const toastBox = await toasts.boundingBox()
       const panelBox = await dialog.getByRole('region', { name: 'Details' }).boundingBox()
-      await expectInViewport(page, toastBox)
+      expectBoxInViewport(page, toastBox)
       expect(toastBox !== null && panelBox !== null && overlaps(toastBox, panelBox)).toBe(false)
       await page.screenshot({ path: `/tmp/first-hour-5-${viewport.width}.png` })
       // Its buttons stay reachable: dismissing it keeps focus inside the lightbox.

@@ -1,29 +1,9 @@
 import AxeBuilder from '@axe-core/playwright'
-import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
+import { expectInViewport, THEMED_VIEWPORTS } from './support/in-viewport'
 
-/** Fails unless the element is wholly inside the page's viewport. */
-async function expectInViewport(page: Page, el: Locator): Promise<void> {
-  const box = await el.boundingBox()
-  const size = page.viewportSize()
-  expect(box, 'the element has a box').not.toBeNull()
-  expect(size).not.toBeNull()
-  if (!box || !size) return
-  expect(box.x).toBeGreaterThanOrEqual(0)
-  expect(box.y).toBeGreaterThanOrEqual(0)
-  expect(box.x + box.width).toBeLessThanOrEqual(size.width + 0.5)
-  expect(box.y + box.height).toBeLessThanOrEqual(size.height + 0.5)
-}
-
-// Each size once, the middle one in the light theme, so both palettes are looked at.
-const viewports = [
-  { width: 1280, height: 800, scheme: 'dark' },
-  { width: 1024, height: 700, scheme: 'light' },
-  { width: 760, height: 600, scheme: 'dark' },
-] as const
-
-for (const { scheme, ...viewport } of viewports) {
+for (const { scheme, ...viewport } of THEMED_VIEWPORTS) {
   test.describe(`${viewport.width}×${viewport.height} ${scheme}`, () => {
     test.use({ viewport, colorScheme: scheme })
 

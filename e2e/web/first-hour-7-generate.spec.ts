@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
+import { THEMED_VIEWPORTS } from './support/in-viewport'
 
 /** The element's box, which must exist. */
 async function box(el: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
@@ -19,14 +20,7 @@ async function expectInView(page: Page, el: Locator): Promise<void> {
   expect(b.y + b.height).toBeLessThanOrEqual(statusBar.y + 0.5)
 }
 
-// Each size once, the middle one in the light theme, so both palettes are looked at.
-const viewports = [
-  { width: 1280, height: 800, scheme: 'dark' },
-  { width: 1024, height: 700, scheme: 'light' },
-  { width: 760, height: 600, scheme: 'dark' },
-] as const
-
-for (const { scheme, ...viewport } of viewports) {
+for (const { scheme, ...viewport } of THEMED_VIEWPORTS) {
   test.describe(`${viewport.width}×${viewport.height} ${scheme}`, () => {
     test.use({ viewport, colorScheme: scheme })
 

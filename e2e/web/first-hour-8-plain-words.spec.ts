@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
+import { filterGalleryByKind } from './support/gallery-filters'
 
 /** Words a creator would never write: field names, knobs, node classes, transport details. */
 const DEVELOPER_WORDS = /enum_options|knob|largeOutputBytes|benchmark|VAEDecode|websocket|data URI|JSON array|\bMiB\b|H\.264|VP9/i
@@ -56,9 +57,7 @@ for (const viewport of [
       await expect(row).toHaveAttribute('data-output-count', '8')
       await page.getByRole('link', { name: 'Gallery' }).click()
       await expect(page.locator('.gallery-status__count')).toHaveText('8 outputs', { timeout: 20_000 })
-      const text = page.getByRole('group', { name: 'Kind' }).locator('[data-kind-filter="text"]')
-      await expect(text).toBeVisible()
-      await text.click()
+      await filterGalleryByKind(page, 'text')
       await expect(page.locator('.gallery [data-output-id]')).toHaveCount(1)
       await page.screenshot({ path: `/tmp/shots/8-caption-${viewport.width}.png` })
     })

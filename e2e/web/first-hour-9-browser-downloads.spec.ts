@@ -3,6 +3,8 @@ import type { Locator, Page } from '@playwright/test'
 import { unzipSync } from 'fflate'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
+import { expectInViewport } from './support/in-viewport'
+import { filterGalleryByKind } from './support/gallery-filters'
 
 // Issue 15, item 9: the browser version has no dead ends. No Open / Reveal it could never do; Download for every
 // output, named from deployment, seed and number; text and JSON shown in the lightbox; a selection or a batch as a ZIP.
@@ -13,20 +15,9 @@ async function contactSheet(page: Page, appUrl: string): Promise<Locator> {
   await generate(page, 'Contact Sheet', 'mountain lake, four seasons')
   await page.getByRole('link', { name: 'Gallery' }).click()
   const tiles = page.locator('.gallery [data-output-id]')
-  // Six pictures and a JSON manifest of them (the caption is a string, not a file).
-  await expect(tiles).toHaveCount(7, { timeout: 30_000 })
+  // Six pictures, a JSON manifest of them and the caption as a text file.
+  await expect(tiles).toHaveCount(8, { timeout: 30_000 })
   return tiles
-}
-
-async function expectInViewport(page: Page, locator: Locator): Promise<void> {
-  const box = await locator.boundingBox()
-  const size = page.viewportSize()
-  expect(box).not.toBeNull()
-  if (box === null || size === null) return
-  expect(box.x).toBeGreaterThanOrEqual(0)
-  expect(box.y).toBeGreaterThanOrEqual(0)
-  expect(box.x + box.width).toBeLessThanOrEqual(size.width + 0.5)
-  expect(box.y + box.height).toBeLessThanOrEqual(size.height + 0.5)
 }
 
 /** What a clicked link downloads: its suggested name and its bytes. */
@@ -46,7 +37,7 @@ for (const viewport of [
 
     test('the lightbox offers Download (named after deployment, seed and number) instead of Open and Reveal', async ({ page, app }) => {
       const tiles = await contactSheet(page, app.ready.web)
-      await page.locator('[data-kind-filter="image"]').click()
+      await filterGalleryByKind(page, 'image')
       await tiles.first().click()
       const dialog = page.getByRole('dialog')
       await expect(dialog).toHaveAttribute('data-kind', 'image')
@@ -64,7 +55,7 @@ for (const viewport of [
 
     test('a JSON output is shown in the lightbox as text, and downloads under its own name', async ({ page, app }) => {
       const tiles = await contactSheet(page, app.ready.web)
-      await page.locator('[data-kind-filter="file"]').click()
+      await filterGalleryByKind(page, 'file')
       await expect(tiles).toHaveCount(1)
       await tiles.first().click()
       const dialog = page.getByRole('dialog')
@@ -86,13 +77,13 @@ for (const viewport of [
       await tiles.first().focus()
       await page.keyboard.press('Control+a')
       const selection = page.getByRole('group', { name: 'Selection' })
-      await expect(selection).toContainText('7 selected')
+      await expect(selection).toContainText('8 selected')
       const zipLink = selection.getByRole('link', { name: 'Download as ZIP' })
       await expectInViewport(page, zipLink)
       const zip = await downloadFrom(page, zipLink)
-      expect(zip.name).toBe('contact-sheet-7-outputs.zip')
+      expect(zip.name).toBe('contact-sheet-8-outputs.zip')
       const names = Object.keys(unzipSync(new Uint8Array(zip.bytes)))
-      expect(names).toHaveLength(7)
+      expect(names).toHaveLength(8)
       for (const name of names) expect(name).toMatch(/^contact-sheet-seed-\d+-\d\.(png|webp|jpg|jpeg|json|txt)$/)
       await page.screenshot({ path: `/tmp/first-hour-9-zip-${viewport.width}.png` })
       await page.keyboard.press('Escape')
@@ -101,7 +92,7 @@ for (const viewport of [
       await page.getByRole('link', { name: 'Generate' }).click()
       await generate(page, 'Dreamscape SDXL', 'a paper lantern over water', 2)
       await page.getByRole('link', { name: 'Gallery' }).click()
-      await expect(page.locator('.gallery-status__count')).toHaveText('9 outputs', { timeout: 30_000 })
+      await expect(page.locator('.gallery-status__count')).toHaveText('10 outputs', { timeout: 30_000 })
       await page.getByRole('button', { name: /^Only batch / }).first().click()
       await expect(tiles).toHaveCount(2)
       const batchLink = page.getByRole('link', { name: 'Download the batch as a ZIP' })

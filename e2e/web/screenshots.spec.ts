@@ -75,7 +75,8 @@ test.describe('a new user', () => {
     await tiles.filter({ has: page.getByRole('img', { name: /lighthouse/ }) }).first().click()
     const viewer = page.getByRole('dialog')
     await expect(viewer.getByRole('img', { name: /lighthouse/ })).toBeVisible()
-    await expect(viewer.getByRole('region', { name: 'Details' }).getByLabel('Inputs')).toContainText('positive_prompt')
+    // Listed by the form's labels, not by the service's keys (positive_prompt).
+    await expect(viewer.getByRole('region', { name: 'Details' }).getByLabel('Inputs')).toContainText('Negative prompt')
     await shoot(page, 'lightbox')
     await page.keyboard.press('Escape')
 

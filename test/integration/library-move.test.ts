@@ -112,3 +112,20 @@ describe('moving the library folder from Settings', () => {
     await allReadable()
   })
 })
+
+describe('a setting a flag fixes', () => {
+  it('refuses a change naming the flag, and takes its own value again as no change', async () => {
+    const t = await startTestCore({})
+    try {
+      // The test core starts with `--tunnel off`.
+      const refused = await t.core.call('settings.update', { tunnelMode: 'localtunnel' })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', field: 'tunnelMode' } })
+      expect(!refused.ok && refused.error.message).toContain('--tunnel')
+      expect((await t.call('settings.get', {})).tunnelMode).toBe('off')
+      expect(await t.core.call('settings.update', { tunnelMode: 'off', onboarded: true })).toMatchObject({ ok: true, value: { tunnelMode: 'off', onboarded: true } })
+    } finally {
+      await t.stop()
+      await removeDir(t.dataDir)
+    }
+  })
+})

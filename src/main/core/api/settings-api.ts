@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import type { CourierEvent, LibraryMoveProgress } from '@shared/events'
+import type { SettingsPatch } from '@shared/settings'
 import { err, ok } from '@shared/result'
+import type { CoreConfig } from '../config/config'
 import type { SettingsService } from '../config/settings-service'
 import type { EventHub } from '../events/event-hub'
 import { moveLibrary } from '../library/move-library'
@@ -22,6 +24,22 @@ export interface SettingsApiDeps {
 }
 
 /** Reading and changing settings; a new library folder takes the saved outputs with it. */
+/** Each patchable setting's value in effect now, by its `SettingsPatch` name (a removed key is ''). */
+function inEffect(config: CoreConfig): Required<Omit<SettingsPatch, 'onboarded'>> {
+  return {
+    libraryDir: config.libraryDir,
+    tunnelMode: config.tunnelMode,
+    tunnelHost: config.tunnelHost,
+    publicUrl: config.publicUrl,
+    ngrokAuthtoken: config.ngrok.authtoken ?? '',
+    ngrokDomain: config.ngrok.domain,
+    comfydeployApiKey: config.comfydeploy.apiKey ?? '',
+    comfydeployBaseUrl: config.comfydeploy.baseUrl,
+    runcomfyApiKey: config.runcomfy.apiKey ?? '',
+    runcomfyBaseUrl: config.runcomfy.baseUrl,
+  }
+}
+
 export function settingsApi(deps: SettingsApiDeps): Pick<CoreApi, 'settings.get' | 'settings.update'> {
   const { settings, outputs, events, log } = deps
   /** Set while the library folder is being moved: another change of folder meanwhile is refused, not queued. */
@@ -30,9 +48,14 @@ export function settingsApi(deps: SettingsApiDeps): Pick<CoreApi, 'settings.get'
   return {
     'settings.get': async () => ok(settings.view()),
     'settings.update': async (patch) => {
-      // A setting a flag or the environment fixes would be saved and never used: refused, naming what fixes it.
+      // A setting a flag or the environment fixes would be saved and never used: a change to it is refused,
+      // naming what fixes it. Its own value again (a form sent whole) changes nothing and passes.
       const fixed = settings.fixed()
-      const blocked = Object.keys(patch).find((name) => fixed[name] !== undefined && (patch as Record<string, unknown>)[name] !== undefined)
+      const current = inEffect(settings.config())
+      const blocked = Object.keys(patch).find((name) => {
+        const value = (patch as Record<string, unknown>)[name]
+        return fixed[name] !== undefined && value !== undefined && value !== current[name as keyof typeof current]
+      })
       if (blocked !== undefined) {
         const source = fixed[blocked] as { by: 'flag' | 'env'; name: string }
         return err('BAD_INPUT', `${blocked} is set by ${source.by === 'flag' ? 'the flag' : 'the environment variable'} ${source.name}`, blocked)

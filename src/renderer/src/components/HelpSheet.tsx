@@ -2,6 +2,7 @@ import { useId, useRef } from 'react'
 import { ShortcutKeys } from '../keyboard/ShortcutKeys'
 import { sections, shortcuts, type Section, type ShortcutId } from '../keyboard/shortcuts'
 import { Modal } from './Modal'
+import { DialogHead } from './DialogHead'
 
 const ids = Object.keys(shortcuts) as ShortcutId[]
 const inSection = (section: Section): ShortcutId[] => ids.filter((id) => shortcuts[id].section === section)
@@ -21,14 +22,7 @@ export function HelpSheet({ onClose }: { onClose(): void }) {
   const closeRef = useRef<HTMLButtonElement>(null)
   return (
     <Modal className="dialog dialog--help" labelledBy={titleId} onClose={onClose} initialFocus={closeRef}>
-      <header className="dialog__head">
-        <h2 id={titleId} className="dialog__title">
-          Keyboard shortcuts
-        </h2>
-        <button ref={closeRef} type="button" className="btn btn--small btn--ghost dialog__close" onClick={onClose}>
-          Close
-        </button>
-      </header>
+      <DialogHead titleId={titleId} title="Keyboard shortcuts" onClose={onClose} closeRef={closeRef} />
       {/* Focusable so a long sheet can be scrolled from the keyboard. */}
       <div className="dialog__body help-sheet" tabIndex={0} role="region" aria-label="Shortcuts by place">
         {sections.map((section) => (

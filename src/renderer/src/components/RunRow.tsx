@@ -17,6 +17,21 @@ import { useMinuteNow, useNow } from './useNow'
 
 const providerName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
 
+/**
+ * What every element standing for a run carries, whatever it looks like (a row, a contact-sheet cell):
+ * the specs and the notifiers' tests find runs and read their state through these.
+ */
+export function runDataAttributes(run: Run, highlighted: boolean): Record<`data-${string}`, string | number | undefined> {
+  return {
+    'data-run-id': run.id,
+    'data-highlighted': highlighted ? 'true' : undefined,
+    'data-run-status': run.status,
+    'data-progress': run.progress,
+    'data-output-count': run.outputCount,
+    'data-outputs': run.outputs,
+  }
+}
+
 /** One run, live: status, progress, elapsed time, error, outputs, and what can be done with it. */
 export function RunRow({ run, compact = false, highlighted = false }: { run: Run; compact?: boolean; highlighted?: boolean }) {
   const active = isActive(run)
@@ -37,12 +52,7 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
   return (
     <li
       className={`run run--${run.status}${compact ? ' run--compact' : ''}${highlighted ? ' run--highlighted' : ''}`}
-      data-run-id={run.id}
-      data-highlighted={highlighted ? 'true' : undefined}
-      data-run-status={run.status}
-      data-progress={run.progress}
-      data-output-count={run.outputCount}
-      data-outputs={run.outputs}
+      {...runDataAttributes(run, highlighted)}
     >
       <div className="run__main">
         <div className="run__title">

@@ -5,6 +5,7 @@ import { activeRunCount } from '../store/selectors'
 import { Modal } from './Modal'
 import { canRetryTunnel, countdownText, tunnelAnnouncement, tunnelProblem, tunnelText } from './tunnel-words'
 import { useNow } from './useNow'
+import { DialogHead } from './DialogHead'
 
 export { tunnelText } from './tunnel-words'
 
@@ -45,14 +46,7 @@ function TunnelPanel({ onClose }: { onClose(): void }) {
 
   return (
     <Modal className="dialog dialog--tunnel" labelledBy={titleId} onClose={onClose} initialFocus={retryable ? retryRef : closeRef} panelProps={{ 'data-tunnel-state': tunnel?.state ?? 'unknown' }}>
-      <header className="dialog__head">
-        <h2 id={titleId} className="dialog__title">
-          Public URL
-        </h2>
-        <button ref={closeRef} type="button" className="btn btn--small btn--ghost dialog__close" onClick={onClose}>
-          Close
-        </button>
-      </header>
+      <DialogHead titleId={titleId} title="Public URL" onClose={onClose} closeRef={closeRef} />
       <div className="dialog__body tunnel-panel">
         <p className="tunnel-panel__state">
           <span className={`dot dot--${tunnel?.state ?? 'unknown'}`} aria-hidden="true" />

@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { OutputId, type Output, type OutputFacets } from '@shared/output'
-import { RunId } from '@shared/run'
+import type { Output, OutputFacets } from '@shared/output'
+import { makeOutput } from '@shared/run-fixtures.test-support'
 import { countIn, queryWithout } from './outputs'
 
-const output = (over: Partial<Output> = {}): Output => ({
-  id: OutputId.parse('o_1'),
-  runId: RunId.parse('r_1'),
-  path: 'x/a.png',
-  kind: 'image',
-  mime: 'image/png',
-  bytes: 10,
-  sha256: 'ab',
-  width: 1,
-  height: 1,
-  durationMs: null,
-  provider: 'demo',
-  deploymentId: 'd1',
-  deploymentName: 'Dreamscape SDXL',
-  prompt: 'a red fox',
-  seed: 3,
-  favourite: false,
-  batchId: null,
-  hasThumbnail: false,
-  createdAt: 5_000,
-  ...over,
-})
+/** An output of Dreamscape's deployment `d1`, whose prompt has "fox" in it. */
+const output = (over: Partial<Output> = {}): Output =>
+  makeOutput('o_1', 'r_1', { deploymentId: 'd1', deploymentName: 'Dreamscape SDXL', prompt: 'a red fox', seed: 3, ...over })
 
 const facets: OutputFacets = {
   total: 10,

@@ -8,7 +8,7 @@ import { percent, shortId } from '../../components/format'
 import { Lightbox } from '../../components/Lightbox'
 import { MediaThumb } from '../../components/MediaThumb'
 import { ProgressBar } from '../../components/ProgressBar'
-import { RunRow } from '../../components/RunRow'
+import { RunRow, runDataAttributes } from '../../components/RunRow'
 import { statusLabel } from '../../components/StatusPill'
 import { useCourier } from '../../store/context'
 import { batchCounts, batchHasOutputs, batchProgress, deploymentInputsOf, outputsOfRun, outputsOfRuns, runPrompt, runSeed } from '../../store/selectors'
@@ -171,12 +171,7 @@ function BatchCell({ run, fields, highlighted, onOpen }: { run: Run; fields: Inp
   return (
     <li
       className={`sheet-cell sheet-cell--${run.status}${highlighted ? ' run--highlighted' : ''}`}
-      data-run-id={run.id}
-      data-highlighted={highlighted ? 'true' : undefined}
-      data-run-status={run.status}
-      data-progress={run.progress}
-      data-output-count={run.outputCount}
-      data-outputs={run.outputs}
+      {...runDataAttributes(run, highlighted)}
       title={run.error?.message}
     >
       {shown !== undefined ? (
