@@ -4,9 +4,10 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startSim, type Sim } from '../../../sim/index'
 import { DownloadManager, type DownloadJob, type ProgressUpdate } from './download-manager'
+import { openPartFile, type OpenPart } from './part-file'
 import type { Resolver } from './url-guard'
 
 const noResolve: Resolver = async () => []
@@ -112,6 +113,39 @@ describe('DownloadManager', () => {
     expect(seen.map((p) => p.state).filter((s, i, all) => s !== all[i - 1])).toEqual(['queued', 'downloading', 'retrying', 'downloading', 'done'])
     expect(seen.find((p, i) => p.state === 'downloading' && seen[i - 1]?.state === 'retrying')!.receivedBytes).toBe(150_000)
     expect(await readdir(dir)).toEqual(['e.png'])
+  })
+
+  it('after a stop, is idle only once the stopped attempt has finished with its file (nothing writes after)', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const events: string[] = []
+    // The disk holds the final sync until released: the attempt is finishing its file when the stop comes.
+    const openPart: OpenPart = async (path, mode) => {
+      const real = await openPartFile(path, mode)
+      return {
+        write: (chunk) => real.write(chunk),
+        commit: async () => {
+          events.push('committing')
+          await gate
+          await real.commit()
+          events.push('committed')
+        },
+        abort: () => real.abort(),
+      }
+    }
+    const stopping = new AbortController()
+    const m = manager({ openPart })
+    const download = m.download(job('s'), stopping.signal)
+    await vi.waitFor(() => expect(events).toContain('committing'))
+    stopping.abort()
+    await expect(download).rejects.toMatchObject({ message: 'the download was stopped' })
+    let idle = false
+    const idled = m.idle().then(() => (idle = true))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(idle).toBe(false)
+    release()
+    await idled
+    expect(events).toEqual(['committing', 'committed'])
   })
 
   it('resumes after a restart: a new manager continues the .part an earlier one left', async () => {

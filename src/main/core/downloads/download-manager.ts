@@ -58,6 +58,8 @@ const abortableSleep = (ms: number, signal: AbortSignal) => sleepFor(ms, undefin
 export class DownloadManager {
   private readonly global: PQueue
   private readonly hosts = new Map<string, PQueue>()
+  /** Every attempt not yet settled, however its queue slot ended (`idle` waits for them). */
+  private readonly attempts = new Set<Promise<unknown>>()
   private readonly resumes = new Map<string, ResumeState>()
   private readonly space: SpaceBook
   private readonly options: Required<Omit<DownloadManagerOptions, 'openPart'>> & { openPart: OpenPart | undefined }
@@ -139,7 +141,7 @@ export class DownloadManager {
         const file = await this.slot(host, () => {
           signal.throwIfAborted()
           let started = false
-          return downloadAttempt({
+          return this.track(downloadAttempt({
             url: job.url,
             policy: job.policy,
             partPath: job.partPath,
@@ -166,7 +168,7 @@ export class DownloadManager {
               rate = sample.bytesPerSecond
               emit('downloading', null, sample.etaSeconds)
             },
-          })
+          }))
         }, signal)
         received = file.bytes
         total = file.bytes
@@ -196,9 +198,22 @@ export class DownloadManager {
     }
   }
 
+  /**
+   * An attempt, followed to its real end. A stop rejects the queues' promises at once, while the attempt
+   * itself is still closing its `.part` (or renaming it): `idle` waits for that too, so that nothing writes
+   * in the library once the saver has stopped.
+   */
+  private track<T>(attempt: Promise<T>): Promise<T> {
+    this.attempts.add(attempt)
+    const settled = () => void this.attempts.delete(attempt)
+    attempt.then(settled, settled)
+    return attempt
+  }
+
   /** Resolves once nothing is running or waiting (after a stop: once the aborted attempts have unwound). */
   async idle(): Promise<void> {
     await this.global.onIdle()
     await Promise.all([...this.hosts.values()].map((queue) => queue.onIdle()))
+    await Promise.allSettled([...this.attempts])
   }
 }
