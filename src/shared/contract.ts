@@ -28,6 +28,12 @@ export const ConnectionCheck = z.object({
 })
 export type ConnectionCheck = z.infer<typeof ConnectionCheck>
 
+/**
+ * The largest file an input takes from here: web-mode bodies are capped at 32 MiB and base64 adds a third. An
+ * output sent on as an input (`uploads.fromOutput`) is held to the same size, so both ways agree.
+ */
+export const UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+
 /** A file for an image/video/audio/file input, sent as base64 (web mode bodies are capped at 32 MiB). */
 export const UploadArgs = z
   .object({
@@ -45,6 +51,16 @@ export const UploadResult = z.object({
   bytes: z.number().int(),
 })
 export type UploadResult = z.infer<typeof UploadResult>
+
+/** A saved output sent on to a provider as an input's file (img2img chaining without the file system). */
+export const UploadFromOutputArgs = z
+  .object({
+    provider: ProviderId,
+    outputId: OutputId,
+    /** Chosen by the caller to follow this upload's `upload.progress` events. */
+    uploadId: z.string().min(1).max(64).optional(),
+  })
+  .strict()
 
 export const AppInfo = z.object({
   version: z.string(),
@@ -79,6 +95,7 @@ export const contract = {
    */
   'providers.test': { args: z.object({ provider: ProviderId, apiKey: z.string().min(1).max(4096).optional() }).strict(), result: ConnectionCheck },
   'uploads.create': { args: UploadArgs, result: UploadResult },
+  'uploads.fromOutput': { args: UploadFromOutputArgs, result: UploadResult },
   'deployments.list': { args: z.object({ provider: ProviderId }).strict(), result: z.array(Deployment) },
   'forms.candidates': {
     args: z

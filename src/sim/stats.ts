@@ -19,6 +19,8 @@ export interface SimStats {
   webhooksFailed: number
   /** Media responses served from /media/. */
   mediaServed: number
+  /** Files taken by `POST /api/file/upload`. */
+  filesUploaded: number
 }
 
 export function emptyStats(): SimStats {
@@ -34,5 +36,6 @@ export function emptyStats(): SimStats {
     webhooksDropped: 0,
     webhooksFailed: 0,
     mediaServed: 0,
+    filesUploaded: 0,
   }
 }

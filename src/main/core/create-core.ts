@@ -24,6 +24,7 @@ import { EventHub } from './events/event-hub'
 import { LibraryService } from './library/library-service'
 import { ARCHIVE_MAX_FILES, archiveResponse } from './library/archive'
 import { attachmentHeader, downloadName } from './library/download-name'
+import { readOutputFile } from './library/output-file'
 import { plainResponse, serveFile } from './library/media'
 import { folderName } from './library/paths'
 import { probeMedia } from './library/probe'
@@ -224,7 +225,7 @@ export function createCore(deps: CoreDeps): Core {
       runCounts: () => countRuns(db),
       recentLog: () => log.recent(),
     }),
-    providersApi({ providers, events, settings, clientFor: serviceClient, applyConfig }),
+    providersApi({ providers, events, settings, clientFor: serviceClient, applyConfig, outputFile: (id) => readOutputFile(outputsRepo, id) }),
     formsApi({ providers, forms: formsRepo }),
     runsApi({ runService, runs: ledger }),
     libraryApi({ outputs: outputsRepo, library }),

@@ -90,6 +90,7 @@ export async function handleUpload(ctx: SimContext, req: SimRequest, limit = UPL
   // A view into the request body, not a copy: the body is barely larger than the file, and a 250 MB upload
   // should not cost 500 MB.
   const { fileId, url } = store(ctx, file.data, mime, file.filename)
+  ctx.stats.filesUploaded++
   ctx.log(`upload ${fileId} ${file.filename ?? ''} ${mime} ${file.data.length} B`)
   return json(200, { message: 'File uploaded successfully', file_id: fileId, file_name: file.filename, file_url: url })
 }

@@ -1,11 +1,13 @@
+import type { UploadResult } from '@shared/contract'
 import type { CourierEvent } from '@shared/events'
-import { err, ok } from '@shared/result'
+import { err, ok, type Result } from '@shared/result'
 import type { ProviderId } from '@shared/run'
 import type { KeyedProvider, SettingsService } from '../config/settings-service'
 import type { EventHub } from '../events/event-hub'
 import type { ProviderRegistry } from '../providers/registry'
 import type { ProviderClient } from '../providers/types'
 import { toRunError } from '../runs/run-service'
+import type { OutputFile } from '../library/output-file'
 import type { CoreApi } from './build-api'
 import { noApiKey, notConfigured, providerFailure } from './provider-answers'
 
@@ -18,6 +20,8 @@ export interface ProvidersApiDeps {
   clientFor(provider: KeyedProvider, apiKey: string): ProviderClient
   /** A key's state changed (verified or refused): clients and the tunnel wish follow. */
   applyConfig(): void
+  /** A saved output's bytes, confined to the library and size-capped (`readOutputFile`). */
+  outputFile(outputId: string): Promise<Result<OutputFile>>
 }
 
 const isKeyed = (provider: ProviderId): provider is KeyedProvider => provider !== 'demo'
@@ -26,7 +30,31 @@ const isKeyed = (provider: ProviderId): provider is KeyedProvider => provider !=
 const UPLOAD_PROGRESS_MS = 100
 
 /** The services themselves: which are set up, whether they answer, their deployments, and file uploads. */
-export function providersApi({ providers, events, settings, clientFor, applyConfig }: ProvidersApiDeps): Pick<CoreApi, 'providers.list' | 'providers.test' | 'deployments.list' | 'uploads.create'> {
+export function providersApi({
+  providers,
+  events,
+  settings,
+  clientFor,
+  applyConfig,
+  outputFile,
+}: ProvidersApiDeps): Pick<CoreApi, 'providers.list' | 'providers.test' | 'deployments.list' | 'uploads.create' | 'uploads.fromOutput'> {
+  /** Sends a file to the service the form is on, reporting progress under `uploadId` when given. */
+  async function upload(client: ProviderClient, file: OutputFile, uploadId: string | undefined): Promise<Result<UploadResult>> {
+    let lastAt = 0
+    const progress = (sentBytes: number, totalBytes: number) => {
+      const now = Date.now()
+      if (!uploadId || (sentBytes < totalBytes && now - lastAt < UPLOAD_PROGRESS_MS)) return
+      lastAt = now
+      events.publish({ type: 'upload.progress', progress: { uploadId, sentBytes, totalBytes } })
+    }
+    try {
+      const value = await client.prepareFile(file, progress)
+      return ok({ value, bytes: file.bytes.length })
+    } catch (error) {
+      return providerFailure(error)
+    }
+  }
+
   return {
     'providers.list': async () => {
       const configured = new Set(providers.all().map((client) => client.id))
@@ -73,19 +101,13 @@ export function providersApi({ providers, events, settings, clientFor, applyConf
       if (!client) return notConfigured(provider)
       const bytes = Buffer.from(dataBase64, 'base64')
       if (bytes.length === 0) return err('BAD_INPUT', 'the file is empty', 'file')
-      let lastAt = 0
-      const progress = (sentBytes: number, totalBytes: number) => {
-        const now = Date.now()
-        if (!uploadId || (sentBytes < totalBytes && now - lastAt < UPLOAD_PROGRESS_MS)) return
-        lastAt = now
-        events.publish({ type: 'upload.progress', progress: { uploadId, sentBytes, totalBytes } })
-      }
-      try {
-        const value = await client.prepareFile({ fileName, mime, bytes }, progress)
-        return ok({ value, bytes: bytes.length })
-      } catch (error) {
-        return providerFailure(error)
-      }
+      return upload(client, { fileName, mime, bytes }, uploadId)
+    },
+    'uploads.fromOutput': async ({ provider, outputId, uploadId }) => {
+      const client = providers.get(provider)
+      if (!client) return notConfigured(provider)
+      const file = await outputFile(outputId)
+      return file.ok ? upload(client, file.value, uploadId) : file
     },
   }
 }

@@ -16,6 +16,7 @@ import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
 import { Modal, ModalToasts } from './Modal'
 import { isPreviewable, PREVIEW_BYTES, previewText, type TextPreview } from './text-preview'
+import { UseAsInput } from './UseAsInput'
 import { ZoomImage, type ZoomControls } from './ZoomImage'
 
 export const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
@@ -342,6 +343,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
                 Re-run with new seed
               </button>
             )}
+            <UseAsInput output={output} onUsed={() => onClose(output.id)} />
             <button type="button" className="btn btn--small btn--danger-ghost" title="Move to trash (Delete)" onClick={() => setConfirming(true)}>
               <Icon name="trash" size={16} />
               Delete…

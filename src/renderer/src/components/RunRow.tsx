@@ -9,6 +9,7 @@ import { DownloadList } from './DownloadList'
 import { formatDuration, formatTime, formatWhen, shortRunId } from './format'
 import { Lightbox } from './Lightbox'
 import { MediaThumb } from './MediaThumb'
+import { outputDragProps } from './output-drag'
 import { ProgressBar } from './ProgressBar'
 import { runOutputsNote } from './run-outputs-note'
 import { RunIds } from './RunIds'
@@ -80,7 +81,7 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
           <ul className="run__thumbs" aria-label="Outputs">
             {outputs.map((o) => (
               <li key={o.id}>
-                <button type="button" className="run__thumb" data-output-id={o.id} onClick={() => setViewing(o.id)} title="Open">
+                <button type="button" className="run__thumb" data-output-id={o.id} onClick={() => setViewing(o.id)} title="Open, or drag onto an input to use it" {...outputDragProps(o)}>
                   <MediaThumb output={o} />
                 </button>
               </li>

@@ -228,6 +228,11 @@ export interface UploadsSlice {
   items: UploadItem[]
   /** Uploads files for a field of the form on screen (one for single kinds, replacing the old one). */
   add(field: InputField, files: readonly File[]): void
+  /**
+   * Sends a saved output on as a field's file (`uploads.fromOutput`), as `add` does a picked file: an output
+   * of the wrong kind or too large is refused with the reason, before anything is sent.
+   */
+  addOutput(field: InputField, outputId: OutputId): Promise<void>
   retry(id: string): Promise<void>
   remove(id: string): void
   /** Forgets the uploads of one field (of the form on screen). */

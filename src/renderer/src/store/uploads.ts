@@ -1,12 +1,15 @@
+import { UPLOAD_MAX_BYTES } from '@shared/contract'
 import type { InputField } from '@shared/deployment'
+import type { Output, OutputId, OutputKind } from '@shared/output'
 import type { Failure } from '@shared/result'
 import type { ProviderId } from '@shared/run'
+import { thumbUrl } from '../api/media-url'
 import { imageList, imagesText } from './form-model'
 import { isUploadWait } from './generate'
 import type { CourierState, SliceContext, UploadItem, UploadsSlice } from './types'
 
 /** Web mode caps request bodies at 32 MiB and base64 adds a third, so 25 MiB is the most a file can be. */
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+export const MAX_UPLOAD_BYTES = UPLOAD_MAX_BYTES
 
 const MAX_NAME = 255
 const MAX_MIME = 100
@@ -58,6 +61,28 @@ function refuse(field: InputField, file: File): string | null {
   return null
 }
 
+/** The name an output goes by in the form: its file's name in the library. */
+export const outputFileName = (output: Output): string => output.path.split('/').pop() || output.id
+
+/** The output kind each file input takes; a plain file input takes any. */
+const takesOutputKind: Partial<Record<InputField['kind'], OutputKind>> = { image: 'image', images: 'image', video: 'video', audio: 'audio' }
+
+/** Whether a saved output of this kind can go in an input of this kind (as its type would for a picked file). */
+export function outputFits(field: Pick<InputField, 'kind'>, kind: OutputKind): boolean {
+  if (field.kind === 'file') return true
+  const wanted = takesOutputKind[field.kind]
+  return wanted !== undefined && wanted === kind
+}
+
+/** Why a saved output cannot go in this input (retrying would not help), or null. */
+function refuseOutput(field: InputField, output: Output): string | null {
+  const name = outputFileName(output)
+  if (output.bytes > MAX_UPLOAD_BYTES) return `${name} is ${mebibytes(output.bytes)}; files over 25 MiB cannot be used as an input from here.`
+  const wanted = wantedType[field.kind]
+  if (!outputFits(field, output.kind)) return `${name} is not ${wanted?.noun ?? 'a file'}. This input takes ${wanted?.examples ?? 'files'}.`
+  return null
+}
+
 /** A blob: URL for an image's thumbnail; none where the platform cannot make one (a preview is a nicety). */
 function makePreview(file: File): string | null {
   if (!file.type.startsWith('image/') || typeof URL.createObjectURL !== 'function') return null
@@ -69,7 +94,8 @@ function makePreview(file: File): string | null {
 }
 
 const dropPreview = (item: UploadItem): void => {
-  if (item.preview === null || typeof URL.revokeObjectURL !== 'function') return
+  // Only a picked file's blob: URL is ours to free; an output's preview is its thumbnail's address.
+  if (item.preview === null || !item.preview.startsWith('blob:') || typeof URL.revokeObjectURL !== 'function') return
   try {
     URL.revokeObjectURL(item.preview)
   } catch {
@@ -90,7 +116,8 @@ export const uploadsOfField = (fieldId: string) => (s: CourierState): UploadItem
  * for an `images` list). The File objects stay here, outside the state, so a failed upload can be retried.
  */
 export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsSlice {
-  const files = new Map<string, { file: File; field: InputField }>()
+  /** What each upload sends: a picked file (read here), or a saved output (read by main from the library). */
+  const files = new Map<string, { file: File; field: InputField } | { outputId: OutputId; field: InputField }>()
   let seq = 0
 
   const update = (id: string, change: Partial<UploadItem>): void =>
@@ -120,22 +147,27 @@ export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsS
     // Only the newest attempt of an item that still exists may report back.
     const current = () => get().uploads.items.find((u) => u.id === id && u.attempt === attempt)
 
-    let dataBase64: string
-    try {
-      dataBase64 = await readBase64(held.file)
-    } catch (cause) {
-      if (current() === undefined) return
-      const detail = cause instanceof Error ? cause.message : String(cause)
-      update(id, { status: 'error', error: { code: 'BAD_INPUT', message: `Could not read ${item.fileName}: ${detail}` } })
-      return
+    let res
+    if ('outputId' in held) {
+      res = await deps.courier.invoke('uploads.fromOutput', { provider: item.provider, outputId: held.outputId, uploadId: progressId(id, attempt) })
+    } else {
+      let dataBase64: string
+      try {
+        dataBase64 = await readBase64(held.file)
+      } catch (cause) {
+        if (current() === undefined) return
+        const detail = cause instanceof Error ? cause.message : String(cause)
+        update(id, { status: 'error', error: { code: 'BAD_INPUT', message: `Could not read ${item.fileName}: ${detail}` } })
+        return
+      }
+      res = await deps.courier.invoke('uploads.create', {
+        provider: item.provider,
+        fileName: item.fileName,
+        mime: item.mime,
+        dataBase64,
+        uploadId: progressId(id, attempt),
+      })
     }
-    const res = await deps.courier.invoke('uploads.create', {
-      provider: item.provider,
-      fileName: item.fileName,
-      mime: item.mime,
-      dataBase64,
-      uploadId: progressId(id, attempt),
-    })
     if (current() === undefined) return
     // "Still uploading" no longer holds, whichever way it ended.
     if (isUploadWait(get().generate.submitError)) patch('generate', { submitError: null })
@@ -152,45 +184,80 @@ export function createUploadsSlice({ get, patch, deps }: SliceContext): UploadsS
     )
   }
 
+  /**
+   * The form a new upload for `field` belongs to (the one on screen), or null when none is. A single-file
+   * input lets its old file go: the old value is not sent by mistake while the new one uploads.
+   */
+  const beginFor = (field: InputField): { provider: ProviderId; deploymentId: string } | null => {
+    const g = get().generate
+    const { provider, deploymentId } = g
+    if (provider === null || deploymentId === null) return null
+    if (field.kind !== 'images') {
+      discard((u) => !(u.provider === provider && u.deploymentId === deploymentId && u.fieldId === field.id))
+      g.setValue(field.id, '')
+    }
+    return { provider, deploymentId }
+  }
+
+  const newItem = (
+    form: { provider: ProviderId; deploymentId: string },
+    field: InputField,
+    file: Pick<UploadItem, 'fileName' | 'mime' | 'size'>,
+    problem: string | null,
+  ): UploadItem => ({
+    id: `upload-${++seq}`,
+    ...form,
+    fieldId: field.id,
+    ...file,
+    status: problem === null ? 'uploading' : 'error',
+    error: problem === null ? null : ({ code: 'BAD_INPUT', message: problem } satisfies Failure),
+    retryable: problem === null,
+    value: null,
+    preview: null,
+    attempt: 0,
+    sentBytes: null,
+    totalBytes: null,
+  })
+
+  const start = (added: UploadItem[]): void => {
+    patch('uploads', (u) => ({ items: [...u.items, ...added] }))
+    added.filter((item) => item.retryable).forEach((item) => void send(item.id))
+  }
+
   return {
     items: [],
 
     add(field, picked) {
-      const g = get().generate
-      const provider: ProviderId | null = g.provider
-      const deploymentId = g.deploymentId
-      if (provider === null || deploymentId === null || picked.length === 0) return
-      const multiple = field.kind === 'images'
-      const chosen = multiple ? [...picked] : picked.slice(0, 1)
-      if (!multiple) {
-        // A new file replaces the old one, and the old value is not sent by mistake while it uploads.
-        discard((u) => !(u.provider === provider && u.deploymentId === deploymentId && u.fieldId === field.id))
-        g.setValue(field.id, '')
-      }
-      const added: UploadItem[] = chosen.map((file) => {
-        const problem = refuse(field, file)
-        const item: UploadItem = {
-          id: `upload-${++seq}`,
-          provider,
-          deploymentId,
-          fieldId: field.id,
-          fileName: safeName(file.name),
-          mime: safeMime(file.type),
-          size: file.size,
-          status: problem === null ? 'uploading' : 'error',
-          error: problem === null ? null : ({ code: 'BAD_INPUT', message: problem } satisfies Failure),
-          retryable: problem === null,
-          value: null,
-          preview: problem === null ? makePreview(file) : null,
-          attempt: 0,
-          sentBytes: null,
-          totalBytes: null,
+      const form = beginFor(field)
+      if (form === null || picked.length === 0) return
+      const chosen = field.kind === 'images' ? [...picked] : picked.slice(0, 1)
+      start(
+        chosen.map((file) => {
+          const problem = refuse(field, file)
+          const item = newItem(form, field, { fileName: safeName(file.name), mime: safeMime(file.type), size: file.size }, problem)
+          if (problem === null) files.set(item.id, { file, field })
+          return { ...item, preview: problem === null ? makePreview(file) : null }
+        }),
+      )
+    },
+
+    async addOutput(field, outputId) {
+      const { items, results } = get().outputs
+      let output = items.find((o) => o.id === outputId) ?? results.find((o) => o.id === outputId)
+      if (output === undefined) {
+        const found = await deps.courier.invoke('outputs.get', { id: outputId })
+        if (!found.ok) {
+          get().toasts.failure('That output could not be used', found.error)
+          return
         }
-        if (problem === null) files.set(item.id, { file, field })
-        return item
-      })
-      patch('uploads', (u) => ({ items: [...u.items, ...added] }))
-      added.filter((item) => item.retryable).forEach((item) => void send(item.id))
+        output = found.value
+      }
+      const form = beginFor(field)
+      if (form === null) return
+      const problem = refuseOutput(field, output)
+      const item = newItem(form, field, { fileName: outputFileName(output), mime: output.mime, size: output.bytes }, problem)
+      if (problem === null) files.set(item.id, { outputId: output.id, field })
+      start([{ ...item, preview: problem === null && output.kind === 'image' ? thumbUrl(deps.courier, output.id) : null }])
     },
 
     retry(id) {

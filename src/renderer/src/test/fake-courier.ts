@@ -553,6 +553,12 @@ export class FakeCourier implements CourierClient {
       if (bytes === 0) return err('BAD_INPUT', 'the file is empty', 'file')
       return ok({ value: `https://uploads.example/${encodeURIComponent(fileName)}`, bytes })
     },
+    'uploads.fromOutput': ({ provider, outputId }) => {
+      if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
+      const output = this.outputs.find((o) => o.id === outputId)
+      if (output === undefined) return err('NOT_FOUND', `There is no output ${outputId} in the library: it may have been deleted.`)
+      return ok({ value: `https://uploads.example/${encodeURIComponent(output.path.split('/').pop() ?? output.id)}`, bytes: output.bytes })
+    },
     'deployments.list': ({ provider }) => {
       const info = this.providers.find((p) => p.id === provider)
       if (!info?.configured) return err('NOT_CONFIGURED', `${provider} has no API key`)

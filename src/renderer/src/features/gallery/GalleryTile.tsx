@@ -4,6 +4,7 @@ import { formatMediaDuration, formatTime, formatWhen, shortId } from '../../comp
 import { useMinuteNow } from '../../components/useNow'
 import { Icon } from '../../components/Icon'
 import { extension, kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
+import { outputDragProps } from '../../components/output-drag'
 
 interface Props {
   output: Output
@@ -38,6 +39,7 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
         aria-label={`${alt} (${kindLabel[o.kind]}${format === null ? '' : `, ${format}`}${length})`}
         onClick={(e) => onActivate(index, e)}
         onFocus={() => onFocusTile(index)}
+        {...outputDragProps(o)}
       >
         <span className="tile__media">
           <MediaThumb output={o} />

@@ -1,12 +1,14 @@
 import { useId, useState, type ChangeEvent, type DragEvent, type KeyboardEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { InputField } from '@shared/deployment'
+import type { OutputId } from '@shared/output'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatBytes } from '../../components/format'
+import { draggedOutputKind, droppedOutputId } from '../../components/output-drag'
 import { useCourier } from '../../store/context'
 import { imageList, imagesText, type DraftValue } from '../../store/form-model'
 import type { UploadItem } from '../../store/types'
-import { uploadsOfField, wantedType } from '../../store/uploads'
+import { outputFits, uploadsOfField, wantedType } from '../../store/uploads'
 
 /** The props FieldControl gives every control: id (for the field's label), name, aria wiring. */
 export interface ControlProps {
@@ -103,12 +105,17 @@ function PendingItem({ item }: { item: UploadItem }) {
   )
 }
 
-/** What a drag over the zone holds: files of the kind the input takes, files of another kind, or nothing to drop. */
+/**
+ * What a drag over the zone holds: files (or a saved output, dragged from its thumbnail) of the kind the input
+ * takes, of another kind, or nothing to drop.
+ */
 type DragState = 'none' | 'fits' | 'refused'
 
-/** Whether the files being dragged fit the input (types can be read while dragging; names only on drop). */
-function dragState(field: InputField, items: DataTransferItemList | undefined): DragState {
-  const files = [...(items ?? [])].filter((item) => item.kind === 'file')
+/** Whether what is being dragged fits the input (types can be read while dragging; names and ids only on drop). */
+function dragState(field: InputField, transfer: DataTransfer): DragState {
+  const output = draggedOutputKind(Array.from(transfer.types ?? []))
+  if (output !== null) return outputFits(field, output) ? 'fits' : 'refused'
+  const files = [...(transfer.items ?? [])].filter((item) => item.kind === 'file')
   if (files.length === 0) return 'none'
   const wanted = wantedType[field.kind]
   if (wanted === undefined) return 'fits'
@@ -118,8 +125,9 @@ function dragState(field: InputField, items: DataTransferItemList | undefined): 
 
 /**
  * The "Choose file…" button (a label for the hidden file input) inside a drop zone. A file dropped here goes
- * the same way as a picked one (`uploads.add`, which refuses a wrong type with a message); while a drag is
- * over the zone it says whether it will be taken.
+ * the same way as a picked one (`uploads.add`, which refuses a wrong type with a message), and an output
+ * dragged from its thumbnail goes through `uploads.addOutput`; while a drag is over the zone it says whether
+ * it will be taken.
  */
 function DropZone({
   field,
@@ -135,11 +143,18 @@ function DropZone({
   onFiles(files: File[]): void
 }) {
   const [drag, setDrag] = useState<DragState>('none')
+  const [draggingOutput, setDraggingOutput] = useState(false)
+  const addOutput = useCourier((s) => s.uploads.addOutput)
   const fileId = `${useId()}-file`
   const noun = nouns[field.kind] ?? 'a file'
   const onDrop = (e: DragEvent) => {
     e.preventDefault()
     setDrag('none')
+    const outputId: OutputId | null = droppedOutputId(e.dataTransfer)
+    if (outputId !== null) {
+      void addOutput(field, outputId)
+      return
+    }
     const files = [...e.dataTransfer.files]
     if (files.length > 0) onFiles(multiple ? files : files.slice(0, 1))
   }
@@ -155,9 +170,10 @@ function DropZone({
       data-drop-state={drag}
       onDragOver={(e) => {
         e.preventDefault()
-        const state = dragState(field, e.dataTransfer.items)
+        const state = dragState(field, e.dataTransfer)
         e.dataTransfer.dropEffect = state === 'refused' ? 'none' : 'copy'
         setDrag(state)
+        setDraggingOutput(draggedOutputKind(Array.from(e.dataTransfer.types ?? [])) !== null)
       }}
       onDragLeave={(e) => {
         // Moving onto the button inside is not leaving.
@@ -180,7 +196,9 @@ function DropZone({
       </label>
       <span className="dropzone__hint">
         {drag === 'fits'
-          ? `Drop to upload ${multiple ? 'them' : 'it'}`
+          ? draggingOutput
+            ? 'Drop to use this output'
+            : `Drop to upload ${multiple ? 'them' : 'it'}`
           : drag === 'refused'
             ? `Not ${noun}: this input takes ${wantedType[field.kind]?.examples ?? 'files'}`
             : `or drop ${noun} here · up to 25 MiB${multiple ? ' each' : ''}`}

@@ -215,6 +215,42 @@ describe('Generate: file inputs', () => {
     expect(fake.callsTo('uploads.create')).toHaveLength(1)
   })
 
+  it('an output dragged from its thumbnail goes on as the input’s file; one of another kind, or too large, is refused', async () => {
+    const fake = new FakeCourier().configure('runcomfy')
+    const run = fake.seedRun({ prompt: 'a kite' })
+    const picture = fake.seedOutput(run, { path: '2026-12-06/demo/r1-1.png', bytes: 4096 })
+    const clip = fake.seedOutput(run, { path: '2026-12-06/demo/r1-2.mp4', kind: 'video', mime: 'video/mp4' })
+    const huge = fake.seedOutput(run, { path: '2026-12-06/demo/r1-3.png', bytes: 26 * 1024 * 1024 })
+    await renderMedia(fake)
+    /** What a thumbnail's drag carries (output-drag.ts): the id, read on drop, and the kind as a type. */
+    const dragging = (id: string, kind: string) => {
+      const data: Record<string, string> = { 'application/x-courier-output': id, [`application/x-courier-kind-${kind}`]: kind }
+      return { dataTransfer: { files: [], items: [], types: Object.keys(data), getData: (type: string) => data[type] ?? '' } }
+    }
+    const zone = found(fieldBox('10.image'), '.dropzone')
+
+    fireEvent.dragOver(zone, dragging(clip.id, 'video'))
+    expect(zone.dataset.dropState).toBe('refused')
+    expect(zone.textContent).toContain('Not an image: this input takes images (PNG, JPEG, WebP…)')
+    fireEvent.dragOver(zone, dragging(picture.id, 'image'))
+    expect(zone.dataset.dropState).toBe('fits')
+    expect(zone.textContent).toContain('Drop to use this output')
+    fireEvent.drop(zone, dragging(picture.id, 'image'))
+    await waitFor(() => expect(input('Start image').value).toBe('https://uploads.example/r1-1.png'))
+    expect(fake.callsTo('uploads.fromOutput')).toEqual([{ provider: 'runcomfy', outputId: picture.id, uploadId: expect.any(String) }])
+    const done = within(fieldBox('10.image')).getByText('r1-1.png').closest('[data-upload-state]') as HTMLElement
+    expect(done.dataset.uploadState).toBe('done')
+    expect(done.querySelector('img')?.getAttribute('src')).toContain(picture.id)
+    expect((await generate(fake))['10.image']).toBe('https://uploads.example/r1-1.png')
+
+    // The video goes where videos go; too large a picture is refused before anything is sent.
+    fireEvent.drop(found(fieldBox('12.video'), '.dropzone'), dragging(clip.id, 'video'))
+    await waitFor(() => expect(input('Motion video').value).toBe('https://uploads.example/r1-2.mp4'))
+    fireEvent.drop(zone, dragging(huge.id, 'image'))
+    expect(await within(fieldBox('10.image')).findByText('r1-3.png is 26.0 MiB; files over 25 MiB cannot be used as an input from here.')).toBeTruthy()
+    expect(fake.callsTo('uploads.fromOutput')).toHaveLength(2)
+  })
+
   it('a typed URL must be one the service can fetch', async () => {
     const { fake } = await renderMedia()
     fireEvent.change(input('Start image'), { target: { value: 'file:///etc/passwd' } })

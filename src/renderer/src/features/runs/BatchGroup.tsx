@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice'
 import { percent, shortId } from '../../components/format'
 import { Lightbox } from '../../components/Lightbox'
 import { MediaThumb } from '../../components/MediaThumb'
+import { outputDragProps } from '../../components/output-drag'
 import { ProgressBar } from '../../components/ProgressBar'
 import { RunRow, runDataAttributes } from '../../components/RunRow'
 import { statusLabel } from '../../components/StatusPill'
@@ -175,7 +176,14 @@ function BatchCell({ run, fields, highlighted, onOpen }: { run: Run; fields: Inp
       title={run.error?.message}
     >
       {shown !== undefined ? (
-        <button type="button" className="sheet-cell__thumb" data-output-id={shown.id} aria-label={`Open the output of ${seedText.toLowerCase()}`} onClick={() => onOpen(shown.id)}>
+        <button
+          type="button"
+          className="sheet-cell__thumb"
+          data-output-id={shown.id}
+          aria-label={`Open the output of ${seedText.toLowerCase()}`}
+          onClick={() => onOpen(shown.id)}
+          {...outputDragProps(shown)}
+        >
           <MediaThumb output={shown} />
           {outputs.length > 1 && (
             <span className="sheet-cell__more" aria-hidden="true">
