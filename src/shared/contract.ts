@@ -5,6 +5,7 @@ import { Deployment, InputField } from './deployment'
 import { Output, OutputFacets, OutputFacetsArgs, OutputId, OutputListArgs } from './output'
 import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { KeyState, SettingsPatch, SettingsView } from './settings'
+import { Inspection } from './provenance'
 
 const NoArgs = z.object({}).strict()
 
@@ -51,6 +52,9 @@ export const UploadResult = z.object({
   bytes: z.number().int(),
 })
 export type UploadResult = z.infer<typeof UploadResult>
+
+/** A file dropped on the app, read for its generation data (the same size limit as an upload). */
+export const InspectFileArgs = z.object({ fileName: z.string().min(1).max(255), dataBase64: z.string().min(1) }).strict()
 
 /** A saved output sent on to a provider as an input's file (img2img chaining without the file system). */
 export const UploadFromOutputArgs = z
@@ -137,6 +141,10 @@ export const contract = {
   'outputs.delete': { args: z.object({ ids: z.array(OutputId).min(1).max(1000) }).strict(), result: z.object({ deleted: z.number().int() }) },
   /** Desktop only (NOT_SUPPORTED in web mode): opens the file with its default app, or shows it in its folder. */
   'outputs.open': { args: z.object({ id: OutputId, how: z.enum(['open', 'reveal']) }).strict(), result: z.object({}) },
+  /** A saved output's generation data: our record, or what ComfyUI, A1111, SwarmUI or InvokeAI wrote into it. */
+  'outputs.inspect': { args: z.object({ id: OutputId }).strict(), result: Inspection },
+  /** A file's generation data, for a file dropped on the app (never saved: read and forgotten). */
+  'files.inspect': { args: InspectFileArgs, result: Inspection },
   'tunnel.status': { args: NoArgs, result: TunnelStatus },
   /** Tries to open the tunnel now rather than when its backoff ends; answers the status (usually `connecting`). */
   'tunnel.retry': { args: NoArgs, result: TunnelStatus },

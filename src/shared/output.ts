@@ -4,6 +4,9 @@ import { ProviderId, RunId } from './run'
 export const OutputKind = z.enum(['image', 'video', 'audio', 'text', 'file'])
 export type OutputKind = z.infer<typeof OutputKind>
 
+export const OutputSource = z.enum(['generated', 'imported'])
+export type OutputSource = z.infer<typeof OutputSource>
+
 export const OutputId = z.string().min(1).max(64).brand<'OutputId'>()
 export type OutputId = z.infer<typeof OutputId>
 
@@ -16,7 +19,10 @@ export const Output = z.object({
   kind: OutputKind,
   mime: z.string(),
   bytes: z.number().int().nonnegative(),
+  /** The hash of the file on disk: with our generation record written into it. */
   sha256: z.string(),
+  /** The hash of the file as the provider sent it, before the record was written; null when it is the same file. */
+  originalSha256: z.string().nullable(),
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
   /** Length of a video or audio file, when it could be read from the file. */
@@ -32,6 +38,8 @@ export const Output = z.object({
   batchId: z.string().nullable(),
   /** False until a thumbnail has been made (images and videos get one; others never do). */
   hasThumbnail: z.boolean(),
+  /** 'generated': saved from a run of this app; 'imported': a file indexed in place from a folder. */
+  source: OutputSource,
   createdAt: z.number(),
 })
 export type Output = z.infer<typeof Output>

@@ -34,6 +34,7 @@ export function makeOutput(id: string, runId: string, extra: Partial<Output> = {
     mime: 'image/png',
     bytes: 10,
     sha256: 'x'.repeat(64),
+    originalSha256: null,
     width: 64,
     height: 48,
     durationMs: null,
@@ -45,6 +46,7 @@ export function makeOutput(id: string, runId: string, extra: Partial<Output> = {
     favourite: false,
     batchId: null,
     hasThumbnail: true,
+    source: 'generated',
     createdAt: 3_000,
     ...extra,
   }

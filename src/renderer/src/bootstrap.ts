@@ -4,7 +4,8 @@ import { connectEvents } from './store/connect-events'
 import { cryptoRandom } from './store/form-model'
 import { connectLocation } from './store/location'
 import { connectKeyboard } from './keyboard/connect-keyboard'
-import { guardFileDrops, refusedDropText } from './components/file-drop-guard'
+import { guardFileDrops } from './components/file-drop-guard'
+import { takeDroppedFiles } from './store/dropped-files'
 import { connectBrowserNotifications } from './notifications/browser-notifications'
 import type { Runtime } from './store/context'
 
@@ -32,7 +33,7 @@ export function bootstrap(courier: CourierClient, options: BootOptions = {}): Ap
   const win = options.window ?? window
   connectLocation(store, win, controller.signal)
   connectKeyboard(store, win, controller.signal)
-  guardFileDrops(win, controller.signal, (names) => store.getState().toasts.show({ tone: 'error', text: refusedDropText(store.getState(), names) }))
+  guardFileDrops(win, controller.signal, (files) => void takeDroppedFiles(store, courier, files))
   connectBrowserNotifications({ courier, store, window: win, signal: controller.signal })
   void store.getState().app.load()
   return { store, courier, dispose: () => controller.abort() }

@@ -16,6 +16,7 @@ const output = (over: Partial<Output>): Output => ({
   mime: 'image/png',
   bytes: 3,
   sha256: '',
+  originalSha256: null,
   width: null,
   height: null,
   durationMs: null,
@@ -27,6 +28,7 @@ const output = (over: Partial<Output>): Output => ({
   favourite: false,
   batchId: null,
   hasThumbnail: false,
+  source: 'generated',
   createdAt: Date.UTC(2026, 11, 6),
   ...over,
 })

@@ -151,4 +151,18 @@ export const migrations: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 5,
+    name: 'provenance: where an output came from, the hash the provider sent, and how its record was written',
+    sql: `
+      -- 'generated': saved from a run of this app; 'imported': a file indexed in place from a folder (issue 16).
+      ALTER TABLE outputs ADD COLUMN source TEXT NOT NULL DEFAULT 'generated';
+      -- The sha256 of the file as the provider sent it, before our record was written into it (sha256 is the
+      -- file on disk now). NULL for rows saved before records were written: their file is the provider's.
+      ALTER TABLE outputs ADD COLUMN original_sha256 TEXT;
+      -- How the generation record went with the file: 'embedded' in it, 'sidecar' ({file}.json beside it),
+      -- or NULL (none: saved before records, or the writing failed and the file was kept as sent).
+      ALTER TABLE outputs ADD COLUMN record TEXT;
+    `,
+  },
 ]

@@ -14,12 +14,14 @@ type OutputRow = {
   mime: string
   bytes: number
   sha256: string
+  original_sha256: string | null
   width: number | null
   height: number | null
   duration_ms: number | null
   favourite: number
   thumbnail: string | null
   created_at: number
+  source: string
   provider: string
   deployment_id: string
   deployment_name: string
@@ -58,6 +60,7 @@ function fromRow(row: OutputRow): Output {
     mime: row.mime,
     bytes: row.bytes,
     sha256: row.sha256,
+    originalSha256: row.original_sha256,
     width: row.width,
     height: row.height,
     durationMs: row.duration_ms,
@@ -69,6 +72,7 @@ function fromRow(row: OutputRow): Output {
     favourite: row.favourite === 1,
     batchId: row.batch_id,
     hasThumbnail: row.thumbnail === 'ready',
+    source: row.source,
     createdAt: row.created_at,
   })
 }
@@ -88,6 +92,10 @@ export interface NewOutput {
   height: number | null
   /** Length of a video or audio file (`probeMedia`); null or absent when unknown. */
   durationMs?: number | null
+  /** The provider's file's hash, when our record was written into it (`sha256` is then the file with it). */
+  originalSha256?: string | null
+  /** How the generation record went with the file; null when it could not be written. */
+  record?: 'embedded' | 'sidecar' | null
   createdAt: number
 }
 
@@ -132,8 +140,8 @@ export class OutputsRepo {
       )
       statement(
         this.db,
-        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, original_sha256, record, width, height, duration_ms, fts_rowid, thumbnail, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         output.id,
         output.runId,
@@ -144,6 +152,8 @@ export class OutputsRepo {
         output.mime,
         output.bytes,
         output.sha256,
+        output.originalSha256 ?? null,
+        output.record ?? null,
         output.width,
         output.height,
         output.durationMs ?? null,

@@ -7,6 +7,8 @@ export interface StoredRun extends Run {
   hookToken: string
   /** The public base URL the run was told to call back (null: polled from the start). */
   webhookBase: string | null
+  /** The input its deployment's form marked as the seed when it was submitted (`seedOf`). */
+  seedInput: string | null
 }
 
 /** The `downloads` column predates `Run.outputs`: 'done' there is 'saved' here; the other words are the same. */
@@ -30,6 +32,7 @@ type RunRow = {
   downloads: string
   output_count: number
   batch_id: string | null
+  seed_input: string | null
   created_at: number
   updated_at: number
   finished_at: number | null
@@ -55,12 +58,12 @@ function fromRow(row: RunRow): StoredRun {
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
   })
-  return { ...run, hookToken: row.hook_token, webhookBase: row.webhook_base }
+  return { ...run, hookToken: row.hook_token, webhookBase: row.webhook_base, seedInput: row.seed_input ?? null }
 }
 
 /** Strips the fields that must never leave main (the hook token is a secret in the webhook path). */
 export function publicRun(run: StoredRun): Run {
-  const { hookToken: _token, webhookBase: _base, ...rest } = run
+  const { hookToken: _token, webhookBase: _base, seedInput: _seed, ...rest } = run
   return rest
 }
 

@@ -12,6 +12,7 @@ import { copyImage, copyText, clipboardProblem } from './clipboard'
 import { ConfirmDialog } from './ConfirmDialog'
 import { ErrorNotice } from './ErrorNotice'
 import { formatBytes, formatMediaDuration, formatTime, formatWhen, shortId, shortRunId } from './format'
+import { GenerationData } from './GenerationData'
 import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
 import { Modal, ModalToasts } from './Modal'
@@ -441,6 +442,14 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
                 <code className="lightbox__hash">{output.sha256}</code>
               </dd>
             </div>
+            {output.originalSha256 !== null && (
+              <div className="lightbox__wide">
+                <dt title="The file as the service sent it, before the generation record was written into it">SHA-256 as sent</dt>
+                <dd>
+                  <code className="lightbox__hash">{output.originalSha256}</code>
+                </dd>
+              </div>
+            )}
             <div className="lightbox__wide">
               <dt>File</dt>
               <dd>
@@ -448,6 +457,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
               </dd>
             </div>
           </dl>
+          <GenerationData output={output} onUse={() => onClose(output.id)} />
           <div className="lightbox__inputs-wrap">
             <h3 className="lightbox__label">Inputs</h3>
             {run !== undefined ? (

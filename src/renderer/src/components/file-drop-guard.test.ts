@@ -41,17 +41,18 @@ describe('guardFileDrops', () => {
     return event
   }
 
-  it('takes a drop no zone took (the app is not replaced by the file) and reports the names', () => {
+  it('takes a drop no zone took (the app is not replaced by the file) and hands over the files', () => {
     const onRefused = vi.fn()
     const controller = new AbortController()
     guardFileDrops(window, controller.signal, onRefused)
     const over = fileDrag('dragover', [])
     window.dispatchEvent(over)
     expect(over.defaultPrevented).toBe(true)
-    const drop = fileDrag('drop', [new File(['x'], 'sky.png', { type: 'image/png' })])
+    const sky = new File(['x'], 'sky.png', { type: 'image/png' })
+    const drop = fileDrag('drop', [sky])
     window.dispatchEvent(drop)
     expect(drop.defaultPrevented).toBe(true)
-    expect(onRefused).toHaveBeenCalledWith(['sky.png'])
+    expect(onRefused).toHaveBeenCalledWith([sky])
     controller.abort()
   })
 })

@@ -27,10 +27,11 @@ export function refusedDropText(state: Pick<CourierState, 'nav' | 'generate'>, n
 
 /**
  * A file dropped outside a drop zone would make the browser (or Electron's window) open it in place of the
- * app. Drops no drop zone took are caught instead, and `onRefused` is told the files' names so the app can say
- * why nothing happened (a drop the browser refuses outright fires no event, so it is taken and explained).
+ * app. Drops no drop zone took are caught instead, and handed to `onDropped` (a file's settings can fill the
+ * form; else the app says why nothing happened). A drop the browser refuses outright fires no event, so
+ * every drop is taken.
  */
-export function guardFileDrops(win: Window, signal: AbortSignal, onRefused?: (names: string[]) => void): void {
+export function guardFileDrops(win: Window, signal: AbortSignal, onDropped?: (files: File[]) => void): void {
   const carriesFiles = (e: DragEvent) => {
     const transfer = e.dataTransfer
     // `types` is missing on the synthetic drag events of test DOMs.
@@ -41,7 +42,7 @@ export function guardFileDrops(win: Window, signal: AbortSignal, onRefused?: (na
     (e) => {
       if (!carriesFiles(e)) return
       e.preventDefault()
-      if (e.dataTransfer) e.dataTransfer.dropEffect = onRefused ? 'copy' : 'none'
+      if (e.dataTransfer) e.dataTransfer.dropEffect = onDropped ? 'copy' : 'none'
     },
     { signal },
   )
@@ -50,8 +51,8 @@ export function guardFileDrops(win: Window, signal: AbortSignal, onRefused?: (na
     (e) => {
       if (!carriesFiles(e)) return
       e.preventDefault()
-      const names = Array.from(e.dataTransfer?.files ?? []).map((f) => f.name)
-      if (names.length > 0) onRefused?.(names)
+      const files = Array.from(e.dataTransfer?.files ?? [])
+      if (files.length > 0) onDropped?.(files)
     },
     { signal },
   )

@@ -11,6 +11,7 @@ const output = (over: Partial<Output> = {}): Output => ({
   mime: 'image/png',
   bytes: 10,
   sha256: 'ab',
+  originalSha256: null,
   width: 1,
   height: 1,
   durationMs: null,
@@ -22,6 +23,7 @@ const output = (over: Partial<Output> = {}): Output => ({
   favourite: false,
   batchId: null,
   hasThumbnail: false,
+  source: 'generated',
   createdAt: 5_000,
   ...over,
 })

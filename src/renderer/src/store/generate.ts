@@ -1,9 +1,10 @@
 import type { ProviderInfo } from '@shared/contract'
 import { seedField, type Deployment } from '@shared/deployment'
 import type { Failure } from '@shared/result'
-import type { ProviderId } from '@shared/run'
+import type { InputValues, ProviderId } from '@shared/run'
 import { buildInputs, draftFromInputs, draftKey, emptyDraft, randomSeed, valueOf, type Draft } from './form-model'
 import { loadMemory, saveMemory } from './form-memory'
+import { settingsFromFile } from './settings-from-file'
 import type { CourierState, GenerateSlice, SliceContext } from './types'
 
 /** Generate's "Variations": how many runs one press submits (a batch when more than one). */
@@ -61,6 +62,23 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
   const remember = (): void => {
     const g = get().generate
     saveMemory(deps.storage, { provider: g.provider, lastDeployment: g.lastDeployment, drafts: g.drafts })
+  }
+
+  /** Puts a deployment and its exact inputs in the form (a past run, or a file's own record) and shows it. */
+  const fillWith = (source: { provider: ProviderId; deploymentId: string; inputs: InputValues }): void => {
+    const g = get().generate
+    const key = draftKey(source.provider, source.deploymentId)
+    const { [key]: _old, ...others } = g.drafts
+    patch('generate', {
+      provider: source.provider,
+      deploymentId: source.deploymentId,
+      lastDeployment: { ...g.lastDeployment, [source.provider]: source.deploymentId },
+      drafts: { ...others, [key]: draftFromInputs(source.inputs) },
+      ...clearFeedback,
+    })
+    remember()
+    get().nav.go('generate')
+    void get().generate.loadDeployments(source.provider)
   }
 
   /** Replaces the current deployment's draft, moving it to the end so the newest drafts are kept. */
@@ -262,19 +280,31 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
     },
 
     reuse(run) {
-      const g = get().generate
-      const key = draftKey(run.provider, run.deploymentId)
-      const { [key]: _old, ...others } = g.drafts
-      patch('generate', {
-        provider: run.provider,
-        deploymentId: run.deploymentId,
-        lastDeployment: { ...g.lastDeployment, [run.provider]: run.deploymentId },
-        drafts: { ...others, [key]: draftFromInputs(run.inputs) },
-        ...clearFeedback,
-      })
-      remember()
+      fillWith(run)
+    },
+
+    applyFileSettings(data, from) {
+      const toast = get().toasts.show
+      if (data.restore !== null) {
+        fillWith(data.restore)
+        toast({ tone: 'info', text: `The settings of ${from} are back: the deployment it was made with, and every input as it was.` })
+        return
+      }
+      if (data.source === null) {
+        toast({ tone: 'error', text: `${from} holds no generation data: no prompt, seed or workflow was written into it.` })
+        return
+      }
+      const deployment = selectedDeployment(get())
+      if (deployment === null) {
+        toast({ tone: 'error', text: `Choose a deployment in Generate first: the settings of ${from} go into its form.` })
+        return
+      }
+      const { values, filled, notInForm } = settingsFromFile(deployment.inputs, data)
+      for (const [fieldId, value] of Object.entries(values)) get().generate.setValue(fieldId, value)
       get().nav.go('generate')
-      void get().generate.loadDeployments(run.provider)
+      const left = notInForm.length === 0 ? '' : ` Not in this form: ${notInForm.join(', ')}.`
+      if (filled.length === 0) toast({ tone: 'error', text: `Nothing in ${from} matches a field of ${deployment.name}.${left}` })
+      else toast({ tone: 'info', text: `Filled ${listText(filled)} from ${from}.${left}` })
     },
 
     formCandidates({ provider, deploymentId }, workflowApiJson) {
@@ -310,4 +340,9 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       if (g.provider === deployment.provider && g.deploymentId === deployment.id) patch('generate', clearFeedback)
     },
   }
+}
+
+/** "Prompt", "Prompt and Seed", "Prompt, Seed and Steps". */
+function listText(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
 }

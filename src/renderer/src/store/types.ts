@@ -6,6 +6,7 @@ import type { Deployment, InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookOutcome, WebhookRecord } from '@shared/delivery'
 import type { DownloadProgress } from '@shared/events'
 import type { Output, OutputFacets, OutputId } from '@shared/output'
+import type { Inspection } from '@shared/provenance'
 import type { GalleryFilter, GalleryQuery } from './gallery-query'
 import type { Failure, Result } from '@shared/result'
 import type { ProviderId, Run, RunId } from '@shared/run'
@@ -162,6 +163,12 @@ export interface GenerateSlice {
   submit(): Promise<Run | null>
   /** Fills the form with a past run's provider, deployment and inputs, and shows the Generate view. */
   reuse(run: Run): void
+  /**
+   * Fills the form from a file's generation data (`outputs.inspect` / `files.inspect`), `from` naming the
+   * file in the toast: its own deployment and exact inputs when the file names one this app knows, else the
+   * fields of the form on screen that match, saying what had nowhere to go.
+   */
+  applyFileSettings(data: Inspection, from: string): void
   /** Every input a deployment's form could show (`forms.candidates`); from `workflowApiJson` when given. */
   formCandidates(target: FormTarget, workflowApiJson?: string): Promise<Result<InputField[]>>
   /** Saves the inputs the user chose (`forms.save`) and puts the deployment main returns in its list. */

@@ -12,11 +12,29 @@ import { seedField, type Deployment, type InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
 import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets, type OutputFacetsArgs } from '@shared/output'
+import type { Inspection } from '@shared/provenance'
 import { err, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
 import type { KeyState, SettingsView } from '@shared/settings'
 
 /** The deployment every test sees on the demo provider: a prompt, two numbers and a seed. */
+/** An inspection of a file that carries nothing. */
+export const noGenerationData = (): Inspection => ({
+  source: null,
+  prompt: null,
+  negativePrompt: null,
+  seed: null,
+  steps: null,
+  cfg: null,
+  sampler: null,
+  width: null,
+  height: null,
+  model: null,
+  workflow: null,
+  apiGraph: null,
+  restore: null,
+})
+
 export const demoDeployment: Deployment = {
   id: 'txt2img',
   name: 'Text to image',
@@ -163,6 +181,8 @@ export class FakeCourier implements CourierClient {
   workflows: Record<string, InputField[]> = { [mediaDeployment.id]: mediaCandidates }
   runs = new Map<string, Run>()
   outputs: Output[] = []
+  /** What `outputs.inspect` answers per output id, and `files.inspect` per file name (else: no data). */
+  inspections = new Map<string, Inspection>()
   /** Ids `outputs.delete` moved to the trash. */
   trashed: string[] = []
   /** What `outputs.open` opened (desktop mode only). */
@@ -401,6 +421,7 @@ export class FakeCourier implements CourierClient {
       mime: 'image/png',
       bytes: 123456,
       sha256: 'ab'.repeat(32),
+      originalSha256: null,
       width: 1024,
       height: 768,
       durationMs: null,
@@ -412,6 +433,7 @@ export class FakeCourier implements CourierClient {
       favourite: false,
       batchId: run.batchId,
       hasThumbnail: false,
+      source: 'generated',
       createdAt: this.now(),
       ...patch,
     }
@@ -553,6 +575,11 @@ export class FakeCourier implements CourierClient {
       if (bytes === 0) return err('BAD_INPUT', 'the file is empty', 'file')
       return ok({ value: `https://uploads.example/${encodeURIComponent(fileName)}`, bytes })
     },
+    'outputs.inspect': ({ id }) => {
+      if (!this.outputs.some((o) => o.id === id)) return err('NOT_FOUND', `There is no output ${id} in the library: it may have been deleted.`)
+      return ok(this.inspections.get(id) ?? noGenerationData())
+    },
+    'files.inspect': ({ fileName }) => ok(this.inspections.get(fileName) ?? noGenerationData()),
     'uploads.fromOutput': ({ provider, outputId }) => {
       if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
       const output = this.outputs.find((o) => o.id === outputId)
