@@ -102,6 +102,14 @@ describe('JPEG: writing', () => {
     }
   })
 
+  it('writes EXIF and XMP that libvips parses: re-encoded by sharp with keepMetadata, both are still read', async () => {
+    const written = writeImageMetadata(await noisyJpeg(), add)
+    const reencoded = new Uint8Array(await sharp(written).keepMetadata().jpeg().toBuffer())
+    const raw = readImageMetadata(reencoded)
+    expect(raw?.exif['0x9286']).toBe(add.userComment)
+    expect(raw?.text['comfy-courier']).toBe(record)
+  })
+
   it('refuses an XMP packet that would not fit in one segment, and a file it cannot parse', async () => {
     const before = await noisyJpeg()
     expect(() => writeImageMetadata(before, { ...add, xmp: { 'comfy-courier': 'x'.repeat(70_000) } })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))

@@ -34,6 +34,8 @@ interface Segment {
 
 export const isJpeg = (b: Uint8Array) => b[0] === 0xff && b[1] === SOI && b[2] === 0xff
 
+/** SOF0–SOF15, which are C0–CF less DHT (C4), JPG (C8) and DAC (CC). */
+const isFrameHeader = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
 const isExif = (s: Segment) => s.marker === APP1 && asciiAt(s.data, 0, EXIF_PREFIX)
 const isXmp = (s: Segment) => s.marker === APP1 && asciiAt(s.data, 0, XMP_HEADER)
 const isExtendedXmp = (s: Segment) => s.marker === APP1 && asciiAt(s.data, 0, EXTENDED_XMP_HEADER)
@@ -64,7 +66,10 @@ function segments(b: Uint8Array, strict: boolean): { head: Segment[]; rest: Uint
       fail('truncated')
       break
     }
-    if (marker === SOS || marker === EOI) return { head, rest: b.subarray(start) }
+    if (marker === SOS || marker === EOI) {
+      if (strict && (marker === EOI || !head.some((s) => isFrameHeader(s.marker)))) fail('no frame header before the image data')
+      return { head, rest: b.subarray(start) }
+    }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
       head.push({ marker, bytes: b.subarray(start, at + 2), data: new Uint8Array(0) })
       at += 2
