@@ -42,3 +42,17 @@ export const indexOfByte = (b: Uint8Array, byte: number, from: number, to = b.le
 export function concat(parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts))
 }
+
+/**
+ * Sets `key` in `record` unless it is already there: the first value of a key wins. Keys come from the
+ * file, so `in` (which sees `constructor`, `toString`…) and plain assignment (which turns `__proto__` into a
+ * prototype change) are not used.
+ */
+export function putFirst(record: Record<string, string>, key: string, value: string): void {
+  if (!Object.hasOwn(record, key)) Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/** Puts every entry of `from` into `into`, first value winning. */
+export const putAllFirst = (into: Record<string, string>, from: Record<string, string>) => {
+  for (const [key, value] of Object.entries(from)) putFirst(into, key, value)
+}

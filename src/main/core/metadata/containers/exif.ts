@@ -1,4 +1,4 @@
-import { asciiAt, latin1, trimNuls, u16be, u16le, u32be, u32le, utf16, utf8 } from './bytes'
+import { asciiAt, latin1, putFirst, trimNuls, u16be, u16le, u32be, u32le, utf16, utf8 } from './bytes'
 
 /**
  * EXIF as TIFF stores it: a byte-order mark, then IFDs (tables of 12-byte entries whose values sit inline
@@ -101,10 +101,10 @@ export function exifText(tiff: Tiff): Record<string, string> {
   const add = (entries: IfdEntry[]) => {
     for (const e of entries) {
       const key = hexTag(e.tag)
-      if (key in out) continue
-      if (e.tag === USER_COMMENT) out[key] = decodeUserComment(e.value, tiff.littleEndian)
+      if (Object.hasOwn(out, key)) continue
+      if (e.tag === USER_COMMENT) putFirst(out, key, decodeUserComment(e.value, tiff.littleEndian))
       else if (e.type === TYPE_ASCII || ((e.type === TYPE_UNDEFINED || e.type === 1) && e.tag >= 0x010d && e.tag <= 0x0110)) {
-        out[key] = trimNuls(utf8(e.value))
+        putFirst(out, key, trimNuls(utf8(e.value)))
       }
     }
   }

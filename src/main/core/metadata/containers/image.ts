@@ -1,4 +1,5 @@
 import { emptyRaw, type MetadataToWrite, type RawMetadata } from '../raw'
+import { putAllFirst } from './bytes'
 import { isJpeg, readJpeg, stripJpeg, writeJpeg } from './jpeg'
 import { isPng, readPng, stripPng, writePng } from './png'
 import { isWebp, readWebp, stripWebp, writeWebp } from './webp'
@@ -39,7 +40,7 @@ export function readImageMetadata(bytes: Uint8Array): RawMetadata | null {
   }
   if (raw.xmp !== null) {
     try {
-      for (const [name, value] of Object.entries(courierProperties(raw.xmp))) if (!(name in raw.text)) raw.text[name] = value
+      putAllFirst(raw.text, courierProperties(raw.xmp))
     } catch {
       // As above: a packet we cannot scan adds nothing.
     }

@@ -1,5 +1,5 @@
 import type { MetadataToWrite, RawMetadata } from '../raw'
-import { asciiAt, concat, u16be, utf8 } from './bytes'
+import { asciiAt, concat, putAllFirst, u16be, utf8 } from './bytes'
 import { EXIF_PREFIX, buildTiff, emptyTiff, exifText, parseTiff, withUserComment } from './exif'
 import { mergeXmpPacket } from './xmp'
 import { MetadataWriteError } from './write-error'
@@ -93,7 +93,7 @@ export function readJpeg(b: Uint8Array, raw: RawMetadata): void {
   for (const s of segments(b, false).head) {
     if (isExif(s)) {
       const tiff = parseTiff(s.data.subarray(EXIF_PREFIX.length))
-      if (tiff) for (const [tag, text] of Object.entries(exifText(tiff))) if (!(tag in raw.exif)) raw.exif[tag] = text
+      if (tiff) putAllFirst(raw.exif, exifText(tiff))
     } else if (isXmp(s) && raw.xmp === null) raw.xmp = utf8(s.data.subarray(XMP_HEADER.length))
   }
 }

@@ -55,6 +55,13 @@ describe('PNG: reading', () => {
     )
     expect(readImageMetadata(b)).toEqual({ text: { z: 'zipped café', i: 'plain 猫', ic: 'compressed ü' }, exif: { '0x010f': 'ABC' }, xmp: null })
   })
+  it('keeps keywords that are also names of Object’s prototype as plain keys', () => {
+    const b = handPng(...['constructor', '__proto__', 'toString'].map((key) => handChunk('tEXt', [...bytesOf(key), 0, ...bytesOf(`v-${key}`)])))
+    const raw = readImageMetadata(b)
+    expect(Object.entries(raw?.text ?? {})).toEqual([['constructor', 'v-constructor'], ['__proto__', 'v-__proto__'], ['toString', 'v-toString']])
+    expect(Object.getPrototypeOf(raw?.text)).toBe(Object.prototype)
+    expect(Object.keys(readImageMetadata(write(b, { 'comfy-courier': 'x' }))?.text ?? {})).toEqual(['constructor', '__proto__', 'toString', 'comfy-courier'])
+  })
 })
 
 describe('PNG: writing', () => {

@@ -1,14 +1,14 @@
 import { crc32, inflateSync } from 'node:zlib'
 import type { RawMetadata } from '../raw'
-import { concat, indexOfByte, latin1, u32be, utf8 } from './bytes'
+import { concat, indexOfByte, latin1, putAllFirst, putFirst, u32be, utf8 } from './bytes'
 import { exifText, parseTiff, withoutExifPrefix } from './exif'
 import { MetadataWriteError } from './write-error'
 
 /**
  * PNG: an 8-byte signature, then chunks of length (4, big-endian) + type (4) + data + CRC (4). Text lives
  * in `tEXt` (Latin-1), `zTXt` (Latin-1, deflated) and `iTXt` (UTF-8, optionally deflated); ComfyUI's
- * SaveAnimatedPNG writes its `prompt`/`workflow` as private `comf` chunks after the image data, laid out like
- * `tEXt` (keyword, NUL, Latin-1 text), because text chunks there would be read as belonging to a frame.
+ * SaveAnimatedPNG writes its `prompt`/`workflow` as private `comf` chunks after the frames instead, laid out
+ * like `tEXt` (keyword, NUL, Latin-1 text; comfy_api/latest/_ui.py, `_create_animated_png_metadata`).
  */
 
 export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -18,7 +18,7 @@ const MAX_CHUNKS = 100_000
 /** Output of one compressed text chunk, and of all of a file's together: a zip bomb stops here. */
 const MAX_INFLATED = 16 * 1024 * 1024
 const MAX_INFLATED_TOTAL = 64 * 1024 * 1024
-/** A `tEXt` longer than this is written as `iTXt`: some readers truncate long `tEXt`. */
+/** Longest value written as `tEXt` (Latin-1 only); longer ones, and any wider text, go as UTF-8 `iTXt`. */
 const MAX_TEXT_CHUNK = 1024
 
 interface Chunk {
@@ -92,12 +92,12 @@ export function readPng(b: Uint8Array, raw: RawMetadata): void {
     return out instanceof Uint8Array ? out : null
   }
   const put = (key: string, value: string) => {
-    if (!(key in raw.text)) raw.text[key] = value
+    putFirst(raw.text, key, value)
   }
   for (const { type, data } of chunks(b, false)) {
     if (type === 'eXIf') {
       const tiff = parseTiff(withoutExifPrefix(data))
-      if (tiff) for (const [tag, text] of Object.entries(exifText(tiff))) if (!(tag in raw.exif)) raw.exif[tag] = text
+      if (tiff) putAllFirst(raw.exif, exifText(tiff))
       continue
     }
     if (!TEXT_TYPES.has(type) && type !== 'comf') continue
@@ -159,7 +159,7 @@ export function writePng(b: Uint8Array, text: Record<string, string>): Uint8Arra
   const added = Object.entries(text).map(([key, value]) => textChunk(key, value))
   const kept = all.filter((c) => {
     const keyword = textKeyword(c)
-    return keyword === null || !(keyword in text)
+    return keyword === null || !Object.hasOwn(text, keyword)
   })
   const iend = kept.pop() as Chunk
   return concat([Uint8Array.from(PNG_SIGNATURE), ...kept.map((c) => c.bytes), ...added, iend.bytes])

@@ -1,5 +1,5 @@
 import type { MetadataToWrite, RawMetadata } from '../raw'
-import { asciiAt, concat, latin1, u16le, u32le, utf8 } from './bytes'
+import { asciiAt, concat, latin1, putAllFirst, u16le, u32le, utf8 } from './bytes'
 import { buildTiff, emptyTiff, exifText, parseTiff, withUserComment, withoutExifPrefix } from './exif'
 import { mergeXmpPacket } from './xmp'
 import { MetadataWriteError } from './write-error'
@@ -62,7 +62,7 @@ export function readWebp(b: Uint8Array, raw: RawMetadata): void {
   for (const { type, data } of chunks(b, false)) {
     if (type === 'EXIF') {
       const tiff = parseTiff(withoutExifPrefix(data))
-      if (tiff) for (const [tag, text] of Object.entries(exifText(tiff))) if (!(tag in raw.exif)) raw.exif[tag] = text
+      if (tiff) putAllFirst(raw.exif, exifText(tiff))
     } else if (type === 'XMP ' && raw.xmp === null) raw.xmp = utf8(data)
   }
 }

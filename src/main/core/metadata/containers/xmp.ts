@@ -1,3 +1,4 @@
+import { putFirst } from './bytes'
 import { MetadataWriteError } from './write-error'
 
 /**
@@ -86,7 +87,7 @@ export function courierProperties(xmp: string): Record<string, string> {
         const gt = xmp.indexOf('>', afterName)
         if (gt < 0) break
         if (xmp[gt - 1] === '/') {
-          if (!(name in out)) out[name] = ''
+          putFirst(out, name, '')
           at = gt + 1
           continue
         }
@@ -98,11 +99,11 @@ export function courierProperties(xmp: string): Record<string, string> {
         }
         const body = xmp.slice(gt + 1, close)
         const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(body)
-        if (!(name in out)) out[name] = cdata ? (cdata[1] ?? '') : decodeEntities(body)
+        putFirst(out, name, cdata ? (cdata[1] ?? '') : decodeEntities(body))
         at = close + 2
       } else {
         const value = quotedAfter(xmp, afterName)
-        if (value && !(name in out)) out[name] = decodeEntities(value.value)
+        if (value) putFirst(out, name, decodeEntities(value.value))
         at = value ? value.end : afterName
       }
     }
