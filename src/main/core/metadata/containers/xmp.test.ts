@@ -48,6 +48,20 @@ describe('writing XMP', () => {
     expect(twice.endsWith(' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>')).toBe(true)
   })
 
+  it('removes an earlier description of ours in attribute form, leaving the rest of the packet as it was', () => {
+    const earlier = `  <rdf:Description rdf:about="" xmlns:courier="${COURIER_NS}" courier:comfy-courier="old"/>\n`
+    const merged = mergeXmpPacket(theirs(dc + earlier), { 'comfy-courier': 'new' })
+    expect(merged).toBe(theirs(dc + buildXmpPacket({ 'comfy-courier': 'new' }).match(/ {2}<rdf:Description[\s\S]*<\/rdf:Description>\n/)?.[0]))
+    expect(courierProperties(merged)).toEqual({ 'comfy-courier': 'new' })
+  })
+
+  it('merges into a packet with a lot of padding in linear time', () => {
+    const padded = theirs(dc).replace('<?xpacket end', `${' '.repeat(60_000)}\n${'\t '.repeat(30_000)}<?xpacket end`)
+    const start = performance.now()
+    for (let i = 0; i < 20; i++) mergeXmpPacket(padded, { a: 'b' })
+    expect(performance.now() - start).toBeLessThan(1000)
+  })
+
   it('refuses a packet with no rdf:RDF, and a property name that is not an XML name', () => {
     expect(() => mergeXmpPacket('<x:xmpmeta/>', { a: 'b' })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
     expect(() => buildXmpPacket({ 'not a name': 'b' })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))

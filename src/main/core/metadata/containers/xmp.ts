@@ -11,8 +11,6 @@ export const COURIER_NS = 'https://comfy-courier.app/ns/1.0/'
 const PREFIX = 'courier'
 const RDF_NS = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#'
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
 /** XML's five named entities and numeric references; anything else is left as written. */
 export function decodeEntities(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g, (whole, name: string) => {
@@ -139,11 +137,38 @@ export function buildXmpPacket(props: Record<string, string>): string {
  */
 export function mergeXmpPacket(existing: string | null, props: Record<string, string>): string {
   if (existing === null) return buildXmpPacket(props)
-  const ours = new RegExp(`[ \\t]*<rdf:Description\\b[^>]*xmlns:${PREFIX}\\s*=\\s*["']${escapeRegExp(COURIER_NS)}["'][^>]*?(?:/>|>[\\s\\S]*?</rdf:Description>)\\n?`, 'g')
-  const kept = existing.replace(ours, '')
+  const kept = withoutOurDescriptions(existing)
   const end = kept.lastIndexOf('</rdf:RDF>')
   if (end < 0) throw new MetadataWriteError('the XMP packet already there has no rdf:RDF to add to')
   const lineStart = kept.lastIndexOf('\n', end) + 1
   const at = /^\s*$/.test(kept.slice(lineStart, end)) ? lineStart : end
   return kept.slice(0, at) + courierDescription(props) + kept.slice(at)
+}
+
+/**
+ * The packet without the `rdf:Description`s that declare our namespace (ones we wrote before), with the
+ * indentation and line break around them. A scan, not a regular expression: packets carry kilobytes of
+ * padding, and a pattern that can start anywhere in it would take quadratic time.
+ */
+function withoutOurDescriptions(xmp: string): string {
+  const OPEN = '<rdf:Description'
+  const CLOSE = '</rdf:Description>'
+  let out = ''
+  let copied = 0
+  for (let at = xmp.indexOf(OPEN); at >= 0; at = xmp.indexOf(OPEN, at + OPEN.length)) {
+    const gt = xmp.indexOf('>', at)
+    if (gt < 0) break
+    const tag = xmp.slice(at, gt + 1)
+    if (!tag.includes(`xmlns:${PREFIX}="${COURIER_NS}"`) && !tag.includes(`xmlns:${PREFIX}='${COURIER_NS}'`)) continue
+    const close = tag.endsWith('/>') ? gt + 1 : xmp.indexOf(CLOSE, gt)
+    if (close < 0) break
+    let start = at
+    while (start > copied && (xmp[start - 1] === ' ' || xmp[start - 1] === '\t')) start--
+    let end = tag.endsWith('/>') ? close : close + CLOSE.length
+    if (xmp[end] === '\n') end++
+    out += xmp.slice(copied, start)
+    copied = end
+    at = end - OPEN.length
+  }
+  return out + xmp.slice(copied)
 }
