@@ -66,5 +66,6 @@ describe('writing XMP', () => {
     expect(() => mergeXmpPacket('<x:xmpmeta/>', { a: 'b' })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
     expect(() => buildXmpPacket({ 'not a name': 'b' })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
     expect(() => buildXmpPacket({ '1st': 'b' })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
+    expect(() => buildXmpPacket({ a: 'bell \u0007' })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
   })
 })

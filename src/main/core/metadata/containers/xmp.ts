@@ -21,11 +21,18 @@ export function decodeEntities(text: string): string {
   })
 }
 
-const escapeXml = (text: string) =>
-  text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch)
-    // Control characters other than tab/LF are not allowed in XML 1.0, not even as references; CR would be
-    // normalised away by a parser, so it goes as a reference.
-    .replace(/\r/g, '&#13;')
+function escapeXml(text: string): string {
+  // Control characters other than tab, LF and CR are not allowed in XML 1.0, not even as references (our
+  // record is JSON, which escapes them, so only someone else's value can have one).
+  const forbidden = [...text].some((ch) => {
+    const code = ch.charCodeAt(0)
+    return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0xfffe || code === 0xffff
+  })
+  if (forbidden) throw new MetadataWriteError('a control character XML cannot hold')
+  return text
+    .replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch)
+    .replace(/\r/g, '&#13;') // a parser would turn a raw CR (and CR LF) into LF
+}
 
 const NAME_CHAR = /[\w.-]/
 const SPACE = /\s/
