@@ -73,6 +73,10 @@ class Graph {
     return ++this.visits <= MAX_VISITS
   }
 
+  get exhausted(): boolean {
+    return this.visits >= MAX_VISITS
+  }
+
   /** The first `MAX_SCAN` nodes, in the object's own order. */
   *scan(): Generator<GraphNode> {
     let seen = 0
@@ -102,7 +106,8 @@ function outputRank(type: string): number | null {
   return null
 }
 
-const byId = (a: GraphNode, b: GraphNode) => a.id.localeCompare(b.id, 'en', { numeric: true })
+const ids = new Intl.Collator('en', { numeric: true })
+const byId = (a: GraphNode, b: GraphNode) => ids.compare(a.id, b.id)
 
 /** The sampler nearest an output node, following every link back from it breadth-first. */
 function samplerBehind(graph: Graph, output: GraphNode): GraphNode | null {
@@ -268,7 +273,7 @@ function samplerFacts(graph: Graph, sampler: GraphNode): GraphFacts {
 /**
  * The sampler whose result was saved: the one nearest a saver (a PreviewImage only when no saver leads to a
  * sampler). A graph with no output node (trimmed before it was stored) falls back to the sampler no other
- * sampler continues from, the lowest id when there are several.
+ * sampler continues from and whose result some node reads, the lowest id when there are several.
  */
 function finalSampler(graph: Graph): GraphNode | null {
   const nodes = [...graph.scan()]
@@ -277,6 +282,7 @@ function finalSampler(graph: Graph): GraphNode | null {
     .filter((entry): entry is { node: GraphNode; rank: number } => entry.rank !== null)
     .sort((a, b) => a.rank - b.rank || byId(a.node, b.node))
   for (const { node } of outputs) {
+    if (graph.exhausted) return null
     const sampler = samplerBehind(graph, node)
     if (sampler) return sampler
   }
@@ -286,7 +292,21 @@ function finalSampler(graph: Graph): GraphNode | null {
     const base = basePass(graph, sampler).sampler
     if (base !== sampler) upstream.add(base.id)
   }
-  return samplers.find((sampler) => !upstream.has(sampler.id)) ?? null
+  const last = samplers.filter((sampler) => !upstream.has(sampler.id))
+  // One whose result something reads (a VAEDecode) before a leftover branch whose result goes nowhere.
+  const read = readNodes(nodes)
+  return last.find((sampler) => read.has(sampler.id)) ?? last[0] ?? null
+}
+
+/** The ids some input links to (without following or counting links: a plain look at each input). */
+function readNodes(nodes: readonly GraphNode[]): Set<string> {
+  const read = new Set<string>()
+  for (const node of nodes) {
+    for (const value of Object.values(node.inputs)) {
+      if (Array.isArray(value) && value.length === 2 && (typeof value[0] === 'string' || typeof value[0] === 'number')) read.add(String(value[0]))
+    }
+  }
+  return read
 }
 
 /** What an API-format graph says about its picture; nulls where it does not say. Never throws. */
