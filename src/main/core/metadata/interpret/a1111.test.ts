@@ -78,6 +78,14 @@ describe('parseA1111', () => {
     expect(parseA1111('Negative prompt: ugly\nSteps: 4, Sampler: Euler, Seed: 1')).toMatchObject({ prompt: '', negativePrompt: 'ugly', steps: 4 })
   })
 
+  it('reads a megabyte of hostile text quickly', () => {
+    for (const text of ['word '.repeat(200_000), 'a, b: c, '.repeat(100_000), `x\nSteps: "${'\\"'.repeat(300_000)}`]) {
+      const started = performance.now()
+      expect(parseA1111(text)).not.toBeNull()
+      expect(performance.now() - started).toBeLessThan(1000)
+    }
+  })
+
   it('returns null for empty text only', () => {
     expect(parseA1111('')).toBeNull()
     expect(parseA1111(' \n ')).toBeNull()

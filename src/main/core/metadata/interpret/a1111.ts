@@ -32,9 +32,12 @@ export interface A1111Parameters {
 export type A1111Input = Omit<A1111Parameters, 'prompt' | 'extra'> & { prompt: string | null; extra?: Record<string, string> }
 
 const NEGATIVE = 'Negative prompt:'
-/** A1111's `re_param`, Unicode-aware as Python's `\w` is. */
-const PARAM = /\s*([\p{L}\p{N}_][\p{L}\p{N}_ \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)/gu
-const KEY = /^[\p{L}\p{N}_][\p{L}\p{N}_ \-/]+$/u
+/**
+ * A1111's `re_param`, Unicode-aware as Python's `\w` is, with keys held to 100 characters: unbounded, a long
+ * line with no colon costs time growing with the square of its length (keys are a few words).
+ */
+const PARAM = /\s*([\p{L}\p{N}_][\p{L}\p{N}_ \-/]{1,99}):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)/gu
+const KEY = /^[\p{L}\p{N}_][\p{L}\p{N}_ \-/]{1,99}$/u
 const SIZE = /^(\d+)x(\d+)$/
 
 /** The keys that have a field of their own; every other key goes to `extra`. */

@@ -67,8 +67,10 @@ function readA1111(raw: RawMetadata): A1111Parameters | null {
   const png = parseA1111(raw.text['parameters'] ?? '')
   if (png) return png
   const comment = parseA1111(raw.exif[EXIF_TAG.userComment] ?? '')
-  const shaped = comment && (comment.negativePrompt !== null || comment.steps !== null || comment.seed !== null || Object.keys(comment.extra).length > 0)
-  return shaped ? comment : null
+  if (!comment) return null
+  const { prompt: _prompt, negativePrompt, extra, ...settings } = comment
+  const hasParameters = Object.values(settings).some((value) => value !== null) || Object.keys(extra).length > 0
+  return negativePrompt !== null || hasParameters ? comment : null
 }
 
 function a1111Fields(p: A1111Parameters): GenerationFields {

@@ -58,7 +58,7 @@ function nullPythonFloats(text: string): string {
       continue
     }
     if (ch === '"') inString = true
-    const word = /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0]
+    const word = ch === 'N' || ch === 'I' || ch === '-' ? /^(-?Infinity|NaN)/.exec(text.slice(i, i + 9))?.[0] : undefined
     if (word) {
       out += 'null'
       i += word.length - 1
