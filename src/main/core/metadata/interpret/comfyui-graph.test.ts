@@ -104,6 +104,22 @@ describe('analyseApiGraph on real graph shapes', () => {
     })
   })
 
+  it('reads KSamplerAdvanced (noise_seed) and SamplerCustom (sampler and sigmas from their nodes)', () => {
+    const advanced = graph('comfyui-basic.json')
+    const { seed, ...rest } = advanced['3']!.inputs
+    advanced['3'] = { class_type: 'KSamplerAdvanced', inputs: { ...rest, noise_seed: seed, add_noise: 'enable', start_at_step: 0, end_at_step: 10000 } }
+    expect(analyseApiGraph(advanced)).toEqual(analyseApiGraph(graph('comfyui-basic.json')))
+
+    const custom = graph('comfyui-basic.json')
+    custom['3'] = {
+      class_type: 'SamplerCustom',
+      inputs: { model: ['4', 0], add_noise: true, noise_seed: 8, cfg: 4, positive: ['6', 0], negative: ['7', 0], sampler: ['20', 0], sigmas: ['21', 0], latent_image: ['5', 0] },
+    }
+    custom['20'] = { class_type: 'KSamplerSelect', inputs: { sampler_name: 'dpmpp_sde' } }
+    custom['21'] = { class_type: 'KarrasScheduler', inputs: { steps: 14, sigma_max: 14.6, sigma_min: 0.03, rho: 7 } }
+    expect(analyseApiGraph(custom)).toMatchObject({ seed: 8, steps: 14, cfg: 4, sampler: 'dpmpp_sde', prompt: 'beautiful scenery nature glass bottle landscape, , purple galaxy bottle,' })
+  })
+
   it('resolves prompts and seeds wired in from value nodes', () => {
     expect(analyseApiGraph(graph('comfyui-primitive-prompt.json'))).toEqual({
       prompt: 'portrait of an astronaut,\nstudio lighting',
