@@ -16,7 +16,7 @@ export type GraphFacts = GenerationFields
 /** Nodes looked at when the whole graph is searched (for outputs, or for samplers when there is no output). */
 const MAX_SCAN = 20_000
 /** Node visits in one analysis, all walks together: a hostile or enormous graph costs at most this. */
-const MAX_VISITS = 5_000
+const MAX_VISITS = 50_000
 /** How long one chain of links may be (a prompt through conditioning nodes, a seed through primitives). */
 const MAX_DEPTH = 40
 
