@@ -46,7 +46,8 @@ function awkwardValue(): string {
     unicode: 'Grüße, 東京, emoji 🎞️, RTL עברית',
     padding: 'x'.repeat(140_000),
   }
-  return `  [${JSON.stringify(record, null, 2)}\n;#=\\  `
+  // Raw (not JSON-escaped) line ends, tabs and quotes too, and spaces at both ends.
+  return `  [${JSON.stringify(record, null, 2)}\n;#=\\ "raw" \r\nCRLF, a lone\rCR,\ttab, Grüße  `
 }
 
 describe('locating ffmpeg and ffprobe', () => {

@@ -83,8 +83,10 @@ const STDERR_KEPT = 4000
 const DURATION_TOLERANCE_S = 0.1
 /** Tags the muxers write on a stream of their own accord (Matroska's track length, MP4's track header). */
 const MUXER_STREAM_TAGS = new Set(['duration', 'language', 'handler_name', 'vendor_id'])
+/** What ffprobe reports of MP4's `ftyp` box as tags. */
+const FTYP_TAGS = ['major_brand', 'minor_version', 'compatible_brands']
 /** Tags ffprobe reports that are not metadata anyone wrote (MP4's `ftyp` box, the writing library). */
-const MUXER_FORMAT_TAGS = new Set(['major_brand', 'minor_version', 'compatible_brands', 'encoder'])
+const MUXER_FORMAT_TAGS = new Set([...FTYP_TAGS, 'encoder'])
 
 type Ran = { ok: true; stdout: Buffer } | { ok: false; message: string }
 
@@ -332,7 +334,7 @@ export async function writeVideoMetadata(
         // The first mapping wins where both have a name: the new tags, then the file's own.
         '-map_metadata', '1', '-map_metadata', '0',
         // MP4's ftyp fields, reported as tags: the muxer writes its own ftyp, they are not made keys too.
-        ...(mov ? ['-metadata', 'major_brand=', '-metadata', 'minor_version=', '-metadata', 'compatible_brands='] : []),
+        ...(mov ? FTYP_TAGS.filter((name) => !(name in tags)).flatMap((name) => ['-metadata', `${name}=`]) : []),
         // Any key at all, as ComfyUI writes them (else only the iTunes tags ffmpeg knows are kept).
         ...(mov ? ['-movflags', '+use_metadata_tags'] : []),
       ]
