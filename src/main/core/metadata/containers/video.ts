@@ -51,7 +51,7 @@ export function locateVideoTools(env: NodeJS.ProcessEnv = process.env, platform:
 }
 
 type Family = 'mov' | 'matroska'
-interface Container {
+export interface Container {
   /** The demuxer the file is read with (never left for ffmpeg to guess). */
   demuxer: Family
   /** The muxer a copy is written with. */
