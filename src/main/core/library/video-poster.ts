@@ -23,7 +23,8 @@ const STDERR_KEPT = 2000
 
 export type FfmpegLocation = { path: string } | { path: null; why: string }
 
-function isExecutableFile(path: string): boolean {
+/** Whether `path` is a regular file this process may execute. */
+export function isExecutableFile(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false
     accessSync(path, constants.X_OK)
