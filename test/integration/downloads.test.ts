@@ -93,7 +93,9 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
     const saved = await readFile(join(t.libraryDir, output!.path))
     decodePng(saved)
     const size = 4 * 1024 * 1024
-    expect(output).toMatchObject({ bytes: size, mime: 'image/png', sha256: sha256(saved), width: expect.any(Number) })
+    // The file on disk holds our generation record: it is the host's file with text chunks added.
+    expect(output).toMatchObject({ bytes: saved.length, mime: 'image/png', sha256: sha256(saved), width: expect.any(Number) })
+    expect(saved.length).toBeGreaterThan(size)
 
     const requests = (await mediaLog(rig.sim)).filter((r) => r.path.includes('/media/'))
     expect(requests).toHaveLength(2)
@@ -102,8 +104,8 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
     const head = await fetch(media, { method: 'HEAD' })
     expect(first).toMatchObject({ range: null, ifRange: null, status: 200, bytesSent: size / 2 })
     expect(second).toMatchObject({ range: `bytes=${size / 2}-`, ifRange: head.headers.get('etag'), status: 206, bytesSent: size / 2 })
-    // The file on disk is the host's file, byte for byte.
-    expect(sha256(Buffer.from(await (await fetch(media)).arrayBuffer()))).toBe(output!.sha256)
+    // What was downloaded is the host's file, byte for byte: the hash it had before the record was written.
+    expect(sha256(Buffer.from(await (await fetch(media)).arrayBuffer()))).toBe(output!.originalSha256)
 
     const states = progressOf(t, runId).map((p) => p.state).filter((s, i, all) => s !== all[i - 1])
     expect(states).toEqual(['queued', 'downloading', 'retrying', 'downloading', 'done'])
@@ -128,7 +130,7 @@ describe('downloads: resume, refusals, full disks and forged names', () => {
     expect(healed.status).toBe('succeeded')
     const [output] = await second.call('outputs.list', { runId })
     const saved = await readFile(join(second.libraryDir, output!.path))
-    expect(output).toMatchObject({ bytes: size, sha256: sha256(saved) })
+    expect(output).toMatchObject({ bytes: saved.length, sha256: sha256(saved), originalSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
 
     const [before, after, ...rest] = (await mediaLog(rig.sim)).filter((r) => r.path.includes('/media/'))
     const etag = (await fetch(`${rig.sim.url}${before!.path}`, { method: 'HEAD' })).headers.get('etag')

@@ -25,6 +25,11 @@ import { LibraryService } from './library/library-service'
 import { ARCHIVE_MAX_FILES, archiveResponse } from './library/archive'
 import { attachmentHeader, downloadName } from './library/download-name'
 import { readOutputFile } from './library/output-file'
+import { locateVideoTools } from './metadata/containers/video'
+import { inspectBytes, inspectSavedOutput } from './metadata/read-file'
+import { recordFor } from './metadata/record'
+import { writeRecord } from './metadata/write-record'
+import { provenanceApi } from './api/provenance-api'
 import { plainResponse, serveFile } from './library/media'
 import { folderName } from './library/paths'
 import { probeMedia } from './library/probe'
@@ -86,6 +91,8 @@ export function createCore(deps: CoreDeps): Core {
   const instanceId = randomBytes(8).toString('hex')
   // Video posters come from the system's ffmpeg (`COURIER_FFMPEG`, else PATH); without it videos have no thumbnail.
   const posters = new VideoPosters({ env: deps.env ?? process.env, log: log.child('thumbnails') })
+  // ffmpeg and ffprobe write and read video tags (generation records); without them a sidecar is written.
+  const videoTools = locateVideoTools(deps.env ?? process.env)
   const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails'), posters })
   const library = new LibraryService({
     outputs: outputsRepo,
@@ -119,6 +126,7 @@ export function createCore(deps: CoreDeps): Core {
     // `hasThumbnail`); one that could not be made then is tried again after the save.
     probe: async (file, mime) => (await Promise.all([probeMedia(file, mime), thumbnails.prepare(file, mime)]))[0],
     onSaved: (output) => void thumbnails.ensure(output.id), // never rejects
+    writeRecord: (file, run, index, size) => writeRecord(file, recordFor(run, index, Date.now(), `Comfy Courier ${deps.version ?? buildVersion}`), size, videoTools),
     ...(tuning.downloadRetryMs !== undefined ? { retryDelayMs: tuning.downloadRetryMs } : {}),
     ...(tuning.downloads ? { downloads: tuning.downloads } : {}),
   })
@@ -229,6 +237,11 @@ export function createCore(deps: CoreDeps): Core {
     formsApi({ providers, forms: formsRepo }),
     runsApi({ runService, runs: ledger }),
     libraryApi({ outputs: outputsRepo, library }),
+    provenanceApi({
+      inspectBytes: (fileName, bytes) => inspectBytes(fileName, bytes, videoTools, join(dataDir, 'scratch')),
+      inspectOutput: (id) => inspectSavedOutput(outputsRepo, id, videoTools),
+      providers,
+    }),
     settingsApi({ settings, outputs: outputsRepo, events, applyConfig, effectiveLibraryFor, log: log.child('library') }),
     deliveryApi({ tunnel, webhooks: eventsRepo, ingest }),
   )

@@ -7,6 +7,7 @@ import type { Output } from '@shared/output'
 import type { EventHub } from '../events/event-hub'
 import { probeMedia, type MediaFacts } from '../library/probe'
 import type { Logger } from '../log/logger'
+import type { WrittenRecord } from '../metadata/write-record'
 import type { ProviderClient, RunSnapshot } from '../providers/types'
 import type { RunLedger } from '../runs/run-ledger'
 import type { NewOutput, OutputsRepo } from '../store/outputs-repo'
@@ -39,6 +40,11 @@ export interface OutputSaverDeps {
   probe?: (file: string, mime: string) => Promise<MediaFacts>
   /** Called after each output's row is inserted (thumbnails). */
   onSaved?: (output: Output) => void
+  /**
+   * Writes the run's generation record into a saved file, before its row exists (`writeRecord`); the row
+   * then holds the file as it is afterwards. Absent: files are kept exactly as sent.
+   */
+  writeRecord?: (file: { path: string; bytes: number; sha256: string }, run: StoredRun, index: number, size: MediaFacts) => Promise<WrittenRecord>
 }
 
 /** Expired links are refreshed by asking the provider again, at most this many times per run. */
@@ -194,6 +200,7 @@ export class OutputSaver {
     let output: Output
     try {
       const facts = await (this.deps.probe ?? probeMedia)(file.path, file.type.mime)
+      const written = await this.recordInto(file, run, index, facts)
       const row: NewOutput = {
         id: `o_${randomBytes(9).toString('base64url')}`,
         runId: run.id,
@@ -202,8 +209,10 @@ export class OutputSaver {
         path: relative,
         kind: file.type.kind,
         mime: file.type.mime,
-        bytes: file.bytes,
-        sha256: file.sha256,
+        bytes: written.bytes,
+        sha256: written.sha256,
+        originalSha256: written.sha256 === file.sha256 ? null : file.sha256,
+        record: written.how,
         width: facts.width,
         height: facts.height,
         durationMs: facts.durationMs,
@@ -228,6 +237,20 @@ export class OutputSaver {
       this.deps.onSaved?.(output)
     } catch (error) {
       this.deps.log.warn('onSaved failed', { outputId: output.id, reason: (error as Error).message })
+    }
+  }
+
+  /** The record written into the file; what fails there is logged and the file is saved as it was sent. */
+  private async recordInto(file: { path: string; bytes: number; sha256: string }, run: StoredRun, index: number, facts: MediaFacts): Promise<WrittenRecord> {
+    const unchanged: WrittenRecord = { how: null, bytes: file.bytes, sha256: file.sha256, why: null }
+    if (!this.deps.writeRecord) return unchanged
+    try {
+      const written = await this.deps.writeRecord(file, run, index, facts)
+      if (written.why !== null) this.deps.log.warn('generation record not embedded', { runId: run.id, index, how: written.how, reason: written.why })
+      return written
+    } catch (error) {
+      this.deps.log.warn('generation record not written', { runId: run.id, index, reason: (error as Error).message })
+      return unchanged
     }
   }
 

@@ -5,6 +5,7 @@ import type { DesktopShell, TrashFile } from '../core-types'
 import type { Logger } from '../log/logger'
 import type { OutputsRepo } from '../store/outputs-repo'
 import type { RunLedger } from '../runs/run-ledger'
+import { sidecarPath } from '../metadata/containers/sidecar'
 import { isInside, isLibraryPath, resolveInside } from './media'
 import type { Thumbnails } from './thumbnails'
 
@@ -55,6 +56,9 @@ export class LibraryService {
         await this.deps.trash(file)
         gone.push(id)
         folders.set(dirname(file), resolve(location.root))
+        // Its generation record, where it was written beside the file, goes with it (restored with it too).
+        const sidecar = sidecarPath(file)
+        if (await lstat(sidecar).then((info) => info.isFile(), () => false)) await this.deps.trash(sidecar).catch(() => undefined)
       } catch (error) {
         refused.push({ path: location.path, reason: (error as Error).message })
       }

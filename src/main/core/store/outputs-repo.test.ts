@@ -294,7 +294,7 @@ describe('OutputsRepo', () => {
     old.close()
 
     db = openDatabase(file)
-    expect(schemaVersion(db)).toBe(4)
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version)
     const repo = new OutputsRepo(db)
     expect(repo.get('o_old')).toMatchObject({ prompt: 'a glowing orb', seed: 3, favourite: false, batchId: null, durationMs: null, hasThumbnail: false })
     expect(ids(repo.list({ query: 'glow' }))).toEqual(['o_old'])

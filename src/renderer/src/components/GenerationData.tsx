@@ -74,7 +74,8 @@ export function GenerationData({ output, onUse }: { output: Output; onUse(): voi
     ['Size', data.width !== null && data.height !== null ? `${data.width} × ${data.height}` : null],
     ['Model', data.model],
   ]
-  const shown = facts.filter((fact): fact is [string, string] => fact[1] !== null)
+  // Our own files list every input under Inputs already: the facts would only say it twice.
+  const shown = data.source === 'courier' ? [] : facts.filter((fact): fact is [string, string] => fact[1] !== null)
 
   return (
     <section className="lightbox__gen" aria-labelledby={`gen-${output.id}`}>

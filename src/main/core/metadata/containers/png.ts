@@ -151,8 +151,9 @@ function textKeyword(c: Chunk): string | null {
 }
 
 /**
- * The PNG with `text` set: a text chunk with the same keyword is replaced, new chunks go just before IEND,
- * every other chunk (ComfyUI's `prompt`/`workflow` among them) is kept byte for byte.
+ * The PNG with `text` set: a text chunk with the same keyword is replaced, new chunks go just before the
+ * first IDAT (where A1111 and Pillow put theirs: readers such as sharp's and Pillow's stop at the image data),
+ * and every other chunk (ComfyUI's `prompt`/`workflow` among them) is kept byte for byte.
  */
 export function writePng(b: Uint8Array, text: Record<string, string>): Uint8Array {
   const all = chunks(b, true)
@@ -161,8 +162,11 @@ export function writePng(b: Uint8Array, text: Record<string, string>): Uint8Arra
     const keyword = textKeyword(c)
     return keyword === null || !Object.hasOwn(text, keyword)
   })
-  const iend = kept.pop() as Chunk
-  return concat([Uint8Array.from(PNG_SIGNATURE), ...kept.map((c) => c.bytes), ...added, iend.bytes])
+  // Before an animated PNG's first frame control too (it precedes its IDAT); a PNG without IDAT is not an
+  // image: the chunks then go before IEND, the last one.
+  const at = kept.findIndex((c) => c.type === 'IDAT' || c.type === 'fcTL')
+  const before = at < 0 ? kept.length - 1 : at
+  return concat([Uint8Array.from(PNG_SIGNATURE), ...kept.slice(0, before).map((c) => c.bytes), ...added, ...kept.slice(before).map((c) => c.bytes)])
 }
 
 /** The PNG without text, `comf` and `eXIf` chunks; everything else byte for byte. */
