@@ -57,3 +57,20 @@ export const Inspection = z.object({
   restore: Restore.nullable(),
 })
 export type Inspection = z.infer<typeof Inspection>
+
+/** An inspection of a file that says nothing of how it was made: every field unknown. */
+export const emptyInspection = (): Inspection => ({
+  source: null,
+  prompt: null,
+  negativePrompt: null,
+  seed: null,
+  steps: null,
+  cfg: null,
+  sampler: null,
+  width: null,
+  height: null,
+  model: null,
+  workflow: null,
+  apiGraph: null,
+  restore: null,
+})

@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { InputField } from '@shared/deployment'
-import type { Inspection } from '@shared/provenance'
+import { emptyInspection, type Inspection } from '@shared/provenance'
 import { settingsFromFile } from './settings-from-file'
 
 const field = (id: string, label: string, kind: InputField['kind'], extra: Partial<InputField> = {}): InputField =>
   ({ id, label, kind, description: '', defaultValue: null, required: false, ...extra }) as InputField
 
-const data = (over: Partial<Inspection>): Inspection => ({
-  source: 'a1111',
-  prompt: null,
-  negativePrompt: null,
-  seed: null,
-  steps: null,
-  cfg: null,
-  sampler: null,
-  width: null,
-  height: null,
-  model: null,
-  workflow: null,
-  apiGraph: null,
-  restore: null,
-  ...over,
-})
+const data = (over: Partial<Inspection>): Inspection => ({ ...emptyInspection(), source: 'a1111', ...over })
 
 describe('settings from a file made elsewhere', () => {
   const form = [

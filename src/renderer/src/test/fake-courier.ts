@@ -12,28 +12,14 @@ import { seedField, type Deployment, type InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
 import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets, type OutputFacetsArgs } from '@shared/output'
-import type { Inspection } from '@shared/provenance'
+import { emptyInspection, type Inspection } from '@shared/provenance'
 import { err, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
 import type { KeyState, SettingsView } from '@shared/settings'
 
 /** The deployment every test sees on the demo provider: a prompt, two numbers and a seed. */
 /** An inspection of a file that carries nothing. */
-export const noGenerationData = (): Inspection => ({
-  source: null,
-  prompt: null,
-  negativePrompt: null,
-  seed: null,
-  steps: null,
-  cfg: null,
-  sampler: null,
-  width: null,
-  height: null,
-  model: null,
-  workflow: null,
-  apiGraph: null,
-  restore: null,
-})
+export const noGenerationData = emptyInspection
 
 export const demoDeployment: Deployment = {
   id: 'txt2img',

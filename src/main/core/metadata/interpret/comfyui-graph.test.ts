@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { analyseApiGraph, type GraphFacts } from './comfyui-graph'
+import { emptyFields } from './values'
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/interpret/${name}`, import.meta.url), 'utf8')
 const graph = (name: string): Record<string, { class_type: string; inputs: Record<string, unknown> }> => JSON.parse(fixture(name))
 
-const nothing: GraphFacts = {
-  prompt: null,
-  negativePrompt: null,
-  seed: null,
-  steps: null,
-  cfg: null,
-  sampler: null,
-  width: null,
-  height: null,
-  model: null,
-}
+const nothing: GraphFacts = emptyFields()
 
 /** The same graph with every node renamed (`n{id}`) and the nodes in reverse order: nothing may depend on either. */
 function renamedReversed(source: Record<string, { class_type: string; inputs: Record<string, unknown> }>) {

@@ -1,4 +1,4 @@
-import type { Inspection } from '@shared/provenance'
+import { emptyInspection, type Inspection } from '@shared/provenance'
 
 /** The generation facts every format is read into: an inspection's fields that say how the picture was made. */
 export type GenerationFields = Pick<
@@ -6,17 +6,10 @@ export type GenerationFields = Pick<
   'prompt' | 'negativePrompt' | 'seed' | 'steps' | 'cfg' | 'sampler' | 'width' | 'height' | 'model'
 >
 
-export const emptyFields = (): GenerationFields => ({
-  prompt: null,
-  negativePrompt: null,
-  seed: null,
-  steps: null,
-  cfg: null,
-  sampler: null,
-  width: null,
-  height: null,
-  model: null,
-})
+export const emptyFields = (): GenerationFields => {
+  const { source: _source, workflow: _workflow, apiGraph: _apiGraph, restore: _restore, ...fields } = emptyInspection()
+  return fields
+}
 
 /** Each field of `first` that is known, else the one of `second`: how a second source fills the gaps of the first. */
 export function fillGaps(first: GenerationFields, second: GenerationFields): GenerationFields {
