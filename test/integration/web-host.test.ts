@@ -80,6 +80,19 @@ describe('the web host', () => {
     expect(notJson.status).toBe(400)
   })
 
+  it('takes a file of the largest size the app allows as base64, and stops reading a body beyond it', async () => {
+    const largest = Buffer.alloc(25 * 1024 * 1024, 7)
+    const answer = await api('files.inspect', { fileName: 'large.bin', dataBase64: largest.toString('base64') })
+    expect(answer.status).toBe(200)
+    expect(await answer.json()).toMatchObject({ ok: true, value: { source: null } })
+    // Refused mid-body: a 413 when the client reads it before the socket closes, else the connection is cut.
+    const beyond = await api('files.inspect', { fileName: 'huge.bin', dataBase64: Buffer.alloc(27 * 1024 * 1024, 7).toString('base64') }).then(
+      (response) => response.status,
+      (error: Error) => (error.cause as { code?: string } | undefined)?.code ?? error.message,
+    )
+    expect([413, 'ECONNRESET', 'EPIPE']).toContain(beyond)
+  })
+
   it('streams events over SSE and serves the saved image, with byte ranges', async () => {
     const controller = new AbortController()
     const stream = await fetch(`${host.origin}/api/events`, { headers: auth, signal: controller.signal })

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
-import { HTTP_EVENTS_PATH } from '@shared/contract'
+import { HTTP_EVENTS_PATH, UPLOAD_MAX_BYTES } from '@shared/contract'
 import { err } from '@shared/result'
 import type { Core } from '../core/core-types'
 import { isPathLikeId, outputIdFromStep, SMALL_BODY_BYTES } from '../core/library/media'
@@ -31,8 +31,11 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 }
 
-/** API bodies are small JSON; image inputs arrive as data URIs, hence more than the listener's cap. */
-const MAX_API_BODY = 32 * 1024 * 1024
+/**
+ * API bodies are small JSON, except a file sent as base64 (`uploads.create`, `files.inspect`): the largest
+ * file the app takes, grown by a third, with room for the JSON around it.
+ */
+export const MAX_API_BODY = Math.ceil((UPLOAD_MAX_BYTES * 4) / 3) + 1024 * 1024
 const SSE_HEARTBEAT_MS = 15_000
 
 export interface WebHost {
