@@ -66,6 +66,31 @@ export const UploadFromOutputArgs = z
   })
   .strict()
 
+/** The largest selection `outputs.export` takes at once. */
+export const EXPORT_MAX_FILES = 500
+
+/** Saved outputs copied to a folder of the user's, with how they were made kept in them or removed. */
+export const ExportArgs = z
+  .object({
+    ids: z
+      .array(OutputId)
+      .min(1)
+      .max(EXPORT_MAX_FILES)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'each output may be named once' }),
+    /** An absolute path; made when missing; never inside the library folder. */
+    folder: z.string().min(1).max(4096),
+    /** `keep`: byte-identical copies (and a record's sidecar); `strip`: without the prompt, seed and workflow. */
+    metadata: z.enum(['keep', 'strip']),
+  })
+  .strict()
+export const ExportResult = z.object({
+  /** The folder written to, as an absolute real path. */
+  folder: z.string(),
+  exported: z.array(z.object({ id: OutputId, fileName: z.string() })),
+  skipped: z.array(z.object({ id: OutputId, reason: z.string() })),
+})
+export type ExportResult = z.infer<typeof ExportResult>
+
 export const AppInfo = z.object({
   version: z.string(),
   mode: z.enum(['electron', 'web']),
@@ -141,6 +166,8 @@ export const contract = {
   'outputs.delete': { args: z.object({ ids: z.array(OutputId).min(1).max(1000) }).strict(), result: z.object({ deleted: z.number().int() }) },
   /** Desktop only (NOT_SUPPORTED in web mode): opens the file with its default app, or shows it in its folder. */
   'outputs.open': { args: z.object({ id: OutputId, how: z.enum(['open', 'reveal']) }).strict(), result: z.object({}) },
+  /** Copies outputs into a folder, named as downloads are, never overwriting; `strip` removes how they were made. */
+  'outputs.export': { args: ExportArgs, result: ExportResult },
   /** A saved output's generation data: our record, or what ComfyUI, A1111, SwarmUI or InvokeAI wrote into it. */
   'outputs.inspect': { args: z.object({ id: OutputId }).strict(), result: Inspection },
   /** A file's generation data, for a file dropped on the app (never saved: read and forgotten). */

@@ -59,7 +59,7 @@ export const errorAdvice: Record<ErrorCode, string> = {
     'The service’s secure connection could not be trusted, so nothing was sent. Check its base URL in Settings; if it is right, a proxy or this computer’s clock may be getting in the way.',
   RUN_FAILED: 'The workflow failed on the service.',
   DOWNLOAD_FAILED: 'An output could not be saved.',
-  DISK_FULL: 'The disk is full: free some space, the download will be retried.',
+  DISK_FULL: 'The disk is full: free some space, then try again (a run’s downloads are retried by themselves).',
   INTERNAL: 'Something went wrong inside Comfy Courier.',
 }
 

@@ -6,6 +6,7 @@ import type { Sim } from '../../sim/index'
 import { appApi } from './api/app-api'
 import { assembleApi, type CoreApi } from './api/build-api'
 import { deliveryApi } from './api/delivery-api'
+import { exportApi } from './api/export-api'
 import { formsApi } from './api/forms-api'
 import { invoke, invokeMethod } from './api/invoke'
 import { libraryApi } from './api/library-api'
@@ -237,6 +238,7 @@ export function createCore(deps: CoreDeps): Core {
     formsApi({ providers, forms: formsRepo }),
     runsApi({ runService, runs: ledger }),
     libraryApi({ outputs: outputsRepo, library }),
+    exportApi({ outputs: outputsRepo, libraryDir: () => settings.config().libraryDir, videoTools }),
     provenanceApi({
       inspectBytes: (fileName, bytes) => inspectBytes(fileName, bytes, videoTools, join(dataDir, 'scratch')),
       inspectOutput: (id) => inspectSavedOutput(outputsRepo, id, videoTools),

@@ -171,6 +171,8 @@ export class FakeCourier implements CourierClient {
   inspections = new Map<string, Inspection>()
   /** Ids `outputs.delete` moved to the trash. */
   trashed: string[] = []
+  /** What `outputs.export` was asked to copy, in order. */
+  exports: Array<{ ids: string[]; folder: string; metadata: 'keep' | 'strip' }> = []
   /** What `outputs.open` opened (desktop mode only). */
   opened: Array<{ id: string; how: 'open' | 'reveal' }> = []
   webhooks: WebhookRecord[] = []
@@ -686,6 +688,21 @@ export class FakeCourier implements CourierClient {
       this.outputs = this.outputs.filter((o) => !ids.includes(o.id))
       this.trashed.push(...ids)
       return ok({ deleted: before - this.outputs.length })
+    },
+    'outputs.export': ({ ids, folder, metadata }) => {
+      if (!folder.startsWith('/')) return err('BAD_INPUT', `The folder must be a full path (such as /home/you/Exports), not “${folder}”.`, 'folder')
+      if (folder === this.settings.libraryDir || folder.startsWith(`${this.settings.libraryDir}/`)) {
+        return err('BAD_INPUT', 'That folder is inside the library folder, where exported files would never be listed. Choose a folder outside it.', 'folder')
+      }
+      this.exports.push({ ids: [...ids], folder, metadata })
+      const exported: Array<{ id: OutputId; fileName: string }> = []
+      const skipped: Array<{ id: OutputId; reason: string }> = []
+      for (const id of ids) {
+        const output = this.outputs.find((o) => o.id === id)
+        if (output === undefined) skipped.push({ id: id as OutputId, reason: 'It is no longer in the library (it may have been deleted).' })
+        else exported.push({ id: id as OutputId, fileName: output.path.split('/').pop() ?? output.id })
+      }
+      return ok({ folder, exported, skipped })
     },
     'outputs.open': ({ id, how }) => {
       if (this.info.mode === 'web') return err('NOT_SUPPORTED', 'opening files needs the desktop app')

@@ -10,6 +10,7 @@ import { ARCHIVE_MAX_FILES, archiveUrl } from '../../api/media-url'
 import { Icon } from '../../components/Icon'
 import { useCourier, useCourierClient } from '../../store/context'
 import { exactCount, isFiltered, type GalleryFilter } from '../../store/gallery-query'
+import { ExportDialog, exportedText } from './ExportDialog'
 import { densities, loadDensity, minTileOf, pageStorage, saveDensity, type Density } from './density'
 import { GalleryFilters } from './GalleryFilters'
 import { GalleryGrid, type GridHandle, type SelectMode } from './GalleryGrid'
@@ -94,6 +95,7 @@ export function GalleryView() {
   const [anchor, setAnchor] = useState<number | null>(null)
   const [trashing, setTrashing] = useState<readonly OutputId[] | null>(null)
   const [deleting, setDeleting] = useState(false)
+  const [exporting, setExporting] = useState<readonly OutputId[] | null>(null)
   const [density, setDensity] = useState<Density>(() => loadDensity(pageStorage()))
   const chooseDensity = (d: Density) => {
     setDensity(d)
@@ -260,6 +262,9 @@ export function GalleryView() {
               !desktop &&
               selectedCount > ARCHIVE_MAX_FILES && <span className="muted">A ZIP holds at most {formatCount(ARCHIVE_MAX_FILES)} outputs: select fewer to download them.</span>
             )}
+            <button type="button" className="btn btn--small" onClick={() => setExporting(results.filter((o) => selected.has(o.id)).map((o) => o.id))}>
+              Export…
+            </button>
             <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => setTrashing(results.filter((o) => selected.has(o.id)).map((o) => o.id))}>
               Move to trash…
             </button>
@@ -324,6 +329,16 @@ export function GalleryView() {
           onNearEnd={loadMoreNow}
           returnFocus={noReturn}
           onFilterBatch={onBatch}
+        />
+      )}
+      {exporting !== null && (
+        <ExportDialog
+          ids={exporting}
+          onClose={() => setExporting(null)}
+          onDone={(result) => {
+            setExporting(null)
+            toast({ tone: result.exported.length === 0 ? 'error' : 'info', text: exportedText(result) })
+          }}
         />
       )}
       {trashing !== null && (
