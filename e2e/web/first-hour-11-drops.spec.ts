@@ -1,7 +1,7 @@
 import type { Locator, Page } from '@playwright/test'
 import { PNG } from 'pngjs'
 import { expect, test } from '../fixtures/web-app'
-import { expectInViewport } from './support/in-viewport'
+import { FIRST_HOUR_VIEWPORTS, expectInViewport } from './support/in-viewport'
 import { generate } from './support/generate'
 
 // Issue 15, item 11 (and 13): a file dropped where no input takes it is no longer swallowed in silence: the app
@@ -29,11 +29,7 @@ async function dropPng(page: Page, target: Locator, name: string): Promise<void>
   await target.dispatchEvent('drop', { dataTransfer })
 }
 
-for (const viewport of [
-  { width: 1280, height: 800 },
-  { width: 1024, height: 700 },
-  { width: 760, height: 600 },
-]) {
+for (const viewport of FIRST_HOUR_VIEWPORTS) {
   test.describe(`drops at ${viewport.width}×${viewport.height}`, () => {
     test.use({ viewport })
 
@@ -88,10 +84,7 @@ async function pictureThenEveryInput(page: Page, url: string): Promise<void> {
   await page.getByLabel('Deployment').selectOption({ label: 'Every Input' })
 }
 
-for (const viewport of [
-  { width: 1280, height: 800 },
-  { width: 1024, height: 700 },
-]) {
+for (const viewport of FIRST_HOUR_VIEWPORTS) {
   test.describe(`outputs as inputs at ${viewport.width}×${viewport.height}`, () => {
     test.use({ viewport })
 

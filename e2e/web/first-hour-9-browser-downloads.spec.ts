@@ -3,7 +3,7 @@ import type { Locator, Page } from '@playwright/test'
 import { unzipSync } from 'fflate'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
-import { expectInViewport } from './support/in-viewport'
+import { FIRST_HOUR_VIEWPORTS, expectInViewport } from './support/in-viewport'
 import { filterGalleryByKind } from './support/gallery-filters'
 
 // Issue 15, item 9: the browser version has no dead ends. No Open / Reveal it could never do; Download for every
@@ -27,11 +27,7 @@ async function downloadFrom(page: Page, link: Locator): Promise<{ name: string; 
   return { name: download.suggestedFilename(), bytes: await readFile(path) }
 }
 
-for (const viewport of [
-  { width: 1280, height: 800 },
-  { width: 1024, height: 700 },
-  { width: 760, height: 600 },
-]) {
+for (const viewport of FIRST_HOUR_VIEWPORTS) {
   test.describe(`the browser version at ${viewport.width}×${viewport.height}`, () => {
     test.use({ viewport })
 

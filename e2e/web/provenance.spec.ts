@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from '../fixtures/web-app'
 import { generate } from './support/generate'
-import { expectInViewport } from './support/in-viewport'
+import { FIRST_HOUR_VIEWPORTS, expectInViewport } from './support/in-viewport'
 
 // Issue 16: a file says how it was made. Dropped on Generate, a ComfyUI or A1111 picture fills the fields that
 // match; one of ours brings back its own deployment and every input; the lightbox shows what a file holds.
@@ -27,10 +27,7 @@ async function dropFile(page: Page, target: Locator, name: string, base64: strin
 const fixture = async (name: string) => (await readFile(join(FIXTURES, name))).toString('base64')
 const field = (page: Page, label: string) => page.getByLabel(label, { exact: true })
 
-for (const viewport of [
-  { width: 1280, height: 800 },
-  { width: 1024, height: 700 },
-]) {
+for (const viewport of FIRST_HOUR_VIEWPORTS) {
   test.describe(`files that remember how they were made, at ${viewport.width}×${viewport.height}`, () => {
     test.use({ viewport })
 
