@@ -8,7 +8,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two spec files at a time: each test has its own app process, data folder and ports, and two workers keep
+  // a 2-core CI machine busy without starving either (the whole run was near CI's 20-minute limit with one).
+  workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.test-reports/e2e.json' }]],
