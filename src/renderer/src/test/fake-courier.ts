@@ -418,6 +418,8 @@ export class FakeCourier implements CourierClient {
       seed,
       favourite: false,
       batchId: run.batchId,
+      folder: null,
+      missing: false,
       hasThumbnail: false,
       source: 'generated',
       createdAt: this.now(),
@@ -497,6 +499,7 @@ export class FakeCourier implements CourierClient {
           (args.provider === undefined || o.provider === args.provider) &&
           (args.deploymentId === undefined || o.deploymentId === args.deploymentId) &&
           (args.kind === undefined || o.kind === args.kind) &&
+          (args.source === undefined || o.source === args.source) &&
           (args.favourite === undefined || o.favourite === args.favourite) &&
           (args.from === undefined || o.createdAt >= args.from) &&
           (args.to === undefined || o.createdAt < args.to) &&
@@ -514,6 +517,7 @@ export class FakeCourier implements CourierClient {
     const without = (...keys: Array<keyof OutputFacetsArgs>) => this.matching(Object.fromEntries(Object.entries(args).filter(([k]) => !keys.includes(k as keyof OutputFacetsArgs))))
     const deployments = new Map<string, { id: string; name: string; provider: ProviderId; count: number }>()
     for (const o of without('deploymentId')) {
+      if (o.provider === null || o.deploymentId === null) continue
       const key = `${o.provider}/${o.deploymentId}`
       const d = deployments.get(key) ?? { id: o.deploymentId, name: o.deploymentName, provider: o.provider, count: 0 }
       d.count++
@@ -522,9 +526,10 @@ export class FakeCourier implements CourierClient {
     return {
       total: this.outputs.length,
       matching: this.matching(args).length,
-      providers: count(without('provider', 'deploymentId').map((o) => o.provider)).map(([id, n]) => ({ id, count: n })),
+      providers: count(without('provider', 'deploymentId').flatMap((o) => (o.provider === null ? [] : [o.provider]))).map(([id, n]) => ({ id, count: n })),
       deployments: [...deployments.values()],
       kinds: count(without('kind').map((o) => o.kind)).map(([kind, n]) => ({ kind, count: n })),
+      sources: count(without('source').map((o) => o.source)).map(([source, n]) => ({ source, count: n })),
       favourites: without('favourite').filter((o) => o.favourite).length,
     }
   }
