@@ -11,6 +11,7 @@ import {
 import { seedField, type Deployment, type InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
+import type { ImportFolder, ImportProgress } from '@shared/imports'
 import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets, type OutputFacetsArgs } from '@shared/output'
 import { emptyInspection, type Inspection } from '@shared/provenance'
 import { err, ok, type Failure, type Result } from '@shared/result'
@@ -174,6 +175,10 @@ export class FakeCourier implements CourierClient {
   /** What `outputs.open` opened (desktop mode only). */
   opened: Array<{ id: string; how: 'open' | 'reveal' }> = []
   webhooks: WebhookRecord[] = []
+  /** The folders added with `library.import`; a scan stays `scanning` until a test calls `finishImport`. */
+  imports: ImportFolder[] = []
+  /** Scan ids `library.importCancel` was asked to stop. */
+  importsCancelled: string[] = []
   tunnel: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null }
   /** How many times `tunnel.retry` was asked for. */
   tunnelRetries = 0
@@ -382,6 +387,18 @@ export class FakeCourier implements CourierClient {
     this.providers = this.providers.map((p) => (p.id === 'demo' ? p : { ...p, configured: set[p.id], keyState: state(p.id) }))
   }
 
+  /** Ends a scan `library.import` started: its folder's counts and the last `library.importing` event. */
+  finishImport(id: string, counts: Partial<Pick<ImportProgress, 'found' | 'added' | 'duplicates' | 'failed' | 'state' | 'message'>> = {}): void {
+    const folder = this.imports.find((f) => f.scanning === id)
+    if (folder === undefined) throw new Error(`fake courier: no scan ${id}`)
+    const progress: ImportProgress = { id, folder: folder.folder, state: 'done', found: 0, done: 0, added: 0, duplicates: 0, failed: 0, message: null, ...counts }
+    progress.done = progress.found
+    this.imports = this.imports.map((f) =>
+      f === folder ? { ...f, scanning: null, files: f.files + progress.added, duplicates: progress.duplicates, failed: progress.failed, lastScanAt: this.now() } : f,
+    )
+    this.emit({ type: 'library.importing', progress })
+  }
+
   private mustRun(id: string): Run {
     const run = this.runs.get(id)
     if (run === undefined) throw new Error(`fake courier: no run ${id}`)
@@ -570,6 +587,26 @@ export class FakeCourier implements CourierClient {
       if (!this.outputs.some((o) => o.id === id)) return err('NOT_FOUND', `There is no output ${id} in the library: it may have been deleted.`)
       return ok(this.inspections.get(id) ?? noGenerationData())
     },
+    'library.import': ({ folder, watch }) => {
+      if (!folder.startsWith('/')) return err('BAD_INPUT', `${folder} is not a full path: give the folder's absolute path.`, 'folder')
+      if (folder.startsWith(this.settings.libraryDir)) return err('BAD_INPUT', `${folder} is the library folder or inside it: its files are in the library already.`, 'folder')
+      const existing = this.imports.find((f) => f.folder === folder)
+      if (existing?.scanning) return ok({ id: existing.scanning })
+      const id = `imp_${++this.seq}`
+      const entry: ImportFolder = existing
+        ? { ...existing, watch: watch ?? existing.watch, scanning: id }
+        : { folder, watch: watch ?? false, files: 0, missing: 0, duplicates: 0, failed: 0, lastScanAt: null, scanning: id }
+      this.imports = existing ? this.imports.map((f) => (f === existing ? entry : f)) : [...this.imports, entry]
+      this.emit({ type: 'library.importing', progress: { id, folder, state: 'scanning', found: 0, done: 0, added: 0, duplicates: 0, failed: 0, message: null } })
+      return ok({ id })
+    },
+    'library.importCancel': ({ id }) => {
+      if (!this.imports.some((f) => f.scanning === id)) return err('NOT_FOUND', `no scan ${id} is under way: it may have ended`)
+      this.importsCancelled.push(id)
+      this.finishImport(id, { state: 'cancelled' })
+      return ok({})
+    },
+    'library.imports': () => ok(this.imports),
     'files.inspect': ({ fileName }) => ok(this.inspections.get(fileName) ?? noGenerationData()),
     'uploads.fromOutput': ({ provider, outputId }) => {
       if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)
