@@ -26,6 +26,41 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     error: null,
     checks: {},
     libraryMove: null,
+    imports: null,
+    importScans: {},
+
+    async loadImports() {
+      const res = await deps.courier.invoke('library.imports', {})
+      if (res.ok) patch('settings', { imports: res.value })
+    },
+
+    async startImport(folder, watch) {
+      const res = await deps.courier.invoke('library.import', { folder, watch })
+      if (res.ok) void get().settings.loadImports()
+      return res
+    },
+
+    cancelImport(id) {
+      return deps.courier.invoke('library.importCancel', { id })
+    },
+
+    receiveImport(progress) {
+      patch('settings', (s) => ({ importScans: { ...s.importScans, [progress.id]: progress } }))
+      if (progress.state === 'scanning' && get().settings.imports?.some((f) => f.scanning === progress.id)) return
+      // A scan started or ended: the folder list's counts follow; new files reach the gallery once it ends.
+      void get().settings.loadImports()
+      if (progress.state !== 'scanning' && progress.added > 0) {
+        void get().outputs.loadGallery()
+        void get().outputs.loadFacets()
+      }
+    },
+
+    dismissImport(id) {
+      patch('settings', (s) => {
+        const { [id]: _gone, ...rest } = s.importScans
+        return { importScans: rest }
+      })
+    },
 
     async load() {
       patch('settings', { status: 'loading' })
