@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState } from 'react'
 import type { ImportProgress } from '@shared/imports'
 import type { Failure } from '@shared/result'
 import { ErrorNotice } from '../../components/ErrorNotice'
@@ -100,8 +100,8 @@ function ImportFolders() {
     void loadImports()
   }, [loadImports])
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
+  // Not a form of its own: Settings is one form, and forms do not nest (Enter here adds, never saves settings).
+  const submit = async () => {
     if (folder.trim() === '' || busy) return
     setBusy(true)
     const res = await startImport(folder.trim(), watch)
@@ -120,7 +120,7 @@ function ImportFolders() {
         A ComfyUI <code>output</code> folder, an A1111 <code>outputs</code> folder, any folder of pictures and videos: its files are indexed where they are (never
         copied), searchable by their prompts, and exact duplicates are recognised.
       </p>
-      <form className="library-import__form" onSubmit={(e) => void submit(e)}>
+      <div className="library-import__form" role="group" aria-label="Add a folder">
         <div className={`field${error ? ' field--invalid' : ''}`}>
           <label htmlFor={`${id}-folder`} className="field__label">
             Folder to add
@@ -133,15 +133,20 @@ function ImportFolders() {
             spellCheck={false}
             aria-invalid={error !== null}
             onChange={(e) => setFolder(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return
+              e.preventDefault()
+              void submit()
+            }}
           />
         </div>
         <label className="check">
           <input type="checkbox" checked={watch} onChange={(e) => setWatch(e.target.checked)} /> Watch for new files
         </label>
-        <button type="submit" className="btn btn--small btn--primary" disabled={folder.trim() === ''} aria-busy={busy}>
+        <button type="button" className="btn btn--small btn--primary" disabled={folder.trim() === ''} aria-busy={busy} onClick={() => void submit()}>
           Add
         </button>
-      </form>
+      </div>
       {error !== null && <ErrorNotice error={error} className="notice--compact" settingsLink={false} />}
       {running.length > 0 && (
         <ul className="library-import__scans" aria-label="Imports">
