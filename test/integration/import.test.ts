@@ -163,3 +163,23 @@ describe('importing a folder into the library', () => {
     expect(rows!.files).toBe(progress.added)
   })
 })
+
+describe('a watched import folder', () => {
+  it('is scanned again while the app runs: a new file appears without asking', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'courier-import-watch-'))
+    const t = await startTestCore({ tuning: { importWatchMs: 300 } })
+    try {
+      await writeFile(join(root, 'first.png'), await png(10, 20, 30))
+      const { id } = await t.call('library.import', { folder: root, watch: true })
+      await t.waitForEvent((e) => e.type === 'library.importing' && e.progress.id === id && e.progress.state === 'done')
+      await writeFile(join(root, 'second.png'), await png(30, 20, 10))
+      await t.waitForEvent((e) => e.type === 'library.importing' && e.progress.id !== id && e.progress.state === 'done' && e.progress.added === 1, 15_000)
+      expect((await t.call('outputs.list', { source: 'imported' })).map((o) => o.path).sort()).toEqual(['first.png', 'second.png'])
+      expect(await t.call('library.imports', {})).toMatchObject([{ watch: true, files: 2 }])
+    } finally {
+      await t.stop()
+      await removeDir(t.dataDir)
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})
