@@ -19,6 +19,8 @@ export function keyStateOf(view: SettingsView | null, provider: 'comfydeploy' | 
 
 export function createSettingsSlice({ get, patch, deps }: SliceContext): SettingsSlice {
   const testRequests: Partial<Record<ProviderId, number>> = {}
+  /** Scans started from this window: their end stays shown even when they found nothing new. */
+  const startedScans = new Set<string>()
 
   return {
     view: null,
@@ -36,7 +38,10 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
 
     async startImport(folder, watch) {
       const res = await deps.courier.invoke('library.import', { folder, watch })
-      if (res.ok) void get().settings.loadImports()
+      if (res.ok) {
+        startedScans.add(res.value.id)
+        void get().settings.loadImports()
+      }
       return res
     },
 
@@ -45,7 +50,12 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     },
 
     receiveImport(progress) {
-      patch('settings', (s) => ({ importScans: { ...s.importScans, [progress.id]: progress } }))
+      // A watched folder's rescan that found nothing new (every minute) leaves no line behind.
+      const quiet = progress.state === 'done' && progress.added === 0 && progress.failed === 0 && !startedScans.has(progress.id)
+      patch('settings', (s) => {
+        const { [progress.id]: _old, ...rest } = s.importScans
+        return { importScans: quiet ? rest : { ...rest, [progress.id]: progress } }
+      })
       if (progress.state === 'scanning' && get().settings.imports?.some((f) => f.scanning === progress.id)) return
       // A scan started or ended: the folder list's counts follow; new files reach the gallery once it ends.
       void get().settings.loadImports()

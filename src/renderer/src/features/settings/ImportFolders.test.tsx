@@ -69,6 +69,17 @@ describe('Import: Settings → Library', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Add' }))
     expect(await screen.findByText(/inside it: its files are in the library already/)).toBeTruthy()
   })
+
+  it('shows a watched folder’s rescan while it runs, and leaves no line when it found nothing new', async () => {
+    const { fake } = await renderApp()
+    await openView('Settings')
+    const progress = { id: 'imp_watch', folder: '/srv/watched', found: 5, done: 2, added: 0, duplicates: 0, failed: 0, message: null }
+    act(() => fake.emit({ type: 'library.importing', progress: { ...progress, state: 'scanning' } }))
+    expect(await screen.findByRole('progressbar', { name: 'Import of /srv/watched' })).toBeTruthy()
+    act(() => fake.emit({ type: 'library.importing', progress: { ...progress, done: 5, state: 'done' } }))
+    await waitFor(() => expect(screen.queryByRole('progressbar', { name: 'Import of /srv/watched' })).toBeNull())
+    expect(screen.queryByText(/Imported/)).toBeNull()
+  })
 })
 
 describe('Import: the gallery', () => {
