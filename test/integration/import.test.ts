@@ -1,12 +1,13 @@
 /**
  * Import (issue 16, part 4) through a real core: a temp folder of mixed files (real ComfyUI and A1111
  * files, videos, generated pictures, a duplicate, corrupt files, a nested folder, a hidden folder and links
- * out) is indexed in place; then searched, inspected, served, rescanned after a file vanished, cancelled
+ * out, a decompression-bomb PNG) is indexed in place; then searched, inspected, served, rescanned after a file vanished, cancelled
  * mid-scan, and bad folders are refused.
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CourierEvent } from '../../src/shared/events'
@@ -14,6 +15,26 @@ import type { ImportProgress } from '../../src/shared/imports'
 import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
 
 const FIXTURES = join(import.meta.dirname, '../../src/main/core/metadata/fixtures')
+
+/** A PNG chunk: length, type, data, CRC. */
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(4)
+  head.writeUInt32BE(data.length)
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(body))
+  return Buffer.concat([head, body, crc])
+}
+
+/** A "decompression bomb": a few hundred bytes that claim 100,000 × 100,000 pixels. */
+function bombPng(): Buffer {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(100_000, 0)
+  ihdr.writeUInt32BE(100_000, 4)
+  ihdr.set([8, 2, 0, 0, 0], 8) // 8-bit RGB
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))])
+}
 
 const png = (r: number, g: number, b: number, size = 24) => sharp({ create: { width: size, height: size, channels: 3, background: { r, g, b } } }).png().toBuffer()
 
@@ -41,6 +62,7 @@ describe('importing a folder into the library', () => {
     // Corrupt: a truncated PNG and text named like a JPEG.
     await writeFile(join(folder, 'broken.png'), (await png(1, 2, 3, 256)).subarray(0, 120))
     await writeFile(join(folder, 'fake.jpg'), 'not a picture at all')
+    await writeFile(join(folder, 'nested', 'bomb.png'), bombPng())
     // Left out: not a picture, a hidden folder, links out of the folder (to a file and to a folder).
     await writeFile(join(folder, 'notes.txt'), 'hello')
     await mkdir(join(folder, '.cache'))
@@ -62,7 +84,7 @@ describe('importing a folder into the library', () => {
   it('indexes every picture and video in place, with counts, duplicates and failures', async () => {
     const { id } = await t.call('library.import', { folder })
     const progress = await finish(id)
-    expect(progress).toMatchObject({ state: 'done', found: 14, done: 14, added: 11, duplicates: 1, failed: 2, message: null })
+    expect(progress).toMatchObject({ state: 'done', found: 15, done: 15, added: 11, duplicates: 1, failed: 3, message: null })
     const scanning = t.seen.filter((e) => e.type === 'library.importing' && e.progress.id === id && e.progress.state === 'scanning')
     expect(scanning.length).toBeGreaterThanOrEqual(1)
 
@@ -91,7 +113,7 @@ describe('importing a folder into the library', () => {
     expect(facets.providers).toEqual([])
 
     const [folderRow] = await t.call('library.imports', {})
-    expect(folderRow).toMatchObject({ files: 11, missing: 0, duplicates: 1, failed: 2, watch: false, scanning: null })
+    expect(folderRow).toMatchObject({ files: 11, missing: 0, duplicates: 1, failed: 3, watch: false, scanning: null })
     expect(folderRow!.lastScanAt).not.toBeNull()
   })
 
@@ -119,7 +141,7 @@ describe('importing a folder into the library', () => {
     await writeFile(join(folder, 'nested', 'new.png'), await png(7, 77, 177))
     const { id } = await t.call('library.import', { folder, watch: true })
     const progress = await finish(id)
-    expect(progress).toMatchObject({ state: 'done', found: 14, added: 1, duplicates: 1, failed: 2 })
+    expect(progress).toMatchObject({ state: 'done', found: 15, added: 1, duplicates: 1, failed: 3 })
     const all = await t.call('outputs.list', { source: 'imported' })
     expect(all).toHaveLength(12)
     expect(all.filter((o) => o.missing).map((o) => o.path)).toEqual(['nested/deeper/gen-1.png'])
