@@ -6,6 +6,7 @@ import { Output, OutputFacets, OutputFacetsArgs, OutputId, OutputListArgs } from
 import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { KeyState, SettingsPatch, SettingsView } from './settings'
 import { Inspection } from './provenance'
+import { ImportArgs, ImportFolder } from './imports'
 
 const NoArgs = z.object({}).strict()
 
@@ -172,6 +173,16 @@ export const contract = {
   'outputs.inspect': { args: z.object({ id: OutputId }).strict(), result: Inspection },
   /** A file's generation data, for a file dropped on the app (never saved: read and forgotten). */
   'files.inspect': { args: InspectFileArgs, result: Inspection },
+  /**
+   * Adds a folder to the library, indexed in place (never copied), or scans one added before again; answers
+   * the scan's id at once, and the scan reports as `library.importing` events. BAD_INPUT for a folder that
+   * does not exist, is not a folder, or is (or is inside) the library folder.
+   */
+  'library.import': { args: ImportArgs, result: z.object({ id: z.string() }) },
+  /** Stops a scan; what it added stays. NOT_FOUND when no scan has that id (it may have ended). */
+  'library.importCancel': { args: z.object({ id: z.string().min(1).max(64) }).strict(), result: z.object({}) },
+  /** The folders added to the library, oldest first. */
+  'library.imports': { args: NoArgs, result: z.array(ImportFolder) },
   'tunnel.status': { args: NoArgs, result: TunnelStatus },
   /** Tries to open the tunnel now rather than when its backoff ends; answers the status (usually `connecting`). */
   'tunnel.retry': { args: NoArgs, result: TunnelStatus },

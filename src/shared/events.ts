@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { Run } from './run'
 import { Output } from './output'
 import { TunnelStatus, WebhookRecord } from './delivery'
+import { ImportProgress } from './imports'
 
 export const DownloadState = z.enum(['queued', 'downloading', 'retrying', 'done', 'failed'])
 export type DownloadState = z.infer<typeof DownloadState>
@@ -61,6 +62,8 @@ export const CourierEvent = z.discriminatedUnion('type', [
   /** The desktop shell asks the page to show something (a notification was clicked): an output or a run. */
   z.object({ type: z.literal('app.open'), target: AppOpenTarget }),
   z.object({ type: z.literal('library.moving'), progress: LibraryMoveProgress }),
+  /** A scan of an import folder (`library.import`, or a watched folder's rescan). */
+  z.object({ type: z.literal('library.importing'), progress: ImportProgress }),
 ])
 export type CourierEvent = z.infer<typeof CourierEvent>
 export type CourierEventType = CourierEvent['type']

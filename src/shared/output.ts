@@ -10,11 +10,15 @@ export type OutputSource = z.infer<typeof OutputSource>
 export const OutputId = z.string().min(1).max(64).brand<'OutputId'>()
 export type OutputId = z.infer<typeof OutputId>
 
-/** A file saved complete under the library folder; rows exist only after the rename from `.part`. */
+/**
+ * A file saved complete under the library folder (rows exist only after the rename from `.part`), or a file
+ * indexed in place from a folder added with `library.import` (`source: 'imported'`: no run, no provider).
+ */
 export const Output = z.object({
   id: OutputId,
-  runId: RunId,
-  /** Path relative to the library folder, with forward slashes. */
+  /** The run that made it; null for an imported file. */
+  runId: RunId.nullable(),
+  /** Path relative to the library folder (an imported file: to its folder, `folder`), with forward slashes. */
   path: z.string(),
   kind: OutputKind,
   mime: z.string(),
@@ -27,11 +31,14 @@ export const Output = z.object({
   height: z.number().int().nullable(),
   /** Length of a video or audio file, when it could be read from the file. */
   durationMs: z.number().int().nonnegative().nullable(),
-  provider: ProviderId,
-  deploymentId: z.string(),
+  /** Null for an imported file. */
+  provider: ProviderId.nullable(),
+  /** Null for an imported file. */
+  deploymentId: z.string().nullable(),
+  /** The deployment's name; for an imported file its title: the tool that made it (ComfyUI, A1111…), else its folder's name. */
   deploymentName: z.string(),
   prompt: z.string(),
-  /** The run's seed input, when it has one. */
+  /** The run's seed input, when it has one (an imported file: the seed its metadata gives). */
   seed: z.number().nullable(),
   favourite: z.boolean(),
   /** Set when the run was one of a batch of variations (`runs.submitBatch`). */
@@ -40,6 +47,11 @@ export const Output = z.object({
   hasThumbnail: z.boolean(),
   /** 'generated': saved from a run of this app; 'imported': a file indexed in place from a folder. */
   source: OutputSource,
+  /** The folder an imported file was indexed from (absolute); null for ours. */
+  folder: z.string().nullable(),
+  /** True when the file was not found on disk (a rescan, or a request for it): shown as missing, never dropped. */
+  missing: z.boolean(),
+  /** Saved at (ours); an imported file's modification time. */
   createdAt: z.number(),
 })
 export type Output = z.infer<typeof Output>
@@ -58,6 +70,8 @@ export const OutputListArgs = z
     deploymentId: z.string().min(1).max(200).optional(),
     kind: OutputKind.optional(),
     favourite: z.boolean().optional(),
+    /** Made here (saved from a run) or imported from a folder. */
+    source: OutputSource.optional(),
     /** Created at or after / before these epoch ms. */
     from: z.number().int().nonnegative().optional(),
     to: z.number().int().nonnegative().optional(),
@@ -84,6 +98,8 @@ export const OutputFacets = z.object({
   providers: z.array(z.object({ id: ProviderId, count: z.number().int() })),
   deployments: z.array(z.object({ id: z.string(), name: z.string(), provider: ProviderId, count: z.number().int() })),
   kinds: z.array(z.object({ kind: OutputKind, count: z.number().int() })),
+  /** Made here / imported, each counted with the rest of the filter. */
+  sources: z.array(z.object({ source: OutputSource, count: z.number().int() })),
   favourites: z.number().int(),
 })
 export type OutputFacets = z.infer<typeof OutputFacets>

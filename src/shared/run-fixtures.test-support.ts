@@ -47,6 +47,8 @@ export function makeOutput(id: string, runId: string, extra: Partial<Output> = {
     batchId: null,
     hasThumbnail: true,
     source: 'generated',
+    folder: null,
+    missing: false,
     createdAt: 3_000,
     ...extra,
   }

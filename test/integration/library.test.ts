@@ -192,6 +192,7 @@ describe('the library through a running core', () => {
         { id: DEPLOYMENT_IDS.dreamscape, name: 'Dreamscape SDXL', provider: 'comfydeploy', count: 2 },
       ],
       kinds: [{ kind: 'image', count: 14 }],
+      sources: [{ source: 'generated', count: 14 }],
       favourites: 1,
     })
     expect((await t.call('outputs.list', { provider: 'comfydeploy', kind: 'image' })).map((o) => o.prompt)).toEqual(['a lighthouse at dusk', 'a lighthouse at dusk'])

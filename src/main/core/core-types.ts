@@ -62,6 +62,8 @@ export interface CoreTuning {
   tunnelOpenTimeoutMs?: number
   /** How long a run whose queue answer was lost is looked for before it is given up (default 2 min). */
   lostSubmitWindowMs?: number
+  /** How often watched import folders are scanned again (default 60 s). */
+  importWatchMs?: number
   /** The trash `outputs.delete` uses when `deps.trash` is not given (tests: never the user's real trash). */
   trash?: TrashFile
 }

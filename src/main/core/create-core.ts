@@ -10,6 +10,9 @@ import { exportApi } from './api/export-api'
 import { formsApi } from './api/forms-api'
 import { invoke, invokeMethod } from './api/invoke'
 import { libraryApi } from './api/library-api'
+import { importApi } from './api/import-api'
+import { ImportService } from './library/import-service'
+import { ImportsRepo } from './store/imports-repo'
 import { providersApi } from './api/providers-api'
 import { runsApi } from './api/runs-api'
 import { settingsApi } from './api/settings-api'
@@ -95,6 +98,17 @@ export function createCore(deps: CoreDeps): Core {
   // ffmpeg and ffprobe write and read video tags (generation records); without them a sidecar is written.
   const videoTools = locateVideoTools(deps.env ?? process.env)
   const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails'), posters })
+  const imports = new ImportService({
+    outputs: outputsRepo,
+    imports: new ImportsRepo(db),
+    thumbnails,
+    videoTools,
+    events,
+    log: log.child('import'),
+    libraryDir: () => settings.config().libraryDir,
+    dataDir,
+    ...(tuning.importWatchMs !== undefined ? { watchIntervalMs: tuning.importWatchMs } : {}),
+  })
   const library = new LibraryService({
     outputs: outputsRepo,
     ledger,
@@ -239,6 +253,7 @@ export function createCore(deps: CoreDeps): Core {
     runsApi({ runService, runs: ledger }),
     libraryApi({ outputs: outputsRepo, library }),
     exportApi({ outputs: outputsRepo, libraryDir: () => settings.config().libraryDir, videoTools }),
+    importApi({ imports }),
     provenanceApi({
       inspectBytes: (fileName, bytes) => inspectBytes(fileName, bytes, videoTools, join(dataDir, 'scratch')),
       inspectOutput: (id) => inspectSavedOutput(outputsRepo, id, videoTools),
@@ -261,6 +276,8 @@ export function createCore(deps: CoreDeps): Core {
       const location = outputsRepo.location(outputId)
       if (!location) return plainResponse(404, 'no such output')
       const response = await serveFile(location, range)
+      // An imported file that vanished from its folder is shown as missing from now on (its row stays).
+      if (response.status === 404 && location.source === 'imported') outputsRepo.setMissing([outputId], true)
       const output = opts?.download ? outputsRepo.get(outputId) : undefined
       if (output !== undefined && response.ok) response.headers.set('content-disposition', attachmentHeader(downloadName(output)))
       return response
@@ -303,12 +320,14 @@ export function createCore(deps: CoreDeps): Core {
       pollRunsWithStaleHooks()
       ingest.pruneRejected()
       poller.start()
+      imports.startWatching()
       log.info('core started', { listener: listener.url, mode: deps.mode })
     },
     async stop() {
       if (!started) return
       started = false
       await poller.stop()
+      await imports.stop()
       await tunnel.stop()
       await saver.stop()
       await thumbnails.stop()

@@ -29,6 +29,8 @@ const output = (over: Partial<Output>): Output => ({
   batchId: null,
   hasThumbnail: false,
   source: 'generated',
+  folder: null,
+  missing: false,
   createdAt: Date.UTC(2026, 11, 6),
   ...over,
 })

@@ -4,17 +4,19 @@ import { folderName } from './paths'
 export interface NamedOutput {
   deploymentName: string
   seed: number | null
-  runId: string
+  /** Null for an imported file: it keeps its own name. */
+  runId: string | null
   /** The library path (`…/{runShort}-{n}.{ext}`, as `outputRelativePath` writes it): only `n` and `ext` are read. */
   path: string
 }
 
 /**
- * The file name a download gets: `{deployment}-seed-{seed}-{n}.{ext}` (`dreamscape-sdxl-seed-42-1.png`), or
+ * The file name a download gets (an imported file: its own name): `{deployment}-seed-{seed}-{n}.{ext}` (`dreamscape-sdxl-seed-42-1.png`), or
  * `{deployment}-{runShort}-{n}.{ext}` for a run without a seed, so two downloads rarely share a name.
  */
 export function downloadName(output: NamedOutput): string {
   const base = output.path.split('/').pop() ?? ''
+  if (output.runId === null) return [...base].map((ch) => (ch.charCodeAt(0) < 0x20 || ch === '\u007f' || ch === '\\' ? '_' : ch)).join('') || 'file'
   const match = /-(\d{1,4})\.([A-Za-z0-9]{1,8})$/.exec(base)
   const index = match?.[1] ?? '1'
   const ext = (match?.[2] ?? /\.([A-Za-z0-9]{1,8})$/.exec(base)?.[1] ?? 'bin').toLowerCase()

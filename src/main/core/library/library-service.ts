@@ -55,7 +55,8 @@ export class LibraryService {
       try {
         await this.deps.trash(file)
         gone.push(id)
-        folders.set(dirname(file), resolve(location.root))
+        // Folders left empty go too, in the library only: an imported file's folder is the user's.
+        if (location.source !== 'imported') folders.set(dirname(file), resolve(location.root))
         // Its generation record, where it was written beside the file, goes with it (restored with it too).
         const sidecar = sidecarPath(file)
         if (await lstat(sidecar).then((info) => info.isFile(), () => false)) await this.deps.trash(sidecar).catch(() => undefined)

@@ -165,4 +165,76 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE outputs ADD COLUMN record TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'import: folders indexed in place, outputs without a run, files gone missing',
+    sql: `
+      -- Folders added to the library (library.import): indexed in place, never copied.
+      CREATE TABLE imports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL UNIQUE,
+        watch INTEGER NOT NULL DEFAULT 0,
+        files INTEGER NOT NULL DEFAULT 0,
+        added INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        missing INTEGER NOT NULL DEFAULT 0,
+        last_scan_at INTEGER,
+        created_at INTEGER NOT NULL
+      );
+
+      -- An imported file has no run, and SQLite cannot drop NOT NULL: the table is made again with
+      -- run_id nullable and the columns imported rows carry themselves (title, prompt, seed, mtime), then
+      -- its indexes and the search's delete trigger exactly as before. fts_rowid is copied, so every row
+      -- keeps its search entry.
+      DROP TRIGGER outputs_fts_delete;
+      CREATE TABLE outputs_new (
+        id TEXT PRIMARY KEY,
+        run_id TEXT REFERENCES runs (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        created_at INTEGER NOT NULL,
+        favourite INTEGER NOT NULL DEFAULT 0,
+        duration_ms INTEGER,
+        thumbnail TEXT,
+        fts_rowid INTEGER,
+        source TEXT NOT NULL DEFAULT 'generated',
+        original_sha256 TEXT,
+        record TEXT,
+        -- Imported rows only: their folder (imports.id), the name shown where a deployment's would be (the
+        -- tool that made the file, else the folder's name), the prompt and seed read from the file, and the
+        -- file's modification time (a rescan skips a file whose path, size and mtime are unchanged).
+        import_id INTEGER REFERENCES imports (id) ON DELETE SET NULL,
+        title TEXT,
+        prompt TEXT,
+        seed REAL,
+        mtime INTEGER,
+        -- 1 when the file was not found on disk (a rescan, or a request for it); the row is kept.
+        missing INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (run_id, idx)
+      );
+      INSERT INTO outputs_new (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, created_at,
+          favourite, duration_ms, thumbnail, fts_rowid, source, original_sha256, record)
+        SELECT id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, created_at,
+          favourite, duration_ms, thumbnail, fts_rowid, source, original_sha256, record FROM outputs;
+      DROP TABLE outputs;
+      ALTER TABLE outputs_new RENAME TO outputs;
+      CREATE INDEX outputs_by_time ON outputs (created_at DESC, id DESC);
+      CREATE INDEX outputs_favourites ON outputs (created_at DESC, id DESC) WHERE favourite = 1;
+      CREATE UNIQUE INDEX outputs_by_fts ON outputs (fts_rowid);
+      CREATE TRIGGER outputs_fts_delete AFTER DELETE ON outputs BEGIN
+        DELETE FROM outputs_fts WHERE rowid = old.fts_rowid;
+      END;
+      -- Duplicates are recognised by hash; a folder's rescan looks its files up by path.
+      CREATE INDEX outputs_by_sha256 ON outputs (sha256);
+      CREATE INDEX outputs_by_import ON outputs (import_id, path) WHERE import_id IS NOT NULL;
+    `,
+  },
 ]

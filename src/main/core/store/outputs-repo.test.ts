@@ -209,6 +209,7 @@ describe('OutputsRepo', () => {
         { kind: 'image', count: 3 },
         { kind: 'video', count: 1 },
       ],
+      sources: [{ source: 'generated', count: 4 }],
       favourites: 1,
     })
   })
@@ -250,7 +251,7 @@ describe('OutputsRepo', () => {
   })
 
   it('counts nothing in an empty library', () => {
-    expect(outputs.facets()).toEqual({ total: 0, matching: 0, providers: [], deployments: [], kinds: [], favourites: 0 })
+    expect(outputs.facets()).toEqual({ total: 0, matching: 0, providers: [], sources: [], deployments: [], kinds: [], favourites: 0 })
   })
 
   it('marks favourites and thumbnails', () => {
@@ -302,5 +303,77 @@ describe('OutputsRepo', () => {
     expect(ids(repo.list({ query: 'rold' }))).toEqual(['o_old'])
     expect(ids(repo.list({ query: 'square' }))).toEqual([])
     expect(new RunsRepo(db).get('r_old')!.batchId).toBeNull()
+  })
+
+  it('keeps every row, its search entry and favourite when migrating to version 6 (outputs without a run)', () => {
+    db.close()
+    const file = join(dir, 'v5.db')
+    const old = new Database(file)
+    old.exec('PRAGMA foreign_keys = ON')
+    for (const migration of migrations.filter((m) => m.version <= 5)) {
+      old.exec(migration.sql)
+      migration.backfill?.(old)
+    }
+    old.exec('PRAGMA user_version = 5')
+    old.prepare(
+      `INSERT INTO runs (id, provider, deployment_id, deployment_name, status, inputs, hook_token, created_at, updated_at)
+       VALUES ('r_v5', 'demo', 'dep', 'Harbour Night', 'succeeded', '{"prompt":"a quiet harbour","seed":11}', 'tok5', 1, 1)`,
+    ).run()
+    const index = old.prepare('INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)')
+    for (const [n, fav] of [[1, 1], [2, 0]] as const) {
+      // A gap in the FTS rowids: the migration must keep each row's own, not renumber them.
+      if (n === 2) index.run('spacer', 'spacer', 'spacer')
+      const { lastInsertRowid } = index.run('a quiet harbour', 'Harbour Night', `rv5-${n}.png`)
+      old.prepare(
+        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, created_at, favourite, fts_rowid, thumbnail, original_sha256, record)
+         VALUES (?, 'r_v5', ?, '/lib', ?, 'image', 'image/png', 5, ?, 4, 3, ?, ?, ?, 'ready', 'orig', 'embedded')`,
+      ).run(`o_v5_${n}`, n - 1, `2026-01-01/harbour-night/rv5-${n}.png`, `sha${n}`, n, fav, lastInsertRowid)
+    }
+    old.close()
+
+    db = openDatabase(file)
+    expect(schemaVersion(db)).toBe(6)
+    const repo = new OutputsRepo(db)
+    expect(repo.get('o_v5_1')).toMatchObject({ runId: 'r_v5', prompt: 'a quiet harbour', seed: 11, favourite: true, hasThumbnail: true, source: 'generated', missing: false, folder: null, originalSha256: 'orig' })
+    expect(repo.get('o_v5_2')).toMatchObject({ favourite: false })
+    expect(ids(repo.list({ query: 'harbour' }))).toEqual(['o_v5_2', 'o_v5_1'])
+    expect(ids(repo.list({ query: 'rv5' }))).toEqual(['o_v5_2', 'o_v5_1'])
+    expect(ids(repo.list({ favourite: true }))).toEqual(['o_v5_1'])
+    // Indexes and the delete trigger were made again: deleting a row takes its search entry with it.
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'outputs' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+    expect(indexes).toEqual(expect.arrayContaining(['outputs_by_time', 'outputs_favourites', 'outputs_by_fts', 'outputs_fts_delete', 'outputs_by_sha256', 'outputs_by_import']))
+    repo.remove(['o_v5_1'])
+    expect(ids(repo.list({ query: 'harbour' }))).toEqual(['o_v5_2'])
+    expect(db.prepare("SELECT count(*) AS n FROM outputs_fts WHERE outputs_fts MATCH 'harbour'").all()).toEqual([{ n: 1 }])
+    // A run's deletion still takes its outputs (the foreign key survived the rebuild).
+    db.prepare("DELETE FROM runs WHERE id = 'r_v5'").run()
+    expect(repo.count()).toBe(0)
+  })
+
+  it('keeps imported files without a run: searchable by their prompt and title, filtered by source, marked missing', () => {
+    const run = addRun({ inputs: { prompt: 'a red fox', seed: 1 } })
+    const ours = addOutput(run, { createdAt: 10 })
+    const importId = Number(db.prepare("INSERT INTO imports (path, created_at) VALUES ('/pictures/comfy', 1)").run().lastInsertRowid)
+    const imported = outputs.insertImported({
+      id: 'o_imp1', importId, root: '/pictures/comfy', path: 'day/ComfyUI_0001.png', kind: 'image', mime: 'image/png', bytes: 9, sha256: 'imp',
+      width: 8, height: 8, durationMs: null, title: 'ComfyUI', prompt: 'a lighthouse at dusk', seed: 42, mtime: 5, createdAt: 20,
+    })
+    expect(imported).toMatchObject({ runId: null, provider: null, deploymentId: null, deploymentName: 'ComfyUI', prompt: 'a lighthouse at dusk', seed: 42, source: 'imported', folder: '/pictures/comfy', missing: false, batchId: null })
+    expect(ids(outputs.list({ query: 'lighthouse' }))).toEqual(['o_imp1'])
+    expect(ids(outputs.list({ query: 'comfyui' }))).toEqual(['o_imp1'])
+    expect(ids(outputs.list({ source: 'imported' }))).toEqual(['o_imp1'])
+    expect(ids(outputs.list({ source: 'generated' }))).toEqual([ours.id])
+    const facets = outputs.facets({})
+    expect(facets.sources).toEqual(expect.arrayContaining([{ source: 'imported', count: 1 }, { source: 'generated', count: 1 }]))
+    expect(facets.providers).toEqual([{ id: 'demo', count: 1 }])
+    expect(facets.deployments.map((d) => d.id)).toEqual(['dep-sketch'])
+    expect(outputs.facets({ source: 'imported' }).matching).toBe(1)
+    expect(outputs.hasHash('imp')).toBe(true)
+    expect(outputs.locations().map((l) => l.id)).toEqual([ours.id])
+    outputs.setMissing(['o_imp1'], true)
+    expect(outputs.get('o_imp1')!.missing).toBe(true)
+    expect(outputs.importedFiles(importId).get('day/ComfyUI_0001.png')).toMatchObject({ id: 'o_imp1', bytes: 9, mtime: 5, missing: true })
+    expect(outputs.remove(['o_imp1'])).toEqual(new Set())
+    expect(ids(outputs.list({ query: 'lighthouse' }))).toEqual([])
   })
 })

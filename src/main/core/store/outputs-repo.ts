@@ -6,7 +6,7 @@ export { promptOf } from './search'
 
 type OutputRow = {
   id: string
-  run_id: string
+  run_id: string | null
   idx: number
   root: string
   path: string
@@ -22,16 +22,22 @@ type OutputRow = {
   thumbnail: string | null
   created_at: number
   source: string
-  provider: string
-  deployment_id: string
-  deployment_name: string
-  inputs: string
+  title: string | null
+  prompt: string | null
+  seed: number | null
+  missing: number
+  folder: string | null
+  provider: string | null
+  deployment_id: string | null
+  deployment_name: string | null
+  inputs: string | null
   batch_id: string | null
   seed_input: string | null
 }
 
-const SELECT = `SELECT o.*, r.provider, r.deployment_id, r.deployment_name, r.inputs, r.batch_id, r.seed_input
-  FROM outputs o JOIN runs r ON r.id = o.run_id`
+/** Imported outputs have no run (a LEFT JOIN): their title, prompt and seed are their own columns. */
+const SELECT = `SELECT o.*, r.provider, r.deployment_id, r.deployment_name, r.inputs, r.batch_id, r.seed_input, i.path AS folder
+  FROM outputs o LEFT JOIN runs r ON r.id = o.run_id LEFT JOIN imports i ON i.id = o.import_id`
 
 /** A thumbnail's state: none tried yet, made, or the file could not be read (never tried again). */
 export type ThumbnailState = 'ready' | 'failed' | null
@@ -51,7 +57,7 @@ export function seedOf(inputs: Record<string, unknown>, seedInput: string | null
 }
 
 function fromRow(row: OutputRow): Output {
-  const inputs = JSON.parse(row.inputs) as Record<string, unknown>
+  const inputs = row.inputs === null ? null : (JSON.parse(row.inputs) as Record<string, unknown>)
   return Output.parse({
     id: row.id,
     runId: row.run_id,
@@ -66,13 +72,15 @@ function fromRow(row: OutputRow): Output {
     durationMs: row.duration_ms,
     provider: row.provider,
     deploymentId: row.deployment_id,
-    deploymentName: row.deployment_name,
-    prompt: promptOf(inputs),
-    seed: seedOf(inputs, row.seed_input),
+    deploymentName: row.deployment_name ?? row.title ?? '',
+    prompt: inputs ? promptOf(inputs) : (row.prompt ?? ''),
+    seed: inputs ? seedOf(inputs, row.seed_input) : row.seed,
     favourite: row.favourite === 1,
     batchId: row.batch_id,
     hasThumbnail: row.thumbnail === 'ready',
     source: row.source,
+    folder: row.folder,
+    missing: row.missing === 1,
     createdAt: row.created_at,
   })
 }
@@ -99,9 +107,42 @@ export interface NewOutput {
   createdAt: number
 }
 
+/** A file indexed in place from an import folder (`library.import`): no run; its facts come from the file. */
+export interface NewImportedOutput {
+  id: string
+  importId: number
+  /** The import folder; `path` is relative to it. */
+  root: string
+  path: string
+  kind: OutputKind
+  mime: string
+  bytes: number
+  sha256: string
+  width: number | null
+  height: number | null
+  durationMs: number | null
+  /** Shown where a deployment's name would be: the tool that made the file, else the folder's name. */
+  title: string
+  /** The prompt read from the file's metadata, searchable; '' when it has none. */
+  prompt: string
+  seed: number | null
+  mtime: number
+  createdAt: number
+}
+
+/** An imported file as a rescan compares it: unchanged when its size and mtime are. */
+export interface ImportedFile {
+  id: string
+  path: string
+  bytes: number
+  mtime: number | null
+  missing: boolean
+}
+
 /** Where a saved output lives on disk: its library root and the path relative to it. */
 export interface OutputLocation {
   id: string
+  source: string
   root: string
   path: string
   mime: string
@@ -124,6 +165,70 @@ export class OutputsRepo {
     private readonly db: Db,
     private readonly options: OutputsRepoOptions = {},
   ) {}
+
+  /** Saves an imported file's row and its search entry together (its prompt and title are searchable). */
+  insertImported(output: NewImportedOutput): Output {
+    atomically(this.db, () => {
+      const { lastInsertRowid } = statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(
+        output.prompt,
+        output.title,
+        fileNameOf(output.path),
+      )
+      statement(
+        this.db,
+        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at,
+           source, import_id, title, prompt, seed, mtime)
+         VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, ?, ?)`,
+      ).run(
+        output.id,
+        output.root,
+        output.path,
+        output.kind,
+        output.mime,
+        output.bytes,
+        output.sha256,
+        output.width,
+        output.height,
+        output.durationMs,
+        lastInsertRowid,
+        this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null,
+        output.createdAt,
+        output.importId,
+        output.title,
+        output.prompt,
+        output.seed,
+        output.mtime,
+      )
+    })
+    return this.require(output.id)
+  }
+
+  /** True when some output (ours or imported) is this exact file: its hash now, or as the provider sent it. */
+  hasHash(sha256: string): boolean {
+    return (
+      first(statement(this.db, 'SELECT 1 AS x FROM outputs WHERE sha256 = ? LIMIT 1').all(sha256)) !== undefined ||
+      first(statement(this.db, 'SELECT 1 AS x FROM outputs WHERE original_sha256 = ? LIMIT 1').all(sha256)) !== undefined
+    )
+  }
+
+  /** The files of an import folder as the store knows them, by relative path. */
+  importedFiles(importId: number): Map<string, ImportedFile> {
+    const rows = statement(this.db, 'SELECT id, path, bytes, mtime, missing FROM outputs WHERE import_id = ?').all(importId) as {
+      id: string
+      path: string
+      bytes: number
+      mtime: number | null
+      missing: number
+    }[]
+    return new Map(rows.map((row) => [row.path, { ...row, missing: row.missing === 1 }]))
+  }
+
+  /** Marks outputs whose file vanished (or came back); the rows stay. */
+  setMissing(ids: readonly string[], missing: boolean): void {
+    atomically(this.db, () => {
+      for (const id of ids) statement(this.db, 'UPDATE outputs SET missing = ? WHERE id = ?').run(missing ? 1 : 0, id)
+    })
+  }
 
   /** Saves the row and its search entry together; the prompt comes from the run's inputs. */
   insert(output: NewOutput): Output {
@@ -178,13 +283,16 @@ export class OutputsRepo {
 
   location(id: string): OutputLocation | undefined {
     return first<OutputLocation>(
-      statement(this.db, 'SELECT id, root, path, mime, kind, bytes, sha256, thumbnail FROM outputs WHERE id = ?').all(id),
+      statement(this.db, 'SELECT id, source, root, path, mime, kind, bytes, sha256, thumbnail FROM outputs WHERE id = ?').all(id),
     )
   }
 
-  /** Every output's location, oldest first (moving the library walks them all). */
+  /** Every saved output's location, oldest first (moving the library walks them; imported files stay where they are). */
   locations(): OutputLocation[] {
-    return statement(this.db, 'SELECT id, root, path, mime, kind, bytes, sha256, thumbnail FROM outputs ORDER BY created_at, id').all() as OutputLocation[]
+    return statement(
+      this.db,
+      "SELECT id, source, root, path, mime, kind, bytes, sha256, thumbnail FROM outputs WHERE import_id IS NULL AND source = 'generated' ORDER BY created_at, id",
+    ).all() as OutputLocation[]
   }
 
   count(): number {
@@ -235,6 +343,7 @@ export class OutputsRepo {
     if (filter.deploymentId !== undefined) add('r.deployment_id = ?', filter.deploymentId)
     if (filter.kind !== undefined) add('o.kind = ?', filter.kind)
     if (filter.favourite !== undefined) add('o.favourite = ?', filter.favourite ? 1 : 0)
+    if (filter.source !== undefined) add('o.source = ?', filter.source)
     if (filter.from !== undefined) add('o.created_at >= ?', filter.from)
     if (filter.to !== undefined) add('o.created_at < ?', filter.to)
     const match = filter.query === undefined ? null : ftsQuery(filter.query)
@@ -254,18 +363,20 @@ export class OutputsRepo {
       for (const key of keys) delete rest[key]
       return rest
     }
-    // Every count joins the runs (provider and deployment live there); a condition list per menu.
-    const counted = (f: OutputFacetsArgs, select: string, group = '') => {
+    // Every count joins the runs (provider and deployment live there; imported outputs have none); a
+    // condition list per menu, `extra` narrowing one menu to the rows it can show.
+    const counted = (f: OutputFacetsArgs, select: string, group = '', extra?: string) => {
       const { where, params } = this.conditions(f)
+      if (extra) where.push(extra)
       return statement(
         this.db,
-        `SELECT ${select} FROM outputs o JOIN runs r ON r.id = o.run_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${group}`,
+        `SELECT ${select} FROM outputs o LEFT JOIN runs r ON r.id = o.run_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${group}`,
       ).all(...params)
     }
     const total = first<{ n: number }>(statement(this.db, 'SELECT count(*) AS n FROM outputs').all())?.n ?? 0
     const matching = first<{ n: number }>(counted(filter, 'count(*) AS n'))?.n ?? 0
     const favourites = first<{ n: number | null }>(counted(without('favourite'), 'sum(o.favourite) AS n'))?.n ?? 0
-    const providers = counted(without('provider', 'deploymentId'), 'r.provider AS id, count(*) AS count', 'GROUP BY r.provider ORDER BY count DESC, id') as OutputFacets['providers']
+    const providers = counted(without('provider', 'deploymentId'), 'r.provider AS id, count(*) AS count', 'GROUP BY r.provider ORDER BY count DESC, id', 'r.provider IS NOT NULL') as OutputFacets['providers']
     // The name shown is the one of the newest run (a deployment may have been renamed); SQLite takes the
     // bare column from the row that max() picked.
     const deployments = (
@@ -273,10 +384,12 @@ export class OutputsRepo {
         without('deploymentId'),
         'r.deployment_id AS id, r.deployment_name AS name, r.provider AS provider, max(o.created_at) AS latest, count(*) AS count',
         'GROUP BY r.provider, r.deployment_id ORDER BY count DESC, name, id',
+        'r.provider IS NOT NULL',
       ) as (OutputFacets['deployments'][number] & { latest: number })[]
     ).map(({ latest: _latest, ...deployment }) => deployment)
     const kinds = counted(without('kind'), 'o.kind AS kind, count(*) AS count', 'GROUP BY o.kind ORDER BY count DESC, kind') as OutputFacets['kinds']
-    return { total, matching, providers, deployments, kinds, favourites }
+    const sources = counted(without('source'), 'o.source AS source, count(*) AS count', 'GROUP BY o.source ORDER BY count DESC, source') as OutputFacets['sources']
+    return { total, matching, providers, deployments, kinds, sources, favourites }
   }
 
   setFavourite(id: string, favourite: boolean): Output | undefined {
@@ -296,11 +409,11 @@ export class OutputsRepo {
     const runIds = new Set<string>()
     atomically(this.db, () => {
       for (const id of ids) {
-        const row = first<{ run_id: string; idx: number }>(statement(this.db, 'SELECT run_id, idx FROM outputs WHERE id = ?').all(id))
+        const row = first<{ run_id: string | null; idx: number }>(statement(this.db, 'SELECT run_id, idx FROM outputs WHERE id = ?').all(id))
         if (!row) continue
-        statement(this.db, 'INSERT OR IGNORE INTO deleted_outputs (run_id, idx) VALUES (?, ?)').run(row.run_id, row.idx)
+        if (row.run_id !== null) statement(this.db, 'INSERT OR IGNORE INTO deleted_outputs (run_id, idx) VALUES (?, ?)').run(row.run_id, row.idx)
         statement(this.db, 'DELETE FROM outputs WHERE id = ?').run(id)
-        runIds.add(row.run_id)
+        if (row.run_id !== null) runIds.add(row.run_id)
       }
     })
     return runIds

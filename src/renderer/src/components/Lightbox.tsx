@@ -117,12 +117,15 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
     if (hasMore && index >= 0 && index >= outputs.length - 3) onNearEnd?.()
   }, [hasMore, index, outputs.length, onNearEnd])
 
-  const run = useCourier((s) => (output === undefined ? undefined : (s.runs.items.find((r) => r.id === output.runId) ?? s.runs.byId[output.runId])))
+  // An imported output has no run: nothing to look up, re-run or show.
+  const run = useCourier((s) =>
+    output === undefined || output.runId === null ? undefined : (s.runs.items.find((r) => r.id === output.runId) ?? s.runs.byId[output.runId]),
+  )
   const fetchRun = useCourier((s) => s.runs.fetch)
   const [runError, setRunError] = useState<{ runId: string; error: Failure } | null>(null)
   const runId = output?.runId
   useEffect(() => {
-    if (runId === undefined || run !== undefined) return
+    if (runId === undefined || runId === null || run !== undefined) return
     let live = true
     void fetchRun(runId).then((res) => {
       if (live && !res.ok) setRunError({ runId, error: res.error })
@@ -173,7 +176,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
 
   // The re-run buttons are aria-disabled while one is under way, never disabled: a disabled button loses focus.
   const runAgain = async (seed: 'same' | 'new') => {
-    if (busy !== null) return
+    if (busy !== null || output.runId === null) return
     setBusy(seed)
     const res = await rerun(output.runId, seed)
     setBusy(null)
@@ -334,11 +337,13 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
                 Download
               </a>
             )}
-            <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
-              <Icon name="rerun" size={16} />
-              {seed === null ? 'Re-run' : 'Re-run with same seed'}
-            </button>
-            {seed !== null && (
+            {output.runId !== null && (
+              <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'same'} onClick={() => void runAgain('same')}>
+                <Icon name="rerun" size={16} />
+                {seed === null ? 'Re-run' : 'Re-run with same seed'}
+              </button>
+            )}
+            {output.runId !== null && seed !== null && (
               <button type="button" className="btn btn--small" aria-disabled={busy !== null} aria-busy={busy === 'new'} onClick={() => void runAgain('new')}>
                 <Icon name="rerun" size={16} />
                 Re-run with new seed
@@ -351,14 +356,37 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
             </button>
           </div>
           <dl className="lightbox__facts">
-            <div>
-              <dt>Provider</dt>
-              <dd>{providerName[output.provider]}</dd>
-            </div>
-            <div>
-              <dt>Deployment</dt>
-              <dd>{output.deploymentName}</dd>
-            </div>
+            {output.provider !== null ? (
+              <>
+                <div>
+                  <dt>Provider</dt>
+                  <dd>{providerName[output.provider]}</dd>
+                </div>
+                <div>
+                  <dt>Deployment</dt>
+                  <dd>{output.deploymentName}</dd>
+                </div>
+              </>
+            ) : (
+              <>
+                <div>
+                  <dt>Source</dt>
+                  <dd>Imported{output.deploymentName ? ` · ${output.deploymentName}` : ''}</dd>
+                </div>
+                <div className="lightbox__wide">
+                  <dt>Folder</dt>
+                  <dd>
+                    <code>{output.folder ?? '—'}</code>
+                  </dd>
+                </div>
+              </>
+            )}
+            {output.missing && (
+              <div className="lightbox__wide">
+                <dt>On disk</dt>
+                <dd>Missing: the file is no longer in its folder</dd>
+              </div>
+            )}
             <div>
               <dt>Seed</dt>
               <dd>{seed ?? '—'}</dd>
@@ -401,13 +429,15 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
                 </time>
               </dd>
             </div>
-            <div>
-              <dt>Run</dt>
-              <dd>
-                <code title={output.runId}>{shortRunId(output.runId)}</code>
-              </dd>
-            </div>
-            {run?.providerRunId != null && (
+            {output.runId !== null && (
+              <div>
+                <dt>Run</dt>
+                <dd>
+                  <code title={output.runId}>{shortRunId(output.runId)}</code>
+                </dd>
+              </div>
+            )}
+            {run?.providerRunId != null && output.provider !== null && (
               <div>
                 <dt>{providerName[output.provider]} run</dt>
                 <dd>
@@ -458,6 +488,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
             </div>
           </dl>
           <GenerationData output={output} onUse={() => onClose(output.id)} />
+          {output.runId !== null && (
           <div className="lightbox__inputs-wrap">
             <h3 className="lightbox__label">Inputs</h3>
             {run !== undefined ? (
@@ -468,6 +499,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
               <p className="muted">Loading the run’s inputs…</p>
             )}
           </div>
+          )}
         </section>
       </div>
       {confirming && (
@@ -480,7 +512,7 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
           onCancel={() => setConfirming(false)}
         >
           <p>
-            <code>{output.path}</code> goes to your system’s trash, where you can still restore it. The run stays in Runs.
+            <code>{output.path}</code> goes to your system’s trash, where you can still restore it.{output.runId !== null ? ' The run stays in Runs.' : ''}
           </p>
         </ConfirmDialog>
       )}

@@ -30,6 +30,9 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
     case 'library.moving':
       s.settings.receiveLibraryMove(event.progress)
       return
+    case 'library.importing':
+      s.settings.receiveImport(event.progress)
+      return
   }
 }
 

@@ -24,6 +24,8 @@ const output = (over: Partial<Output> = {}): Output => ({
   batchId: null,
   hasThumbnail: false,
   source: 'generated',
+  folder: null,
+  missing: false,
   createdAt: 5_000,
   ...over,
 })

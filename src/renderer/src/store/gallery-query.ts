@@ -1,4 +1,4 @@
-import type { Output, OutputKind, OutputListArgs } from '@shared/output'
+import type { Output, OutputKind, OutputListArgs, OutputSource } from '@shared/output'
 import type { ProviderId } from '@shared/run'
 
 /** The date presets of the gallery's filter bar. */
@@ -17,6 +17,8 @@ export interface GalleryFilter {
   provider: ProviderId | null
   deploymentId: string | null
   kind: OutputKind | null
+  /** Made here (saved from a run) or imported from a folder; null: both. */
+  source: OutputSource | null
   favourite: boolean
   range: DateRange
   /** Set by a tile's batch chip (or a batch in Runs): only that batch's outputs. */
@@ -28,6 +30,7 @@ export const emptyGalleryFilter: GalleryFilter = {
   provider: null,
   deploymentId: null,
   kind: null,
+  source: null,
   favourite: false,
   range: 'all',
   batchId: null,
@@ -57,6 +60,7 @@ export function galleryQuery(filter: GalleryFilter, now: number): GalleryQuery {
   if (filter.provider !== null) q.provider = filter.provider
   if (filter.deploymentId !== null) q.deploymentId = filter.deploymentId
   if (filter.kind !== null) q.kind = filter.kind
+  if (filter.source !== null) q.source = filter.source
   if (filter.favourite) q.favourite = true
   const from = rangeStart(filter.range, now)
   if (from !== undefined) q.from = from
@@ -69,6 +73,7 @@ export const isFiltered = (filter: GalleryFilter): boolean =>
   filter.provider !== null ||
   filter.deploymentId !== null ||
   filter.kind !== null ||
+  filter.source !== null ||
   filter.favourite ||
   filter.range !== 'all' ||
   filter.batchId !== null
@@ -88,6 +93,7 @@ export function matchesQuery(o: Output, q: GalleryQuery): boolean {
   if (q.provider !== undefined && o.provider !== q.provider) return false
   if (q.deploymentId !== undefined && o.deploymentId !== q.deploymentId) return false
   if (q.kind !== undefined && o.kind !== q.kind) return false
+  if (q.source !== undefined && o.source !== q.source) return false
   if (q.favourite !== undefined && o.favourite !== q.favourite) return false
   if (q.from !== undefined && o.createdAt < q.from) return false
   if (q.to !== undefined && o.createdAt >= q.to) return false

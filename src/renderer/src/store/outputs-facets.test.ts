@@ -13,6 +13,7 @@ const facets: OutputFacets = {
   providers: [{ id: 'demo', count: 2 }],
   deployments: [{ id: 'd1', name: 'Dreamscape SDXL', provider: 'demo', count: 2 }],
   kinds: [{ kind: 'image', count: 2 }],
+  sources: [{ source: 'generated', count: 2 }],
   favourites: 0,
 }
 

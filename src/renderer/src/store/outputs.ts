@@ -35,14 +35,22 @@ export function countIn(facets: OutputFacets | null, query: GalleryQuery, o: Out
   return {
     total: facets.total + by,
     matching: facets.matching + (within() ? by : 0),
-    providers: bump(facets.providers, (p) => p.id === o.provider, () => ({ id: o.provider, count: 1 }), within('provider', 'deploymentId')),
-    deployments: bump(
-      facets.deployments,
-      (d) => d.id === o.deploymentId && d.provider === o.provider,
-      () => ({ id: o.deploymentId, name: o.deploymentName, provider: o.provider, count: 1 }),
-      within('deploymentId'),
-    ),
+    // An imported output has no provider or deployment: those menus never count it.
+    providers:
+      o.provider === null
+        ? facets.providers
+        : bump(facets.providers, (p) => p.id === o.provider, () => ({ id: o.provider!, count: 1 }), within('provider', 'deploymentId')),
+    deployments:
+      o.provider === null || o.deploymentId === null
+        ? facets.deployments
+        : bump(
+            facets.deployments,
+            (d) => d.id === o.deploymentId && d.provider === o.provider,
+            () => ({ id: o.deploymentId!, name: o.deploymentName, provider: o.provider!, count: 1 }),
+            within('deploymentId'),
+          ),
     kinds: bump(facets.kinds, (k) => k.kind === o.kind, () => ({ kind: o.kind, count: 1 }), within('kind')),
+    sources: bump(facets.sources ?? [], (x) => x.source === o.source, () => ({ source: o.source, count: 1 }), within('source')),
     favourites: facets.favourites + (o.favourite && within('favourite') ? by : 0),
   }
 }

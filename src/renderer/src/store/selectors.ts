@@ -99,7 +99,7 @@ export function batchSizes(runs: readonly Run[]): Map<string, number> {
 }
 
 /** The saved outputs of several runs (a batch), newest first as the store keeps them. Use with useShallow. */
-export const outputsOfRuns = (runIds: ReadonlySet<string>) => (s: CourierState): Output[] => s.outputs.items.filter((o) => runIds.has(o.runId))
+export const outputsOfRuns = (runIds: ReadonlySet<string>) => (s: CourierState): Output[] => s.outputs.items.filter((o) => o.runId !== null && runIds.has(o.runId))
 
 /** The deployment's inputs a run was made with, when its provider's list has loaded. */
 export const deploymentInputsOf = (run: Run) => (s: CourierState): InputField[] | undefined =>

@@ -19,6 +19,8 @@ export function keyStateOf(view: SettingsView | null, provider: 'comfydeploy' | 
 
 export function createSettingsSlice({ get, patch, deps }: SliceContext): SettingsSlice {
   const testRequests: Partial<Record<ProviderId, number>> = {}
+  /** Scans started from this window: their end stays shown even when they found nothing new. */
+  const startedScans = new Set<string>()
 
   return {
     view: null,
@@ -26,6 +28,49 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     error: null,
     checks: {},
     libraryMove: null,
+    imports: null,
+    importScans: {},
+
+    async loadImports() {
+      const res = await deps.courier.invoke('library.imports', {})
+      if (res.ok) patch('settings', { imports: res.value })
+    },
+
+    async startImport(folder, watch) {
+      const res = await deps.courier.invoke('library.import', { folder, watch })
+      if (res.ok) {
+        startedScans.add(res.value.id)
+        void get().settings.loadImports()
+      }
+      return res
+    },
+
+    cancelImport(id) {
+      return deps.courier.invoke('library.importCancel', { id })
+    },
+
+    receiveImport(progress) {
+      // A watched folder's rescan that found nothing new (every minute) leaves no line behind.
+      const quiet = progress.state === 'done' && progress.added === 0 && progress.failed === 0 && !startedScans.has(progress.id)
+      patch('settings', (s) => {
+        const { [progress.id]: _old, ...rest } = s.importScans
+        return { importScans: quiet ? rest : { ...rest, [progress.id]: progress } }
+      })
+      if (progress.state === 'scanning' && get().settings.imports?.some((f) => f.scanning === progress.id)) return
+      // A scan started or ended: the folder list's counts follow; new files reach the gallery once it ends.
+      void get().settings.loadImports()
+      if (progress.state !== 'scanning' && progress.added > 0) {
+        void get().outputs.loadGallery()
+        void get().outputs.loadFacets()
+      }
+    },
+
+    dismissImport(id) {
+      patch('settings', (s) => {
+        const { [id]: _gone, ...rest } = s.importScans
+        return { importScans: rest }
+      })
+    },
 
     async load() {
       patch('settings', { status: 'loading' })

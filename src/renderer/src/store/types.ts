@@ -1,4 +1,5 @@
 import type { AppOpenTarget, LibraryMoveProgress, UploadProgress } from '@shared/events'
+import type { ImportFolder, ImportProgress } from '@shared/imports'
 import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
 import type { AppInfo, ConnectionCheck, Diagnostics, MethodName, MethodResult, ProviderInfo } from '@shared/contract'
@@ -190,6 +191,16 @@ export interface SettingsSlice {
   checks: Partial<Record<ProviderId, ConnectionTest>>
   /** The library folder's move to a new place, as main reports it (`library.moving`); the last report stays. */
   libraryMove: LibraryMoveProgress | null
+  /** The folders added to the library (`library.imports`); null until loaded. */
+  imports: ImportFolder[] | null
+  /** Each scan's last `library.importing` report, by scan id, oldest first; an ended one stays until dismissed. */
+  importScans: Record<string, ImportProgress>
+  loadImports(): Promise<void>
+  /** Adds a folder to the library (or scans it again): `library.import`. */
+  startImport(folder: string, watch: boolean): Promise<Result<{ id: string }>>
+  cancelImport(id: string): Promise<Result<Record<string, never>>>
+  receiveImport(progress: ImportProgress): void
+  dismissImport(id: string): void
   load(): Promise<void>
   save(patch: SettingsPatch): Promise<{ ok: true; value: SettingsView } | { ok: false; error: Failure }>
   /**

@@ -11,6 +11,7 @@ import {
 import { seedField, type Deployment, type InputField } from '@shared/deployment'
 import type { TunnelStatus, WebhookRecord } from '@shared/delivery'
 import type { CourierEvent } from '@shared/events'
+import type { ImportFolder, ImportProgress } from '@shared/imports'
 import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets, type OutputFacetsArgs } from '@shared/output'
 import { emptyInspection, type Inspection } from '@shared/provenance'
 import { err, ok, type Failure, type Result } from '@shared/result'
@@ -176,6 +177,10 @@ export class FakeCourier implements CourierClient {
   /** What `outputs.open` opened (desktop mode only). */
   opened: Array<{ id: string; how: 'open' | 'reveal' }> = []
   webhooks: WebhookRecord[] = []
+  /** The folders added with `library.import`; a scan stays `scanning` until a test calls `finishImport`. */
+  imports: ImportFolder[] = []
+  /** Scan ids `library.importCancel` was asked to stop. */
+  importsCancelled: string[] = []
   tunnel: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null }
   /** How many times `tunnel.retry` was asked for. */
   tunnelRetries = 0
@@ -384,6 +389,18 @@ export class FakeCourier implements CourierClient {
     this.providers = this.providers.map((p) => (p.id === 'demo' ? p : { ...p, configured: set[p.id], keyState: state(p.id) }))
   }
 
+  /** Ends a scan `library.import` started: its folder's counts and the last `library.importing` event. */
+  finishImport(id: string, counts: Partial<Pick<ImportProgress, 'found' | 'added' | 'duplicates' | 'failed' | 'state' | 'message'>> = {}): void {
+    const folder = this.imports.find((f) => f.scanning === id)
+    if (folder === undefined) throw new Error(`fake courier: no scan ${id}`)
+    const progress: ImportProgress = { id, folder: folder.folder, state: 'done', found: 0, done: 0, added: 0, duplicates: 0, failed: 0, message: null, ...counts }
+    progress.done = progress.found
+    this.imports = this.imports.map((f) =>
+      f === folder ? { ...f, scanning: null, files: f.files + progress.added, duplicates: progress.duplicates, failed: progress.failed, lastScanAt: this.now() } : f,
+    )
+    this.emit({ type: 'library.importing', progress })
+  }
+
   private mustRun(id: string): Run {
     const run = this.runs.get(id)
     if (run === undefined) throw new Error(`fake courier: no run ${id}`)
@@ -420,6 +437,8 @@ export class FakeCourier implements CourierClient {
       seed,
       favourite: false,
       batchId: run.batchId,
+      folder: null,
+      missing: false,
       hasThumbnail: false,
       source: 'generated',
       createdAt: this.now(),
@@ -499,6 +518,7 @@ export class FakeCourier implements CourierClient {
           (args.provider === undefined || o.provider === args.provider) &&
           (args.deploymentId === undefined || o.deploymentId === args.deploymentId) &&
           (args.kind === undefined || o.kind === args.kind) &&
+          (args.source === undefined || o.source === args.source) &&
           (args.favourite === undefined || o.favourite === args.favourite) &&
           (args.from === undefined || o.createdAt >= args.from) &&
           (args.to === undefined || o.createdAt < args.to) &&
@@ -516,6 +536,7 @@ export class FakeCourier implements CourierClient {
     const without = (...keys: Array<keyof OutputFacetsArgs>) => this.matching(Object.fromEntries(Object.entries(args).filter(([k]) => !keys.includes(k as keyof OutputFacetsArgs))))
     const deployments = new Map<string, { id: string; name: string; provider: ProviderId; count: number }>()
     for (const o of without('deploymentId')) {
+      if (o.provider === null || o.deploymentId === null) continue
       const key = `${o.provider}/${o.deploymentId}`
       const d = deployments.get(key) ?? { id: o.deploymentId, name: o.deploymentName, provider: o.provider, count: 0 }
       d.count++
@@ -524,9 +545,10 @@ export class FakeCourier implements CourierClient {
     return {
       total: this.outputs.length,
       matching: this.matching(args).length,
-      providers: count(without('provider', 'deploymentId').map((o) => o.provider)).map(([id, n]) => ({ id, count: n })),
+      providers: count(without('provider', 'deploymentId').flatMap((o) => (o.provider === null ? [] : [o.provider]))).map(([id, n]) => ({ id, count: n })),
       deployments: [...deployments.values()],
       kinds: count(without('kind').map((o) => o.kind)).map(([kind, n]) => ({ kind, count: n })),
+      sources: count(without('source').map((o) => o.source)).map(([source, n]) => ({ source, count: n })),
       favourites: without('favourite').filter((o) => o.favourite).length,
     }
   }
@@ -567,6 +589,26 @@ export class FakeCourier implements CourierClient {
       if (!this.outputs.some((o) => o.id === id)) return err('NOT_FOUND', `There is no output ${id} in the library: it may have been deleted.`)
       return ok(this.inspections.get(id) ?? noGenerationData())
     },
+    'library.import': ({ folder, watch }) => {
+      if (!folder.startsWith('/')) return err('BAD_INPUT', `${folder} is not a full path: give the folder's absolute path.`, 'folder')
+      if (folder.startsWith(this.settings.libraryDir)) return err('BAD_INPUT', `${folder} is the library folder or inside it: its files are in the library already.`, 'folder')
+      const existing = this.imports.find((f) => f.folder === folder)
+      if (existing?.scanning) return ok({ id: existing.scanning })
+      const id = `imp_${++this.seq}`
+      const entry: ImportFolder = existing
+        ? { ...existing, watch: watch ?? existing.watch, scanning: id }
+        : { folder, watch: watch ?? false, files: 0, missing: 0, duplicates: 0, failed: 0, lastScanAt: null, scanning: id }
+      this.imports = existing ? this.imports.map((f) => (f === existing ? entry : f)) : [...this.imports, entry]
+      this.emit({ type: 'library.importing', progress: { id, folder, state: 'scanning', found: 0, done: 0, added: 0, duplicates: 0, failed: 0, message: null } })
+      return ok({ id })
+    },
+    'library.importCancel': ({ id }) => {
+      if (!this.imports.some((f) => f.scanning === id)) return err('NOT_FOUND', `no scan ${id} is under way: it may have ended`)
+      this.importsCancelled.push(id)
+      this.finishImport(id, { state: 'cancelled' })
+      return ok({})
+    },
+    'library.imports': () => ok(this.imports),
     'files.inspect': ({ fileName }) => ok(this.inspections.get(fileName) ?? noGenerationData()),
     'uploads.fromOutput': ({ provider, outputId }) => {
       if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)

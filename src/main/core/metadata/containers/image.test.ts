@@ -13,12 +13,8 @@ const add = { text: { 'comfy-courier': '{"x":1}' }, userComment: 'comment', xmp:
 /** A deflate stream of `mebibytes` MiB of zeros: a few hundred KB that inflate to far more than the cap. */
 const bomb = (mebibytes: number) => deflateSync(Buffer.alloc(mebibytes * 1024 * 1024), { level: 9 })
 
-const timed = <T>(run: () => T): { value: T; ms: number } => {
-  const start = performance.now()
-  const value = run()
-  return { value, ms: performance.now() - start }
-}
-
+// The hostile inputs below are sized so that an unbounded read (a whole bomb inflated, a quadratic scan) would
+// not finish within the test timeout: what they assert is the result; speed is `npm run bench`'s.
 describe('imageContainer', () => {
   it('tells PNG, JPEG and WebP by their magic numbers and nothing else', () => {
     expect(FIXTURES.map((name) => imageContainer(fixture(name)))).toEqual(['png', 'png', 'webp', 'webp', 'webp', 'png', 'jpeg', 'jpeg', 'webp'])
@@ -57,20 +53,18 @@ describe('hostile and damaged files', () => {
       handChunk('iTXt', [...bytesOf('bomb2'), 0, 1, 0, 0, 0, ...zipped]),
       handChunk('zTXt', [...bytesOf('after'), 0, 0, ...deflateSync(Buffer.from('fine'))]),
     )
-    const { value, ms } = timed(() => readImageMetadata(b))
+    const value = readImageMetadata(b)
     expect(value?.text).toEqual({ before: 'ok', after: 'fine' })
-    expect(ms).toBeLessThan(3000)
   })
 
   it('stops inflating anything after a few bombs in one file', () => {
     const zipped = bomb(20)
     const bombs = Array.from({ length: 100 }, (_, i) => handChunk('zTXt', [...bytesOf(`bomb${i}`), 0, 0, ...zipped]))
     const b = handPng(handChunk('tEXt', [...bytesOf('plain'), 0, ...bytesOf('read')]), ...bombs, handChunk('zTXt', [...bytesOf('late'), 0, 0, ...deflateSync(Buffer.from('not inflated'))]))
-    const { value, ms } = timed(() => readImageMetadata(b))
+    const value = readImageMetadata(b)
     // The file's inflate budget (64 MiB) is spent on the first bombs: later compressed text is not read,
     // uncompressed text still is.
     expect(value?.text).toEqual({ plain: 'read' })
-    expect(ms).toBeLessThan(3000)
   })
 
   it('reads what it can of damaged JPEG segments and WebP chunks', () => {
@@ -80,11 +74,10 @@ describe('hostile and damaged files', () => {
     expect(readImageMetadata(webp)).toEqual({ text: {}, exif: {}, xmp: '<x/>' })
   })
 
-  it('reads garbage behind each magic number without throwing, quickly', () => {
+  it('reads garbage behind each magic number without throwing', () => {
     let seed = 7
     const random = (n: number) => Uint8Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 16) & 0xff)
     const magics = [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], [0xff, 0xd8, 0xff], [...bytesOf('RIFF'), 0xff, 0xff, 0xff, 0xff, ...bytesOf('WEBP')]]
-    const start = performance.now()
     for (let round = 0; round < 300; round++) {
       for (const magic of magics) {
         const b = Uint8Array.from([...magic, ...random(1 + (round % 50) * 40)])
@@ -93,15 +86,13 @@ describe('hostile and damaged files', () => {
         expect(() => stripImageMetadata(b)).toThrow(MetadataWriteError)
       }
     }
-    expect(performance.now() - start).toBeLessThan(5000)
   })
 
   it('scans a hostile XMP packet in linear time', () => {
     const packet = `<rdf:RDF xmlns:c="${COURIER_NS}">` + '<c:a>'.repeat(100_000) + ' c:b="'.repeat(100_000) + ' xmlns:d="'.repeat(50_000)
     const webp = handWebp(handRiffChunk('XMP ', bytesOf(packet, 'utf8')))
-    const { value, ms } = timed(() => readImageMetadata(webp))
+    const value = readImageMetadata(webp)
     expect(value?.xmp).toBe(packet)
-    expect(ms).toBeLessThan(2000)
   })
 
   it('refuses to write or strip what is not an image it knows', () => {

@@ -57,9 +57,8 @@ describe('writing XMP', () => {
 
   it('merges into a packet with a lot of padding in linear time', () => {
     const padded = theirs(dc).replace('<?xpacket end', `${' '.repeat(60_000)}\n${'\t '.repeat(30_000)}<?xpacket end`)
-    const start = performance.now()
-    for (let i = 0; i < 20; i++) mergeXmpPacket(padded, { a: 'b' })
-    expect(performance.now() - start).toBeLessThan(1000)
+    // A quadratic scan of this padding would not finish within the test timeout; the result is what is checked.
+    for (let i = 0; i < 20; i++) expect(mergeXmpPacket(padded, { a: 'b' })).toContain('courier:a')
   })
 
   it('refuses a packet with no rdf:RDF, and a property name that is not an XML name', () => {

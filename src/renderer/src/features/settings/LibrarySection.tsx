@@ -1,3 +1,7 @@
+import { useEffect, useId, useState } from 'react'
+import type { ImportProgress } from '@shared/imports'
+import type { Failure } from '@shared/result'
+import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatBytes, formatCount } from '../../components/format'
 import { ProgressBar } from '../../components/ProgressBar'
 import { useCourier } from '../../store/context'
@@ -43,6 +47,146 @@ function LibraryMove() {
   )
 }
 
+const plural = (n: number, one: string) => `${formatCount(n)} ${one}${n === 1 ? '' : 's'}`
+
+/** One scan of an import folder (`library.importing`): a bar with Cancel while it runs, then how it ended. */
+function ImportScan({ scan }: { scan: ImportProgress }) {
+  const cancel = useCourier((s) => s.settings.cancelImport)
+  const dismiss = useCourier((s) => s.settings.dismissImport)
+  const counts = `${plural(scan.added, 'file')} added, ${plural(scan.duplicates, 'duplicate')}, ${formatCount(scan.failed)} failed`
+  return (
+    <li className="library-import" data-import-state={scan.state} data-import-id={scan.id}>
+      {scan.state === 'scanning' ? (
+        <>
+          <p className="library-move__text" role="status">
+            Scanning <code>{scan.folder}</code>: {formatCount(scan.done)} of {formatCount(scan.found)} found ({counts})…
+          </p>
+          <ProgressBar
+            label={`Import of ${scan.folder}`}
+            value={scan.found > 0 ? scan.done / scan.found : 0}
+            indeterminate={scan.found === 0}
+            valueText={`${formatCount(scan.done)} of ${formatCount(scan.found)} files`}
+          />
+          <button type="button" className="btn btn--small" onClick={() => void cancel(scan.id)}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <p className={`conn-result${scan.state === 'failed' ? '' : ' conn-result--ok'}`} role="status">
+          {scan.state === 'done' ? 'Imported' : scan.state === 'cancelled' ? 'Import cancelled for' : 'Import failed for'} <code>{scan.folder}</code>: {counts}.
+          {scan.message !== null && <> {scan.message}</>}{' '}
+          <button type="button" className="link link--small" onClick={() => dismiss(scan.id)}>
+            Dismiss
+          </button>
+        </p>
+      )}
+    </li>
+  )
+}
+
+/** "Add a folder to the library…": a path, whether to watch it, and every import folder with its counts. */
+function ImportFolders() {
+  const imports = useCourier((s) => s.settings.imports)
+  const scans = useCourier((s) => s.settings.importScans)
+  const loadImports = useCourier((s) => s.settings.loadImports)
+  const startImport = useCourier((s) => s.settings.startImport)
+  const [folder, setFolder] = useState('')
+  const [watch, setWatch] = useState(false)
+  const [error, setError] = useState<Failure | null>(null)
+  const [busy, setBusy] = useState(false)
+  const id = useId()
+
+  useEffect(() => {
+    void loadImports()
+  }, [loadImports])
+
+  // Not a form of its own: Settings is one form, and forms do not nest (Enter here adds, never saves settings).
+  const submit = async () => {
+    if (folder.trim() === '' || busy) return
+    setBusy(true)
+    const res = await startImport(folder.trim(), watch)
+    setBusy(false)
+    if (res.ok) {
+      setError(null)
+      setFolder('')
+    } else setError(res.error)
+  }
+
+  const running = Object.values(scans)
+  return (
+    <div className="library-imports">
+      <h3 className="card__subtitle">Add a folder to the library…</h3>
+      <p className="field__help">
+        A ComfyUI <code>output</code> folder, an A1111 <code>outputs</code> folder, any folder of pictures and videos: its files are indexed where they are (never
+        copied), searchable by their prompts, and exact duplicates are recognised.
+      </p>
+      <div className="library-import__form" role="group" aria-label="Add a folder">
+        <div className={`field${error ? ' field--invalid' : ''}`}>
+          <label htmlFor={`${id}-folder`} className="field__label">
+            Folder to add
+          </label>
+          <input
+            id={`${id}-folder`}
+            className="input input--mono"
+            value={folder}
+            placeholder="/home/you/ComfyUI/output"
+            spellCheck={false}
+            aria-invalid={error !== null}
+            onChange={(e) => setFolder(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return
+              e.preventDefault()
+              void submit()
+            }}
+          />
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={watch} onChange={(e) => setWatch(e.target.checked)} /> Watch for new files
+        </label>
+        <button type="button" className="btn btn--small btn--primary" disabled={folder.trim() === ''} aria-busy={busy} onClick={() => void submit()}>
+          Add
+        </button>
+      </div>
+      {error !== null && <ErrorNotice error={error} className="notice--compact" settingsLink={false} />}
+      {running.length > 0 && (
+        <ul className="library-import__scans" aria-label="Imports">
+          {running.map((scan) => (
+            <ImportScan key={scan.id} scan={scan} />
+          ))}
+        </ul>
+      )}
+      {imports !== null && imports.length > 0 && (
+        <table className="library-import__folders" aria-label="Imported folders">
+          <thead>
+            <tr>
+              <th scope="col">Folder</th>
+              <th scope="col">Files</th>
+              <th scope="col">Missing</th>
+              <th scope="col">Duplicates</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Watched</th>
+            </tr>
+          </thead>
+          <tbody>
+            {imports.map((f) => (
+              <tr key={f.folder}>
+                <td>
+                  <code>{f.folder}</code>
+                </td>
+                <td>{formatCount(f.files)}</td>
+                <td>{formatCount(f.missing)}</td>
+                <td>{formatCount(f.duplicates)}</td>
+                <td>{formatCount(f.failed)}</td>
+                <td>{f.watch ? 'Yes' : 'No'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
+
 /** Where outputs are saved, and the move to a new folder while it runs. */
 export function LibrarySection({ editor }: { editor: SettingsEditor }) {
   return (
@@ -52,6 +196,7 @@ export function LibrarySection({ editor }: { editor: SettingsEditor }) {
       </h2>
       <TextSetting editor={editor} name="libraryDir" id="library-dir" label="Library folder" help="Every output is saved here, by date and deployment." mono what="the folder" />
       <LibraryMove />
+      <ImportFolders />
     </section>
   )
 }
