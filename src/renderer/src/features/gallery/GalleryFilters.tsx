@@ -1,3 +1,4 @@
+import { SegmentedFilter } from '../../components/SegmentedFilter'
 import { memo, useEffect, useRef, useState } from 'react'
 import { OutputKind, OutputSource } from '@shared/output'
 import { ProviderId } from '@shared/run'
@@ -133,43 +134,27 @@ export const GalleryFilters = memo(function GalleryFilters() {
           ))}
           {!chosenDeploymentListed && filter.deploymentId !== null && <option value={filter.deploymentId}>{filter.deploymentId}</option>}
         </select>
-        <div className="segmented" role="group" aria-label="Kind">
-          <button type="button" className="segmented__item" aria-pressed={filter.kind === null} onClick={() => setFilter({ kind: null })}>
-            All kinds
-          </button>
-          {kinds.map((k) => (
-            <button
-              key={k}
-              type="button"
-              className="segmented__item"
-              aria-pressed={filter.kind === k}
-              data-kind-filter={k}
-              onClick={() => setFilter({ kind: filter.kind === k ? null : k })}
-            >
-              {kindPlural[k]}
-              {kindCount(k) !== undefined && <span className="segmented__count">{formatCount(kindCount(k) ?? 0)}</span>}
-            </button>
-          ))}
-        </div>
+        <SegmentedFilter
+          label="Kind"
+          allLabel="All kinds"
+          options={kinds}
+          value={filter.kind}
+          onChange={(kind) => setFilter({ kind })}
+          nameOf={(k) => kindPlural[k]}
+          countOf={(k) => (kindCount(k) === undefined ? undefined : formatCount(kindCount(k) ?? 0))}
+          attribute="data-kind-filter"
+        />
         {showSources && (
-          <div className="segmented" role="group" aria-label="Source">
-            <button type="button" className="segmented__item" aria-pressed={filter.source === null} onClick={() => setFilter({ source: null })}>
-              All
-            </button>
-            {OutputSource.options.map((x) => (
-              <button
-                key={x}
-                type="button"
-                className="segmented__item"
-                aria-pressed={filter.source === x}
-                data-source-filter={x}
-                onClick={() => setFilter({ source: filter.source === x ? null : x })}
-              >
-                {sourceLabel[x]}
-                {sourceCount(x) !== undefined && <span className="segmented__count">{formatCount(sourceCount(x) ?? 0)}</span>}
-              </button>
-            ))}
-          </div>
+          <SegmentedFilter
+            label="Source"
+            allLabel="All"
+            options={OutputSource.options}
+            value={filter.source}
+            onChange={(source) => setFilter({ source })}
+            nameOf={(x) => sourceLabel[x]}
+            countOf={(x) => (sourceCount(x) === undefined ? undefined : formatCount(sourceCount(x) ?? 0))}
+            attribute="data-source-filter"
+          />
         )}
         <button
           type="button"

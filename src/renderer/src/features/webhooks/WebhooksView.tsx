@@ -1,3 +1,4 @@
+import { SegmentedFilter } from '../../components/SegmentedFilter'
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react'
 import { WebhookOutcome, type WebhookRecord } from '@shared/delivery'
 import { ProviderId } from '@shared/run'
@@ -81,26 +82,18 @@ function FilterBar({ items }: { items: WebhookRecord[] }) {
           </option>
         ))}
       </select>
-      <div className="segmented" role="group" aria-label="Outcome">
-        <button type="button" className="segmented__item" aria-pressed={filter.outcome === null} onClick={() => setFilter({ outcome: null })}>
-          All
-        </button>
-        {WebhookOutcome.options.map((o) => (
-          // Counts are of the list as loaded; with one outcome chosen, the others' counts are not known.
-          <button
-            key={o}
-            type="button"
-            className="segmented__item"
-            aria-pressed={filter.outcome === o}
-            data-outcome-filter={o}
-            title={outcomeHelp[o]}
-            onClick={() => setFilter({ outcome: filter.outcome === o ? null : o })}
-          >
-            {outcomeLabel[o]}
-            {(filter.outcome === null || filter.outcome === o) && <span className="segmented__count">{counts[o]}</span>}
-          </button>
-        ))}
-      </div>
+      {/* Counts are of the list as loaded; with one outcome chosen, the others' counts are not known. */}
+      <SegmentedFilter
+        label="Outcome"
+        allLabel="All"
+        options={WebhookOutcome.options}
+        value={filter.outcome}
+        onChange={(outcome) => setFilter({ outcome })}
+        nameOf={(o) => outcomeLabel[o]}
+        countOf={(o) => (filter.outcome === null || filter.outcome === o ? String(counts[o]) : undefined)}
+        titleOf={(o) => outcomeHelp[o]}
+        attribute="data-outcome-filter"
+      />
       <SearchBox
         label="Search webhooks"
         placeholder="Run id, or text in the body or reason…"
