@@ -85,11 +85,10 @@ function fromRow(row: OutputRow): Output {
   })
 }
 
-export interface NewOutput {
+/** What every row holds of its file: where it is, what it is, and its size and hash. */
+interface NewFile {
   id: string
-  runId: string
-  index: number
-  /** The library folder the file was saved under; `path` is relative to it. */
+  /** The folder the file lives in (the library, or an import folder); `path` is relative to it. */
   root: string
   path: string
   kind: OutputKind
@@ -100,26 +99,21 @@ export interface NewOutput {
   height: number | null
   /** Length of a video or audio file (`probeMedia`); null or absent when unknown. */
   durationMs?: number | null
+  createdAt: number
+}
+
+export interface NewOutput extends NewFile {
+  runId: string
+  index: number
   /** The provider's file's hash, when our record was written into it (`sha256` is then the file with it). */
   originalSha256?: string | null
   /** How the generation record went with the file; null when it could not be written. */
   record?: 'embedded' | 'sidecar' | null
-  createdAt: number
 }
 
 /** A file indexed in place from an import folder (`library.import`): no run; its facts come from the file. */
-export interface NewImportedOutput {
-  id: string
+export interface NewImportedOutput extends NewFile {
   importId: number
-  /** The import folder; `path` is relative to it. */
-  root: string
-  path: string
-  kind: OutputKind
-  mime: string
-  bytes: number
-  sha256: string
-  width: number | null
-  height: number | null
   durationMs: number | null
   /** Shown where a deployment's name would be: the tool that made the file, else the folder's name. */
   title: string
@@ -127,7 +121,6 @@ export interface NewImportedOutput {
   prompt: string
   seed: number | null
   mtime: number
-  createdAt: number
 }
 
 /** An imported file as a rescan compares it: unchanged when its size and mtime are. */
