@@ -5,6 +5,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { EXPORT_MAX_FILES, type ExportResult } from '@shared/contract'
 import type { OutputId } from '@shared/output'
 import { err, ok, type Result } from '@shared/result'
+import { fileHead } from '../metadata/read-file'
 import { imageContainer, stripImageMetadata } from '../metadata/containers/image'
 import { stripVideoMetadata, videoContainerOf, type VideoTools } from '../metadata/containers/video'
 import type { OutputsRepo } from '../store/outputs-repo'
@@ -88,18 +89,6 @@ export function isWorkflowJson(text: string): boolean {
     }
     return isGraph(value)
   })
-}
-
-/** Reads the first bytes of a file (for its magic numbers). */
-async function head(file: string, length: number): Promise<Buffer> {
-  const handle = await open(file, 'r')
-  try {
-    const bytes = Buffer.alloc(length)
-    const { bytesRead } = await handle.read(bytes, 0, length, 0)
-    return bytes.subarray(0, bytesRead)
-  } finally {
-    await handle.close()
-  }
 }
 
 /** Writes `bytes` to a new `part` (never an existing file) and makes it durable. */
@@ -239,7 +228,7 @@ async function prepare(
   }
 
   // Strip: the record goes, and never the sidecar.
-  if (imageContainer(await head(file, 16)) !== null) {
+  if (imageContainer(await fileHead(file, 16)) !== null) {
     const stripped = stripImageMetadata(await readFile(file))
     await writeDurably(part, stripped)
     return { kind: 'file', part, sidecar: null }
