@@ -7,8 +7,16 @@ import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { KeyState, SettingsPatch, SettingsView } from './settings'
 import { Inspection } from './provenance'
 import { ImportArgs, ImportFolder } from './imports'
+import { SpendEstimate, SpendEstimateArgs, SpendOverview, SpendQuote, SpendRow, SpendSummaryArgs } from './spend'
 
 const NoArgs = z.object({}).strict()
+
+/**
+ * The spend check's consent (issue 17): the dollars the user agreed to for this action. A submit whose
+ * estimate crosses the per-action threshold or the month's budget is refused with SPEND_CONFIRMATION_REQUIRED
+ * (its details name `estimateUsd`) unless this is at or above the estimate.
+ */
+const ConfirmUsd = z.number().nonnegative().max(1_000_000).optional()
 
 export const ProviderInfo = z.object({
   id: ProviderId,
@@ -144,7 +152,7 @@ export const contract = {
   },
   'forms.reset': { args: z.object({ provider: ProviderId, deploymentId: z.string().min(1) }).strict(), result: Deployment },
   'runs.submit': {
-    args: z.object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues }).strict(),
+    args: z.object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues, confirmUsd: ConfirmUsd }).strict(),
     result: Run,
   },
   'runs.get': { args: z.object({ id: RunId }).strict(), result: Run },
@@ -153,12 +161,22 @@ export const contract = {
   /** Variations of one form: `count` runs whose seed input (the field of kind `seed`) differs. */
   'runs.submitBatch': {
     args: z
-      .object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues, count: z.number().int().min(2).max(16) })
+      .object({ provider: ProviderId, deploymentId: z.string().min(1), inputs: InputValues, count: z.number().int().min(2).max(16), confirmUsd: ConfirmUsd })
       .strict(),
     result: z.array(Run),
   },
   /** Submits a run again with the same inputs, keeping its seed or drawing a new one. */
-  'runs.rerun': { args: z.object({ id: RunId, seed: z.enum(['same', 'new']) }).strict(), result: Run },
+  'runs.rerun': { args: z.object({ id: RunId, seed: z.enum(['same', 'new']), confirmUsd: ConfirmUsd }).strict(), result: Run },
+  /** Runs created in a range, grouped; estimates beside the services' own account figures where they have them. */
+  'spend.summary': { args: SpendSummaryArgs, result: z.array(SpendRow) },
+  /** What `count` runs of a deployment would cost, and on what basis. */
+  'spend.estimate': { args: SpendEstimateArgs, result: SpendEstimate },
+  /** The estimate with its reasoning, this month's spend, the budget, and what a submit of it would meet. */
+  'spend.quote': { args: SpendEstimateArgs, result: SpendQuote },
+  /** This month per provider against its budget, the account figures and prices in use, deployment names. */
+  'spend.overview': { args: NoArgs, result: SpendOverview },
+  /** Reads the services' account figures (usage, balance) and prices now, then answers the overview. */
+  'spend.refresh': { args: NoArgs, result: SpendOverview },
   'outputs.list': { args: OutputListArgs, result: z.array(Output) },
   'outputs.facets': { args: OutputFacetsArgs, result: OutputFacets },
   'outputs.get': { args: z.object({ id: OutputId }).strict(), result: Output },

@@ -44,6 +44,11 @@ export const Deployment = z.object({
   inputs: z.array(InputField),
   /** The inputs come from a form the user chose (forms.save), not from the service's own schema. */
   customForm: z.boolean().default(false),
+  /**
+   * What it runs on, as the service names it, for pricing before any run (issue 17): ComfyDeploy's GPU
+   * (`A10G`), RunComfy's hardware SKU (`AMPERE_48`). Absent or null when the service does not say.
+   */
+  hardware: z.string().max(100).nullable().optional(),
 })
 export type Deployment = z.infer<typeof Deployment>
 

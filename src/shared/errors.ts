@@ -25,6 +25,10 @@ export const ErrorCode = z.enum([
   'RUN_FAILED',
   'DOWNLOAD_FAILED',
   'DISK_FULL',
+  /** A submit whose estimate crosses the per-action threshold or the month's budget, sent without `confirmUsd` (issue 17). */
+  'SPEND_CONFIRMATION_REQUIRED',
+  /** A submit the budget's hard stop refuses, whatever was confirmed. */
+  'BUDGET_EXCEEDED',
   'INTERNAL',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -60,6 +64,8 @@ export const errorAdvice: Record<ErrorCode, string> = {
   RUN_FAILED: 'The workflow failed on the service.',
   DOWNLOAD_FAILED: 'An output could not be saved.',
   DISK_FULL: 'The disk is full: free some space, then try again (a run’s downloads are retried by themselves).',
+  SPEND_CONFIRMATION_REQUIRED: 'This would spend more than you asked to be warned about: confirm the estimate to go ahead.',
+  BUDGET_EXCEEDED: 'This would take the month past its budget, and the budget has a hard stop: raise the budget in Settings to go on.',
   INTERNAL: 'Something went wrong inside Comfy Courier.',
 }
 

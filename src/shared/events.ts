@@ -3,6 +3,7 @@ import { Run } from './run'
 import { Output } from './output'
 import { TunnelStatus, WebhookRecord } from './delivery'
 import { ImportProgress } from './imports'
+import { BudgetAlert } from './spend'
 
 export const DownloadState = z.enum(['queued', 'downloading', 'retrying', 'done', 'failed'])
 export type DownloadState = z.infer<typeof DownloadState>
@@ -64,6 +65,8 @@ export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('library.moving'), progress: LibraryMoveProgress }),
   /** A scan of an import folder (`library.import`, or a watched folder's rescan). */
   z.object({ type: z.literal('library.importing'), progress: ImportProgress }),
+  /** A provider's spend this month reached 80 % of its budget, or passed it. */
+  z.object({ type: z.literal('spend.budget'), alert: BudgetAlert }),
 ])
 export type CourierEvent = z.infer<typeof CourierEvent>
 export type CourierEventType = CourierEvent['type']

@@ -18,6 +18,7 @@ export function makeRun(id: string, status: RunStatus, extra: Partial<Run> = {})
     outputCount: 0,
     outputs: 'none',
     batchId: null,
+    cost: null,
     createdAt: 2_000,
     updatedAt: 2_000,
     finishedAt: null,

@@ -48,6 +48,20 @@ export type InputValues = z.infer<typeof InputValues>
 export const RunError = z.object({ code: ErrorCode, message: z.string(), field: z.string().optional() })
 export type RunError = z.infer<typeof RunError>
 
+/**
+ * What one run cost (issue 17): GPU seconds from the service's own timings, priced per second of its GPU
+ * (ComfyDeploy) or of its hardware tier (RunComfy). `estimated` is true whenever the service bills something
+ * we cannot see per run (its GPU sessions: cold start and keep-warm time), which is almost always; the Demo
+ * costs $0 and is not an estimate. `gpu` names what was priced (`A10G`, `Large`, `Demo`), null when unknown.
+ */
+export const RunCost = z.object({
+  gpuSeconds: z.number().nonnegative(),
+  usd: z.number().nonnegative(),
+  estimated: z.boolean(),
+  gpu: z.string().nullable(),
+})
+export type RunCost = z.infer<typeof RunCost>
+
 export const Run = z.object({
   id: RunId,
   provider: ProviderId,
@@ -67,6 +81,8 @@ export const Run = z.object({
   outputs: RunOutputs,
   /** Runs submitted together as variations of one form (`runs.submitBatch`) share this id. */
   batchId: z.string().nullable(),
+  /** What it cost, once the service's timings are known (a failed or cancelled run too); null before, or never billed. */
+  cost: RunCost.nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { NgrokDomain, TunnelMode } from './delivery'
+import { Budget, Budgets, RunComfyPlan, RunComfyPricing, RunComfyTier } from './spend'
 
 /**
  * A service's key: none saved; saved but it has never passed a connection test (kept because the user said
@@ -41,6 +42,10 @@ export const SettingsView = z.object({
   fixed: z.record(z.string(), FixedBy).optional(),
   /** The library folder the app would use with nothing chosen, for "Use the suggested folder". */
   defaultLibraryDir: z.string().optional(),
+  /** Each paid provider's budget (issue 17), defaults filled in: no monthly limit, confirm above $1, no hard stop. */
+  budgets: z.object({ comfydeploy: Budget, runcomfy: Budget }),
+  /** How RunComfy runs are priced: the plan, and tiers chosen per deployment. */
+  runcomfyPricing: RunComfyPricing,
 })
 export type SettingsView = z.infer<typeof SettingsView>
 
@@ -60,5 +65,10 @@ export const SettingsPatch = z.object({
   runcomfyApiKey: z.string().max(4096).optional(),
   runcomfyBaseUrl: z.string().url().optional(),
   onboarded: z.boolean().optional(),
+  /** Budgets by provider; a provider given replaces its whole budget, one left out keeps its own. */
+  budgets: Budgets.optional(),
+  runcomfyPlan: RunComfyPlan.optional(),
+  /** A deployment's RunComfy tier by deployment id; null removes the choice (the SKU's guess applies again). */
+  runcomfyTiers: z.record(z.string().min(1).max(200), RunComfyTier.nullable()).optional(),
 })
 export type SettingsPatch = z.infer<typeof SettingsPatch>

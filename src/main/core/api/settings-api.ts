@@ -25,7 +25,7 @@ export interface SettingsApiDeps {
 
 /** Reading and changing settings; a new library folder takes the saved outputs with it. */
 /** Each patchable setting's value in effect now, by its `SettingsPatch` name (a removed key is ''). */
-function inEffect(config: CoreConfig): Required<Omit<SettingsPatch, 'onboarded'>> {
+function inEffect(config: CoreConfig): Required<Omit<SettingsPatch, 'onboarded' | 'budgets' | 'runcomfyPlan' | 'runcomfyTiers'>> {
   return {
     libraryDir: config.libraryDir,
     tunnelMode: config.tunnelMode,

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import { dirname } from 'node:path'
 import { z } from 'zod'
 import { NgrokDomain, TunnelMode } from '@shared/delivery'
+import { Budgets, RunComfyPlan, RunComfyTier } from '@shared/spend'
 
 /** `keyVerified`: the saved key passed a connection test, or a call made with it succeeded (see SettingsService). */
 const ProviderSettings = z.object({ sealedApiKey: z.string().optional(), baseUrl: z.string().url().optional(), keyVerified: z.boolean().optional() })
@@ -19,6 +20,10 @@ export const StoredSettings = z.object({
   ngrok: NgrokSettings.default({}),
   comfydeploy: ProviderSettings.default({}),
   runcomfy: ProviderSettings.default({}),
+  /** Budgets per paid provider (issue 17); a provider left out has the defaults. */
+  budgets: Budgets.optional(),
+  /** RunComfy's pricing: the account's plan, and tiers the user chose per deployment. */
+  runcomfyPricing: z.object({ plan: RunComfyPlan.optional(), tiers: z.record(z.string(), RunComfyTier).optional() }).optional(),
 })
 export type StoredSettings = z.infer<typeof StoredSettings>
 

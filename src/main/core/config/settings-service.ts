@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { KeyState, SettingsPatch, SettingsView } from '@shared/settings'
+import { DEFAULT_BUDGET, type Budget, type PaidProvider, type RunComfyPricing } from '@shared/spend'
 import type { SecretBox } from '../core-types'
 import { defaultLibraryDir, fixedSettings, resolveConfig, type CoreConfig, type ProviderConfig } from './config'
 import { readSettingsFile, writeSettingsFile, type StoredSettings } from './settings-file'
@@ -72,7 +73,18 @@ export class SettingsService {
       onboarded: this.stored.onboarded ?? (config.comfydeploy.apiKey !== null || config.runcomfy.apiKey !== null),
       fixed: this.fixed(),
       defaultLibraryDir: defaultLibraryDir(),
+      budgets: { comfydeploy: this.budget('comfydeploy'), runcomfy: this.budget('runcomfy') },
+      runcomfyPricing: this.runcomfyPricing(),
     }
+  }
+
+  /** A paid provider's budget, the defaults where the user set none. */
+  budget(provider: PaidProvider): Budget {
+    return this.stored.budgets?.[provider] ?? DEFAULT_BUDGET
+  }
+
+  runcomfyPricing(): RunComfyPricing {
+    return { plan: this.stored.runcomfyPricing?.plan ?? 'payg', tiers: { ...this.stored.runcomfyPricing?.tiers } }
   }
 
   /** Settings a flag or the environment fixes (by `SettingsPatch` name): the app cannot change them. */
@@ -127,6 +139,15 @@ export class SettingsService {
     if (patch.tunnelHost !== undefined) next.tunnelHost = patch.tunnelHost
     if (patch.publicUrl !== undefined) next.publicUrl = patch.publicUrl
     if (patch.onboarded !== undefined) next.onboarded = patch.onboarded
+    if (patch.budgets !== undefined) next.budgets = { ...this.stored.budgets, ...patch.budgets }
+    if (patch.runcomfyPlan !== undefined || patch.runcomfyTiers !== undefined) {
+      const tiers = { ...this.stored.runcomfyPricing?.tiers }
+      for (const [deploymentId, tier] of Object.entries(patch.runcomfyTiers ?? {})) {
+        if (tier === null) delete tiers[deploymentId]
+        else tiers[deploymentId] = tier
+      }
+      next.runcomfyPricing = { plan: patch.runcomfyPlan ?? this.stored.runcomfyPricing?.plan ?? 'payg', tiers }
+    }
     if (patch.ngrokDomain !== undefined) next.ngrok.domain = patch.ngrokDomain
     this.setAuthtoken(next.ngrok, patch.ngrokAuthtoken)
     if (patch.comfydeployBaseUrl !== undefined) next.comfydeploy.baseUrl = patch.comfydeployBaseUrl

@@ -31,6 +31,8 @@ const settings: SettingsView = {
   runcomfy: { apiKeySet: false, baseUrl: 'https://api.runcomfy.net' },
   keyStorage: 'safeStorage',
   onboarded: true,
+  budgets: { comfydeploy: { monthlyUsd: 50, confirmAboveUsd: 1, hardStop: true }, runcomfy: { monthlyUsd: null, confirmAboveUsd: 1, hardStop: false } },
+  runcomfyPricing: { plan: 'payg', tiers: {} },
 }
 const source = (overrides: Partial<DiagnosticsSource> = {}): DiagnosticsSource => ({
   info,

@@ -15,10 +15,44 @@ export interface OutputRef {
   filename: string | null
 }
 
+/**
+ * What a run used, from the service's own timings (issue 17): what `core/spend` prices. Services bill GPU
+ * sessions, not runs, so this is the run's share as far as the run itself shows it.
+ */
+export interface RunUsage {
+  /** What it ran on: the GPU name (ComfyDeploy: `A10G`) or the hardware SKU (RunComfy: `AMPERE_48`); null when unsaid. */
+  gpu: string | null
+  /** Seconds of GPU time: from queued (cold start included) to its end where the service gives both, else execution alone. */
+  seconds: number
+  /** Whether `seconds` covers execution only (the service gave no queue or cold-start time). */
+  executionOnly: boolean
+  /** The GPU session it ran in (ComfyDeploy's `gpu_event_id`), to match the machine's session events; null when unsaid. */
+  sessionId: string | null
+}
+
 /** A provider's answer to "how is this run?", normalized. */
 export interface RunSnapshot extends RunHint {
   rawStatus: string
   outputs: OutputRef[]
+  /** Present once the run has ended and the service gave its timings (also for failed and cancelled runs). */
+  usage?: RunUsage | null
+}
+
+/** An account's spend in a period, from the service's usage endpoint (ComfyDeploy). */
+export interface AccountUsage {
+  /** Dollars for the whole period, before free credit (the usage endpoint's `total_cost`). */
+  totalUsd: number
+  /** Dollars per local day (`2026-12-06`), where the service gives a breakdown. */
+  days: { day: string; usd: number }[]
+}
+
+/** One GPU session of a machine (ComfyDeploy's machine events): what a session really cost. */
+export interface GpuSession {
+  sessionId: string
+  gpu: string | null
+  startMs: number
+  endMs: number | null
+  usd: number | null
 }
 
 export interface WebhookHint {
@@ -63,6 +97,14 @@ export interface ProviderClient {
    * deployment itself. Services whose deployments publish their inputs need not implement it.
    */
   formCandidates?(deploymentId: string, workflowApiJson?: string): Promise<InputField[]>
+  /** Dollars per GPU second by GPU name, from the service's own pricing endpoint (ComfyDeploy; no key needed). */
+  gpuPricing?(): Promise<Record<string, number>>
+  /** The account's spend between two moments (epoch ms), from the service's usage endpoints (ComfyDeploy). */
+  accountUsage?(range: { fromMs: number; toMs: number }): Promise<AccountUsage>
+  /** The account's balance in dollars (RunComfy's `/prod/v2/balance`). */
+  balance?(): Promise<number>
+  /** The last 24 h of GPU sessions of a machine (ComfyDeploy's `/machine/{id}/events`). */
+  machineSessions?(machineId: string): Promise<GpuSession[]>
 }
 
 /** A provider call that failed, with a code from the shared error table and what the UI needs to act. */

@@ -1,5 +1,5 @@
 import type { CourierEvent } from '@shared/events'
-import type { RunError, RunOutputs } from '@shared/run'
+import type { RunCost, RunError, RunOutputs } from '@shared/run'
 import type { EventHub } from '../events/event-hub'
 import type { Db } from '../store/database'
 import { publicRun, RunsRepo, type NewRun, type StoredRun } from '../store/runs-repo'
@@ -19,6 +19,8 @@ export interface RunChange {
   error?: RunError | null
   /** Its outputs in the library changed (one saved, some deleted): count them again. */
   recountOutputs?: true
+  /** What it cost, priced by `core/spend` from the service's timings (a later, better figure replaces it). */
+  cost?: RunCost
 }
 
 /** What a change of state did: `advance` saved a new state, `ignore` names why nothing changed. */
@@ -192,13 +194,15 @@ export class RunLedger {
     if (change.outputs !== undefined) next.outputs = change.outputs
     if (change.error !== undefined) next.error = change.error
     if (change.recountOutputs) next.outputCount = this.repo.countOutputs(id)
+    if (change.cost !== undefined) next.cost = change.cost
     const changed =
       next.providerRunId !== run.providerRunId ||
       next.status !== run.status ||
       next.polling !== run.polling ||
       next.outputs !== run.outputs ||
       next.outputCount !== run.outputCount ||
-      JSON.stringify(next.error) !== JSON.stringify(run.error)
+      JSON.stringify(next.error) !== JSON.stringify(run.error) ||
+      JSON.stringify(next.cost) !== JSON.stringify(run.cost)
     if (!changed) return run
     return this.stage({ ...next, updatedAt: this.now() })
   }

@@ -237,4 +237,38 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outputs_by_import ON outputs (import_id, path) WHERE import_id IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'spend: run costs, estimates, account figures, prices',
+    sql: `
+      -- What a run cost (Run.cost), priced once the service's timings are known.
+      ALTER TABLE runs ADD COLUMN cost_gpu_seconds REAL;
+      ALTER TABLE runs ADD COLUMN cost_usd REAL;
+      ALTER TABLE runs ADD COLUMN cost_estimated INTEGER;
+      ALTER TABLE runs ADD COLUMN cost_gpu TEXT;
+      -- The estimate it was submitted with: counted against the month's budget until its cost is known.
+      ALTER TABLE runs ADD COLUMN estimate_usd REAL;
+      CREATE INDEX runs_by_deployment ON runs (provider, deployment_id, created_at DESC);
+      -- The services' own figures: ComfyDeploy's usage per day, RunComfy's balance as read over time.
+      CREATE TABLE account_usage (
+        provider TEXT NOT NULL,
+        day TEXT NOT NULL,
+        usd REAL NOT NULL,
+        read_at INTEGER NOT NULL,
+        PRIMARY KEY (provider, day)
+      );
+      CREATE TABLE balance_readings (
+        provider TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        usd REAL NOT NULL
+      );
+      CREATE INDEX balance_readings_by_time ON balance_readings (provider, at);
+      -- A service's price list as last read from its endpoint (the dated table stands in before).
+      CREATE TABLE price_lists (
+        provider TEXT PRIMARY KEY,
+        prices TEXT NOT NULL,
+        read_at INTEGER NOT NULL
+      );
+    `,
+  },
 ]

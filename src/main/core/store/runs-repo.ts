@@ -9,6 +9,8 @@ export interface StoredRun extends Run {
   webhookBase: string | null
   /** The input its deployment's form marked as the seed when it was submitted (`seedOf`). */
   seedInput: string | null
+  /** What it was expected to cost when submitted (null: free, or no estimate): counted until its `cost` is known. */
+  estimateUsd: number | null
 }
 
 /** The `downloads` column predates `Run.outputs`: 'done' there is 'saved' here; the other words are the same. */
@@ -33,6 +35,11 @@ type RunRow = {
   output_count: number
   batch_id: string | null
   seed_input: string | null
+  cost_gpu_seconds: number | null
+  cost_usd: number | null
+  cost_estimated: number | null
+  cost_gpu: string | null
+  estimate_usd: number | null
   created_at: number
   updated_at: number
   finished_at: number | null
@@ -54,16 +61,20 @@ function fromRow(row: RunRow): StoredRun {
     outputCount: row.output_count,
     outputs: outputsOf(row.downloads),
     batchId: row.batch_id,
+    cost:
+      row.cost_usd === null || row.cost_gpu_seconds === null
+        ? null
+        : { gpuSeconds: row.cost_gpu_seconds, usd: row.cost_usd, estimated: row.cost_estimated !== 0, gpu: row.cost_gpu },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
   })
-  return { ...run, hookToken: row.hook_token, webhookBase: row.webhook_base, seedInput: row.seed_input ?? null }
+  return { ...run, hookToken: row.hook_token, webhookBase: row.webhook_base, seedInput: row.seed_input ?? null, estimateUsd: row.estimate_usd }
 }
 
 /** Strips the fields that must never leave main (the hook token is a secret in the webhook path). */
 export function publicRun(run: StoredRun): Run {
-  const { hookToken: _token, webhookBase: _base, seedInput: _seed, ...rest } = run
+  const { hookToken: _token, webhookBase: _base, seedInput: _seed, estimateUsd: _estimate, ...rest } = run
   return rest
 }
 
@@ -79,6 +90,8 @@ export interface NewRun {
   batchId?: string | null
   /** The input the deployment's form marks as the seed, if any (read back as `Output.seed`). */
   seedInput?: string | null
+  /** Its share of the submit's estimate (see `StoredRun.estimateUsd`). */
+  estimateUsd?: number | null
   now: number
 }
 
@@ -93,8 +106,8 @@ export class RunsRepo {
     statement(
       this.db,
       `INSERT INTO runs (id, provider, deployment_id, deployment_name, status, progress, polling, inputs,
-         hook_token, webhook_base, batch_id, seed_input, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'submitting', 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         hook_token, webhook_base, batch_id, seed_input, estimate_usd, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'submitting', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       run.id,
       run.provider,
@@ -106,6 +119,7 @@ export class RunsRepo {
       run.webhookBase,
       run.batchId ?? null,
       run.seedInput ?? null,
+      run.estimateUsd ?? null,
       run.now,
       run.now,
     )
@@ -151,7 +165,8 @@ export class RunsRepo {
     statement(
       this.db,
       `UPDATE runs SET provider_run_id = ?, status = ?, progress = ?, live_status = ?, polling = ?, error = ?,
-         downloads = ?, output_count = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
+         downloads = ?, output_count = ?, cost_gpu_seconds = ?, cost_usd = ?, cost_estimated = ?, cost_gpu = ?,
+         updated_at = ?, finished_at = ? WHERE id = ?`,
     ).run(
       run.providerRunId,
       run.status,
@@ -161,6 +176,10 @@ export class RunsRepo {
       run.error === null ? null : JSON.stringify(run.error),
       columnOf(run.outputs),
       run.outputCount,
+      run.cost?.gpuSeconds ?? null,
+      run.cost?.usd ?? null,
+      run.cost === null ? null : run.cost.estimated ? 1 : 0,
+      run.cost?.gpu ?? null,
       run.updatedAt,
       run.finishedAt,
       run.id,

@@ -27,7 +27,11 @@ export function toResult<T>(status: number, body: unknown): Result<T> {
     const code = ErrorCode.safeParse('code' in error ? error.code : undefined)
     const field = 'field' in error && typeof error.field === 'string' ? error.field : undefined
     const failure: Failure = { code: code.success ? code.data : 'INTERNAL', message: error.message }
-    return { ok: false, error: field === undefined ? failure : { ...failure, field } }
+    if (field !== undefined) failure.field = field
+    // Only the one detail callers act on (a spend confirmation's estimate) is taken, and only as a number.
+    const details = 'details' in error && typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : null
+    if (details && typeof details.estimateUsd === 'number' && Number.isFinite(details.estimateUsd)) failure.details = { estimateUsd: details.estimateUsd }
+    return { ok: false, error: failure }
   }
   return { ok: false, error: internal(`The web host answered HTTP ${status} with a malformed result.`) }
 }
