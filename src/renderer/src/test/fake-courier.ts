@@ -17,6 +17,7 @@ import { emptyInspection, type Inspection } from '@shared/provenance'
 import { err, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
 import type { KeyState, SettingsView } from '@shared/settings'
+import { DEFAULT_BUDGET, type SpendOverview } from '@shared/spend'
 
 /** The deployment every test sees on the demo provider: a prompt, two numbers and a seed. */
 /** An inspection of a file that carries nothing. */
@@ -196,6 +197,8 @@ export class FakeCourier implements CourierClient {
     // Most tests start past the welcome; the onboarding tests set this to false.
     onboarded: true,
     defaultLibraryDir: '/home/ada/Pictures/Comfy Courier',
+    budgets: { comfydeploy: { ...DEFAULT_BUDGET }, runcomfy: { ...DEFAULT_BUDGET } },
+    runcomfyPricing: { plan: 'payg', tiers: {} },
   }
   /** The ComfyDeploy key as main would keep it; the renderer must never be sent it. */
   apiKey: string | null = null
@@ -318,6 +321,7 @@ export class FakeCourier implements CourierClient {
       liveStatus: null,
       polling: false,
       inputs,
+      cost: null,
       error: null,
       outputCount: 0,
       outputs: status === 'succeeded' ? 'saved' : 'none',
@@ -454,6 +458,10 @@ export class FakeCourier implements CourierClient {
     this.emit({ type: 'output.saved', output })
   }
 
+  private spendOverview(): SpendOverview {
+    return { month: { key: '2026-12', byProvider: [] }, accounts: [], prices: [], deploymentNames: {} }
+  }
+
   /** A run as `runs.submit` makes it: queued with a provider run id, its event sent. */
   private queueRun(provider: ProviderId, deployment: Deployment, inputs: InputValues, batchId: string | null): Run {
     const t = this.now()
@@ -468,6 +476,7 @@ export class FakeCourier implements CourierClient {
       liveStatus: null,
       polling: this.tunnel.state !== 'up',
       inputs,
+      cost: null,
       error: null,
       outputCount: 0,
       outputs: 'none',
@@ -690,6 +699,13 @@ export class FakeCourier implements CourierClient {
       const inputs = seed === 'new' && seedInput !== undefined ? { ...run.inputs, [seedInput.id]: this.nextSeed() } : run.inputs
       return ok(this.queueRun(run.provider, checked.value, inputs, null))
     },
+    // Spend: the fake's runs are free, like the Demo's.
+    'spend.summary': () => ok([]),
+    'spend.estimate': () => ok({ usd: 0, basis: 'none' }),
+    'spend.quote': ({ provider, count }) =>
+      ok({ usd: 0, basis: 'none', provider, count, explanation: 'Free in tests.', secondsPerRun: null, usdPerSecond: null, gpu: null, monthUsd: 0, budget: null, verdict: 'free', reason: null }),
+    'spend.overview': () => ok(this.spendOverview()),
+    'spend.refresh': () => ok(this.spendOverview()),
     'runs.get': ({ id }) => {
       const run = this.runs.get(id)
       return run ? ok(run) : err('NOT_FOUND', `no run ${id}`)
