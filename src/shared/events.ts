@@ -64,6 +64,11 @@ export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('library.moving'), progress: LibraryMoveProgress }),
   /** A scan of an import folder (`library.import`, or a watched folder's rescan). */
   z.object({ type: z.literal('library.importing'), progress: ImportProgress }),
+  /**
+   * An import folder left the library (`library.importRemove`): its `removed` outputs are gone from the store,
+   * so a gallery showing them reloads. Its files are still on disk.
+   */
+  z.object({ type: z.literal('library.importRemoved'), importId: z.number().int(), folder: z.string(), removed: z.number().int().nonnegative() }),
 ])
 export type CourierEvent = z.infer<typeof CourierEvent>
 export type CourierEventType = CourierEvent['type']

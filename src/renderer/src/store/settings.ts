@@ -65,6 +65,36 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
       }
     },
 
+    async rescanImport(importId) {
+      const res = await deps.courier.invoke('library.rescan', { importId })
+      if (res.ok) {
+        startedScans.add(res.value.id)
+        void get().settings.loadImports()
+      }
+      return res
+    },
+
+    async setImportWatch(importId, watch) {
+      const res = await deps.courier.invoke('library.importWatch', { importId, watch })
+      if (res.ok) patch('settings', (s) => ({ imports: s.imports?.map((f) => (f.id === importId ? res.value : f)) ?? null }))
+      return res
+    },
+
+    async removeImport(importId) {
+      const res = await deps.courier.invoke('library.importRemove', { importId })
+      // The event that follows does the rest; acting on the answer too covers a lost event stream.
+      if (res.ok) get().settings.receiveImportRemoved(importId)
+      return res
+    },
+
+    receiveImportRemoved(importId) {
+      patch('settings', (s) => ({ imports: s.imports?.filter((f) => f.id !== importId) ?? null }))
+      void get().settings.loadImports()
+      // Its outputs are gone from the store: the gallery and its counts are read again.
+      void get().outputs.loadGallery()
+      void get().outputs.loadFacets()
+    },
+
     dismissImport(id) {
       patch('settings', (s) => {
         const { [id]: _gone, ...rest } = s.importScans
