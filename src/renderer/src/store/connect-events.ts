@@ -34,7 +34,7 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
       s.settings.receiveImport(event.progress)
       return
     case 'library.importRemoved':
-      s.settings.receiveImportRemoved(event.importId)
+      s.settings.receiveImportRemoved(event.importId, event.folder)
       return
   }
 }

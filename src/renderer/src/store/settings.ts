@@ -81,18 +81,18 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     },
 
     async removeImport(importId) {
+      const folder = get().settings.imports?.find((f) => f.id === importId)?.folder
       const res = await deps.courier.invoke('library.importRemove', { importId })
-      // The event that follows does the rest; acting on the answer too covers a lost event stream.
-      if (res.ok) get().settings.receiveImportRemoved(importId)
+      // The event that follows does the same; acting on the answer too covers a lost event stream.
+      if (res.ok && folder !== undefined) get().settings.receiveImportRemoved(importId, folder)
       return res
     },
 
-    receiveImportRemoved(importId) {
+    receiveImportRemoved(importId, folder) {
       patch('settings', (s) => ({ imports: s.imports?.filter((f) => f.id !== importId) ?? null }))
       void get().settings.loadImports()
-      // Its outputs are gone from the store: the gallery and its counts are read again.
-      void get().outputs.loadGallery()
-      void get().outputs.loadFacets()
+      // Its outputs are gone from the store: off every list, then the gallery and its counts are read again.
+      get().outputs.forgetFolder(folder)
     },
 
     dismissImport(id) {

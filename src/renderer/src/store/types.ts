@@ -110,6 +110,11 @@ export interface OutputsSlice {
   setFavourite(id: OutputId, favourite: boolean): Promise<Result<Output>>
   /** Moves outputs to the trash and takes them off every list. */
   remove(ids: readonly OutputId[]): Promise<Result<{ deleted: number }>>
+  /**
+   * Takes an import folder's outputs off every list (it left the library: `library.importRemoved`), then reads
+   * the gallery and its counts again (a reload of the same filter would otherwise keep what it shows).
+   */
+  forgetFolder(folder: string): void
   /** Desktop only: opens the file, or shows it in its folder. */
   open(id: OutputId, how: 'open' | 'reveal'): Promise<Result<MethodResult<'outputs.open'>>>
   /** One output by id (`outputs.get`), for one that is not among the pages loaded. */
@@ -208,7 +213,7 @@ export interface SettingsSlice {
   /** Takes an import folder out of the library (`library.importRemove`): its files stay on disk. */
   removeImport(importId: number): Promise<Result<ImportRemoved>>
   /** An import folder left the library (`library.importRemoved`, from here or elsewhere): the list and the gallery follow. */
-  receiveImportRemoved(importId: number): void
+  receiveImportRemoved(importId: number, folder: string): void
   load(): Promise<void>
   save(patch: SettingsPatch): Promise<{ ok: true; value: SettingsView } | { ok: false; error: Failure }>
   /**

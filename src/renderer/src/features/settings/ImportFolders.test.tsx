@@ -125,6 +125,9 @@ describe('Import: the gallery', () => {
     const run = fake.seedRun({ prompt: 'a red fox in snow', seed: 8 })
     const ours = fake.seedOutput(run)
     await renderApp(fake)
+    // The gallery shown first: a reload of the same filter must not keep the removed folder's tiles.
+    await openView('Gallery')
+    await waitFor(() => expect(document.querySelectorAll('.gallery [data-output-id]')).toHaveLength(3))
     await openView('Settings')
 
     const rescan = await screen.findByRole('button', { name: `Rescan ${folder}` })
