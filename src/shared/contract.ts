@@ -6,7 +6,7 @@ import { Output, OutputFacets, OutputFacetsArgs, OutputId, OutputListArgs } from
 import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { KeyState, SettingsPatch, SettingsView } from './settings'
 import { Inspection } from './provenance'
-import { ImportArgs, ImportFolder } from './imports'
+import { ImportArgs, ImportFolder, ImportRef, ImportRemoved, ImportWatchArgs } from './imports'
 import { SpendEstimate, SpendEstimateArgs, SpendOverview, SpendQuote, SpendRow, SpendSummaryArgs } from './spend'
 
 const NoArgs = z.object({}).strict()
@@ -201,6 +201,18 @@ export const contract = {
   'library.importCancel': { args: z.object({ id: z.string().min(1).max(64) }).strict(), result: z.object({}) },
   /** The folders added to the library, oldest first. */
   'library.imports': { args: NoArgs, result: z.array(ImportFolder) },
+  /**
+   * Scans an import folder again (as `library.import` on its path); answers the scan's id, or the id of the
+   * scan already under way. NOT_FOUND for an unknown folder id; BAD_INPUT when the folder is gone from disk.
+   */
+  'library.rescan': { args: ImportRef, result: z.object({ id: z.string() }) },
+  /** Sets whether an import folder is scanned again every 60 s while the app runs; answers the folder. NOT_FOUND for an unknown id. */
+  'library.importWatch': { args: ImportWatchArgs, result: ImportFolder },
+  /**
+   * Takes an import folder out of the library: a scan of it is cancelled, its outputs leave the gallery (rows,
+   * search entries, favourites, thumbnails), and **its files stay on disk, untouched**. NOT_FOUND for an unknown id.
+   */
+  'library.importRemove': { args: ImportRef, result: ImportRemoved },
   'tunnel.status': { args: NoArgs, result: TunnelStatus },
   /** Tries to open the tunnel now rather than when its backoff ends; answers the status (usually `connecting`). */
   'tunnel.retry': { args: NoArgs, result: TunnelStatus },

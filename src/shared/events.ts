@@ -67,6 +67,11 @@ export const CourierEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('library.importing'), progress: ImportProgress }),
   /** A provider's spend this month reached 80 % of its budget, or passed it. */
   z.object({ type: z.literal('spend.budget'), alert: BudgetAlert }),
+  /**
+   * An import folder left the library (`library.importRemove`): its `removed` outputs are gone from the store,
+   * so a gallery showing them reloads. Its files are still on disk.
+   */
+  z.object({ type: z.literal('library.importRemoved'), importId: z.number().int(), folder: z.string(), removed: z.number().int().nonnegative() }),
 ])
 export type CourierEvent = z.infer<typeof CourierEvent>
 export type CourierEventType = CourierEvent['type']

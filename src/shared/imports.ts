@@ -37,8 +37,23 @@ export const ImportProgress = z.object({
 })
 export type ImportProgress = z.infer<typeof ImportProgress>
 
+/** An import folder's id, as `library.imports` lists it (`ImportFolder.id`). */
+export const ImportId = z.number().int().positive()
+
+/** `library.rescan`, `library.importRemove`: one import folder. */
+export const ImportRef = z.object({ importId: ImportId }).strict()
+
+/** `library.importWatch`: whether the folder is scanned again every 60 s while the app runs. */
+export const ImportWatchArgs = z.object({ importId: ImportId, watch: z.boolean() }).strict()
+
+/** `library.importRemove`: how many outputs left the library with the folder (its files stay on disk). */
+export const ImportRemoved = z.object({ removed: z.number().int().nonnegative() })
+export type ImportRemoved = z.infer<typeof ImportRemoved>
+
 /** `library.imports`: a folder added to the library. */
 export const ImportFolder = z.object({
+  /** For `library.rescan`, `library.importWatch` and `library.importRemove`. */
+  id: ImportId,
   folder: z.string(),
   watch: z.boolean(),
   /** Outputs indexed from it, missing ones included. */

@@ -12,6 +12,7 @@ import type { LibraryMoveProgress } from '../../src/shared/events'
 import type { Output } from '../../src/shared/output'
 import { DEPLOYMENT_IDS } from '../../src/sim/index'
 import { removeDir, startTestCore, type TestCore } from '../support/core-fixture'
+import { useSimAndCores } from '../support/sim-and-cores'
 
 describe('moving the library folder from Settings', () => {
   let t: TestCore
@@ -110,6 +111,38 @@ describe('moving the library folder from Settings', () => {
     expect((await t.call('settings.update', { libraryDir: third })).libraryDir).toBe(third)
     for (const output of outputs) expect(existsSync(join(third, output.path)), output.path).toBe(true)
     await allReadable()
+  })
+})
+
+describe('moving a library whose videos keep their record in a sidecar', () => {
+  const rig = useSimAndCores()
+
+  it('carries each sidecar with its video, and the record is still read from the new folder', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'courier-move-sidecar-'))
+    const first = join(dataDir, 'library')
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ libraryDir: first }))
+    // No ffmpeg: the videos cannot carry tags, so each record goes to `{file}.json` beside it.
+    const t = await rig.start({
+      dataDir,
+      flags: { 'library-dir': '' },
+      env: { COMFYDEPLOY_API_URL: `${rig.sim.url}/api`, COMFYDEPLOY_API_KEY: 'k', COURIER_FFMPEG: join(tmpdir(), 'no-ffmpeg-here', 'ffmpeg') },
+      webhooks: 'direct',
+    })
+    const run = await t.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.motionLoop, inputs: {} })
+    await t.waitForRun(run.id, (r) => r.status === 'succeeded' && r.outputCount === 2, 30_000)
+    const videos = await t.call('outputs.list', { runId: run.id })
+    for (const video of videos) expect(existsSync(`${join(first, video.path)}.json`), video.path).toBe(true)
+
+    const second = join(dataDir, 'moved')
+    expect((await t.call('settings.update', { libraryDir: second })).libraryDir).toBe(second)
+    for (const video of videos) {
+      expect(existsSync(`${join(second, video.path)}.json`), video.path).toBe(true)
+      expect(existsSync(`${join(first, video.path)}.json`), video.path).toBe(false)
+      expect(await t.call('outputs.inspect', { id: video.id })).toMatchObject({
+        source: 'courier',
+        restore: { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.motionLoop },
+      })
+    }
   })
 })
 

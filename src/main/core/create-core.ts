@@ -11,6 +11,7 @@ import { formsApi } from './api/forms-api'
 import { invoke, invokeMethod } from './api/invoke'
 import { libraryApi } from './api/library-api'
 import { importApi } from './api/import-api'
+import { ImportFolders } from './library/import-folders'
 import { ImportService } from './library/import-service'
 import { ImportsRepo } from './store/imports-repo'
 import { providersApi } from './api/providers-api'
@@ -100,9 +101,10 @@ export function createCore(deps: CoreDeps): Core {
   // ffmpeg and ffprobe write and read video tags (generation records); without them a sidecar is written.
   const videoTools = locateVideoTools(deps.env ?? process.env)
   const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails'), posters })
+  const importsRepo = new ImportsRepo(db)
   const imports = new ImportService({
     outputs: outputsRepo,
-    imports: new ImportsRepo(db),
+    imports: importsRepo,
     thumbnails,
     videoTools,
     events,
@@ -111,6 +113,7 @@ export function createCore(deps: CoreDeps): Core {
     dataDir,
     ...(tuning.importWatchMs !== undefined ? { watchIntervalMs: tuning.importWatchMs } : {}),
   })
+  const importFolders = new ImportFolders({ imports: importsRepo, scans: imports, thumbnails, events, log: log.child('import') })
   const library = new LibraryService({
     outputs: outputsRepo,
     ledger,
@@ -267,7 +270,7 @@ export function createCore(deps: CoreDeps): Core {
     spendApi({ spend }),
     libraryApi({ outputs: outputsRepo, library }),
     exportApi({ outputs: outputsRepo, libraryDir: () => settings.config().libraryDir, videoTools }),
-    importApi({ imports }),
+    importApi({ imports, folders: importFolders }),
     provenanceApi({
       inspectBytes: (fileName, bytes) => inspectBytes(fileName, bytes, videoTools, join(dataDir, 'scratch')),
       inspectOutput: (id) => inspectSavedOutput(outputsRepo, id, videoTools),

@@ -85,6 +85,23 @@ export class ImportService {
     return this.deps.imports.list((id) => byFolder.get(id) ?? null)
   }
 
+  /** The id of the scan under way for the folder, or null. */
+  scanOf(importId: number): string | null {
+    return [...this.jobs.values()].find((job) => job.importId === importId)?.id ?? null
+  }
+
+  /** Cancels any scan of the folder and waits until none runs (before its rows go: `ImportFolders.remove`). */
+  async stopScans(importId: number): Promise<void> {
+    for (let jobs = this.jobsOf(importId); jobs.length > 0; jobs = this.jobsOf(importId)) {
+      for (const job of jobs) job.controller.abort()
+      await Promise.all(jobs.map((job) => job.done))
+    }
+  }
+
+  private jobsOf(importId: number): Job[] {
+    return [...this.jobs.values()].filter((job) => job.importId === importId)
+  }
+
   /** Scans watched folders again every `watchIntervalMs`, from now on. */
   startWatching(): void {
     if (this.timer !== null || this.stopped) return
@@ -99,7 +116,8 @@ export class ImportService {
       if ([...this.jobs.values()].some((job) => job.importId === row.id)) continue
       void stat(row.path).then(
         (info) => {
-          if (info.isDirectory() && !this.stopped && ![...this.jobs.values()].some((job) => job.importId === row.id)) this.scan(row.id, row.path)
+          // Checked again after the wait: the folder may have been removed from the library meanwhile.
+          if (info.isDirectory() && !this.stopped && this.deps.imports.get(row.id) && this.jobsOf(row.id).length === 0) this.scan(row.id, row.path)
         },
         () => undefined, // gone for now (an unplugged disk): tried again next time
       )

@@ -15,6 +15,7 @@ import { OutputsRepo } from '../store/outputs-repo'
 import { RunLedger } from '../runs/run-ledger'
 import { LibraryService } from './library-service'
 import { serveFile } from './media'
+import { readSidecar } from '../metadata/containers/sidecar'
 import { moveLibrary } from './move-library'
 import { Thumbnails } from './thumbnails'
 import { locateFfmpeg, VideoPosters } from './video-poster'
@@ -147,6 +148,15 @@ describe('the library', () => {
       expect(seen.some((e) => e.type === 'run.updated' && e.run.id === run.id && e.run.outputCount === 0)).toBe(true)
       expect(existsSync(join(libraryDir, '2026-11-25'))).toBe(false)
       expect(existsSync(libraryDir)).toBe(true)
+    })
+
+    it('takes a sidecar to the trash with its file', async () => {
+      const { outputs: [a] } = await savedRun(1)
+      await writeFile(`${fileOf(a!.id)}.json`, JSON.stringify({ 'comfy-courier': '{}' }))
+      const files = [fileOf(a!.id), `${fileOf(a!.id)}.json`]
+      expect(await library.delete([a!.id])).toEqual({ ok: true, value: { deleted: 1 } })
+      expect(trashed).toEqual(files)
+      expect(files.some((file) => existsSync(file))).toBe(false)
     })
 
     it('still forgets an output whose file is already gone', async () => {
@@ -413,6 +423,42 @@ describe('the library', () => {
         expect(existsSync(join(libraryDir, output.path))).toBe(false)
       }
       expect(await readable()).toBe(true)
+    })
+
+    it('carries each sidecar with its file, linked or copied, and the record still reads from it', async () => {
+      const { outputs: saved } = await savedRun(3)
+      const record = (n: number) => ({ 'comfy-courier': JSON.stringify({ format: 'comfy-courier/1', n }), parameters: `a fox ${n}` })
+      // The first two have a sidecar (a video saved where ffmpeg was missing); the third has none.
+      for (const [n, output] of saved.slice(0, 2).entries()) await writeFile(`${join(libraryDir, output.path)}.json`, JSON.stringify(record(n)))
+      const target = join(dir, 'linked')
+      expect(await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet })).toMatchObject({ ok: true, moved: 3 })
+      for (const [n, output] of saved.slice(0, 2).entries()) {
+        expect(await readSidecar(join(target, output.path))).toEqual(record(n))
+        expect(existsSync(`${join(libraryDir, output.path)}.json`)).toBe(false)
+      }
+      expect(existsSync(`${join(target, saved[2]!.path)}.json`)).toBe(false)
+      expect(existsSync(join(libraryDir, '2026-11-25'))).toBe(false) // its folder emptied, sidecars and all
+
+      // Across disks, the sidecar is copied and checked like the file.
+      const acrossDevices = async () => {
+        throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' })
+      }
+      const copied = join(dir, 'copied')
+      expect(await moveLibrary({ outputs, from: target, to: copied, log: quiet, linkFile: acrossDevices })).toMatchObject({ ok: true, moved: 3 })
+      for (const [n, output] of saved.slice(0, 2).entries()) {
+        expect(await readSidecar(join(copied, output.path))).toEqual(record(n))
+        expect(existsSync(`${join(target, output.path)}.json`)).toBe(false)
+      }
+    })
+
+    it('takes up a sidecar a stopped move left in the target, and does not call it a foreign file', async () => {
+      const { outputs: [a] } = await savedRun(1)
+      await writeFile(`${join(libraryDir, a!.path)}.json`, '{"comfy-courier":"new"}')
+      const target = join(dir, 'half')
+      await mkdir(dirname(join(target, a!.path)), { recursive: true })
+      await writeFile(`${join(target, a!.path)}.json`, '{"comfy-courier":"old"}')
+      expect(await moveLibrary({ outputs, from: libraryDir, to: target, log: quiet })).toMatchObject({ ok: true, moved: 1 })
+      expect(await readSidecar(join(target, a!.path))).toEqual({ 'comfy-courier': 'new' })
     })
 
     it('refuses a folder inside the library, or one holding other files', async () => {

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import type { LibraryMoveProgress } from '@shared/events'
 import type { Logger } from '../log/logger'
 import type { OutputLocation, OutputsRepo } from '../store/outputs-repo'
+import { sidecarPath } from '../metadata/containers/sidecar'
 import { isInside, isLibraryPath } from './media'
 
 export type MoveOutcome =
@@ -233,7 +234,8 @@ async function moveEach(
     }
     // Ours: files of outputs already there (a move that stopped short) or on their way, and `.part` files
     // in day/deployment folders (a download or a copy that was cut short).
-    const ours = new Set(all.map((output) => output.path))
+    // An output's sidecar (`{file}.json`, its record where the file could not hold it) is ours as well.
+    const ours = new Set(all.flatMap((output) => [output.path, sidecarPath(output.path)]))
     const foreign = await firstForeignFile(target, (path) => ours.has(path) || LEFTOVER_PART.test(path))
     if (foreign !== null) {
       return { ok: false, moved: 0, message: `${opts.to} already holds other files (such as "${foreign}"): choose an empty folder` }
@@ -242,14 +244,14 @@ async function moveEach(
     if (problem) return { ok: false, moved: 0, message: problem }
   }
 
-  const moved: { output: OutputLocation; src: string }[] = []
+  const moved: { output: OutputLocation; src: string; sidecar: boolean }[] = []
   const leftBehind: { path: string; reason: string }[] = []
   let failure: string | null = null
   for (const output of pending) {
     try {
       const outcome = await moveOne(opts, target, output, (copied) => progress.copying(copied, output.bytes))
-      if (outcome === 'moved') moved.push({ output, src: join(output.root, ...output.path.split('/')) })
-      else leftBehind.push({ path: output.path, reason: outcome.leftBehind })
+      if ('leftBehind' in outcome) leftBehind.push({ path: output.path, reason: outcome.leftBehind })
+      else moved.push({ output, src: join(output.root, ...output.path.split('/')), sidecar: outcome.sidecar })
       progress.handled(output.bytes)
     } catch (error) {
       failure = `${output.path}: ${(error as Error).message}`
@@ -262,10 +264,12 @@ async function moveEach(
     moved.map(({ output }) => output.id),
     target,
   )
-  for (const { output, src } of moved) {
-    await unlink(src).catch((error: unknown) => {
-      if (code(error) !== 'ENOENT') opts.log.warn('old copy not removed after moving', { path: src, error: String(error) })
-    })
+  for (const { output, src, sidecar } of moved) {
+    for (const old of sidecar ? [src, sidecarPath(src)] : [src]) {
+      await unlink(old).catch((error: unknown) => {
+        if (code(error) !== 'ENOENT') opts.log.warn('old copy not removed after moving', { path: old, error: String(error) })
+      })
+    }
     await pruneEmpty(dirname(src), resolve(output.root))
   }
   opts.log.info('library moved', { to: target, moved: moved.length, leftBehind: leftBehind.length, stoppedAt: failure })
@@ -282,11 +286,56 @@ async function moveEach(
   return { ok: true, moved: moved.length, leftBehind }
 }
 
+/** Where an output moved: `sidecar` when its `{file}.json` went with it (its old name goes with the file's). */
+type Moved = { sidecar: boolean }
+
 /**
  * Gives one output's file its name in `target`: a hard link, else a checked copy; an identical file
- * already there (an earlier move stopped short) is taken up. Throws when something else is in the way.
+ * already there (an earlier move stopped short) is taken up. Its sidecar, when it has one, follows it the
+ * same way: without it a video saved where ffmpeg was missing would lose how it was made. Throws when
+ * something else is in the way.
  */
 async function moveOne(
+  opts: MoveLibraryOptions,
+  target: string,
+  output: OutputLocation,
+  onCopied: (copied: number) => void,
+): Promise<Moved | { leftBehind: string }> {
+  const moved = await moveFile(opts, target, output, onCopied)
+  if (moved !== 'moved') return moved
+  const steps = output.path.split('/')
+  return { sidecar: await carrySidecar(opts, join(output.root, ...steps), join(target, ...steps)) }
+}
+
+/**
+ * Gives the sidecar of `src` (if any) its name beside `dst`: a hard link, else a checked copy. A different
+ * sidecar already there (left by a move that stopped short, then rewritten) is replaced by the current one.
+ * True when there was one to carry.
+ */
+async function carrySidecar(opts: MoveLibraryOptions, src: string, dst: string): Promise<boolean> {
+  const from = sidecarPath(src)
+  const to = sidecarPath(dst)
+  const info = await lstat(from).catch((error: unknown) => {
+    if (code(error) === 'ENOENT') return null
+    throw error
+  })
+  if (info === null || !info.isFile()) return false
+  try {
+    await (opts.linkFile ?? link)(from, to)
+    return true
+  } catch (error) {
+    if (code(error) !== 'EEXIST' && !NO_LINK.has(code(error) ?? '')) throw error
+  }
+  const there = await stat(to).catch(() => null)
+  if (there !== null && there.ino === info.ino && there.dev === info.dev) return true
+  if (there !== null && there.isFile() && there.size === info.size && (await sha256(to)) === (await sha256(from))) return true
+  if (there !== null && !there.isFile()) throw new Error(`another file is already at ${to}`)
+  await copyChecked(from, to, info.size, () => undefined)
+  return true
+}
+
+/** The file itself: see `moveOne`. */
+async function moveFile(
   opts: MoveLibraryOptions,
   target: string,
   output: OutputLocation,

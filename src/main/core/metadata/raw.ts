@@ -18,6 +18,11 @@ export interface RawMetadata {
   exif: Record<string, string>
   /** The XMP packet as text, when the file has one. */
   xmp: string | null
+  /**
+   * JPEG only: the extended XMP packet the main one names (`xmpNote:HasExtendedXMP`), joined from its
+   * segments and checked against its MD5; absent when there is none or it is not sound.
+   */
+  xmpExtended?: string
 }
 
 export const emptyRaw = (): RawMetadata => ({ text: {}, exif: {}, xmp: null })

@@ -33,6 +33,9 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
     case 'library.importing':
       s.settings.receiveImport(event.progress)
       return
+    case 'library.importRemoved':
+      s.settings.receiveImportRemoved(event.importId, event.folder)
+      return
   }
 }
 

@@ -240,6 +240,11 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       return res
     },
 
+    forgetFolder(folder) {
+      patch('outputs', (cur) => ({ items: cur.items.filter((o) => o.folder !== folder), results: cur.results.filter((o) => o.folder !== folder) }))
+      void get().outputs.loadGallery()
+    },
+
     get(id) {
       return deps.courier.invoke('outputs.get', { id })
     },

@@ -65,6 +65,36 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
       }
     },
 
+    async rescanImport(importId) {
+      const res = await deps.courier.invoke('library.rescan', { importId })
+      if (res.ok) {
+        startedScans.add(res.value.id)
+        void get().settings.loadImports()
+      }
+      return res
+    },
+
+    async setImportWatch(importId, watch) {
+      const res = await deps.courier.invoke('library.importWatch', { importId, watch })
+      if (res.ok) patch('settings', (s) => ({ imports: s.imports?.map((f) => (f.id === importId ? res.value : f)) ?? null }))
+      return res
+    },
+
+    async removeImport(importId) {
+      const folder = get().settings.imports?.find((f) => f.id === importId)?.folder
+      const res = await deps.courier.invoke('library.importRemove', { importId })
+      // The event that follows does the same; acting on the answer too covers a lost event stream.
+      if (res.ok && folder !== undefined) get().settings.receiveImportRemoved(importId, folder)
+      return res
+    },
+
+    receiveImportRemoved(importId, folder) {
+      patch('settings', (s) => ({ imports: s.imports?.filter((f) => f.id !== importId) ?? null }))
+      void get().settings.loadImports()
+      // Its outputs are gone from the store: off every list, then the gallery and its counts are read again.
+      get().outputs.forgetFolder(folder)
+    },
+
     dismissImport(id) {
       patch('settings', (s) => {
         const { [id]: _gone, ...rest } = s.importScans

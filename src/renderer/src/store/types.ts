@@ -1,5 +1,5 @@
 import type { AppOpenTarget, LibraryMoveProgress, UploadProgress } from '@shared/events'
-import type { ImportFolder, ImportProgress } from '@shared/imports'
+import type { ImportFolder, ImportProgress, ImportRemoved } from '@shared/imports'
 import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
 import type { AppInfo, ConnectionCheck, Diagnostics, MethodName, MethodResult, ProviderInfo } from '@shared/contract'
@@ -110,6 +110,11 @@ export interface OutputsSlice {
   setFavourite(id: OutputId, favourite: boolean): Promise<Result<Output>>
   /** Moves outputs to the trash and takes them off every list. */
   remove(ids: readonly OutputId[]): Promise<Result<{ deleted: number }>>
+  /**
+   * Takes an import folder's outputs off every list (it left the library: `library.importRemoved`), then reads
+   * the gallery and its counts again (a reload of the same filter would otherwise keep what it shows).
+   */
+  forgetFolder(folder: string): void
   /** Desktop only: opens the file, or shows it in its folder. */
   open(id: OutputId, how: 'open' | 'reveal'): Promise<Result<MethodResult<'outputs.open'>>>
   /** One output by id (`outputs.get`), for one that is not among the pages loaded. */
@@ -201,6 +206,14 @@ export interface SettingsSlice {
   cancelImport(id: string): Promise<Result<Record<string, never>>>
   receiveImport(progress: ImportProgress): void
   dismissImport(id: string): void
+  /** Scans an import folder again (`library.rescan`); its progress shows like an import started here. */
+  rescanImport(importId: number): Promise<Result<{ id: string }>>
+  /** Watches an import folder or stops (`library.importWatch`); the list shows the answer. */
+  setImportWatch(importId: number, watch: boolean): Promise<Result<ImportFolder>>
+  /** Takes an import folder out of the library (`library.importRemove`): its files stay on disk. */
+  removeImport(importId: number): Promise<Result<ImportRemoved>>
+  /** An import folder left the library (`library.importRemoved`, from here or elsewhere): the list and the gallery follow. */
+  receiveImportRemoved(importId: number, folder: string): void
   load(): Promise<void>
   save(patch: SettingsPatch): Promise<{ ok: true; value: SettingsView } | { ok: false; error: Failure }>
   /**

@@ -182,6 +182,8 @@ export class FakeCourier implements CourierClient {
   imports: ImportFolder[] = []
   /** Scan ids `library.importCancel` was asked to stop. */
   importsCancelled: string[] = []
+  /** `library.importRemove` calls, by folder id. */
+  importsRemoved: number[] = []
   tunnel: TunnelStatus = { mode: 'off', state: 'off', publicUrl: null, error: null, retryAt: null, address: null }
   /** How many times `tunnel.retry` was asked for. */
   tunnelRetries = 0
@@ -606,7 +608,7 @@ export class FakeCourier implements CourierClient {
       const id = `imp_${++this.seq}`
       const entry: ImportFolder = existing
         ? { ...existing, watch: watch ?? existing.watch, scanning: id }
-        : { folder, watch: watch ?? false, files: 0, missing: 0, duplicates: 0, failed: 0, lastScanAt: null, scanning: id }
+        : { id: Math.max(0, ...this.imports.map((f) => f.id)) + 1, folder, watch: watch ?? false, files: 0, missing: 0, duplicates: 0, failed: 0, lastScanAt: null, scanning: id }
       this.imports = existing ? this.imports.map((f) => (f === existing ? entry : f)) : [...this.imports, entry]
       this.emit({ type: 'library.importing', progress: { id, folder, state: 'scanning', found: 0, done: 0, added: 0, duplicates: 0, failed: 0, message: null } })
       return ok({ id })
@@ -618,6 +620,29 @@ export class FakeCourier implements CourierClient {
       return ok({})
     },
     'library.imports': () => ok(this.imports),
+    'library.rescan': ({ importId }) => {
+      const folder = this.imports.find((f) => f.id === importId)
+      if (folder === undefined) return err('NOT_FOUND', `There is no import folder ${importId}: it may have been removed from the library.`)
+      return this.handlers['library.import']({ folder: folder.folder })
+    },
+    'library.importWatch': ({ importId, watch }) => {
+      const folder = this.imports.find((f) => f.id === importId)
+      if (folder === undefined) return err('NOT_FOUND', `There is no import folder ${importId}: it may have been removed from the library.`)
+      const changed = { ...folder, watch }
+      this.imports = this.imports.map((f) => (f === folder ? changed : f))
+      return ok(changed)
+    },
+    'library.importRemove': ({ importId }) => {
+      const folder = this.imports.find((f) => f.id === importId)
+      if (folder === undefined) return err('NOT_FOUND', `There is no import folder ${importId}: it may have been removed from the library.`)
+      this.importsRemoved.push(importId)
+      this.imports = this.imports.filter((f) => f !== folder)
+      const before = this.outputs.length
+      this.outputs = this.outputs.filter((o) => o.folder !== folder.folder)
+      const removed = before - this.outputs.length
+      this.emit({ type: 'library.importRemoved', importId, folder: folder.folder, removed })
+      return ok({ removed })
+    },
     'files.inspect': ({ fileName }) => ok(this.inspections.get(fileName) ?? noGenerationData()),
     'uploads.fromOutput': ({ provider, outputId }) => {
       if (!this.providers.find((p) => p.id === provider)?.configured) return err('NOT_CONFIGURED', `${provider} has no API key yet: add it in Settings`)

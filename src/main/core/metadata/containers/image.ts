@@ -38,9 +38,11 @@ export function readImageMetadata(bytes: Uint8Array): RawMetadata | null {
   } catch {
     // The readers are written not to throw; should one still, what it had read so far is the answer.
   }
-  if (raw.xmp !== null) {
+  // The main packet first: its values win over the extended packet's, as in Adobe's toolkit.
+  for (const packet of [raw.xmp, raw.xmpExtended]) {
+    if (packet === null || packet === undefined) continue
     try {
-      putAllFirst(raw.text, courierProperties(raw.xmp))
+      putAllFirst(raw.text, courierProperties(packet))
     } catch {
       // As above: a packet we cannot scan adds nothing.
     }

@@ -110,9 +110,10 @@ describe('JPEG: writing', () => {
     expect(raw?.text['comfy-courier']).toBe(record)
   })
 
-  it('refuses an XMP packet that would not fit in one segment, and a file it cannot parse', async () => {
+  it('writes an XMP packet too big for one segment as extended XMP (extended-xmp.test.ts), and refuses a file it cannot parse', async () => {
     const before = await noisyJpeg()
-    expect(() => writeImageMetadata(before, { ...add, xmp: { 'comfy-courier': 'x'.repeat(70_000) } })).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
+    const big = 'x'.repeat(70_000)
+    expect(readImageMetadata(writeImageMetadata(before, { ...add, xmp: { 'comfy-courier': big } }))?.text['comfy-courier']).toBe(big)
     expect(() => writeImageMetadata(before.subarray(0, 30), add)).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
     expect(() => writeImageMetadata(Uint8Array.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff, 1, 2]), add)).toThrow(expect.objectContaining({ name: 'MetadataWriteError' }))
   })

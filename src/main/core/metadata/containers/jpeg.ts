@@ -1,7 +1,8 @@
 import type { MetadataToWrite, RawMetadata } from '../raw'
 import { asciiAt, concat, putAllFirst, u16be, utf8 } from './bytes'
 import { EXIF_PREFIX, buildTiff, emptyTiff, exifText, parseTiff, withUserComment } from './exif'
-import { mergeXmpPacket } from './xmp'
+import { EXTENDED_XMP_HEADER, extendedChunks, hasExtendedXmp, joinExtendedXmp } from './extended-xmp'
+import { mainPacketNaming, mergeExtendedPacket, mergeXmpPacket } from './xmp'
 import { MetadataWriteError } from './write-error'
 
 /**
@@ -18,7 +19,6 @@ const APP1 = 0xe1
 const COM = 0xfe
 
 export const XMP_HEADER = 'http://ns.adobe.com/xap/1.0/\0'
-const EXTENDED_XMP_HEADER = 'http://ns.adobe.com/xmp/extension/\0'
 /** A segment's payload: its 2-byte length field counts itself, and cannot exceed 65535. */
 const MAX_PAYLOAD = 65533
 /** Segments walked before a reader stops; real files have a handful. */
@@ -88,14 +88,22 @@ function segments(b: Uint8Array, strict: boolean): { head: Segment[]; rest: Uint
   return { head, rest: new Uint8Array(0) }
 }
 
-/** Reads a JPEG's EXIF and first XMP packet into `raw`; a COM segment is not generation data we read. */
+/**
+ * Reads a JPEG's EXIF and first XMP packet into `raw`, and the extended XMP packet that packet names (a
+ * record too large for one segment); a COM segment is not generation data we read.
+ */
 export function readJpeg(b: Uint8Array, raw: RawMetadata): void {
+  const extension: Uint8Array[] = []
   for (const s of segments(b, false).head) {
     if (isExif(s)) {
       const tiff = parseTiff(s.data.subarray(EXIF_PREFIX.length))
       if (tiff) putAllFirst(raw.exif, exifText(tiff))
     } else if (isXmp(s) && raw.xmp === null) raw.xmp = utf8(s.data.subarray(XMP_HEADER.length))
+    else if (isExtendedXmp(s)) extension.push(s.data)
   }
+  const guid = raw.xmp !== null && extension.length > 0 ? hasExtendedXmp(raw.xmp) : null
+  const extended = guid !== null ? joinExtendedXmp(extension, guid) : null
+  if (extended !== null) raw.xmpExtended = extended
 }
 
 function app1(header: string, body: Uint8Array, what: string): Segment {
@@ -123,23 +131,50 @@ export function writeJpeg(b: Uint8Array, add: Pick<MetadataToWrite, 'userComment
     const i = head.findIndex(isExif)
     const tiff = i >= 0 ? parseTiff(head[i]?.data.subarray(EXIF_PREFIX.length) ?? new Uint8Array(0)) : emptyTiff()
     if (!tiff) throw new MetadataWriteError('the EXIF segment already there is not TIFF')
-    const segment = app1(EXIF_PREFIX, buildTiff(withUserComment(tiff, add.userComment)), 'EXIF')
-    if (i >= 0) head[i] = segment
-    else head.splice(insertAt, 0, segment)
+    const body = buildTiff(withUserComment(tiff, add.userComment))
+    // EXIF lives in one APP1 segment (no reader joins EXIF across segments), so a UserComment that would
+    // take it past 64 KB is left out, and the EXIF already there stays as it was: a segment too long would
+    // make the whole file unreadable to some decoders. The UserComment is only A1111's `parameters` copy
+    // for other tools; the record itself, prompt and all, is then in the XMP alone (extended if need be).
+    if (EXIF_PREFIX.length + body.length <= MAX_PAYLOAD) {
+      const segment = app1(EXIF_PREFIX, body, 'EXIF')
+      if (i >= 0) head[i] = segment
+      else head.splice(insertAt, 0, segment)
+    }
   }
 
   if (Object.keys(add.xmp).length > 0) {
     const i = head.findIndex(isXmp)
     const existing = i >= 0 ? utf8(head[i]?.data.subarray(XMP_HEADER.length) ?? new Uint8Array(0)) : null
-    // Extended XMP (a packet over 64 KB split across segments) is not written: the caller uses a sidecar.
-    const segment = app1(XMP_HEADER, Buffer.from(mergeXmpPacket(existing, add.xmp), 'utf8'), 'XMP packet')
-    if (i >= 0) head[i] = segment
+    const xmp = xmpSegments(existing, head.filter(isExtendedXmp).map((s) => s.data), add.xmp)
+    // The old extension segments are replaced when a new extended packet is written, kept otherwise.
+    const kept = xmp.extended === null ? head : head.filter((s) => !isExtendedXmp(s))
+    const at = kept.findIndex(isXmp)
+    const segments = [xmp.main, ...(xmp.extended ?? [])]
+    if (at >= 0) kept.splice(at, 1, ...segments)
     else {
-      const exif = head.findIndex(isExif)
-      head.splice(exif >= 0 ? exif + 1 : insertAt, 0, segment)
+      const exif = kept.findIndex(isExif)
+      kept.splice(exif >= 0 ? exif + 1 : insertAt, 0, ...segments)
     }
+    return concat([Uint8Array.of(0xff, SOI), ...kept.map((s) => s.bytes), rest])
   }
   return concat([Uint8Array.of(0xff, SOI), ...head.map((s) => s.bytes), rest])
+}
+
+/**
+ * The XMP segments that carry `props`: the main packet alone when it fits in one segment; otherwise
+ * Adobe's extended XMP (`extended-xmp.ts`): our properties in an extended packet cut across segments
+ * (merged into the file's own extended packet, when it had a sound one), and a main packet without them
+ * that names it. `extended` is null when the file's extension segments are left as they were.
+ */
+function xmpSegments(existing: string | null, extension: Uint8Array[], props: Record<string, string>): { main: Segment; extended: Segment[] | null } {
+  const packet = Buffer.from(mergeXmpPacket(existing, props), 'utf8')
+  if (XMP_HEADER.length + packet.length <= MAX_PAYLOAD) return { main: app1(XMP_HEADER, packet, 'XMP packet'), extended: null }
+  const before = existing !== null ? hasExtendedXmp(existing) : null
+  const theirs = before !== null ? joinExtendedXmp(extension, before) : null
+  const { guid, payloads } = extendedChunks(Buffer.from(mergeExtendedPacket(theirs, props), 'utf8'))
+  const main = app1(XMP_HEADER, Buffer.from(mainPacketNaming(existing, guid, before), 'utf8'), 'main XMP packet')
+  return { main, extended: payloads.map((payload) => app1('', payload, 'extended XMP chunk')) }
 }
 
 /** The JPEG without EXIF, XMP (extended XMP too) and comments; ICC profiles, Adobe APP14 and the rest kept. */

@@ -8,6 +8,7 @@ import { MetadataWriteError } from './write-error'
  */
 
 export const COURIER_NS = 'https://comfy-courier.app/ns/1.0/'
+const XMP_NOTE_NS = 'http://ns.adobe.com/xmp/note/'
 const PREFIX = 'courier'
 const RDF_NS = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#'
 
@@ -125,17 +126,24 @@ function courierDescription(props: Record<string, string>): string {
   return `  <rdf:Description rdf:about="" xmlns:${PREFIX}="${COURIER_NS}">\n${elements.join('')}  </rdf:Description>\n`
 }
 
+/** An `x:xmpmeta` element around `descriptions` (the form of an extended packet, which has no wrapper). */
+const xmpmeta = (descriptions: string) => '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n' + ` <rdf:RDF xmlns:rdf="${RDF_NS}">\n` + descriptions + ' </rdf:RDF>\n' + '</x:xmpmeta>'
+
+/** A whole packet (with its `xpacket` wrapper) holding `descriptions`. */
+const wrapped = (descriptions: string) => '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n' + xmpmeta(descriptions) + '\n<?xpacket end="w"?>'
+
 /** A whole packet holding only our properties. */
 export function buildXmpPacket(props: Record<string, string>): string {
-  return (
-    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n' +
-    '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n' +
-    ` <rdf:RDF xmlns:rdf="${RDF_NS}">\n` +
-    courierDescription(props) +
-    ' </rdf:RDF>\n' +
-    '</x:xmpmeta>\n' +
-    '<?xpacket end="w"?>'
-  )
+  return wrapped(courierDescription(props))
+}
+
+/** `packet` with `description` added as the last child of its `rdf:RDF` (on a line of its own where it can). */
+function insertDescription(packet: string, description: string): string {
+  const end = packet.lastIndexOf('</rdf:RDF>')
+  if (end < 0) throw new MetadataWriteError('the XMP packet already there has no rdf:RDF to add to')
+  const lineStart = packet.lastIndexOf('\n', end) + 1
+  const at = /^\s*$/.test(packet.slice(lineStart, end)) ? lineStart : end
+  return packet.slice(0, at) + description + packet.slice(at)
 }
 
 /**
@@ -144,12 +152,31 @@ export function buildXmpPacket(props: Record<string, string>): string {
  */
 export function mergeXmpPacket(existing: string | null, props: Record<string, string>): string {
   if (existing === null) return buildXmpPacket(props)
+  return insertDescription(withoutOurDescriptions(existing), courierDescription(props))
+}
+
+/**
+ * JPEG's extended XMP packet (`extended-xmp.ts`): `existing` (the file's extended packet, someone else's
+ * properties kept) or a new one, with our properties; no `xpacket` wrapper, as the specification asks.
+ */
+export function mergeExtendedPacket(existing: string | null, props: Record<string, string>): string {
+  return insertDescription(withoutOurDescriptions(existing ?? xmpmeta('')), courierDescription(props))
+}
+
+/**
+ * JPEG's main packet when our properties go to the extended one: `existing` (or a new packet) without our
+ * description, naming the extended packet by `xmpNote:HasExtendedXMP` = `guid` (a GUID it named before,
+ * for an extended packet we have just rewritten, is replaced wherever it is written).
+ */
+export function mainPacketNaming(existing: string | null, guid: string, before: string | null): string {
+  const note = `  <rdf:Description rdf:about="" xmlns:xmpNote="${XMP_NOTE_NS}" xmpNote:HasExtendedXMP="${guid}"/>\n`
+  if (existing === null) return wrapped(note)
   const kept = withoutOurDescriptions(existing)
-  const end = kept.lastIndexOf('</rdf:RDF>')
-  if (end < 0) throw new MetadataWriteError('the XMP packet already there has no rdf:RDF to add to')
-  const lineStart = kept.lastIndexOf('\n', end) + 1
-  const at = /^\s*$/.test(kept.slice(lineStart, end)) ? lineStart : end
-  return kept.slice(0, at) + courierDescription(props) + kept.slice(at)
+  if (before !== null) {
+    const replaced = kept.replace(new RegExp(before, 'gi'), guid) // a GUID is 32 hex digits: nothing to escape
+    if (replaced !== kept) return replaced
+  }
+  return insertDescription(kept, note)
 }
 
 /**

@@ -52,7 +52,7 @@ describe('Import: Settings → Library', () => {
     expect(await screen.findByText(/8 files added, 1 duplicate, 1 failed/)).toBeTruthy()
     expect(screen.queryByRole('progressbar', { name: 'Import of /home/ada/ComfyUI/output' })).toBeNull()
     const table = await screen.findByRole('table', { name: 'Imported folders' })
-    await waitFor(() => expect(within(table).getAllByRole('row')[1]!.textContent).toBe('/home/ada/ComfyUI/output8011Yes'))
+    await waitFor(() => expect(within(table).getAllByRole('row')[1]!.textContent).toBe('/home/ada/ComfyUI/output8011 YesRescanRemove…'))
   })
 
   it('cancels a scan, and says why a folder is refused', async () => {
@@ -114,5 +114,62 @@ describe('Import: the gallery', () => {
     expect(within(dialog).queryByRole('button', { name: /Re-run/ })).toBeNull()
     expect(within(dialog).queryByText('Run')).toBeNull()
     expect(within(dialog).queryByText('Inputs')).toBeNull()
+  })
+
+  it('rescans a folder (not while it is scanned), toggles its watch, and removes it after saying its files stay', async () => {
+    const fake = new FakeCourier()
+    const folder = '/home/ada/ComfyUI/output'
+    fake.imports = [{ id: 7, folder, watch: false, files: 2, missing: 0, duplicates: 0, failed: 0, lastScanAt: 1, scanning: null }]
+    importedOutput(fake)
+    importedOutput(fake, { prompt: 'an empty harbour' })
+    const run = fake.seedRun({ prompt: 'a red fox in snow', seed: 8 })
+    const ours = fake.seedOutput(run)
+    await renderApp(fake)
+    // The gallery shown first: a reload of the same filter must not keep the removed folder's tiles.
+    await openView('Gallery')
+    await waitFor(() => expect(document.querySelectorAll('.gallery [data-output-id]')).toHaveLength(3))
+    await openView('Settings')
+
+    const rescan = await screen.findByRole('button', { name: `Rescan ${folder}` })
+    fireEvent.click(rescan)
+    await waitFor(() => expect(fake.callsTo('library.rescan')).toEqual([{ importId: 7 }]))
+    // Disabled while that folder is being scanned, and its progress shows.
+    await waitFor(() => expect((screen.getByRole('button', { name: `Rescan ${folder}` }) as HTMLButtonElement).disabled).toBe(true))
+    expect(await screen.findByRole('progressbar', { name: `Import of ${folder}` })).toBeTruthy()
+    act(() => fake.finishImport(fake.imports[0]!.scanning!, { found: 2 }))
+    await waitFor(() => expect((screen.getByRole('button', { name: `Rescan ${folder}` }) as HTMLButtonElement).disabled).toBe(false))
+
+    fireEvent.click(screen.getByRole('checkbox', { name: `Watch ${folder} for new files` }))
+    await waitFor(() => expect(fake.callsTo('library.importWatch')).toEqual([{ importId: 7, watch: true }]))
+    await waitFor(() => expect((screen.getByRole('checkbox', { name: `Watch ${folder} for new files` }) as HTMLInputElement).checked).toBe(true))
+
+    fireEvent.click(screen.getByRole('button', { name: `Remove ${folder} from the library` }))
+    const confirm = await screen.findByRole('alertdialog', { name: 'Remove this folder from the library?' })
+    expect(confirm.textContent).toContain('2 outputs leave the gallery')
+    expect(confirm.textContent).toContain('The files stay on disk')
+    // Cancel changes nothing.
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Cancel' }))
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull())
+    expect(fake.callsTo('library.importRemove')).toEqual([])
+
+    fireEvent.click(screen.getByRole('button', { name: `Remove ${folder} from the library` }))
+    fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Remove from library' }))
+    await waitFor(() => expect(fake.callsTo('library.importRemove')).toEqual([{ importId: 7 }]))
+    await waitFor(() => expect(screen.queryByRole('table', { name: 'Imported folders' })).toBeNull())
+
+    // The gallery holds only what was made here.
+    await openView('Gallery')
+    await waitFor(() => expect([...document.querySelectorAll<HTMLElement>('.gallery [data-output-id]')].map((t) => t.dataset.outputId)).toEqual([ours.id]))
+  })
+
+  it('says why a rescan was refused (the folder is gone from disk)', async () => {
+    const fake = new FakeCourier()
+    const folder = '/mnt/usb/renders'
+    fake.imports = [{ id: 3, folder, watch: false, files: 0, missing: 0, duplicates: 0, failed: 0, lastScanAt: 1, scanning: null }]
+    fake.failNext('library.rescan', { code: 'BAD_INPUT', message: `There is no folder ${folder}.`, field: 'folder' })
+    await renderApp(fake)
+    await openView('Settings')
+    fireEvent.click(await screen.findByRole('button', { name: `Rescan ${folder}` }))
+    expect(await screen.findByText(new RegExp(`There is no folder ${folder}`))).toBeTruthy()
   })
 })

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react'
-import type { ImportProgress } from '@shared/imports'
+import type { ImportFolder, ImportProgress } from '@shared/imports'
 import type { Failure } from '@shared/result'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatBytes, formatCount } from '../../components/format'
 import { ProgressBar } from '../../components/ProgressBar'
@@ -84,6 +85,93 @@ function ImportScan({ scan }: { scan: ImportProgress }) {
   )
 }
 
+/**
+ * One import folder in the list: its counts, and what can be done with it: scan it again (not while it is
+ * being scanned), watch it or not, take it out of the library (after a confirmation saying its files stay).
+ */
+function ImportFolderRow({ folder: f, onError }: { folder: ImportFolder; onError: (error: Failure | null) => void }) {
+  const rescan = useCourier((s) => s.settings.rescanImport)
+  const setWatch = useCourier((s) => s.settings.setImportWatch)
+  const remove = useCourier((s) => s.settings.removeImport)
+  const [confirming, setConfirming] = useState(false)
+  const [removing, setRemoving] = useState(false)
+  const [watchBusy, setWatchBusy] = useState(false)
+  const scanning = f.scanning !== null
+  const report = (res: { ok: true } | { ok: false; error: Failure }) => onError(res.ok ? null : res.error)
+
+  const confirmRemove = async () => {
+    setRemoving(true)
+    const res = await remove(f.id)
+    setRemoving(false)
+    setConfirming(false)
+    report(res)
+  }
+
+  return (
+    <tr data-import-folder={f.folder}>
+      <td>
+        <code>{f.folder}</code>
+      </td>
+      <td>{formatCount(f.files)}</td>
+      <td>{formatCount(f.missing)}</td>
+      <td>{formatCount(f.duplicates)}</td>
+      <td>{formatCount(f.failed)}</td>
+      <td>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={f.watch}
+            disabled={watchBusy}
+            aria-label={`Watch ${f.folder} for new files`}
+            onChange={async (e) => {
+              setWatchBusy(true)
+              report(await setWatch(f.id, e.target.checked))
+              setWatchBusy(false)
+            }}
+          />{' '}
+          {f.watch ? 'Yes' : 'No'}
+        </label>
+      </td>
+      <td className="library-import__actions">
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={scanning}
+          aria-label={`Rescan ${f.folder}`}
+          title={scanning ? 'Being scanned now' : 'Look for new, changed and missing files'}
+          onClick={async () => report(await rescan(f.id))}
+        >
+          Rescan
+        </button>
+        <button type="button" className="btn btn--small" aria-label={`Remove ${f.folder} from the library`} onClick={() => setConfirming(true)}>
+          Remove…
+        </button>
+        {confirming && (
+          <ConfirmDialog
+            title="Remove this folder from the library?"
+            confirmLabel="Remove from library"
+            danger
+            busy={removing}
+            onConfirm={() => void confirmRemove()}
+            onCancel={() => setConfirming(false)}
+          >
+            <p>
+              <code>{f.folder}</code>
+            </p>
+            <p>
+              {f.files === 1 ? '1 output leaves' : `${formatCount(f.files)} outputs leave`} the gallery, with {f.files === 1 ? 'its' : 'their'} favourites and thumbnails.
+              {scanning && ' The scan under way is cancelled.'}
+            </p>
+            <p>
+              <strong>The files stay on disk</strong>: nothing in the folder is deleted or changed. Add it again to bring them back.
+            </p>
+          </ConfirmDialog>
+        )}
+      </td>
+    </tr>
+  )
+}
+
 /** "Add a folder to the library…": a path, whether to watch it, and every import folder with its counts. */
 function ImportFolders() {
   const imports = useCourier((s) => s.settings.imports)
@@ -93,6 +181,8 @@ function ImportFolders() {
   const [folder, setFolder] = useState('')
   const [watch, setWatch] = useState(false)
   const [error, setError] = useState<Failure | null>(null)
+  /** What the last action on a listed folder (rescan, watch, remove) was refused for. */
+  const [folderError, setFolderError] = useState<Failure | null>(null)
   const [busy, setBusy] = useState(false)
   const id = useId()
 
@@ -165,24 +255,19 @@ function ImportFolders() {
               <th scope="col">Duplicates</th>
               <th scope="col">Failed</th>
               <th scope="col">Watched</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {imports.map((f) => (
-              <tr key={f.folder}>
-                <td>
-                  <code>{f.folder}</code>
-                </td>
-                <td>{formatCount(f.files)}</td>
-                <td>{formatCount(f.missing)}</td>
-                <td>{formatCount(f.duplicates)}</td>
-                <td>{formatCount(f.failed)}</td>
-                <td>{f.watch ? 'Yes' : 'No'}</td>
-              </tr>
+              <ImportFolderRow key={f.id} folder={f} onError={setFolderError} />
             ))}
           </tbody>
         </table>
       )}
+      {folderError !== null && <ErrorNotice error={folderError} className="notice--compact" settingsLink={false} />}
     </div>
   )
 }
