@@ -33,6 +33,9 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
     case 'library.importing':
       s.settings.receiveImport(event.progress)
       return
+    case 'spend.budget':
+      s.spend.receiveAlert(event.alert)
+      return
   }
 }
 
