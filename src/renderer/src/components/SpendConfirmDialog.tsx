@@ -11,7 +11,7 @@ export function SpendConfirmDialog() {
   const confirmation = useCourier((s) => s.spend.confirmation)
   const answer = useCourier((s) => s.spend.answerConfirmation)
   if (confirmation === null) return null
-  const { quote, estimateUsd, count, provider, what } = confirmation
+  const { quote, estimateUsd, provider, what } = confirmation
   const name = providerNames[provider]
   const budget = quote?.budget ?? null
   const monthly = budget?.monthlyUsd ?? null
@@ -26,8 +26,8 @@ export function SpendConfirmDialog() {
       onCancel={() => answer(false)}
     >
       <p className="spend-confirm__lead" data-estimate-usd={estimateUsd}>
-        {what} on {name} is estimated at <strong>{formatUsd(estimateUsd)}</strong>
-        {count > 1 ? ` for ${count} runs` : ''}.
+        {/* `what` names the count already ("Generate 8 runs of …"). */}
+        {what} on {name} is estimated at <strong>{formatUsd(estimateUsd)}</strong>.
       </p>
       {quote !== null && quote.explanation !== '' && <p className="muted">How: {quote.explanation}.</p>}
       <dl className="spend-confirm__facts">

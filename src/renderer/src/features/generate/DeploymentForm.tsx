@@ -116,10 +116,11 @@ export function DeploymentForm({ onCustomize }: Props) {
         <span className="form-actions__hint muted">
           <ShortcutKeys id="generate.submit" />
         </span>
+        {/* In the sticky bar, so what a click would cost stays in view beside the button. */}
+        {provider !== null && (
+          <SpendEstimate provider={provider} deploymentId={deployment.id} count={hasSeed && !tooMany ? Math.max(1, variations) : 1} />
+        )}
       </div>
-      {provider !== null && (
-        <SpendEstimate provider={provider} deploymentId={deployment.id} count={hasSeed && !tooMany ? Math.max(1, variations) : 1} />
-      )}
     </form>
   )
 }

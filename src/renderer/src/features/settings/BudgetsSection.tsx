@@ -11,41 +11,75 @@ import { describedBy, Field } from './SettingsField'
 
 const names = { comfydeploy: providerNames.comfydeploy, runcomfy: providerNames.runcomfy } satisfies Record<PaidProvider, string>
 
+/** A dollar box: its visible label short ("Monthly budget ($)"), its name whole ("ComfyDeploy monthly budget ($)"). */
+function MoneyField({ id, provider, label, help, error, value, placeholder, onChange }: {
+  id: string
+  provider: string
+  label: string
+  help: string
+  error: string | undefined
+  value: string
+  placeholder?: string
+  onChange(value: string): void
+}) {
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <div className="field__head">
+        <label htmlFor={id} className="field__label">
+          <span className="visually-hidden">{provider} </span>
+          {label}
+        </label>
+      </div>
+      <input
+        id={id}
+        className="input input--money"
+        inputMode="decimal"
+        autoComplete="off"
+        placeholder={placeholder}
+        value={value}
+        aria-describedby={describedBy(id, true, error)}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <p id={`${id}-help`} className="field__help">
+        {help}
+      </p>
+      {error && (
+        <p id={`${id}-error`} className="field__error">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
+
 function ProviderBudget({ provider, value, errors, onChange }: { provider: PaidProvider; value: BudgetForm; errors: BudgetsErrors; onChange(change: Partial<BudgetForm>): void }) {
   const name = names[provider]
-  const monthlyId = `budget-${provider}-monthly`
-  const confirmId = `budget-${provider}-confirm`
   const stopId = `budget-${provider}-stop`
-  const monthlyError = errors[`${provider}.monthly`]
-  const confirmError = errors[`${provider}.confirmAbove`]
   const stopError = errors[`${provider}.hardStop`]
   return (
     <fieldset className="subsection budget-fields" data-budget-provider={provider}>
       <legend className="subsection__title">{name}</legend>
       <div className="budget-fields__row">
-        <Field id={monthlyId} label={`${name} monthly budget ($)`} error={monthlyError} help="Empty: no monthly budget. A warning comes at 80 %.">
-          <input
-            id={monthlyId}
-            className="input input--money"
-            inputMode="decimal"
-            placeholder="No budget"
-            value={value.monthly}
-            aria-describedby={describedBy(monthlyId, true, monthlyError)}
-            aria-invalid={monthlyError ? true : undefined}
-            onChange={(e) => onChange({ monthly: e.target.value })}
-          />
-        </Field>
-        <Field id={confirmId} label={`${name} confirm above ($)`} error={confirmError} help="A submit estimated above this asks first; 0 asks before every paid submit.">
-          <input
-            id={confirmId}
-            className="input input--money"
-            inputMode="decimal"
-            value={value.confirmAbove}
-            aria-describedby={describedBy(confirmId, true, confirmError)}
-            aria-invalid={confirmError ? true : undefined}
-            onChange={(e) => onChange({ confirmAbove: e.target.value })}
-          />
-        </Field>
+        <MoneyField
+          id={`budget-${provider}-monthly`}
+          provider={name}
+          label="Monthly budget ($)"
+          help="Empty: no monthly budget. A warning comes at 80 %."
+          placeholder="No budget"
+          error={errors[`${provider}.monthly`]}
+          value={value.monthly}
+          onChange={(monthly) => onChange({ monthly })}
+        />
+        <MoneyField
+          id={`budget-${provider}-confirm`}
+          provider={name}
+          label="Confirm above ($)"
+          help="A submit estimated above this asks first; 0 asks before every paid submit."
+          error={errors[`${provider}.confirmAbove`]}
+          value={value.confirmAbove}
+          onChange={(confirmAbove) => onChange({ confirmAbove })}
+        />
       </div>
       <div className={`field field--check${stopError ? ' field--invalid' : ''}`}>
         <label className="check">
@@ -57,7 +91,8 @@ function ProviderBudget({ provider, value, errors, onChange }: { provider: PaidP
             aria-invalid={stopError ? true : undefined}
             onChange={(e) => onChange({ hardStop: e.target.checked })}
           />
-          {name} hard stop
+          <span className="visually-hidden">{name} </span>
+          Hard stop
         </label>
         <p id={`${stopId}-help`} className="field__help">
           Refuse any submit that would take the month past the budget, whatever is confirmed.
@@ -80,7 +115,7 @@ function RunComfyPricing({ form, onChange }: { form: BudgetsForm; onChange(chang
   const chosen = Object.values(form.tiers).filter((t) => t !== '').length
   const deployments = list?.items ?? []
   return (
-    <fieldset className="subsection" data-budget-provider="runcomfy-pricing">
+    <fieldset className="subsection budget-fields" data-budget-provider="runcomfy-pricing">
       <legend className="subsection__title">RunComfy pricing</legend>
       <Field id="runcomfy-plan" label="RunComfy plan" help="Pro prices each machine tier lower; choose the plan your account is on.">
         <select id="runcomfy-plan" className="input input--select" value={form.plan} aria-describedby="runcomfy-plan-help" onChange={(e) => onChange({ plan: e.target.value === 'pro' ? 'pro' : 'payg' })}>

@@ -38,7 +38,7 @@ describe('the spend check on every submit', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }))
     const dialog = await screen.findByRole('alertdialog', { name: 'Spend ≈ $0.40?' })
-    expect(dialog.textContent).toContain('Generate 8 runs of Dreamscape SDXL on ComfyDeploy is estimated at $0.40 for 8 runs')
+    expect(dialog.textContent).toContain('Generate 8 runs of Dreamscape SDXL on ComfyDeploy is estimated at $0.40.')
     expect(within(dialog).getByText('ComfyDeploy this month so far').nextElementSibling?.textContent).toBe('$2.50')
     expect(within(dialog).getByText('Monthly budget').nextElementSibling?.textContent).toBe('$10.00')
     expect(fake.callsTo('runs.submitBatch')).toHaveLength(1)
