@@ -1,4 +1,5 @@
 import type { SimFaults } from './faults'
+import type { SimLedger } from './ledger'
 import type { MediaStore } from './media/media-store'
 import type { SimStats } from './stats'
 import type { Route } from './http/router'
@@ -11,6 +12,8 @@ export interface SimContext {
   readonly stats: SimStats
   readonly media: MediaStore
   readonly webhooks: WebhookSender
+  /** What each run used and cost (the spend routes and `GET /__sim/ledger` read it); cleared by reset. */
+  readonly ledger: SimLedger
   log(line: string): void
   /** `http://host:port`, known once the server listens. */
   baseUrl(): string

@@ -9,14 +9,21 @@ export interface ControlDeps {
   reset: () => void
   /** Send time of each webhook attempt (epoch ms, sub-ms precision), oldest first, bounded. */
   webhookLog: () => readonly { runId: string; status: string; sentAt: number }[]
+  /** The ledger report (`ledgerReport`): what each ended run used and cost, and the totals. */
+  ledger: () => unknown
 }
 
 /**
  * `/__sim/*`: the simulator's own switches, for tests and people poking at it with curl. No auth: it is a
  * local test tool bound to loopback, and these paths exist on no real service.
  */
-export function controlRoutes({ faults, stats, reset, webhookLog }: ControlDeps): Route[] {
+export function controlRoutes({ faults, stats, reset, webhookLog, ledger }: ControlDeps): Route[] {
   return [
+    {
+      method: 'GET',
+      path: '/__sim/ledger',
+      handle: () => json(200, ledger()),
+    },
     {
       method: 'GET',
       path: '/__sim/webhook-log',

@@ -3,6 +3,8 @@ import { createComfyDeploy } from './comfydeploy/routes'
 import { createRunComfy } from './runcomfy/routes'
 import type { SimContext, SimProvider } from './context'
 import { controlRoutes } from './control-routes'
+import { SimLedger, ledgerReport, type LedgerEntry } from './ledger'
+import { runComfyBalanceUsd } from './runcomfy/balance'
 import { defaultFaults, type SimFaults } from './faults'
 import { Router, detail, type Reply } from './http/router'
 import { mediaRoutes } from './media/media-routes'
@@ -31,6 +33,8 @@ export interface Sim {
   readonly faults: SimFaults
   /** A snapshot of the counters. */
   stats(): SimStats
+  /** What each ended run used and cost, oldest first (the body of `GET /__sim/ledger` has them too). */
+  ledger(): readonly LedgerEntry[]
   /**
    * Set by a benchmark: called right before each webhook attempt is written, with
    * `sentAt = performance.timeOrigin + performance.now()`.
@@ -82,6 +86,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const faults = defaultFaults()
   const stats = emptyStats()
   const media = new MediaStore()
+  const ledger = new SimLedger(timeScale)
   let epoch = new AbortController()
   let baseUrl = ''
 
@@ -111,6 +116,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     stats,
     media,
     webhooks,
+    ledger,
     log,
     baseUrl: () => baseUrl,
     signal: () => epoch.signal,
@@ -123,6 +129,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     epoch = new AbortController()
     for (const provider of providers) provider.reset()
     media.clear()
+    ledger.clear()
     sentLog.length = 0
     Object.assign(stats, emptyStats())
     Object.assign(faults, defaultFaults())
@@ -131,7 +138,13 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const router = new Router()
   for (const provider of providers) router.add(provider.routes)
-  router.add(mediaRoutes(media, stats, faults)).add(controlRoutes({ faults, stats: snapshot, reset, webhookLog: () => sentLog }))
+  router.add(mediaRoutes(media, stats, faults)).add(controlRoutes({
+      faults,
+      stats: snapshot,
+      reset,
+      webhookLog: () => sentLog,
+      ledger: () => ledgerReport(ledger, runComfyBalanceUsd(ledger, Date.now())),
+    }))
 
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET'
@@ -175,6 +188,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     url: baseUrl,
     faults,
     stats: snapshot,
+    ledger: () => [...ledger.entries()],
     reset,
     // An accessor, so `sim.onWebhookSent = fn` after start reaches the sender that was built before `sim`.
     get onWebhookSent() {

@@ -74,8 +74,10 @@ describe('ComfyDeploy contract: §12 replies', () => {
     expect(thrown(() => toQueuedRunId({})).message).toContain('"run_id" is missing')
   })
 
-  it('GET run → a succeeded snapshot with its one image', () => {
-    const expected = { rawStatus: 'success', status: 'succeeded', progress: 1, liveStatus: null, outputs: [IMAGE] }
+  it('GET run → a succeeded snapshot with its one image and what it used', () => {
+    // §12's run: queued 10:00:31.004, ended 10:01:41.880 on an A10G, no GPU session named.
+    const usage = { gpu: 'A10G', seconds: 70.876, executionOnly: false, sessionId: null }
+    const expected = { rawStatus: 'success', status: 'succeeded', progress: 1, liveStatus: null, outputs: [IMAGE], usage }
     expect(toRunSnapshot(cd.GET_RUN)).toEqual(expected)
     expect(toRunSnapshot(withExtras(cd.GET_RUN))).toEqual(expected)
   })

@@ -16,6 +16,8 @@ import { ImportsRepo } from './store/imports-repo'
 import { providersApi } from './api/providers-api'
 import { runsApi } from './api/runs-api'
 import { settingsApi } from './api/settings-api'
+import { spendApi } from './api/spend-api'
+import { SpendService } from './spend/spend-service'
 import { fileSecretBox, SettingsService } from './config/settings-service'
 import type { Core, CoreDeps } from './core-types'
 import { startHookListener, type HookListener } from './delivery/hook-listener'
@@ -158,9 +160,19 @@ export function createCore(deps: CoreDeps): Core {
     },
   })
 
+  const spend = new SpendService({
+    db,
+    providers,
+    budget: (provider) => settings.budget(provider),
+    runcomfyPricing: () => settings.runcomfyPricing(),
+    events,
+    log: log.child('spend'),
+  })
+
   const runService: RunService = new RunService({
     ledger,
     providers,
+    spend,
     log: log.child('runs'),
     // The demo simulator lives on this machine and calls the listener directly; real services need the tunnel.
     webhookBase: (client) => webhookBaseFor(client),
@@ -247,10 +259,12 @@ export function createCore(deps: CoreDeps): Core {
       listenerUrl: () => listener?.url ?? null,
       runCounts: () => countRuns(db),
       recentLog: () => log.recent(),
+      spendOverview: () => spend.overview(),
     }),
     providersApi({ providers, events, settings, clientFor: serviceClient, applyConfig, outputFile: (id) => readOutputFile(outputsRepo, id) }),
     formsApi({ providers, forms: formsRepo }),
     runsApi({ runService, runs: ledger }),
+    spendApi({ spend }),
     libraryApi({ outputs: outputsRepo, library }),
     exportApi({ outputs: outputsRepo, libraryDir: () => settings.config().libraryDir, videoTools }),
     importApi({ imports }),

@@ -62,6 +62,8 @@ export interface CdRunState {
   startedAt: number | null
   endedAt: number | null
   modalCallId: string | null
+  /** The run's GPU session (`gpu_event_id`), opened when the container takes the input (queued). */
+  sessionId: string | null
   outputs: RunOutputModel[]
 }
 
@@ -141,7 +143,7 @@ export function runModel(run: CdRunState, queuePosition: number | null, outputs:
     cold_start_duration: seconds(run.queuedAt, run.startedAt),
     cold_start_duration_total: seconds(run.createdAt, run.startedAt),
     run_duration: seconds(run.startedAt, run.endedAt),
-    gpu_event_id: null,
+    gpu_event_id: run.sessionId,
     gpu: d.gpu,
     machine_version: null,
     machine_type: 'comfy-deploy-serverless',

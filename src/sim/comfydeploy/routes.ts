@@ -3,6 +3,7 @@ import type { SimContext, SimProvider } from '../context'
 import { detail, json, type Reply, type Route, type SimRequest } from '../http/router'
 import { DEPLOYMENTS, findDeployment } from './deployments'
 import { deploymentModel } from './models'
+import { platformRoutes } from './platform-routes'
 import { QueueRequest, checkInputTypes, toFastApiIssues } from './queue-request'
 import { RunEngine } from './run-engine'
 import { cutConnection, takeDroppedRequest, takeLostAnswer } from '../lost-answer'
@@ -167,6 +168,7 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
       maxBodyBytes: UPLOAD_LIMIT_BYTES + UPLOAD_BODY_SLACK,
       handle: authed(ctx, (req) => handleUpload(ctx, req)),
     },
+    ...platformRoutes(ctx, (handle) => authed(ctx, handle)),
   ]
 
   return { routes, reset: () => engine.reset() }

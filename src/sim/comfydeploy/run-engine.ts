@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { SimContext } from '../context'
+import { comfyDeployUsdPerSecond } from '../prices'
 import { isAbort, sleep } from '../scheduler'
 import type { RetryPolicy, WebhookJob } from '../webhooks/webhook-sender'
 import { DEFAULT_TIMELINE, type SeedDeployment, type TimelineSpec } from './deployments'
@@ -75,6 +76,7 @@ export class RunEngine {
       startedAt: null,
       endedAt: null,
       modalCallId: null,
+      sessionId: null,
       outputs: [],
       stop: new AbortController(),
       hooks: Promise.resolve(),
@@ -157,11 +159,11 @@ export class RunEngine {
         run.modalCallId = modalCallId()
         await wait(timeline.queuedMs + timeline.startedMs)
         const now = Date.now()
-        this.update(run, 'running', { queuedAt: now, startedAt: now, liveStatus: `Executing ${nodeAt(0)}` })
+        this.update(run, 'running', { queuedAt: now, startedAt: now, sessionId: randomUUID(), liveStatus: `Executing ${nodeAt(0)}` })
       } else {
         await wait(timeline.coldStartMs)
         run.modalCallId = modalCallId()
-        this.update(run, 'queued', { queuedAt: Date.now() })
+        this.update(run, 'queued', { queuedAt: Date.now(), sessionId: randomUUID() })
 
         await wait(timeline.queuedMs)
         this.update(run, 'started', { startedAt: Date.now() })
@@ -223,6 +225,19 @@ export class RunEngine {
       run.apiLag = { until: now + lag, shown: { ...before, outputs: [...before.outputs] } }
     }
     Object.assign(run, { status, endedAt: now, updatedAt: now })
+    this.ctx.ledger.record({
+      provider: 'comfydeploy',
+      runId: run.id,
+      deploymentId: run.deployment.id,
+      machineId: run.deployment.machine.id,
+      gpu: run.deployment.gpu,
+      tier: null,
+      status,
+      sessionId: run.sessionId,
+      usdPerSecond: comfyDeployUsdPerSecond(run.deployment.gpu),
+      fromMs: run.queuedAt,
+      toMs: now,
+    })
     this.ctx.log(`run ${run.id} ${status}`)
     this.emit(run, { tick: false, terminal: true })
   }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { SimContext } from '../context'
+import { runComfyTier, runComfyUsdPerSecond } from '../prices'
 import { renderPng } from '../media/procedural-image'
 import { isAbort, sleep } from '../scheduler'
 import type { RetryPolicy, WebhookJob } from '../webhooks/webhook-sender'
@@ -184,12 +185,34 @@ export class RequestEngine {
   private finish(req: RcRequest, state: RcState): void {
     req.state = state
     req.finishedAt = stampNow()
+    this.book(req)
     const { stats } = this.ctx
     if (state === 'succeeded') stats.runsSucceeded++
     else if (state === 'failed') stats.runsFailed++
     else stats.runsCancelled++
     this.ctx.log(`runcomfy request ${req.id} ${state}`)
     this.emit(req)
+  }
+
+  /**
+   * Books the ended request: billed from the wake signal (`created_at`) to `finished_at` plus keep-warm, in
+   * whole ms as a client reads the timestamps back. A request cancelled while queued woke no instance.
+   */
+  private book(req: RcRequest): void {
+    const sku = req.deployment.hardware[0] ?? 'unknown'
+    this.ctx.ledger.record({
+      provider: 'runcomfy',
+      runId: req.id,
+      deploymentId: req.deployment.id,
+      machineId: null,
+      gpu: sku,
+      tier: runComfyTier(sku),
+      status: req.state,
+      sessionId: null,
+      usdPerSecond: runComfyUsdPerSecond(sku),
+      fromMs: req.startedAt === null ? null : req.createdAt.ms,
+      toMs: req.finishedAt?.ms ?? Date.now(),
+    })
   }
 
   private storeImage(req: RcRequest, filename: string, key: string, width: number, height: number, steps: number): string {

@@ -4,6 +4,7 @@ import type { SimFaults } from '../faults'
 import { detail, json, type Reply, type Route, type SimRequest } from '../http/router'
 import { mediaRoutes } from '../media/media-routes'
 import { RUNCOMFY_DEPLOYMENTS, findRcDeployment, type RcDeployment } from './deployments'
+import { runComfyBalanceUsd } from './balance'
 import { rcError } from './errors'
 import { requestUrls, resultBody, statusBody, type RcRequestState } from './models'
 import { objectInfoJson } from './object-info'
@@ -205,6 +206,12 @@ export function createRunComfy(ctx: SimContext): SimProvider {
         const d = findRcDeployment(req.params.id ?? '')
         return d ? json(200, deploymentModel(ctx, d, new Set(listParam(req.url, 'includes')))) : err(404001)
       }),
+    },
+    {
+      // The official CLI's `balance` (v2 only): the seeded balance less what the requests' sessions cost so far.
+      method: 'GET',
+      path: `${RUNCOMFY_V2}/balance`,
+      handle: authed(ctx, () => json(200, { balance_usd: runComfyBalanceUsd(ctx.ledger, Date.now()), currency: 'USD' })),
     },
     // The deployments API is v2 only: v1 answers 404001, so a client falling back to v1 learns nothing more.
     { method: 'GET', path: '/prod/v1/deployments', handle: authed(ctx, () => err(404001)) },

@@ -1,6 +1,7 @@
 import type { AppInfo } from '@shared/contract'
 import type { TunnelStatus } from '@shared/delivery'
 import { ok } from '@shared/result'
+import type { SpendOverview } from '@shared/spend'
 import type { SettingsService } from '../config/settings-service'
 import { diagnosticsText, type RunCounts } from '../diagnostics/diagnostics'
 import type { CoreApi } from './build-api'
@@ -15,6 +16,8 @@ export interface AppApiDeps {
   runCounts: () => RunCounts
   /** The last warning and error log lines, already redacted. */
   recentLog: () => readonly string[]
+  /** This month's spend per provider, the budgets and the prices in use. */
+  spendOverview: () => SpendOverview
 }
 
 /** The runtimes this core runs on; `electron` and `chrome` exist only inside the desktop app. */
@@ -49,6 +52,7 @@ export function appApi(deps: AppApiDeps): Pick<CoreApi, 'app.info' | 'app.diagno
           listenerUrl: deps.listenerUrl(),
           runs: deps.runCounts(),
           recentLog: deps.recentLog(),
+          spend: deps.spendOverview(),
           secrets: [config.comfydeploy.apiKey, config.runcomfy.apiKey, config.ngrok.authtoken],
           now: new Date(),
         }),

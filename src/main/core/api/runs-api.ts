@@ -16,7 +16,7 @@ export function runsApi({ runService, runs }: RunsApiDeps): Pick<CoreApi, 'runs.
   return {
     'runs.submit': (args) => runService.submit(args),
     'runs.submitBatch': (args) => runService.submitBatch(args),
-    'runs.rerun': ({ id, seed }) => runService.rerun(id, seed),
+    'runs.rerun': ({ id, seed, confirmUsd }) => runService.rerun(id, seed, confirmUsd),
     'runs.cancel': ({ id }) => runService.cancel(id),
     'runs.get': async ({ id }) => {
       const run = runs.get(id)

@@ -72,6 +72,30 @@ describe('diagnosticsText', () => {
     expect(text).toContain('"message":"reconnecting"')
   })
 
+  it('says what this month cost per provider, against its budget, and where prices came from', () => {
+    const withSpend = diagnosticsText(
+      source({
+        spend: {
+          month: {
+            key: '2026-12',
+            byProvider: [
+              { provider: 'comfydeploy', runs: 12, estimatedUsd: 0.4821, actualUsd: 0.61, budget: { monthlyUsd: 50, confirmAboveUsd: 1, hardStop: true }, budgetState: 'ok' },
+              { provider: 'demo', runs: 3, estimatedUsd: 0, actualUsd: 0, budget: null, budgetState: 'none' },
+            ],
+          },
+          accounts: [{ provider: 'comfydeploy', source: 'usage', readAt: null, balanceUsd: null, message: '401 Unauthorized' }],
+          prices: [{ provider: 'comfydeploy', source: 'table', asOf: '2026-11-30', usdPerSecond: {} }],
+          deploymentNames: {},
+        },
+      }),
+    )
+    expect(withSpend).toContain('## Spend (2026-12)')
+    expect(withSpend).toContain('comfydeploy: 12 runs, estimated $0.4821, actual $0.6100; budget $50.0000 (hard stop), ok; confirm above $1.0000')
+    expect(withSpend).toContain('demo: 3 runs, estimated $0.0000, actual $0.0000; free')
+    expect(withSpend).toContain('comfydeploy prices: table, as of 2026-11-30')
+    expect(withSpend).toContain('comfydeploy account (usage): never read — 401 Unauthorized')
+  })
+
   it('scrubs secrets that slipped into log lines, tunnel errors or URLs', () => {
     const leaky = diagnosticsText(
       source({

@@ -2,6 +2,7 @@ import type { AppInfo } from '@shared/contract'
 import type { TunnelStatus } from '@shared/delivery'
 import { RunStatus, terminalStatuses } from '@shared/run'
 import type { SettingsView } from '@shared/settings'
+import type { SpendOverview } from '@shared/spend'
 import { redact } from '../log/logger'
 import type { Db } from '../store/database'
 
@@ -15,6 +16,8 @@ export interface DiagnosticsSource {
   runs: RunCounts
   /** The last warning and error log lines (already redacted by the logger). */
   recentLog: readonly string[]
+  /** This month's spend per provider against its budget, and the prices in use (absent: not gathered). */
+  spend?: SpendOverview
   /** Secret values in effect (API keys, ngrok authtoken): scrubbed from the text wherever they appear. */
   secrets: readonly (string | null | undefined)[]
   now: Date
@@ -98,11 +101,29 @@ export function diagnosticsText(source: DiagnosticsSource): string {
     `live: ${live}; total: ${total}`,
     ...RunStatus.options.map((status) => `${status}: ${runs.byStatus[status] ?? 0}`),
     `runs with downloads pending: ${runs.downloadsPending}`,
+    ...(source.spend ? ['', ...spendLines(source.spend)] : []),
     '',
     `## Recent warnings and errors (last ${source.recentLog.length})`,
     ...(source.recentLog.length > 0 ? source.recentLog : ['none']),
   ]
   return scrub(lines.join('\n'), source.secrets)
+}
+
+const usd = (value: number | null) => (value === null ? 'unknown' : `$${value.toFixed(4)}`)
+
+/** This month's spend as a bug report needs it: per provider, estimated beside actual, the budget, and the prices' source. */
+function spendLines(spend: SpendOverview): string[] {
+  return [
+    `## Spend (${spend.month.key})`,
+    ...spend.month.byProvider.map((row) => {
+      const budget = row.budget
+      const limit = budget === null ? 'free' : budget.monthlyUsd === null ? 'no monthly budget' : `budget ${usd(budget.monthlyUsd)}${budget.hardStop ? ' (hard stop)' : ''}, ${row.budgetState}`
+      const confirm = budget === null ? '' : `; confirm above ${usd(budget.confirmAboveUsd)}`
+      return `${row.provider}: ${row.runs} runs, estimated ${usd(row.estimatedUsd)}, actual ${usd(row.actualUsd)}; ${limit}${confirm}`
+    }),
+    ...spend.prices.map((table) => `${table.provider} prices: ${table.source}, as of ${table.asOf}`),
+    ...spend.accounts.map((account) => `${account.provider} account (${account.source}): ${account.readAt === null ? 'never read' : `read ${new Date(account.readAt).toISOString()}`}${account.message ? ` — ${account.message}` : ''}`),
+  ]
 }
 
 /** Removes every occurrence of the known secret values, then whatever `redact` recognizes. */

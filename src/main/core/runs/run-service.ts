@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger'
 import type { ProviderRegistry } from '../providers/registry'
 import { ProviderError, type ProviderClient, type RunSnapshot } from '../providers/types'
 import { publicRun, type StoredRun } from '../store/runs-repo'
+import type { SpendService } from '../spend/spend-service'
 import type { RunLedger } from './run-ledger'
 import { randomSeeds, seedField } from './seed'
 import { validateInputs } from './validate-inputs'
@@ -14,6 +15,8 @@ export interface RunServiceDeps {
   /** The owner of run state: every change this service learns of is reported there. */
   ledger: RunLedger
   providers: ProviderRegistry
+  /** The budget check every submit passes before anything is sent, and the pricing of what runs used. */
+  spend: Pick<SpendService, 'authorize' | 'costOf' | 'afterCost'>
   log: Logger
   /** Where this provider should call us back, or null when no public URL is up (then we poll). */
   webhookBase(provider: ProviderClient): string | null
@@ -74,13 +77,19 @@ export class RunService {
     return ok({ client, deployment })
   }
 
-  async submit(args: { provider: ProviderId; deploymentId: string; inputs: InputValues }): Promise<Result<Run>> {
+  async submit(args: { provider: ProviderId; deploymentId: string; inputs: InputValues; confirmUsd?: number | undefined }): Promise<Result<Run>> {
     const target = await this.target(args.provider, args.deploymentId)
     if (!target.ok) return target
     const { client, deployment } = target.value
     const problem = validateInputs(deployment.inputs, args.inputs)
     if (problem) return err('BAD_INPUT', problem.message, problem.field)
-    return (await this.queueRun(client, deployment, args.inputs, null)).result
+    const spend = await this.deps.spend.authorize({ provider: client.id, deploymentId: deployment.id, count: 1, confirmUsd: args.confirmUsd })
+    if (!spend.ok) return spend
+    try {
+      return (await this.queueRun(client, deployment, args.inputs, null, spend.value.perRunUsd)).result
+    } finally {
+      spend.value.release()
+    }
   }
 
   /**
@@ -88,7 +97,13 @@ export class RunService {
    * all sharing a new batch id. Everything is checked once before the first run is sent; then each run
    * gets exactly one queue call, so at most `count` paid runs, and a run whose call fails fails alone.
    */
-  async submitBatch(args: { provider: ProviderId; deploymentId: string; inputs: InputValues; count: number }): Promise<Result<Run[]>> {
+  async submitBatch(args: {
+    provider: ProviderId
+    deploymentId: string
+    inputs: InputValues
+    count: number
+    confirmUsd?: number | undefined
+  }): Promise<Result<Run[]>> {
     const target = await this.target(args.provider, args.deploymentId)
     if (!target.ok) return target
     const { client, deployment } = target.value
@@ -99,23 +114,30 @@ export class RunService {
     // Every seed lies within the field's bounds, so one check stands for all the runs.
     const problem = validateInputs(deployment.inputs, { ...args.inputs, [field.id]: seeds[0]! })
     if (problem) return err('BAD_INPUT', problem.message, problem.field)
+    // The whole batch is checked against the budget at once: all of it is confirmed, or none is sent.
+    const spend = await this.deps.spend.authorize({ provider: client.id, deploymentId: deployment.id, count: args.count, confirmUsd: args.confirmUsd })
+    if (!spend.ok) return spend
     const batchId = newBatchId()
     const runIds: string[] = new Array<string>(args.count)
     let next = 0
     const worker = async () => {
       while (next < args.count) {
         const index = next++
-        const { runId } = await this.queueRun(client, deployment, { ...args.inputs, [field.id]: seeds[index]! }, batchId)
+        const { runId } = await this.queueRun(client, deployment, { ...args.inputs, [field.id]: seeds[index]! }, batchId, spend.value.perRunUsd)
         runIds[index] = runId
       }
     }
-    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, args.count) }, worker))
+    try {
+      await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, args.count) }, worker))
+    } finally {
+      spend.value.release()
+    }
     this.deps.log.info('batch submitted', { batchId, provider: client.id, count: args.count })
     return ok(runIds.map((id) => publicRun(this.deps.ledger.require(id))))
   }
 
   /** Submits a run's inputs again to its deployment, with the same seed or a new random one. */
-  async rerun(id: RunId, seed: 'same' | 'new'): Promise<Result<Run>> {
+  async rerun(id: RunId, seed: 'same' | 'new', confirmUsd?: number): Promise<Result<Run>> {
     const run = this.deps.ledger.get(id)
     if (!run) return err('NOT_FOUND', `no run ${id}`)
     const target = await this.target(run.provider, run.deploymentId)
@@ -133,14 +155,26 @@ export class RunService {
     // The deployment may have changed since: its current form decides, as for any submit.
     const problem = validateInputs(deployment.inputs, inputs)
     if (problem) return err('BAD_INPUT', `${problem.message} (the deployment changed since this run)`, problem.field)
-    return (await this.queueRun(client, deployment, inputs, null)).result
+    const spend = await this.deps.spend.authorize({ provider: client.id, deploymentId: deployment.id, count: 1, confirmUsd })
+    if (!spend.ok) return spend
+    try {
+      return (await this.queueRun(client, deployment, inputs, null, spend.value.perRunUsd)).result
+    } finally {
+      spend.value.release()
+    }
   }
 
   /**
    * Inserts the run and makes its one queue call (never retried: the service has no idempotency key).
    * The run row exists whatever happens, so the answer always names it.
    */
-  private async queueRun(client: ProviderClient, deployment: Deployment, inputs: InputValues, batchId: string | null): Promise<{ runId: string; result: Result<Run> }> {
+  private async queueRun(
+    client: ProviderClient,
+    deployment: Deployment,
+    inputs: InputValues,
+    batchId: string | null,
+    estimateUsd: number | null,
+  ): Promise<{ runId: string; result: Result<Run> }> {
     const hookToken = newHookToken()
     const base = this.deps.webhookBase(client)
     const run = this.deps.ledger.create({
@@ -153,6 +187,7 @@ export class RunService {
       webhookBase: base,
       batchId,
       seedInput: seedField(deployment.inputs)?.id ?? null,
+      estimateUsd,
       now: this.now(),
     })
     return { runId: run.id, result: await this.send(run, client, deployment, inputs) }
@@ -239,7 +274,21 @@ export class RunService {
     }
     const snapshot = await client.getRun(run.providerRunId, run.deploymentId)
     const { run: after } = this.deps.ledger.hint(run.id, snapshot)
+    if (isTerminal(after.status) && snapshot.usage) await this.recordCost(after, snapshot.usage)
     if (after.status === 'succeeded' && after.outputs !== 'saved') this.deps.saveOutputs(after, snapshot, client)
+  }
+
+  /** Prices what an ended run used (failed and cancelled runs too: services bill them) and records it once. */
+  private async recordCost(run: StoredRun, usage: NonNullable<RunSnapshot['usage']>): Promise<void> {
+    if (run.cost !== null) return
+    try {
+      const cost = await this.deps.spend.costOf(run, usage)
+      if (cost === null) return
+      this.deps.ledger.change(run.id, { cost })
+      this.deps.spend.afterCost(run.provider)
+    } catch (error) {
+      this.deps.log.warn('run cost not recorded', { runId: run.id, error: String(error) })
+    }
   }
 
   async cancel(id: RunId): Promise<Result<Run>> {

@@ -5,9 +5,13 @@ import {
   ComfyDeployClient,
   parseComfyDeployWebhook,
   toCancelReply,
+  toComfyDeployUsage,
   toDeployment,
+  toGpuPricing,
+  toGpuSessions,
   toRunSnapshot,
   toUploadedFile,
+  toUsageDays,
 } from './client'
 
 function hint(body: unknown): WebhookHint {
@@ -146,6 +150,91 @@ describe('reply parsers', () => {
     expect(toCancelReply({ status: 'success', message: 'Function cancelled' })).toEqual({ requested: true, message: 'Function cancelled' })
     expect(toCancelReply({ success: true, message: 'Run cancelled' })).toEqual({ requested: true, message: 'Run cancelled' })
     expect(toCancelReply('')).toEqual({ requested: true, message: null })
+  })
+})
+
+describe('usage and account replies (issue 17)', () => {
+  // comfydeploy.md §12's run: created 10:00:00.120, queued 10:00:31.004, started 10:00:44.530, ended 10:01:41.880.
+  const run = {
+    id: 'r',
+    status: 'success',
+    gpu: 'A10G',
+    gpu_event_id: 'sess-1',
+    created_at: '2025-11-18T10:00:00.120Z',
+    queued_at: '2025-11-18T10:00:31.004Z',
+    started_at: '2025-11-18T10:00:44.530Z',
+    ended_at: '2025-11-18T10:01:41.880Z',
+    run_duration: 57.35,
+  }
+
+  it('reads queued → ended (cold start included), else run_duration, else ended − started (execution only)', () => {
+    expect(toComfyDeployUsage(run)).toEqual({ gpu: 'A10G', seconds: 70.876, executionOnly: false, sessionId: 'sess-1' })
+    expect(toComfyDeployUsage({ ...run, queued_at: null })).toEqual({ gpu: 'A10G', seconds: 57.35, executionOnly: true, sessionId: 'sess-1' })
+    expect(toComfyDeployUsage({ ...run, queued_at: null, run_duration: null })).toMatchObject({ seconds: 57.35, executionOnly: true })
+    // The malformed `+00Z` the server writes in places still reads.
+    expect(toComfyDeployUsage({ ...run, queued_at: '2025-11-18T10:00:31.004+00Z' })).toMatchObject({ seconds: 70.876 })
+  })
+
+  it('takes the deployment\'s GPU only when the run names none', () => {
+    expect(toComfyDeployUsage({ ...run, gpu: null }, 'L4')?.gpu).toBe('L4')
+    expect(toComfyDeployUsage(run, 'L4')?.gpu).toBe('A10G')
+    expect(toComfyDeployUsage({ ...run, gpu: undefined, gpu_event_id: null })).toMatchObject({ gpu: null, sessionId: null })
+  })
+
+  it('gives null for a run that never started or whose timings are unreadable, never throwing', () => {
+    expect(toComfyDeployUsage({ ...run, queued_at: null, started_at: null, run_duration: null })).toBeNull()
+    expect(toComfyDeployUsage({ ...run, ended_at: 'yesterday', run_duration: 'long' })).toBeNull()
+    expect(toComfyDeployUsage({ ...run, queued_at: run.ended_at, ended_at: run.queued_at, run_duration: -3, started_at: null })).toBeNull()
+    expect(toComfyDeployUsage({ ...run, ended_at: 12 })).toMatchObject({ seconds: 57.35, executionOnly: true })
+  })
+
+  it('snapshots carry usage once the run has ended, failed, cancelled or timed out; not before', () => {
+    for (const status of ['success', 'failed', 'cancelled', 'timeout']) {
+      expect(toRunSnapshot({ ...run, status }).usage, status).toMatchObject({ seconds: 70.876 })
+    }
+    expect('usage' in toRunSnapshot({ ...run, status: 'running', ended_at: null })).toBe(false)
+    expect(toRunSnapshot({ ...run, status: 'cancelled', queued_at: null, started_at: null, ended_at: run.ended_at, run_duration: null }).usage).toBeNull()
+  })
+
+  it('toDeployment names the deployment\'s GPU when the service does', () => {
+    expect(toDeployment({ id: 'd', gpu: 'L40S' }, 'comfydeploy').hardware).toBe('L40S')
+    expect('hardware' in toDeployment({ id: 'd', gpu: null }, 'comfydeploy')).toBe(false)
+    expect('hardware' in toDeployment({ id: 'd', gpu: 7 }, 'comfydeploy')).toBe(false)
+  })
+
+  it('toGpuPricing takes a flat table of prices and refuses anything else', () => {
+    expect(toGpuPricing({ T4: 0.00018, A10G: 0.000337 })).toEqual({ T4: 0.00018, A10G: 0.000337 })
+    for (const bad of [[0.1], { T4: -1 }, { T4: '0.1' }, { T4: { price: 1 } }, null]) {
+      expect(() => toGpuPricing(bad)).toThrow(ProviderError)
+    }
+  })
+
+  it('toUsageDays sums the GPUs of each day and keeps the days of the range', () => {
+    const range = { fromMs: Date.parse('2026-12-01T00:00:00Z'), toMs: Date.parse('2026-12-06T23:00:00Z') }
+    const body = [
+      { date: '2026-11-30', A10G: 9 },
+      { date: '2026-12-01', A10G: 0.5, T4: 0.25 },
+      { date: '2026-12-06', H100: 1, note: 'x', L4: Number.NaN },
+      { date: '2026-12-07', T4: 3 },
+    ]
+    expect(toUsageDays(body, range)).toEqual([
+      { day: '2026-12-01', usd: 0.75 },
+      { day: '2026-12-06', usd: 1 },
+    ])
+    expect(toUsageDays({ not: 'a list' }, range)).toEqual([])
+  })
+
+  it('toGpuSessions reads machine events, skipping ones that cannot be matched', () => {
+    const events = [
+      { id: 'e1', session_id: 's1', gpu: 'A10G', start_time: '2026-12-06T10:00:00Z', end_time: '2026-12-06T10:01:00Z', cost: 0.02, gpu_provider: 'modal' },
+      { id: 'e2', session_id: null, gpu: 'T4', start_time: '2026-12-06T11:00:00.000000', end_time: null, cost: null },
+      { id: 'e3', start_time: 'never' },
+    ]
+    expect(toGpuSessions(events)).toEqual([
+      { sessionId: 's1', gpu: 'A10G', startMs: Date.parse('2026-12-06T10:00:00Z'), endMs: Date.parse('2026-12-06T10:01:00Z'), usd: 0.02 },
+      { sessionId: 'e2', gpu: 'T4', startMs: Date.parse('2026-12-06T11:00:00Z'), endMs: null, usd: null },
+    ])
+    expect(() => toGpuSessions({})).toThrow(/not a JSON array/)
   })
 })
 

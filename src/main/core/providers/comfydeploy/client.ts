@@ -5,10 +5,34 @@ import { err, ok, type Result } from '@shared/result'
 import type { ProviderId } from '@shared/run'
 import { requestJson } from '../http'
 import { multipartFile } from '../multipart-upload'
-import { ProviderError, type ProviderClient, type QueueRequest, type RunSnapshot, type WebhookHint } from '../types'
+import { hasEnded, parseInstant, secondsBetween, toRunUsage } from '../run-usage'
+import {
+  ProviderError,
+  type AccountUsage,
+  type GpuSession,
+  type ProviderClient,
+  type QueueRequest,
+  type RunSnapshot,
+  type RunUsage,
+  type WebhookHint,
+} from '../types'
 import { toInputFields } from './input-map'
 import { toOutputRefs } from './outputs'
-import { CancelReply, DeploymentModel, QueueReply, RunListEntry, RunModel, UploadReply, WebhookBody, type RunOutputModel } from './schemas'
+import {
+  CancelReply,
+  DeploymentModel,
+  GpuPricingReply,
+  MachineEvent,
+  QueueReply,
+  RunListEntry,
+  RunModel,
+  RunTimings,
+  UploadReply,
+  UsageDetailsReply,
+  UsageReply,
+  WebhookBody,
+  type RunOutputModel,
+} from './schemas'
 import { toFraction, toRunStatus } from './status-map'
 
 export interface ComfyDeployOptions {
@@ -67,6 +91,7 @@ function parseReply<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 /** One `DeploymentModel` (§7) as the app's deployment; throws PROVIDER_BAD_REPLY naming a missing field. */
 export function toDeployment(body: unknown, provider: ProviderId): Deployment {
   const model = parseReply(DeploymentModel, body, 'deployment')
+  const gpu = model.gpu?.trim()
   return {
     id: model.id,
     name: model.workflow?.name?.trim() || model.id,
@@ -74,11 +99,35 @@ export function toDeployment(body: unknown, provider: ProviderId): Deployment {
     description: model.description ?? '',
     inputs: toInputFields(model.input_types ?? []),
     customForm: false,
+    // Only when the service names it: a deployment without a GPU stays as it always was.
+    ...(gpu && gpu.length <= 100 ? { hardware: gpu } : {}),
   }
 }
 
-/** A `GET /run/{id}` reply (§3) normalized; throws PROVIDER_BAD_REPLY naming a missing field (`id`, `status`). */
-export function toRunSnapshot(body: unknown): RunSnapshot {
+/**
+ * What an ended run used (spend.md): its `gpu` (the service already put the deployment's GPU there when the
+ * deployment has one; `deploymentGpu` stands in only when the run names none), from `queued_at` to
+ * `ended_at` (cold start included), else its execution (`run_duration`, or `ended_at − started_at`).
+ * Null when it never ran or its timings are unreadable.
+ */
+export function toComfyDeployUsage(body: unknown, deploymentGpu: string | null = null): RunUsage | null {
+  const parsed = RunTimings.safeParse(body)
+  if (!parsed.success) return null
+  const run = parsed.data
+  const ended = parseInstant(run.ended_at)
+  return toRunUsage({
+    gpu: run.gpu ?? deploymentGpu,
+    whole: secondsBetween(parseInstant(run.queued_at), ended),
+    execution: run.run_duration ?? secondsBetween(parseInstant(run.started_at), ended),
+    sessionId: run.gpu_event_id === null || run.gpu_event_id === undefined ? null : String(run.gpu_event_id),
+  })
+}
+
+/**
+ * A `GET /run/{id}` reply (§3) normalized; throws PROVIDER_BAD_REPLY naming a missing field (`id`, `status`).
+ * Once the run has ended it carries `usage` (null when the service gave no usable timings).
+ */
+export function toRunSnapshot(body: unknown, deploymentGpu: string | null = null): RunSnapshot {
   const run = parseReply(RunModel, body, 'run')
   const status = toRunStatus(run.status)
   return {
@@ -93,7 +142,54 @@ export function toRunSnapshot(body: unknown): RunSnapshot {
       ? { error: { code: 'RUN_FAILED' as const, message: run.live_status ? `failed while ${run.live_status}` : 'the workflow failed' } }
       : {}),
     ...(status === 'timed_out' ? { error: { code: 'RUN_FAILED' as const, message: 'the run hit its time limit on the service' } } : {}),
+    ...(hasEnded(status) ? { usage: toComfyDeployUsage(body, deploymentGpu) } : {}),
   }
+}
+
+/** `GET /platform/gpu-pricing`: GPU name → dollars per second; anything but a flat table of prices is refused. */
+export function toGpuPricing(body: unknown): Record<string, number> {
+  return { ...parseReply(GpuPricingReply, body, 'GPU pricing') }
+}
+
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+
+/**
+ * `GET /platform/usage-details` entries (`{date, <GPU>: dollars, …}`) as dollars per day, the GPUs summed,
+ * kept to the days of the range. The service's days are UTC dates (it casts each session's start to a date).
+ */
+export function toUsageDays(body: unknown, range: { fromMs: number; toMs: number }): AccountUsage['days'] {
+  const entries = UsageDetailsReply.safeParse(body)
+  if (!entries.success) return []
+  const first = utcDay(range.fromMs)
+  const last = utcDay(range.toMs)
+  const byDay = new Map<string, number>()
+  for (const entry of entries.data) {
+    const day = entry.date.slice(0, 10)
+    if (day < first || day > last) continue
+    const usd = Object.entries(entry).reduce(
+      (sum, [key, value]) => (key !== 'date' && typeof value === 'number' && Number.isFinite(value) && value >= 0 ? sum + value : sum),
+      0,
+    )
+    byDay.set(day, (byDay.get(day) ?? 0) + usd)
+  }
+  return [...byDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, usd]) => ({ day, usd }))
+}
+
+/**
+ * `GET /machine/{id}/events` as sessions. An event without an id or a readable start cannot be matched to
+ * a run, so it is skipped; an open session has no end and no cost yet.
+ */
+export function toGpuSessions(body: unknown): GpuSession[] {
+  if (!Array.isArray(body)) throw new ProviderError('PROVIDER_BAD_REPLY', 'unexpected machine events: not a JSON array')
+  return body.flatMap((entry) => {
+    const parsed = MachineEvent.safeParse(entry)
+    if (!parsed.success) return []
+    const event = parsed.data
+    const id = event.session_id ?? event.id
+    const startMs = parseInstant(event.start_time)
+    if (id === null || id === undefined || startMs === null) return []
+    return [{ sessionId: String(id), gpu: event.gpu ?? null, startMs, endMs: parseInstant(event.end_time), usd: event.cost ?? null }]
+  })
 }
 
 /** A `POST /run/deployment/queue` reply (§2): the new run's id. */
@@ -197,6 +293,8 @@ export class ComfyDeployClient implements ProviderClient {
   readonly allowLoopbackMedia: boolean
   private readonly base: string
   private readonly timeoutMs: number
+  /** Each listed deployment's GPU (null: unsaid), the fallback for a run whose own `gpu` is missing. */
+  private readonly deploymentGpus = new Map<string, string | null>()
 
   constructor(private readonly options: ComfyDeployOptions) {
     this.id = options.id ?? 'comfydeploy'
@@ -222,7 +320,7 @@ export class ComfyDeployClient implements ProviderClient {
   async listDeployments(): Promise<Deployment[]> {
     const body = await this.call('GET', '/deployments', undefined, true)
     if (!Array.isArray(body)) throw new ProviderError('PROVIDER_BAD_REPLY', 'unexpected deployment list: not a JSON array')
-    return body.map((model, i) => {
+    const deployments = body.map((model, i) => {
       try {
         return toDeployment(model, this.id)
       } catch (error) {
@@ -230,6 +328,8 @@ export class ComfyDeployClient implements ProviderClient {
         throw error
       }
     })
+    for (const deployment of deployments) this.deploymentGpus.set(deployment.id, deployment.hardware ?? null)
+    return deployments
   }
 
   async queue(request: QueueRequest): Promise<{ providerRunId: string }> {
@@ -246,9 +346,34 @@ export class ComfyDeployClient implements ProviderClient {
     return { providerRunId: toQueuedRunId(body) }
   }
 
-  async getRun(providerRunId: string): Promise<RunSnapshot> {
+  /** The deployment's GPU, when a listing named it, for a run that names none (never fetched just for that). */
+  async getRun(providerRunId: string, deploymentId?: string): Promise<RunSnapshot> {
     const body = await this.call('GET', `/run/${encodeURIComponent(providerRunId)}?queue_position=true`, undefined, true)
-    return toRunSnapshot(body)
+    return toRunSnapshot(body, (deploymentId && this.deploymentGpus.get(deploymentId)) || null)
+  }
+
+  /** `GET /platform/gpu-pricing` (public; the key is sent anyway, which the service ignores). */
+  async gpuPricing(): Promise<Record<string, number>> {
+    return toGpuPricing(await this.call('GET', '/platform/gpu-pricing', undefined, true))
+  }
+
+  /**
+   * `GET /platform/usage` for the period's `total_cost` (dollars, before free credit), and
+   * `GET /platform/usage-details` for its days. A day breakdown the service cannot give (an unreadable
+   * reply) leaves `days` empty rather than losing the total.
+   */
+  async accountUsage(range: { fromMs: number; toMs: number }): Promise<AccountUsage> {
+    const query = `start_time=${encodeURIComponent(new Date(range.fromMs).toISOString())}&end_time=${encodeURIComponent(new Date(range.toMs).toISOString())}`
+    const [usage, details] = await Promise.all([
+      this.call('GET', `/platform/usage?${query}`, undefined, true),
+      this.call('GET', `/platform/usage-details?${query}`, undefined, true),
+    ])
+    return { totalUsd: parseReply(UsageReply, usage, 'usage').total_cost, days: toUsageDays(details, range) }
+  }
+
+  /** `GET /machine/{id}/events`: the machine's GPU sessions of the last 24 h. */
+  async machineSessions(machineId: string): Promise<GpuSession[]> {
+    return toGpuSessions(await this.call('GET', `/machine/${encodeURIComponent(machineId)}/events`, undefined, true))
   }
 
   /**

@@ -21,6 +21,8 @@ export const DeploymentModel = z.looseObject({
   environment: z.string().nullish(),
   workflow: z.looseObject({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
   input_types: z.array(InputModel).nullish(),
+  /** A server extra (issue 17): the GPU the deployment runs on; an odd value is dropped, never fatal. */
+  gpu: z.string().nullish().catch(undefined),
 })
 export type DeploymentModel = z.infer<typeof DeploymentModel>
 
@@ -44,6 +46,43 @@ export const RunModel = z.looseObject({
   progress: z.number().nullish(),
   outputs: z.array(RunOutputModel).nullish(),
   queue_position: z.number().nullish(),
+})
+
+/** A field read only to price a run: a value of an unexpected type reads as unsaid, never fails the run. */
+const priced = <T extends z.ZodType>(schema: T) => schema.nullish().catch(null)
+
+/** What a run used (§3; spend.md): its GPU, its session, and the times that bound its GPU seconds. */
+export const RunTimings = z.looseObject({
+  gpu: priced(z.string().min(1)),
+  gpu_event_id: priced(z.union([z.string().min(1), z.number()])),
+  queued_at: priced(z.string()),
+  started_at: priced(z.string()),
+  ended_at: priced(z.string()),
+  /** ended − started, seconds. */
+  run_duration: priced(z.number().finite().nonnegative()),
+})
+
+/** `GET /platform/gpu-pricing`: one flat object, GPU name → dollars per second. */
+export const GpuPricingReply = z.record(z.string().min(1), z.number().finite().nonnegative())
+
+/** `GET /platform/usage`: only the total is needed; the rows and credits are kept for what they say. */
+export const UsageReply = z.looseObject({
+  total_cost: z.number().finite().nonnegative(),
+  final_cost: z.number().nullish(),
+  usage: z.array(z.unknown()).nullish(),
+})
+
+/** `GET /platform/usage-details`: one entry per day, `{date: "2026-12-06", <GPU>: dollars, …}`. */
+export const UsageDetailsReply = z.array(z.looseObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}/) }))
+
+/** One `GPUEventModel` of `GET /machine/{id}/events`. */
+export const MachineEvent = z.looseObject({
+  id: z.union([z.string(), z.number()]).nullish(),
+  session_id: z.union([z.string(), z.number()]).nullish(),
+  start_time: z.string().nullish(),
+  end_time: z.string().nullish(),
+  gpu: z.string().nullish().catch(null),
+  cost: z.number().finite().nullish().catch(null),
 })
 
 /** One entry of `GET /deployment/{id}/runs`: only what finding a run whose queue answer was lost needs. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ProviderError } from '../types'
-import { INLINE_FILE_LIMIT, RunComfyClient } from './client'
+import { INLINE_FILE_LIMIT, RunComfyClient, toRunComfyUsage } from './client'
 import { OBJECT_INFO_JSON, SEED_LORA_BODY, SEED_WEBHOOK_QUERY, SEED_WEBHOOK_URL, SPEC_EXAMPLES, WORKFLOW_API_JSON } from './fixtures'
 
 interface Seen {
@@ -108,7 +108,7 @@ describe('RunComfyClient over HTTP (local fake on 127.0.0.1)', () => {
       api.handler = routes({ 'GET /prod/v2/deployments?includes=payload': { body: SPEC_EXAMPLES.deployments } })
       const [deployment, ...rest] = await client.listDeployments()
       expect(rest).toEqual([])
-      expect(deployment).toMatchObject({ id: 'D', name: 'lighthouse-flux', provider: 'runcomfy', inputs: [] })
+      expect(deployment).toMatchObject({ id: 'D', name: 'lighthouse-flux', provider: 'runcomfy', inputs: [], hardware: 'AMPERE_48' })
       expect(deployment?.description).toMatch(/^LoRA deployment on AMPERE_48 \(standby\)\. /)
       expect(deployment?.description).toMatch(/API tab.*field names/)
       expect(api.seen[0]?.authorization).toBe('Bearer rc-key')
@@ -349,7 +349,78 @@ describe('RunComfyClient over HTTP (local fake on 127.0.0.1)', () => {
         [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status({ request_id: R, status: 'canceled' }),
         [`GET ${req('/prod/v2', COMFY_ID, 'result')}`]: { status: 404, body: { error_code: 404001, error_message: 'Not Found' } },
       })
-      expect(await client.getRun(R, COMFY_ID)).toEqual({ rawStatus: 'canceled', status: 'cancelled', outputs: [] })
+      // Cancelled while queued: no GPU ran for it, so it used nothing.
+      expect(await client.getRun(R, COMFY_ID)).toEqual({ rawStatus: 'canceled', status: 'cancelled', outputs: [], usage: null })
+    })
+
+    describe('usage (issue 17)', () => {
+      const deployment = (hardware: unknown): Reply => ({ body: { id: COMFY_ID, name: 'txt2img', hardware } })
+
+      it('prices an ended request from created_at to finished_at on the SKU, looking the deployment up once', async () => {
+        api.handler = routes({
+          [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status(SPEC_EXAMPLES.statusCompleted),
+          [`GET ${req('/prod/v2', COMFY_ID, 'result')}`]: status(SPEC_EXAMPLES.resultSucceeded),
+          [`GET /prod/v2/deployments/${COMFY_ID}`]: deployment(['AMPERE_48']),
+        })
+        // §11: 10:00:00.412731 → 10:08:30.095112, read to the millisecond.
+        const usage = { gpu: 'AMPERE_48', seconds: 509.683, executionOnly: false, sessionId: null }
+        expect((await client.getRun(R, COMFY_ID)).usage).toEqual(usage)
+        expect((await client.getRun(R, COMFY_ID)).usage).toEqual(usage)
+        expect(api.paths().filter((path) => path === `GET /prod/v2/deployments/${COMFY_ID}`)).toHaveLength(1)
+      })
+
+      it('prices failed requests too, with the SKU a listing already gave (no lookup)', async () => {
+        api.handler = routes({
+          'GET /prod/v2/deployments?includes=payload': { body: [{ id: COMFY_ID, name: 'x', hardware: ['ADA_48_PLUS'] }] },
+          [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status(SPEC_EXAMPLES.statusCompleted),
+          [`GET ${req('/prod/v2', COMFY_ID, 'result')}`]: status(SPEC_EXAMPLES.resultFailed),
+        })
+        await client.listDeployments()
+        expect((await client.getRun(R, COMFY_ID)).usage).toEqual({ gpu: 'ADA_48_PLUS', seconds: 131.088, executionOnly: false, sessionId: null })
+        expect(api.paths().some((path) => path === `GET /prod/v2/deployments/${COMFY_ID}`)).toBe(false)
+      })
+
+      it('keeps the seconds without a SKU when the lookup fails, and tries it again next time', async () => {
+        let lookups = 0
+        api.handler = routes({
+          [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status(SPEC_EXAMPLES.statusCompleted),
+          [`GET ${req('/prod/v2', COMFY_ID, 'result')}`]: status(SPEC_EXAMPLES.resultSucceeded),
+          [`GET /prod/v2/deployments/${COMFY_ID}`]: () => (++lookups === 1 ? { status: 404, body: { error_code: 404001, error_message: 'Not Found' } } : deployment('AMPERE_24')),
+        })
+        expect((await client.getRun(R, COMFY_ID)).usage).toMatchObject({ gpu: null, seconds: 509.683 })
+        expect((await client.getRun(R, COMFY_ID)).usage).toMatchObject({ gpu: 'AMPERE_24', seconds: 509.683 })
+      })
+
+      it('gives no usage for bad timings, and never throws for them', async () => {
+        api.handler = routes({
+          [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status(SPEC_EXAMPLES.statusCompleted),
+          [`GET ${req('/prod/v2', COMFY_ID, 'result')}`]: status({ ...SPEC_EXAMPLES.resultSucceeded, created_at: 42, finished_at: 'soon' }),
+          [`GET /prod/v2/deployments/${COMFY_ID}`]: deployment(['AMPERE_48']),
+        })
+        const snap = await client.getRun(R, COMFY_ID)
+        expect(snap.status).toBe('succeeded')
+        expect(snap.usage).toBeNull()
+      })
+
+      it('a request cancelled after it started is priced; one cancelled in the queue is not', async () => {
+        const cancelled = { request_id: R, status: 'cancelled', created_at: '2025-11-18T10:00:00Z', finished_at: '2025-11-18T10:00:30Z' }
+        api.handler = routes({
+          [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status({ request_id: R, status: 'cancelled', instance_id: 'i-1' }),
+          [`GET ${req('/prod/v2', COMFY_ID, 'result')}`]: status(cancelled),
+          [`GET /prod/v2/deployments/${COMFY_ID}`]: deployment(['AMPERE_48']),
+        })
+        expect((await client.getRun(R, COMFY_ID)).usage).toEqual({ gpu: 'AMPERE_48', seconds: 30, executionOnly: false, sessionId: null })
+        api.handler = routes({
+          [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status({ request_id: R, status: 'cancelled' }),
+          [`GET ${req('/prod/v2', COMFY_ID, 'result')}`]: status(cancelled),
+        })
+        expect((await client.getRun(R, COMFY_ID)).usage).toBeNull()
+      })
+
+      it('no usage while the request is still under way', async () => {
+        api.handler = routes({ [`GET ${req('/prod/v2', COMFY_ID, 'status')}`]: status(SPEC_EXAMPLES.statusInProgress) })
+        expect('usage' in (await client.getRun(R, COMFY_ID))).toBe(false)
+      })
     })
 
     it('cancellation_requested → no opinion yet', async () => {
@@ -383,6 +454,28 @@ describe('RunComfyClient over HTTP (local fake on 127.0.0.1)', () => {
       api.handler = () => ({ body: { status: 'in_queue' } })
       await client.getRun('a/b', 'd?x')
       expect(api.seen[0]?.url).toBe('/prod/v2/deployments/d%3Fx/requests/a%2Fb/status')
+    })
+  })
+
+  describe('balance', () => {
+    it('reads balance_usd from /prod/v2/balance with the token', async () => {
+      api.handler = routes({ 'GET /prod/v2/balance': { body: { balance_usd: 12.34, currency: 'USD' } } })
+      expect(await client.balance()).toBe(12.34)
+      expect(api.seen[0]?.authorization).toBe('Bearer rc-key')
+    })
+
+    it('reads a numeric string, and refuses a reply without a number', async () => {
+      api.handler = routes({ 'GET /prod/v2/balance': { body: { balance_usd: '7.50', currency: 'USD' } } })
+      expect(await client.balance()).toBe(7.5)
+      api.handler = routes({ 'GET /prod/v2/balance': { body: { balance: 7.5 } } })
+      expect((await rejection(client.balance())).code).toBe('PROVIDER_BAD_REPLY')
+    })
+
+    it('maps a refused token to PROVIDER_AUTH, also when it comes with HTTP 200', async () => {
+      api.handler = routes({ 'GET /prod/v2/balance': { status: 401, body: { error_code: 401001, error_message: 'Unauthorized' } } })
+      expect((await rejection(client.balance())).code).toBe('PROVIDER_AUTH')
+      api.handler = routes({ 'GET /prod/v2/balance': { body: { error_code: 401001, error_message: 'Unauthorized' } } })
+      expect((await rejection(client.balance())).code).toBe('PROVIDER_AUTH')
     })
   })
 
@@ -420,5 +513,21 @@ describe('prepareFile', () => {
     expect(error.code).toBe('PROVIDER_VALIDATION')
     expect(error.message).toMatch(/big\.mp4 is 20\.0 MiB.*public HTTPS URL/)
     await expect(client.prepareFile({ fileName: 'ok', mime: 'video/mp4', bytes: Buffer.alloc(INLINE_FILE_LIMIT) })).resolves.toMatch(/^data:video\/mp4;base64,/)
+  })
+})
+
+describe('toRunComfyUsage', () => {
+  const times = { created_at: '2025-11-18T10:00:00Z', started_at: '2025-11-18T10:01:12Z', finished_at: '2025-11-18T10:08:30Z' }
+
+  it('prefers created → finished (queue and cold start included), else started → finished (execution only)', () => {
+    expect(toRunComfyUsage(times, 'AMPERE_48')).toEqual({ gpu: 'AMPERE_48', seconds: 510, executionOnly: false, sessionId: null })
+    expect(toRunComfyUsage({ ...times, created_at: null }, null)).toEqual({ gpu: null, seconds: 438, executionOnly: true, sessionId: null })
+  })
+
+  it('gives null without an end, with times that run backwards, or for a request that never started', () => {
+    expect(toRunComfyUsage({ created_at: times.created_at }, 'X')).toBeNull()
+    expect(toRunComfyUsage({ created_at: times.finished_at, finished_at: times.created_at }, 'X')).toBeNull()
+    expect(toRunComfyUsage({ created_at: times.created_at, finished_at: times.finished_at }, 'X', { neverStarted: true })).toBeNull()
+    expect(toRunComfyUsage('not an object', 'X')).toBeNull()
   })
 })

@@ -3,11 +3,12 @@ import type { Deployment, InputField } from '@shared/deployment'
 import { err, ok, type Result } from '@shared/result'
 import type { InputValues, ProviderId, RunStatus } from '@shared/run'
 import { requestJson } from '../http'
-import { ProviderError, type ProviderClient, type QueueRequest, type RunSnapshot, type WebhookHint } from '../types'
+import { hasEnded, parseInstant, secondsBetween, toRunUsage } from '../run-usage'
+import { ProviderError, type ProviderClient, type QueueRequest, type RunSnapshot, type RunUsage, type WebhookHint } from '../types'
 import { describeRunComfyError, inspectRunComfyBody, isRunComfyErrorBody } from './errors'
 import { buildComfyFields, parseGraph, splitFieldId, toOverrides } from './input-map'
 import { toOutputRefs } from './outputs'
-import { CancelReply, DeploymentList, DeploymentModel, QueueReply, ResultReply, StatusReply, WebhookBody } from './schemas'
+import { BalanceReply, CancelReply, DeploymentList, DeploymentModel, QueueReply, RequestTimings, ResultReply, StatusReply, WebhookBody } from './schemas'
 import { failureMessage, isCancelledWord, isFinishedWord, liveStatusOf, toRunStatus } from './status-map'
 
 export interface RunComfyOptions {
@@ -58,6 +59,8 @@ export class RunComfyClient implements ProviderClient {
   private readonly prefixes = new Map<CallKind, Prefix>()
   private readonly kinds = new Map<string, DeploymentKind>()
   private readonly objectInfos = new Map<string, Promise<Obj | null>>()
+  /** Each deployment's hardware SKU (null: unsaid), to say what an ended request ran on; failures are not kept. */
+  private readonly skus = new Map<string, Promise<string | null>>()
 
   constructor(private readonly options: RunComfyOptions) {
     this.allowLoopbackMedia = options.allowLoopbackMedia ?? false
@@ -128,6 +131,35 @@ export class RunComfyClient implements ProviderClient {
   }
 
   private async toDeployment(model: DeploymentModel): Promise<Deployment> {
+    const sku = hardwareSku(model)
+    this.skus.set(model.id, Promise.resolve(sku))
+    const deployment = await this.describeDeployment(model)
+    return sku ? { ...deployment, hardware: sku } : deployment
+  }
+
+  /**
+   * A deployment's hardware SKU for pricing an ended request: from the last listing, else `GET
+   * /prod/v2/deployments/{id}` once. A failed lookup gives null (the request keeps its seconds, unpriced)
+   * and is tried again next time.
+   */
+  private skuOf(deploymentId: string): Promise<string | null> {
+    const known = this.skus.get(deploymentId)
+    if (known) return known
+    const pending = this.call('GET', `${this.base}${V2}/deployments/${enc(deploymentId)}`, undefined, true).then(
+      (body) => {
+        const model = DeploymentModel.safeParse(body)
+        return model.success ? hardwareSku(model.data) : null
+      },
+      () => {
+        this.skus.delete(deploymentId)
+        return null
+      },
+    )
+    this.skus.set(deploymentId, pending)
+    return pending
+  }
+
+  private async describeDeployment(model: DeploymentModel): Promise<Deployment> {
     const payload = model.payload ?? {}
     const graph = parseGraph(model.workflow_api_json ?? payload.workflow_api_json)
     const hardware = Array.isArray(model.hardware) ? model.hardware.join(', ') : model.hardware
@@ -247,13 +279,23 @@ export class RunComfyClient implements ProviderClient {
     try {
       result = parseReply(ResultReply, await this.versioned('result', 'GET', `${path}/result`, undefined, true), 'request result')
     } catch (error) {
-      // A request cancelled while queued may have no result at all.
+      // A request cancelled while queued may have no result at all (and used no GPU).
       if (isCancelledWord(state.status) && error instanceof ProviderError && error.code === 'PROVIDER_NOT_FOUND') {
-        return { rawStatus: state.status, status: 'cancelled', outputs: [] }
+        return { rawStatus: state.status, status: 'cancelled', outputs: [], usage: null }
       }
       throw error
     }
-    return snapshotFromResult(state.status, result)
+    const snapshot = snapshotFromResult(state.status, result)
+    if (!hasEnded(snapshot.status)) return snapshot
+    // Cancelled with no instance and no start: it was still waiting in the queue, so no GPU ran for it.
+    const neverStarted = snapshot.status === 'cancelled' && !hasText(state.instance_id)
+    return { ...snapshot, usage: toRunComfyUsage(result, await this.skuOf(deploymentId), { neverStarted }) }
+  }
+
+  /** `GET /prod/v2/balance` → the account's `balance_usd` (v2 only, like the official CLI). */
+  async balance(): Promise<number> {
+    const body = await this.call('GET', `${this.base}${V2}/balance`, undefined, true)
+    return parseReply(BalanceReply, body, 'balance').balance_usd
   }
 
   /** RunComfy's answer is read, not trusted: `not_cancellable` is refused, anything else waits for the poller. */
@@ -305,6 +347,33 @@ export class RunComfyClient implements ProviderClient {
     const mime = /^[\w.+-]+\/[\w.+-]+$/.test(file.mime) ? file.mime : 'application/octet-stream'
     return `data:${mime};base64,${file.bytes.toString('base64')}`
   }
+}
+
+const hasText = (value: unknown) => (typeof value === 'string' && value.trim() !== '') || typeof value === 'number'
+
+/** `hardware` is an array with one SKU (`["AMPERE_48"]`); a bare string is read too. */
+function hardwareSku(model: DeploymentModel): string | null {
+  const first = Array.isArray(model.hardware) ? model.hardware[0] : model.hardware
+  const sku = first?.trim()
+  return sku && sku.length <= 100 ? sku : null
+}
+
+/**
+ * What an ended request used (spend.md): its deployment's hardware SKU, from `created_at` (queue and cold
+ * start included) to `finished_at`, else from `started_at` (execution only). Null when it never started
+ * (`neverStarted` and no `started_at`) or its timings are unreadable. RunComfy names no GPU session.
+ */
+export function toRunComfyUsage(result: unknown, sku: string | null, opts: { neverStarted?: boolean } = {}): RunUsage | null {
+  const parsed = RequestTimings.safeParse(result)
+  if (!parsed.success) return null
+  const finished = parseInstant(parsed.data.finished_at)
+  const started = parseInstant(parsed.data.started_at)
+  if (opts.neverStarted && started === null) return null
+  return toRunUsage({
+    gpu: sku,
+    whole: secondsBetween(parseInstant(parsed.data.created_at), finished),
+    execution: secondsBetween(started, finished),
+  })
 }
 
 /** Without a listed deployment: `nodeId.inputName` keys mean ComfyUI, plain names mean a flat LoRA body. */

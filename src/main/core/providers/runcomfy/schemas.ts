@@ -66,6 +66,22 @@ export const ResultReply = z.looseObject({
 })
 export type ResultReply = z.infer<typeof ResultReply>
 
+/** A field read only to price a request: a value of an unexpected type reads as unsaid, never fails the run. */
+const priced = <T extends z.ZodType>(schema: T) => schema.nullish().catch(null)
+
+/** The times that bound a request's GPU seconds: `/result` has `created_at` and `finished_at`; `started_at` where given. */
+export const RequestTimings = z.looseObject({
+  created_at: priced(z.string()),
+  started_at: priced(z.string()),
+  finished_at: priced(z.string()),
+})
+
+/** `GET /prod/v2/balance` (the official CLI's `balance`): dollars left on the account; a numeric string is read too. */
+export const BalanceReply = z.looseObject({
+  balance_usd: z.union([z.number().finite(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number)]),
+  currency: z.string().nullish(),
+})
+
 export const CancelReply = z.looseObject({
   request_id: z.string().nullish(),
   status: z.string().nullish(),
