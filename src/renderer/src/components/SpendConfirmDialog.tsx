@@ -7,6 +7,8 @@ import { ConfirmDialog } from './ConfirmDialog'
  * the month stands and the budget. Confirm sends the action again with `confirmUsd` = that estimate; Cancel
  * sends nothing. One for the whole app: every paid submit goes through `spend.submitWithSpendCheck`.
  */
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1)
+
 export function SpendConfirmDialog() {
   const confirmation = useCourier((s) => s.spend.confirmation)
   const answer = useCourier((s) => s.spend.answerConfirmation)
@@ -29,7 +31,7 @@ export function SpendConfirmDialog() {
         {/* `what` names the count already ("Generate 8 runs of …"). */}
         {what} on {name} is estimated at <strong>{formatUsd(estimateUsd)}</strong>.
       </p>
-      {quote !== null && quote.explanation !== '' && <p className="muted">How: {quote.explanation}.</p>}
+      {quote !== null && quote.explanation !== '' && <p className="muted">How: {lowerFirst(quote.explanation.replace(/\.$/, ''))}.</p>}
       <dl className="spend-confirm__facts">
         <div>
           <dt>{name} this month so far</dt>

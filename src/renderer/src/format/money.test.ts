@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatGpuSeconds, formatHourly, formatUsd, formatUsdEstimate, runCostText, sumCosts, usdCell } from './money'
+import { formatGpuSeconds, formatHourly, formatUsd, formatUsdDelta, formatUsdEstimate, runCostText, sumCosts, usdCell } from './money'
 
 describe('formatUsd', () => {
   it('says nothing as $0.00 and under a cent as "< $0.01"', () => {
@@ -23,6 +23,13 @@ describe('formatUsd', () => {
   it('keeps the sign of a difference, and refuses to print nonsense', () => {
     expect(formatUsd(-0.4)).toBe('−$0.40')
     expect(formatUsd(Number.NaN)).toBe('—')
+  })
+  it('says a difference with its sign, and one under a cent as such', () => {
+    expect(formatUsdDelta(0.2)).toBe('+$0.20')
+    expect(formatUsdDelta(-0.167)).toBe('−$0.167')
+    expect(formatUsdDelta(0.004)).toBe('< $0.01')
+    expect(formatUsdDelta(-0.004)).toBe('< $0.01')
+    expect(formatUsdDelta(0)).toBe('$0.00')
   })
   it('says estimates as such', () => {
     expect(formatUsdEstimate(0.05)).toBe('≈ $0.05')

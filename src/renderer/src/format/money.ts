@@ -23,6 +23,13 @@ export function formatUsd(usd: number): string {
   return sign + (abs < 1 ? mills.format(abs) : cents.format(abs))
 }
 
+/** A difference: "+$0.20", "−$0.17", and "< $0.01" (no sign) for one under a cent either way. */
+export function formatUsdDelta(usd: number): string {
+  if (!Number.isFinite(usd)) return '—'
+  if (Math.abs(usd) < 0.01) return usd === 0 ? '$0.00' : '< $0.01'
+  return usd > 0 ? `+${formatUsd(usd)}` : formatUsd(usd)
+}
+
 /** "≈ $0.05": an estimate said as one. */
 export const formatUsdEstimate = (usd: number): string => (usd > 0 && usd < 0.01 ? '< $0.01' : `≈ ${formatUsd(usd)}`)
 

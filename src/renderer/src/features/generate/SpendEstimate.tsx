@@ -45,7 +45,7 @@ export function SpendEstimate({ provider, deploymentId, count }: { provider: Pro
   if (value.verdict === 'free') {
     return (
       <p className={`estimate estimate--free${stale ? ' estimate--stale' : ''}`} data-verdict="free" title="The Demo runs on this computer: its prices are simulated.">
-        Free (Demo) · simulated prices
+        Free (Demo){value.usd > 0 ? ` · ${formatUsdEstimate(value.usd)} for ${runs} at simulated prices` : ' · simulated prices'}
       </p>
     )
   }
@@ -62,7 +62,7 @@ export function SpendEstimate({ provider, deploymentId, count }: { provider: Pro
     >
       <p className="estimate__line">
         <strong className="estimate__usd">{figure}</strong>
-        {value.explanation !== '' && <span className="estimate__how"> · {value.explanation}</span>}
+        {value.explanation !== '' && <span className="estimate__how"> · {value.explanation.replace(/\.$/, '')}</span>}
       </p>
       {value.reason !== null && (
         <p id={reasonId} className="estimate__reason">

@@ -5,7 +5,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { formatTime, formatWhen } from '../../components/format'
 import { ViewHeader } from '../../components/ViewHeader'
-import { formatGpuSeconds, formatHourly, formatUsd, providerNames } from '../../format/money'
+import { formatGpuSeconds, formatHourly, formatUsd, formatUsdDelta, providerNames } from '../../format/money'
 import { useCourier } from '../../store/context'
 import { openBudgets, providerOfKey } from '../../store/spend'
 import type { SpendReport } from '../../store/types'
@@ -39,10 +39,15 @@ function ProviderName({ provider }: { provider: ProviderId | null }) {
 }
 
 /** Actual minus estimate, signed: what the services billed beyond (or below) our figure. */
-function Difference({ row }: { row: Pick<SpendRow, 'estimatedUsd' | 'actualUsd'> }) {
-  if (row.actualUsd === null) return <span className="muted">—</span>
+function Difference({ row }: { row: Pick<SpendRow, 'key' | 'estimatedUsd' | 'actualUsd'> }) {
+  // The Demo bills nothing: no difference to explain.
+  if (row.actualUsd === null || providerOfKey(row.key) === 'demo') return <span className="muted">—</span>
   const diff = row.actualUsd - row.estimatedUsd
-  return <span className={diff > 0.005 ? 'spend__diff spend__diff--up' : 'spend__diff'}>{diff >= 0 ? `+${formatUsd(diff)}` : formatUsd(diff)}</span>
+  return (
+    <span className={diff >= 0.01 ? 'spend__diff spend__diff--up' : 'spend__diff'} title={diff >= 0.01 ? 'Billed beyond our estimate: see why below' : undefined}>
+      {formatUsdDelta(diff)}
+    </span>
+  )
 }
 
 const actualCell = (row: SpendRow): ReactNode => (row.actualUsd === null ? <span className="muted" title="The service gives no figure for this group">—</span> : formatUsd(row.actualUsd))
