@@ -147,6 +147,16 @@ describe('Spend view', () => {
     await waitFor(() => expect(document.querySelector('.account[data-provider-id="comfydeploy"]')?.getAttribute('data-read-at')).toBe(String(fake.spendNow)))
   })
 
+  it('reads the figures again when a run is priced while it is open', async () => {
+    const fake = decemberFake()
+    await openDecember(fake)
+    await screen.findByRole('table', { name: 'By provider' })
+    const before = fake.callsTo('spend.overview').length
+    const run = fake.seedRun({ prompt: 'late' }, { provider: 'comfydeploy', cost: { usd: 0.02, gpuSeconds: 60, estimated: true, gpu: 'A10G' } })
+    act(() => fake.emit({ type: 'run.updated', run }))
+    await waitFor(() => expect(fake.callsTo('spend.overview').length).toBeGreaterThan(before), { timeout: 5000 })
+  })
+
   it('says so when the range has no runs, and offers Generate', async () => {
     const fake = new FakeCourier()
     const { store } = await renderApp(fake)

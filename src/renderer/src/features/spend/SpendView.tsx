@@ -368,6 +368,19 @@ export function SpendView() {
     void loadReport()
   }, [loadOverview, loadReport])
 
+  // Runs priced while the view is open (a batch finishing) move the figures: read them again after a pause.
+  const priced = useCourier((s) => s.runs.items.reduce((n, r) => (r.cost === null ? n : n + 1), 0))
+  const [pricedSeen, setPricedSeen] = useState(priced)
+  useEffect(() => {
+    if (priced === pricedSeen) return
+    const timer = setTimeout(() => {
+      setPricedSeen(priced)
+      void loadOverview()
+      void loadReport()
+    }, 1500)
+    return () => clearTimeout(timer)
+  }, [priced, pricedSeen, loadOverview, loadReport])
+
   const empty = report !== null && report.byProvider.every((r) => r.runs === 0)
   const exportCsv = () => {
     if (report === null) return
