@@ -83,6 +83,13 @@ for (const scheme of ['dark', 'light'] as const) {
       await expectAccessible(page, 'lightbox')
       await page.keyboard.press('Escape')
 
+      // Spend, with the Demo's run at simulated prices: budgets, both charts, the tables.
+      await page.getByRole('link', { name: 'Spend', exact: true }).click()
+      await expect(heading(page, 'Spend')).toBeVisible()
+      await expect(page.getByRole('table', { name: 'By provider' })).toBeVisible()
+      await expect(page.locator('.spend-chart canvas')).toHaveCount(2)
+      await expectAccessible(page, 'Spend')
+
       await page.getByRole('link', { name: 'Webhooks' }).click()
       await expect(heading(page, 'Webhooks')).toBeVisible()
       const first = page.locator('tr[data-webhook-id]').first()

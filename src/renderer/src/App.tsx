@@ -9,6 +9,8 @@ import { GalleryView } from './features/gallery/GalleryView'
 import { GenerateView } from './features/generate/GenerateView'
 import { RunsView } from './features/runs/RunsView'
 import { SettingsView } from './features/settings/SettingsView'
+import { SpendView } from './features/spend/SpendView'
+import { SpendConfirmDialog } from './components/SpendConfirmDialog'
 import { WebhooksView } from './features/webhooks/WebhooksView'
 import { Welcome } from './features/welcome/Welcome'
 import { useCourier } from './store/context'
@@ -18,6 +20,7 @@ const screens: Record<View, () => JSX.Element> = {
   generate: GenerateView,
   runs: RunsView,
   gallery: GalleryView,
+  spend: SpendView,
   webhooks: WebhooksView,
   settings: SettingsView,
 }
@@ -74,6 +77,7 @@ function Workspace() {
       </main>
       <StatusBar />
       {helpOpen && <HelpSheet onClose={() => setHelpOpen(false)} />}
+      <SpendConfirmDialog />
     </>
   )
 }

@@ -16,6 +16,7 @@ import { GenerationData } from './GenerationData'
 import { Icon, type IconName } from './Icon'
 import { kindLabel, outputAlt } from './MediaThumb'
 import { Modal, ModalToasts } from './Modal'
+import { RunCost } from './RunCost'
 import { isPreviewable, PREVIEW_BYTES, previewText, type TextPreview } from './text-preview'
 import { UseAsInput } from './UseAsInput'
 import { ZoomImage, type ZoomControls } from './ZoomImage'
@@ -180,6 +181,8 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
     setBusy(seed)
     const res = await rerun(output.runId, seed)
     setBusy(null)
+    // Declined at the spend question: nothing was started.
+    if (res === null) return
     if (!res.ok) {
       failed('Could not start the run', res.error, () => void runAgain(seed))
       return
@@ -434,6 +437,14 @@ export function Lightbox({ outputs, openId, onNavigate, onClose: closed, hasMore
                 <dt>Run</dt>
                 <dd>
                   <code title={output.runId}>{shortRunId(output.runId)}</code>
+                </dd>
+              </div>
+            )}
+            {run != null && output.provider !== null && (run.provider === 'demo' || run.cost !== null) && (
+              <div>
+                <dt>Cost</dt>
+                <dd>
+                  <RunCost run={run} />
                 </dd>
               </div>
             )}

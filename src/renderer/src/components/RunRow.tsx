@@ -12,6 +12,7 @@ import { MediaThumb } from './MediaThumb'
 import { outputDragProps } from './output-drag'
 import { ProgressBar } from './ProgressBar'
 import { runOutputsNote } from './run-outputs-note'
+import { RunCost } from './RunCost'
 import { RunIds } from './RunIds'
 import { StatusPill } from './StatusPill'
 import { useMinuteNow, useNow } from './useNow'
@@ -96,6 +97,7 @@ export function RunRow({ run, compact = false, highlighted = false }: { run: Run
         <span className="run__time muted" title={`Started ${formatTime(run.createdAt)}`}>
           {formatWhen(run.createdAt, Math.max(now, minute))} · {formatDuration(elapsed)}
         </span>
+        <RunCost run={run} className="run__cost" />
         <div className="run__actions">
           {active && (
             <button type="button" className="btn btn--small btn--danger-ghost" onClick={() => void cancel(run.id)} disabled={cancelling}>

@@ -17,6 +17,7 @@ const items: Array<{ view: View; label: string }> = [
   { view: 'generate', label: 'Generate' },
   { view: 'runs', label: 'Runs' },
   { view: 'gallery', label: 'Gallery' },
+  { view: 'spend', label: 'Spend' },
   { view: 'webhooks', label: 'Webhooks' },
   { view: 'settings', label: 'Settings' },
 ]

@@ -47,6 +47,7 @@ export const shortcuts = {
   'view.generate': goTo('generate', 'g', 'Generate'),
   'view.runs': goTo('runs', 'r', 'Runs'),
   'view.gallery': goTo('gallery', 'l', 'Gallery (your library)'),
+  'view.spend': goTo('spend', 'p', 'Spend'),
   'view.webhooks': goTo('webhooks', 'w', 'Webhooks'),
   'view.settings': goTo('settings', 's', 'Settings'),
   'generate.submit': { section: 'Generate', description: 'Generate (from anywhere in the form)', keys: [one('Enter', { mod: true })] },

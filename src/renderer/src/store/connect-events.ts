@@ -36,6 +36,9 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
     case 'library.importRemoved':
       s.settings.receiveImportRemoved(event.importId, event.folder)
       return
+    case 'spend.budget':
+      s.spend.receiveAlert(event.alert)
+      return
   }
 }
 

@@ -251,10 +251,20 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       // Variations differ by their seed: a deployment without a seed input gets one run.
       const count = hasSeedInput(deployment) ? clampVariations(get().generate.variations) : 1
       const target = { provider, deploymentId: deployment.id, inputs }
-      const res =
-        count > 1
-          ? await deps.courier.invoke('runs.submitBatch', { ...target, count })
-          : await deps.courier.invoke('runs.submit', target).then((r) => (r.ok ? { ok: true as const, value: [r.value] } : r))
+      const withConsent = <T extends object>(args: T, confirmUsd: number | undefined): T => (confirmUsd === undefined ? args : { ...args, confirmUsd })
+      // Through the spend check: a submit main asks to confirm is asked of the user, and sent again if agreed.
+      const res = await get().spend.submitWithSpendCheck(
+        { what: count > 1 ? `Generate ${count} runs of ${deployment.name}` : `Generate a run of ${deployment.name}`, provider, deploymentId: deployment.id, count },
+        (confirmUsd) =>
+          count > 1
+            ? deps.courier.invoke('runs.submitBatch', withConsent({ ...target, count }, confirmUsd))
+            : deps.courier.invoke('runs.submit', withConsent(target, confirmUsd)).then((r) => (r.ok ? { ok: true as const, value: [r.value] } : r)),
+      )
+      if (res === null) {
+        // Declined: nothing was sent, nothing to say.
+        patch('generate', { submitting: false })
+        return null
+      }
       if (!res.ok) {
         const field = fieldNamedBy(deployment, res.error.field)
         patch('generate', {
@@ -271,6 +281,8 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
       }
       patch('generate', { submitting: false, showErrors: false })
       for (const run of res.value) get().runs.receive(run)
+      // The month moved on: the estimate beside the button says where it stands now.
+      void get().spend.loadQuote(provider, deployment.id, count)
       return res.value[0] ?? null
     },
 

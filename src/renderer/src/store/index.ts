@@ -6,6 +6,7 @@ import { createNavSlice } from './nav'
 import { createOutputsSlice } from './outputs'
 import { createRunsSlice } from './runs'
 import { createSettingsSlice } from './settings'
+import { createSpendSlice } from './spend'
 import { createToastsSlice } from './toasts'
 import { createTunnelSlice } from './tunnel'
 import { createUploadsSlice } from './uploads'
@@ -45,6 +46,7 @@ export function createCourierStore(deps: StoreDeps): CourierStore {
       downloads: createDownloadsSlice(ctx),
       uploads: createUploadsSlice(ctx),
       toasts: createToastsSlice(ctx),
+      spend: createSpendSlice(ctx),
     }
   })
 }

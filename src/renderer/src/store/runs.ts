@@ -52,8 +52,19 @@ export function createRunsSlice({ get, patch, deps }: SliceContext): RunsSlice {
     },
 
     async rerun(id, seed) {
-      const res = await deps.courier.invoke('runs.rerun', { id, seed })
-      if (res.ok) get().runs.receive(res.value)
+      // The run re-run (from the store, else `runs.get`) says whose money it is, for the spend question.
+      const known = await get().runs.fetch(id)
+      const original = known.ok ? known.value : null
+      const res = await get().spend.submitWithSpendCheck(
+        {
+          what: `Re-run ${original?.deploymentName ?? 'this run'}${seed === 'new' ? ' with a new seed' : ' with the same seed'}`,
+          provider: original?.provider ?? 'comfydeploy',
+          deploymentId: original?.deploymentId ?? null,
+          count: 1,
+        },
+        (confirmUsd) => deps.courier.invoke('runs.rerun', confirmUsd === undefined ? { id, seed } : { id, seed, confirmUsd }),
+      )
+      if (res?.ok) get().runs.receive(res.value)
       return res
     },
 

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@shared/errors'
 import { failureText } from '../components/failure-text'
+import { openBudgets } from './spend'
 import type { SliceContext, Toast, ToastsSlice } from './types'
 
 /** How long an info toast stays; errors stay until dismissed. */
@@ -8,7 +9,7 @@ const MAX_TOASTS = 3
 
 /** Codes the user fixes in Settings (a missing or refused key). */
 export const fixedInSettings = (code: ErrorCode): boolean =>
-  code === 'PROVIDER_AUTH' || code === 'NOT_CONFIGURED' || code === 'PROVIDER_NAME_NOT_FOUND' || code === 'PROVIDER_TLS'
+  code === 'PROVIDER_AUTH' || code === 'NOT_CONFIGURED' || code === 'PROVIDER_NAME_NOT_FOUND' || code === 'PROVIDER_TLS' || code === 'BUDGET_EXCEEDED'
 
 /** Codes where the same request may well work a moment later (a network hiccup, a busy service). */
 export const worthRetrying = (code: ErrorCode): boolean =>
@@ -49,7 +50,10 @@ export function createToastsSlice({ get, patch }: SliceContext): ToastsSlice {
     },
     failure(what, failure, retry) {
       // The next step, where there is one: a key to fix in Settings, or the same request again.
-      const action: Toast['action'] = fixedInSettings(failure.code)
+      const action: Toast['action'] =
+        failure.code === 'BUDGET_EXCEEDED'
+          ? { label: 'Open budgets', run: () => openBudgets(get().nav.go) }
+          : fixedInSettings(failure.code)
         ? { label: 'Open Settings', run: () => get().nav.go('settings') }
         : retry !== undefined && worthRetrying(failure.code)
           ? { label: 'Retry', run: retry }

@@ -12,11 +12,13 @@ import type { GalleryFilter, GalleryQuery } from './gallery-query'
 import type { Failure, Result } from '@shared/result'
 import type { ProviderId, Run, RunId } from '@shared/run'
 import type { SettingsPatch, SettingsView } from '@shared/settings'
+import type { BudgetAlert, SpendOverview, SpendQuote, SpendRow } from '@shared/spend'
+import type { Period, PeriodGroup, RangeKind, SpendRange } from '../features/spend/spend-range'
 import type { Draft, DraftValue } from './form-model'
 import type { WebhookQuery } from './webhook-query'
 
-export type View = 'generate' | 'runs' | 'gallery' | 'webhooks' | 'settings'
-export const views: readonly View[] = ['generate', 'runs', 'gallery', 'webhooks', 'settings']
+export type View = 'generate' | 'runs' | 'gallery' | 'spend' | 'webhooks' | 'settings'
+export const views: readonly View[] = ['generate', 'runs', 'gallery', 'spend', 'webhooks', 'settings']
 
 /** What a list fetched from main looks like while it loads. */
 export type LoadState = 'idle' | 'loading' | 'loaded' | 'error'
@@ -65,8 +67,11 @@ export interface RunsSlice {
   receive(run: Run): void
   /** The run from `items`, else `runs.get` (kept in `byId`). */
   fetch(id: RunId): Promise<Result<Run>>
-  /** Submits a run again (`runs.rerun`) and folds the new run in. */
-  rerun(id: RunId, seed: 'same' | 'new'): Promise<Result<Run>>
+  /**
+   * Submits a run again (`runs.rerun`, through the spend check) and folds the new run in; null when the user
+   * declined the spend it asked to confirm.
+   */
+  rerun(id: RunId, seed: 'same' | 'new'): Promise<Result<Run> | null>
   /** Opens the Runs view with this run brought into view. */
   show(id: RunId): void
 }
@@ -328,7 +333,8 @@ export interface DownloadsSlice {
 
 export interface Toast {
   id: number
-  tone: 'info' | 'error'
+  /** `warning` (amber: a budget at 80 %) stays until dismissed, like `error`. */
+  tone: 'info' | 'warning' | 'error'
   text: string
   /** A button in the toast (e.g. "Show run"); it also dismisses the toast. */
   action?: { label: string; run(): void }
@@ -356,6 +362,74 @@ export interface ToastsSlice {
   hold(id: number, on: boolean): void
 }
 
+/** What a paid submit is, for the spend check's question ("Generate 8 runs of Dreamscape"). */
+export interface SpendRequest {
+  what: string
+  provider: ProviderId
+  /** null where it is not known (a re-run of a run not in the store): the question goes without the month's figures. */
+  deploymentId: string | null
+  count: number
+}
+
+/** The question on screen: a submit main asked to confirm (SPEND_CONFIRMATION_REQUIRED). */
+export interface SpendConfirmation {
+  id: number
+  what: string
+  provider: ProviderId
+  count: number
+  /** The refusal's own estimate (`details.estimateUsd`): what Confirm sends as `confirmUsd`. */
+  estimateUsd: number
+  /** Main's words, naming the estimate. */
+  message: string
+  /** The month so far and the budget (`spend.quote`), when it could be read. */
+  quote: SpendQuote | null
+}
+
+/** The Spend view's figures for one range and grouping. */
+export interface SpendReport {
+  range: SpendRange
+  groupBy: PeriodGroup
+  /** Every period of the range, oldest first (also those without runs). */
+  periods: Period[]
+  /** `spend.summary` by period (only periods with runs). */
+  byPeriod: SpendRow[]
+  /** By period key: that period's rows by provider. */
+  providersByPeriod: Record<string, SpendRow[]>
+  byProvider: SpendRow[]
+  byDeployment: SpendRow[]
+}
+
+export interface SpendSlice {
+  /** Generate's estimate before the click, for the deployment and count on screen. */
+  quote: { key: string; status: LoadState; value: SpendQuote | null; error: Failure | null } | null
+  loadQuote(provider: ProviderId, deploymentId: string, count: number): Promise<void>
+  confirmation: SpendConfirmation | null
+  /**
+   * Every paid submit goes through here: `send` without `confirmUsd` first; a SPEND_CONFIRMATION_REQUIRED
+   * answer asks the user (the dialog names the estimate, the month so far and the budget), and Confirm sends
+   * again with `confirmUsd` = the estimate. Answers the last result, or null when the user declined.
+   */
+  submitWithSpendCheck<T>(request: SpendRequest, send: (confirmUsd?: number) => Promise<Result<T>>): Promise<Result<T> | null>
+  answerConfirmation(confirmed: boolean): void
+  range: { kind: RangeKind; month: string | null }
+  groupBy: PeriodGroup
+  report: SpendReport | null
+  reportStatus: LoadState
+  reportError: Failure | null
+  overview: SpendOverview | null
+  overviewError: Failure | null
+  refreshing: boolean
+  refreshError: Failure | null
+  setRange(kind: RangeKind, month?: string | null): void
+  setGroupBy(groupBy: PeriodGroup): void
+  loadReport(): Promise<void>
+  loadOverview(): Promise<void>
+  /** Reads the services' account figures now (`spend.refresh`), then the report again. */
+  refresh(): Promise<void>
+  /** A `spend.budget` event: a toast with the way to the Spend view. */
+  receiveAlert(alert: BudgetAlert): void
+}
+
 export interface CourierState {
   app: AppSlice
   nav: NavSlice
@@ -368,6 +442,7 @@ export interface CourierState {
   downloads: DownloadsSlice
   uploads: UploadsSlice
   toasts: ToastsSlice
+  spend: SpendSlice
 }
 
 export type SliceKey = keyof CourierState

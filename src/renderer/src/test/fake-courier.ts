@@ -14,10 +14,20 @@ import type { CourierEvent } from '@shared/events'
 import type { ImportFolder, ImportProgress } from '@shared/imports'
 import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets, type OutputFacetsArgs } from '@shared/output'
 import { emptyInspection, type Inspection } from '@shared/provenance'
-import { err, ok, type Failure, type Result } from '@shared/result'
+import { err, errWith, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
 import type { KeyState, SettingsView } from '@shared/settings'
-import { DEFAULT_BUDGET, type SpendOverview } from '@shared/spend'
+import { DEFAULT_BUDGET, type SpendGroupBy, type SpendOverview, type SpendQuote, type SpendRow } from '@shared/spend'
+import { isoWeekKey, localDayKey, localMonthKey } from '../features/spend/spend-range'
+
+/** One run's cost as the fake's spend ledger keeps it (for `spend.summary`), apart from the runs it keeps. */
+export interface SpendEntry {
+  provider: ProviderId
+  deploymentId: string
+  createdAt: number
+  gpuSeconds: number
+  estimatedUsd: number
+}
 
 /** The deployment every test sees on the demo provider: a prompt, two numbers and a seed. */
 /** An inspection of a file that carries nothing. */
@@ -202,6 +212,20 @@ export class FakeCourier implements CourierClient {
     budgets: { comfydeploy: { ...DEFAULT_BUDGET }, runcomfy: { ...DEFAULT_BUDGET } },
     runcomfyPricing: { plan: 'payg', tiers: {} },
   }
+  /** The spend ledger `spend.summary` groups (tests add entries). */
+  spendEntries: SpendEntry[] = []
+  /** The services' own figures by summary key (`2026-12`, `comfydeploy`, …); a key left out says nothing (null). */
+  spendActuals: Record<string, number> = {}
+  /** What `spend.overview` answers beyond the month, which is counted from the ledger. */
+  spendAccounts: SpendOverview['accounts'] = []
+  spendPrices: SpendOverview['prices'] = []
+  deploymentNames: Record<string, string> = { 'demo/txt2img': 'Text to image', 'runcomfy/rc-img2vid': 'Image to video' }
+  /** What a paid submit of one run is estimated at; the budget's threshold and hard stop are those of `settings.budgets`. */
+  estimatePerRunUsd = 0.02
+  /** How many times `spend.refresh` was asked for. */
+  spendRefreshes = 0
+  /** The "now" spend's month is counted at (the fake's own clock is in 2023). */
+  spendNow = new Date(2026, 11, 6, 12).getTime()
   /** The ComfyDeploy key as main would keep it; the renderer must never be sent it. */
   apiKey: string | null = null
   /** The RunComfy token, likewise. */
@@ -323,11 +347,11 @@ export class FakeCourier implements CourierClient {
       liveStatus: null,
       polling: false,
       inputs,
-      cost: null,
       error: null,
       outputCount: 0,
       outputs: status === 'succeeded' ? 'saved' : 'none',
       batchId: null,
+      cost: null,
       createdAt: t,
       updatedAt: t,
       finishedAt: t,
@@ -460,10 +484,6 @@ export class FakeCourier implements CourierClient {
     this.emit({ type: 'output.saved', output })
   }
 
-  private spendOverview(): SpendOverview {
-    return { month: { key: '2026-12', byProvider: [] }, accounts: [], prices: [], deploymentNames: {} }
-  }
-
   /** A run as `runs.submit` makes it: queued with a provider run id, its event sent. */
   private queueRun(provider: ProviderId, deployment: Deployment, inputs: InputValues, batchId: string | null): Run {
     const t = this.now()
@@ -478,11 +498,11 @@ export class FakeCourier implements CourierClient {
       liveStatus: null,
       polling: this.tunnel.state !== 'up',
       inputs,
-      cost: null,
       error: null,
       outputCount: 0,
       outputs: 'none',
       batchId,
+      cost: null,
       createdAt: t,
       updatedAt: t,
       finishedAt: null,
@@ -508,6 +528,106 @@ export class FakeCourier implements CourierClient {
       if (field.required && inputs[field.id] === undefined) return err('BAD_INPUT', `${field.id} is required`, field.id)
     }
     return ok(deployment)
+  }
+
+  /** This month's estimated spend of a provider, from the ledger. */
+  private monthUsd(provider: ProviderId): number {
+    const month = localMonthKey(this.spendNow)
+    return this.spendEntries.filter((e) => e.provider === provider && localMonthKey(e.createdAt) === month).reduce((sum, e) => sum + e.estimatedUsd, 0)
+  }
+
+  /** What `spend.quote` answers: the budget's verdict as core reaches it. */
+  quoteFor(provider: ProviderId, deploymentId: string, count: number): SpendQuote {
+    const paid = provider !== 'demo'
+    const usd = paid ? this.estimatePerRunUsd * count : 0
+    const budget = provider === 'demo' ? null : this.settings.budgets[provider]
+    const monthUsd = this.monthUsd(provider)
+    const crossesMonth = budget?.monthlyUsd != null && monthUsd + usd > budget.monthlyUsd
+    const verdict: SpendQuote['verdict'] = !paid
+      ? 'free'
+      : crossesMonth && budget?.hardStop
+        ? 'refuse'
+        : crossesMonth || (budget !== null && usd > budget.confirmAboveUsd)
+          ? 'confirm'
+          : 'ok'
+    return {
+      usd,
+      basis: paid ? 'history' : 'none',
+      provider,
+      count,
+      explanation: paid ? `median of 12 runs × A10G at $1.21/h` : 'The Demo is free: its prices are simulated.',
+      secondsPerRun: paid ? 60 : null,
+      usdPerSecond: paid ? 1.21 / 3600 : null,
+      gpu: paid ? 'A10G' : null,
+      monthUsd,
+      budget,
+      verdict,
+      reason:
+        verdict === 'refuse'
+          ? 'This would take the month past its budget, which has a hard stop.'
+          : verdict === 'confirm'
+            ? crossesMonth
+              ? 'This would take the month past its budget.'
+              : `Above your confirmation threshold of $${budget?.confirmAboveUsd ?? 1}.`
+            : null,
+    }
+  }
+
+  /** The spend check core makes before anything is sent (issue 17). */
+  private spendCheck(provider: ProviderId, count: number, confirmUsd: number | undefined): Result<null> {
+    const quote = this.quoteFor(provider, provider, count)
+    if (quote.verdict === 'refuse') return err('BUDGET_EXCEEDED', `That would take ${providerLabel[provider]} past its budget of $${quote.budget?.monthlyUsd}.`)
+    if (quote.verdict === 'confirm' && (confirmUsd === undefined || confirmUsd < quote.usd)) {
+      return errWith('SPEND_CONFIRMATION_REQUIRED', `This is estimated at $${quote.usd.toFixed(2)}: confirm it to go ahead.`, { estimateUsd: quote.usd })
+    }
+    return ok(null)
+  }
+
+  private summary(from: number, to: number, groupBy: SpendGroupBy): SpendRow[] {
+    const keyOf = (e: SpendEntry): string =>
+      groupBy === 'day'
+        ? localDayKey(e.createdAt)
+        : groupBy === 'week'
+          ? isoWeekKey(e.createdAt)
+          : groupBy === 'month'
+            ? localMonthKey(e.createdAt)
+            : groupBy === 'provider'
+              ? e.provider
+              : `${e.provider}/${e.deploymentId}`
+    const rows = new Map<string, SpendRow>()
+    for (const e of this.spendEntries) {
+      if (e.createdAt < from || e.createdAt > to) continue
+      const key = keyOf(e)
+      const row = rows.get(key) ?? { key, runs: 0, gpuSeconds: 0, estimatedUsd: 0, actualUsd: this.spendActuals[key] ?? null }
+      row.runs++
+      row.gpuSeconds += e.gpuSeconds
+      row.estimatedUsd += e.estimatedUsd
+      rows.set(key, row)
+    }
+    return [...rows.values()].sort((a, b) => a.key.localeCompare(b.key))
+  }
+
+  private overview(): SpendOverview {
+    const month = localMonthKey(this.spendNow)
+    const providers: ProviderId[] = ['demo', 'comfydeploy', 'runcomfy']
+    return {
+      month: {
+        key: month,
+        byProvider: providers
+          .map((provider) => {
+            const entries = this.spendEntries.filter((e) => e.provider === provider && localMonthKey(e.createdAt) === month)
+            const estimatedUsd = entries.reduce((sum, e) => sum + e.estimatedUsd, 0)
+            const budget = provider === 'demo' ? null : this.settings.budgets[provider]
+            const limit = budget?.monthlyUsd ?? null
+            const budgetState = limit === null ? 'none' : estimatedUsd > limit ? 'over' : estimatedUsd >= 0.8 * limit ? 'warning' : 'ok'
+            return { provider, runs: entries.length, estimatedUsd, actualUsd: this.spendActuals[provider] ?? null, budget, budgetState } as const
+          })
+          .filter((p) => p.runs > 0 || p.budget?.monthlyUsd != null),
+      },
+      accounts: this.spendAccounts,
+      prices: this.spendPrices,
+      deploymentNames: this.deploymentNames,
+    }
   }
 
   /** A seed the fake draws for "new seed" and batches: predictable, so tests can name it. */
@@ -697,14 +817,18 @@ export class FakeCourier implements CourierClient {
       this.deployments[index] = restored
       return ok(restored)
     },
-    'runs.submit': ({ provider, deploymentId, inputs }) => {
+    'runs.submit': ({ provider, deploymentId, inputs, confirmUsd }) => {
       const checked = this.checkSubmit(provider, deploymentId, inputs)
       if (!checked.ok) return checked
+      const spend = this.spendCheck(provider, 1, confirmUsd)
+      if (!spend.ok) return spend
       return ok(this.queueRun(provider, checked.value, inputs, null))
     },
-    'runs.submitBatch': ({ provider, deploymentId, inputs, count }) => {
+    'runs.submitBatch': ({ provider, deploymentId, inputs, count, confirmUsd }) => {
       const checked = this.checkSubmit(provider, deploymentId, inputs)
       if (!checked.ok) return checked
+      const spend = this.spendCheck(provider, count, confirmUsd)
+      if (!spend.ok) return spend
       const seedInput = seedField(checked.value.inputs)
       const batchId = `b_${++this.seq}`
       const given = seedInput === undefined ? undefined : inputs[seedInput.id]
@@ -715,22 +839,17 @@ export class FakeCourier implements CourierClient {
         ),
       )
     },
-    'runs.rerun': ({ id, seed }) => {
+    'runs.rerun': ({ id, seed, confirmUsd }) => {
       const run = this.runs.get(id)
       if (run === undefined) return err('NOT_FOUND', `no run ${id}`)
       const checked = this.checkSubmit(run.provider, run.deploymentId, run.inputs)
       if (!checked.ok) return checked
+      const spend = this.spendCheck(run.provider, 1, confirmUsd)
+      if (!spend.ok) return spend
       const seedInput = seedField(checked.value.inputs)
       const inputs = seed === 'new' && seedInput !== undefined ? { ...run.inputs, [seedInput.id]: this.nextSeed() } : run.inputs
       return ok(this.queueRun(run.provider, checked.value, inputs, null))
     },
-    // Spend: the fake's runs are free, like the Demo's.
-    'spend.summary': () => ok([]),
-    'spend.estimate': () => ok({ usd: 0, basis: 'none' }),
-    'spend.quote': ({ provider, count }) =>
-      ok({ usd: 0, basis: 'none', provider, count, explanation: 'Free in tests.', secondsPerRun: null, usdPerSecond: null, gpu: null, monthUsd: 0, budget: null, verdict: 'free', reason: null }),
-    'spend.overview': () => ok(this.spendOverview()),
-    'spend.refresh': () => ok(this.spendOverview()),
     'runs.get': ({ id }) => {
       const run = this.runs.get(id)
       return run ? ok(run) : err('NOT_FOUND', `no run ${id}`)
@@ -800,6 +919,18 @@ export class FakeCourier implements CourierClient {
       return ok(this.tunnel)
     },
     'settings.get': () => ok(this.settings),
+    'spend.summary': ({ from, to, groupBy }) => ok(this.summary(new Date(from).getTime(), new Date(to).getTime(), groupBy)),
+    'spend.estimate': ({ provider, deploymentId, count }) => {
+      const { usd, basis } = this.quoteFor(provider, deploymentId, count)
+      return ok({ usd, basis })
+    },
+    'spend.quote': ({ provider, deploymentId, count }) => ok(this.quoteFor(provider, deploymentId, count)),
+    'spend.overview': () => ok(this.overview()),
+    'spend.refresh': () => {
+      this.spendRefreshes++
+      this.spendAccounts = this.spendAccounts.map((a) => ({ ...a, readAt: this.spendNow }))
+      return ok(this.overview())
+    },
     'settings.update': (patch) => {
       const s = this.settings
       const keyOf = (typed: string): string | null => (typed.trim() === '' ? null : typed.trim())
@@ -822,6 +953,13 @@ export class FakeCourier implements CourierClient {
         comfydeploy: { ...s.comfydeploy, baseUrl: patch.comfydeployBaseUrl ?? s.comfydeploy.baseUrl },
         runcomfy: { ...s.runcomfy, baseUrl: patch.runcomfyBaseUrl ?? s.runcomfy.baseUrl },
         onboarded: patch.onboarded ?? s.onboarded,
+        budgets: { ...s.budgets, ...patch.budgets },
+        runcomfyPricing: {
+          plan: patch.runcomfyPlan ?? s.runcomfyPricing.plan,
+          tiers: Object.fromEntries(
+            Object.entries({ ...s.runcomfyPricing.tiers, ...patch.runcomfyTiers }).filter((entry): entry is [string, NonNullable<(typeof entry)[1]>] => entry[1] !== null),
+          ),
+        },
       }
       this.syncKeys()
       return ok(this.settings)

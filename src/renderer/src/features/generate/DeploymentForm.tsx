@@ -5,6 +5,7 @@ import { useCourier } from '../../store/context'
 import { validateField, valueOf } from '../../store/form-model'
 import { currentDraft, hasSeedInput, isUploadWait, MAX_VARIATIONS, selectedDeployment, variationsError } from '../../store/generate'
 import { FieldControl } from './FieldControl'
+import { SpendEstimate } from './SpendEstimate'
 import { publishesNoInputs } from './form-editor'
 
 interface Props {
@@ -22,6 +23,7 @@ export function DeploymentForm({ onCustomize }: Props) {
   const serverFieldErrors = useCourier((s) => s.generate.serverFieldErrors)
   const { submit, setValue, randomizeSeed, setRandomEachRun, resetDraft } = useCourier((s) => s.generate)
   const variations = useCourier((s) => s.generate.variations)
+  const provider = useCourier((s) => s.generate.provider)
   const showToast = useCourier((s) => s.toasts.show)
   const resetRef = useRef<HTMLButtonElement>(null)
 
@@ -114,6 +116,10 @@ export function DeploymentForm({ onCustomize }: Props) {
         <span className="form-actions__hint muted">
           <ShortcutKeys id="generate.submit" />
         </span>
+        {/* In the sticky bar, so what a click would cost stays in view beside the button. */}
+        {provider !== null && (
+          <SpendEstimate provider={provider} deploymentId={deployment.id} count={hasSeed && !tooMany ? Math.max(1, variations) : 1} />
+        )}
       </div>
     </form>
   )

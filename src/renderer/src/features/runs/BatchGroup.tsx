@@ -9,6 +9,7 @@ import { Lightbox } from '../../components/Lightbox'
 import { MediaThumb } from '../../components/MediaThumb'
 import { outputDragProps } from '../../components/output-drag'
 import { ProgressBar } from '../../components/ProgressBar'
+import { BatchCost } from '../../components/RunCost'
 import { RunRow, runDataAttributes } from '../../components/RunRow'
 import { statusLabel } from '../../components/StatusPill'
 import { useCourier } from '../../store/context'
@@ -95,6 +96,9 @@ export function BatchGroup({ batchId, runs, total, highlight, compact = false }:
           <p className="batch__summary" aria-live="polite">
             {summary(runs)}
             {runs.length < total && ` (${runs.length} of ${total} shown)`}
+          </p>
+          <p className="batch__cost">
+            <BatchCost runs={runs} />
           </p>
         </div>
         <div className="batch__progress">

@@ -3,6 +3,7 @@ import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
 import { About } from './About'
 import { BrowserNotifications } from './BrowserNotifications'
+import { BudgetsSection } from './BudgetsSection'
 import { SettingsEditor } from './SettingsEditor'
 
 export function SettingsView() {
@@ -19,7 +20,10 @@ export function SettingsView() {
           <p className="muted">Loading settings…</p>
         )
       ) : (
-        <SettingsEditor settings={settings} />
+        <>
+          <SettingsEditor settings={settings} />
+          <BudgetsSection settings={settings} />
+        </>
       )}
       <BrowserNotifications />
       <About />
