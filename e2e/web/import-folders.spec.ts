@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +13,12 @@ const png = (i: number) =>
   sharp({ create: { width: 32, height: 24, channels: 3, background: { r: (i * 53) % 256, g: (i * 17) % 256, b: (i * 101) % 256 } } })
     .png()
     .toBuffer()
+
+/** Serious or critical axe findings on the page as it is, one line each. */
+async function seriousProblems(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))
+}
 
 /** The number on the gallery's Imported filter (the filters fold behind a button in a narrow window). */
 async function importedCount(page: Page): Promise<string> {
@@ -68,11 +75,18 @@ for (const viewport of [
         await expect(watch).not.toBeChecked()
         await expect(row).toContainText('No')
 
+        // The folder's actions fit the window, and pass axe.
+        const actions = row.getByRole('cell').last()
+        const box = await actions.boundingBox()
+        expect(box !== null && box.x + box.width <= viewport.width).toBe(true)
+        expect(await seriousProblems(page)).toEqual([])
+
         // Remove: the confirmation says how many outputs leave and that the files stay.
         await page.getByRole('button', { name: `Remove ${folder} from the library` }).click()
         const confirm = page.getByRole('alertdialog', { name: 'Remove this folder from the library?' })
         await expect(confirm).toContainText('7 outputs leave the gallery')
         await expect(confirm).toContainText('The files stay on disk')
+        expect(await seriousProblems(page)).toEqual([])
         await confirm.getByRole('button', { name: 'Remove from library' }).click()
         await expect(confirm).toBeHidden()
         await expect(page.getByRole('table', { name: 'Imported folders' })).toHaveCount(0)
