@@ -84,6 +84,7 @@ export class Thumbnails {
     const { bytes, signal } = options
     try {
       if (bytes !== undefined && !video) {
+        // The caller read the file itself (the import's walk never takes a link): only the size is checked.
         if (bytes.length > PREPARE_MAX_BYTES) return false
       } else {
         const info = await lstat(key)
