@@ -8,7 +8,7 @@ import type { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import type { ImportsRepo } from '../store/imports-repo'
 import type { OutputsRepo } from '../store/outputs-repo'
-import { indexImportedFile, type IndexFileDeps } from './import-file'
+import { HashClaims, indexImportedFile, type IndexFileDeps } from './import-file'
 import { walkImportFolder } from './import-walk'
 import { isInside } from './media'
 
@@ -25,6 +25,8 @@ export interface ImportServiceDeps extends IndexFileDeps {
   watchIntervalMs?: number
   /** Default 250 ms. */
   progressIntervalMs?: number
+  /** Files indexed at once in a scan (default `IMPORT_CONCURRENCY`). */
+  concurrency?: number
   now?: () => number
 }
 
@@ -39,6 +41,14 @@ interface Job {
 const realOrSelf = (path: string) => realpath(path).catch(() => path)
 
 /**
+ * Files a scan indexes at once. Two: while one file's thumbnail is decoded (sharp, on libuv's threads,
+ * still one at a time in `Thumbnails`), the next is read, hashed, probed and its metadata read on the main
+ * thread, so neither waits for the other; more would only hold more files in memory, as decoding is the
+ * slowest step and stays one at a time.
+ */
+export const IMPORT_CONCURRENCY = 2
+
+/**
  * Folders added to the library (`library.import`): each scan walks the folder, indexes new files in place,
  * skips unchanged ones (same path, size and modification time), and marks files gone from it missing
  * (rows are never dropped). One scan per folder at a time; watched folders are scanned again every
@@ -46,6 +56,8 @@ const realOrSelf = (path: string) => realpath(path).catch(() => path)
  */
 export class ImportService {
   private readonly jobs = new Map<string, Job>()
+  /** Shared by every scan, so two copies of a file in two folders scanned at once are still one output. */
+  private readonly claims = new HashClaims()
   private timer: ReturnType<typeof setInterval> | null = null
   private stopped = false
 
@@ -163,29 +175,45 @@ export class ImportService {
       const skip = [await realOrSelf(this.deps.libraryDir()), await realOrSelf(this.deps.dataDir)]
       const walk = { truncated: false }
       const folderName = basename(job.folder)
-      for await (const found of walkImportFolder(job.folder, { skip, signal }, walk)) {
-        progress.found++
-        seen.add(found.path)
-        const before = known.get(found.path)
-        if (before && before.bytes === found.size && before.mtime === found.mtime) {
-          if (before.missing) back.push(before.id)
-        } else {
-          // A file changed in place is indexed again: its old row goes (with its search entry and thumbnail).
-          if (before) {
-            this.deps.outputs.remove([before.id])
-            await this.deps.thumbnails.remove(before.id).catch(() => undefined)
+      const concurrency = Math.max(1, this.deps.concurrency ?? IMPORT_CONCURRENCY)
+      const at = { importId: job.importId, root: job.folder, folderName, claims: this.claims }
+      const inFlight = new Set<Promise<void>>()
+      try {
+        for await (const found of walkImportFolder(job.folder, { skip, signal }, walk)) {
+          progress.found++
+          seen.add(found.path)
+          const before = known.get(found.path)
+          if (before && before.bytes === found.size && before.mtime === found.mtime) {
+            if (before.missing) back.push(before.id)
+            progress.done++
+            report()
+          } else {
+            // A file changed in place is indexed again: its old row goes (with its search entry and thumbnail).
+            if (before) {
+              this.deps.outputs.remove([before.id])
+              await this.deps.thumbnails.remove(before.id).catch(() => undefined)
+            }
+            const task: Promise<void> = indexImportedFile(this.deps, at, found, signal).then((outcome) => {
+              inFlight.delete(task)
+              if (outcome.kind === 'cancelled') return // stopped before its row: not done, and no row
+              if (outcome.kind === 'added') progress.added++
+              else if (outcome.kind === 'duplicate') progress.duplicates++
+              else {
+                progress.failed++
+                log.info('import: file not indexed', { folder: job.folder, reason: outcome.reason })
+              }
+              progress.done++
+              report()
+            })
+            inFlight.add(task)
+            // Bounded: the walk waits while `concurrency` files are in flight (each may hold its bytes).
+            while (inFlight.size >= concurrency) await Promise.race(inFlight)
           }
-          const outcome = await indexImportedFile(this.deps, { importId: job.importId, root: job.folder, folderName }, found, signal)
-          if (outcome.kind === 'added') progress.added++
-          else if (outcome.kind === 'duplicate') progress.duplicates++
-          else {
-            progress.failed++
-            log.info('import: file not indexed', { folder: job.folder, reason: outcome.reason })
-          }
+          if (signal.aborted) break
         }
-        progress.done++
-        report()
-        if (signal.aborted) break
+      } finally {
+        // Whatever ends the walk (done, cancelled, an unreadable folder), the files in flight end first.
+        await Promise.all(inFlight)
       }
       if (back.length > 0) this.deps.outputs.setMissing(back, false)
       if (signal.aborted) {

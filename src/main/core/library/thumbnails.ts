@@ -23,7 +23,7 @@ function hasPicture(output: { kind: string; mime: string }): boolean {
  * Pictures up to this size get their thumbnail before they are announced; a bigger one (an 8K poster) is
  * announced at once and gets it just after, so its decoding never holds the announcement back.
  */
-const PREPARE_MAX_BYTES = 16 * 1024 * 1024
+export const PREPARE_MAX_BYTES = 16 * 1024 * 1024
 /** Output ids are ours (`o_` + base64url); anything else never becomes a file name. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/
 
@@ -70,31 +70,51 @@ export class Thumbnails {
    * saver's `probe` step). Pictures and videos; never rejects. A picture that fails is tried again by
    * `ensure`; a video ffmpeg fails on is remembered (its row starts `failed`), and without ffmpeg nothing
    * is. A video's poster is taken whatever the file's size (ffmpeg seeks; it is bounded by its timeout).
+   *
+   * `options.bytes`: the picture's whole file, read already by the caller (the import reads each file once
+   * for its hash, metadata and thumbnail), decoded instead of reading the file again. `options.signal`: a
+   * picture whose turn comes after it aborts is not made (one being decoded is finished).
+   * Answers true when a thumbnail (or a video's remembered failure) waits for the row to adopt it.
    */
-  async prepare(file: string, mime: string): Promise<void> {
+  async prepare(file: string, mime: string, options: { bytes?: Buffer; signal?: AbortSignal } = {}): Promise<boolean> {
     const video = VIDEO_DEMUXERS.has(mime)
-    if (!(PICTURES.has(mime) || video) || this.stopped) return
+    if (!(PICTURES.has(mime) || video) || this.stopped) return false
     const key = resolve(file)
     const target = join(this.pendingDir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.webp`)
+    const { bytes, signal } = options
     try {
-      const info = await lstat(key)
-      if (!info.isFile() || (!video && info.size > PREPARE_MAX_BYTES)) return // the saver's own file, never a link
-      let source: string | Buffer = key
+      if (bytes !== undefined && !video) {
+        // The caller read the file itself (the import's walk never takes a link): only the size is checked.
+        if (bytes.length > PREPARE_MAX_BYTES) return false
+      } else {
+        const info = await lstat(key)
+        if (!info.isFile() || (!video && info.size > PREPARE_MAX_BYTES)) return false // the saver's own file, never a link
+      }
+      let source: string | Buffer = bytes !== undefined && !video ? bytes : key
       if (video) {
         const poster = await this.posters.frame(key, mime)
         if (!poster.ok) {
           if (poster.reason === 'failed' && !this.stopped) {
             this.deps.log.warn('video poster not made', { file: key, error: poster.message })
             this.prepared.set(key, null)
+            return true
           }
-          return
+          return false
         }
         source = poster.png
       }
-      await this.queue.add(() => (this.stopped ? Promise.reject(new Error('stopping')) : this.render(source, target)))
+      // The signal is checked as the picture's turn comes, not given to the queue: p-queue would also reject
+      // a render already running, free its slot while sharp goes on, and leave its file behind.
+      await this.queue.add(() => {
+        if (this.stopped) return Promise.reject(new Error('stopping'))
+        if (signal?.aborted) return Promise.reject(new Error('stopped before its turn'))
+        return this.render(source, target)
+      })
       this.prepared.set(key, target)
+      return true
     } catch {
       await rm(target, { force: true }).catch(() => undefined)
+      return false
     }
   }
 

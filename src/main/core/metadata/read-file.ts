@@ -33,10 +33,16 @@ function withSidecar(raw: RawMetadata, sidecar: Record<string, string> | null): 
   return { ...raw, text }
 }
 
-/** What a file on disk carries: its own metadata (pictures by their bytes, videos through ffprobe), then its sidecar. */
-export async function readFileMetadata(path: string, size: number, tools: VideoTools): Promise<RawMetadata> {
+/**
+ * What a file on disk carries: its own metadata (pictures by their bytes, videos through ffprobe), then its
+ * sidecar. `bytes`: the whole file, read already by the caller (the import reads a picture once for its
+ * hash, metadata and thumbnail); it is read instead of the disk, with the same rules (`size` is then its length).
+ */
+export async function readFileMetadata(path: string, size: number, tools: VideoTools, bytes?: Buffer): Promise<RawMetadata> {
   let raw: RawMetadata | null = null
-  if (imageContainer(await fileHead(path, 16)) !== null && size <= MAX_IMAGE_BYTES) {
+  if (bytes !== undefined && imageContainer(bytes) !== null && bytes.length <= MAX_IMAGE_BYTES) {
+    raw = readImageMetadata(bytes)
+  } else if (bytes === undefined && imageContainer(await fileHead(path, 16)) !== null && size <= MAX_IMAGE_BYTES) {
     const handle = await open(path, 'r')
     try {
       raw = readImageMetadata(await handle.readFile())

@@ -341,7 +341,7 @@ describe('OutputsRepo', () => {
     expect(ids(repo.list({ favourite: true }))).toEqual(['o_v5_1'])
     // Indexes and the delete trigger were made again: deleting a row takes its search entry with it.
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'outputs' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
-    expect(indexes).toEqual(expect.arrayContaining(['outputs_by_time', 'outputs_favourites', 'outputs_by_fts', 'outputs_fts_delete', 'outputs_by_sha256', 'outputs_by_import']))
+    expect(indexes).toEqual(expect.arrayContaining(['outputs_by_time', 'outputs_favourites', 'outputs_by_fts', 'outputs_fts_delete', 'outputs_by_sha256', 'outputs_by_import', 'outputs_by_original_sha256']))
     repo.remove(['o_v5_1'])
     expect(ids(repo.list({ query: 'harbour' }))).toEqual(['o_v5_2'])
     expect(db.prepare("SELECT count(*) AS n FROM outputs_fts WHERE outputs_fts MATCH 'harbour'").all()).toEqual([{ n: 1 }])
@@ -375,5 +375,17 @@ describe('OutputsRepo', () => {
     expect(outputs.importedFiles(importId).get('day/ComfyUI_0001.png')).toMatchObject({ id: 'o_imp1', bytes: 9, mtime: 5, missing: true })
     expect(outputs.remove(['o_imp1'])).toEqual(new Set())
     expect(ids(outputs.list({ query: 'lighthouse' }))).toEqual([])
+  })
+
+  it('answers hasHash from indexes, never by reading the whole table (an import asks it for every file)', () => {
+    const saved = addOutput(addRun({ inputs: { prompt: 'a red fox', seed: 1 } }), { createdAt: 10 })
+    db.prepare("UPDATE outputs SET original_sha256 = 'sent' WHERE id = ?").run(saved.id)
+    expect(outputs.hasHash('sent')).toBe(true)
+    expect(outputs.hasHash(saved.sha256)).toBe(true)
+    expect(outputs.hasHash('neither')).toBe(false)
+    for (const column of ['sha256', 'original_sha256']) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT 1 AS x FROM outputs WHERE ${column} = ? LIMIT 1`).all('x') as { detail: string }[]
+      expect(plan.map((step) => step.detail).join('; ')).toMatch(/USING (COVERING )?INDEX/)
+    }
   })
 })
