@@ -51,16 +51,7 @@ export interface LedgerEntry {
 }
 
 /** The run's timings as the service reports them, in whole epoch ms (what a client parses back). */
-export interface LedgerRun {
-  provider: LedgerProvider
-  runId: string
-  deploymentId: string
-  machineId: string | null
-  gpu: string
-  tier: string | null
-  status: string
-  sessionId: string | null
-  usdPerSecond: number | null
+export interface LedgerRun extends Pick<LedgerEntry, 'provider' | 'runId' | 'deploymentId' | 'machineId' | 'gpu' | 'tier' | 'status' | 'sessionId' | 'usdPerSecond'> {
   /** Where the priced span starts (ComfyDeploy `queued_at`, RunComfy `created_at`); null: it never started. */
   fromMs: number | null
   toMs: number

@@ -22,14 +22,14 @@ function MoneyField({ id, provider, label, help, error, value, placeholder, onCh
   placeholder?: string
   onChange(value: string): void
 }) {
+  const name = (
+    <>
+      <span className="visually-hidden">{provider} </span>
+      {label}
+    </>
+  )
   return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <div className="field__head">
-        <label htmlFor={id} className="field__label">
-          <span className="visually-hidden">{provider} </span>
-          {label}
-        </label>
-      </div>
+    <Field id={id} label={name} help={help} {...(error ? { error } : {})}>
       <input
         id={id}
         className="input input--money"
@@ -41,15 +41,7 @@ function MoneyField({ id, provider, label, help, error, value, placeholder, onCh
         aria-invalid={error ? true : undefined}
         onChange={(e) => onChange(e.target.value)}
       />
-      <p id={`${id}-help`} className="field__help">
-        {help}
-      </p>
-      {error && (
-        <p id={`${id}-error`} className="field__error">
-          {error}
-        </p>
-      )}
-    </div>
+    </Field>
   )
 }
 

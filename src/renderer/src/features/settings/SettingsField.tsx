@@ -8,7 +8,7 @@ export const describedBy = (id: string, help: boolean, error: string | undefined
   [help ? `${id}-help` : null, error ? `${id}-error` : null].filter((x) => x !== null).join(' ') || undefined
 
 /** One setting: its label, the control, help under it and the error that names it (ids as `describedBy` lists them). */
-export function Field({ id, label, help, error, children }: { id: string; label: string; help?: ReactNode; error?: string; children: ReactNode }) {
+export function Field({ id, label, help, error, children }: { id: string; label: ReactNode; help?: ReactNode; error?: string; children: ReactNode }) {
   return (
     <div className={`field${error ? ' field--invalid' : ''}`}>
       <div className="field__head">
