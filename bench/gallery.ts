@@ -47,7 +47,7 @@ const id = (prefix: string) => `${prefix}${randomBytes(9).toString('base64url')}
  * files a handful of real small PNGs reused, each output with its thumbnail (the app makes one as it saves
  * a picture): made by the app's own code once per picture, then copied for the outputs that share it.
  */
-export async function seed(dataDir: string, libraryDir: string): Promise<void> {
+async function seed(dataDir: string, libraryDir: string): Promise<void> {
   const files: Array<{ path: string; bytes: number; sha256: string }> = []
   for (let i = 0; i < 6; i++) {
     const png = renderPng({ key: `bench-${i}`, width: 384, height: 384, detail: 12 })
