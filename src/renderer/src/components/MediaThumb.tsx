@@ -16,8 +16,12 @@ export const kindLabel: Record<OutputKind, string> = { image: 'Image', video: 'V
  * A small, lazily loaded preview of a saved output: its thumbnail once main made one, else the image
  * itself; a video's first frame (or thumbnail) with a play badge and its length; an icon for audio and files.
  */
-export function MediaThumb({ output }: { output: Output }) {
+export function MediaThumb({ output, defer = false }: { output: Output; defer?: boolean }) {
   const client = useCourierClient()
+  // Mounted while `defer` (a gallery tile passing by in a fast scroll): an empty preview of the same size
+  // until `defer` ends; a picture once shown stays, whatever `defer` does later.
+  const [waiting, setWaiting] = useState(defer)
+  if (waiting && !defer) setWaiting(false)
   // A thumbnail that cannot be served (an image main could not decode) gives way to the file itself.
   const [thumbFailed, setThumbFailed] = useState(false)
   const preview = previewUrl(client, output)
@@ -25,6 +29,7 @@ export function MediaThumb({ output }: { output: Output }) {
   const alt = outputAlt(output)
   const duration = output.durationMs !== null ? formatMediaDuration(output.durationMs) : null
 
+  if (waiting && (output.kind === 'image' || output.kind === 'video')) return <span className="thumb" />
   if (output.kind === 'image' && src !== null) {
     return (
       <img

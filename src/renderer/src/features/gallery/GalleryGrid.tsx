@@ -9,6 +9,19 @@ export const GAP = 16
 export const CAPTION = 54
 /** Asks for the next page while the last rows loaded are this close to being shown. */
 const NEAR_END_ROWS = 8
+/**
+ * On two scroll events running, each this far from the last (px) or at this speed (px per ms: 1,500 px/s,
+ * two screens a second), the grid is flung: tiles that come into view meanwhile show an empty preview
+ * instead of loading, decoding and painting a picture that is gone again a few frames later (that work
+ * made the frames of a fast scroll miss their time). The distance counts on a machine too busy to scroll
+ * in many small steps. A single jump (End, a click on the scrollbar) is no fling: its pictures show at once.
+ */
+const FLING_STEP = 100
+const FLING_SPEED = 1.5
+/** Scroll events further apart than this are not one motion. */
+const FLING_GAP_MS = 250
+/** A fling is over once the grid has not scrolled for this long: the tiles in view then load their pictures. */
+const FLING_SETTLE_MS = 150
 /** Where layout is not measured (jsdom), the grid assumes a window of this size. */
 const UNMEASURED: Rect = { width: 1024, height: 768 }
 
@@ -77,11 +90,43 @@ const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
   const rowCount = Math.ceil(outputs.length / columns)
   const pageRows = Math.max(1, Math.floor(rect.height / rowHeight))
 
+  // Whether the grid is being flung (FLING_SPEED), told by its own scroll events.
+  const [flung, setFlung] = useState(false)
+  useEffect(() => {
+    const el = scrollRef.current
+    if (el === null) return
+    let last = { offset: el.scrollTop, at: 0 }
+    let fast = 0
+    let settle: ReturnType<typeof setTimeout> | undefined
+    const onScroll = () => {
+      const now = { offset: el.scrollTop, at: performance.now() }
+      const gap = now.at - last.at
+      const step = Math.abs(now.offset - last.offset)
+      fast = gap <= FLING_GAP_MS && (step >= FLING_STEP || step / Math.max(1, gap) >= FLING_SPEED) ? fast + 1 : 0
+      last = now
+      clearTimeout(settle)
+      if (fast < 2) {
+        setFlung(false)
+        return
+      }
+      setFlung(true)
+      settle = setTimeout(() => {
+        fast = 0
+        setFlung(false)
+      }, FLING_SETTLE_MS)
+    }
+    el.addEventListener('scroll', onScroll, { passive: true })
+    return () => {
+      el.removeEventListener('scroll', onScroll)
+      clearTimeout(settle)
+    }
+  }, [])
+
   const virtualizer = useVirtualizer({
     count: rowCount,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    overscan: 3,
+    overscan: 2,
     observeElementRect: observeRect,
     useFlushSync: false,
   })
@@ -253,35 +298,73 @@ const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
       onKeyUp={onKeyUp}
     >
       <div className="gallery" role="presentation" style={{ height: virtualizer.getTotalSize() }}>
-        {rows.map((row) => {
-          const start = row.index * columns
-          const tiles = outputs.slice(start, start + columns)
-          return (
-            <div
-              key={row.key}
-              role="row"
-              aria-rowindex={row.index + 1}
-              className="gallery__row"
-              style={{ transform: `translateY(${row.start}px)`, height: rowHeight - GAP, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
-            >
-              {tiles.map((o, c) => (
-                <GalleryTile
-                  key={o.id}
-                  output={o}
-                  index={start + c}
-                  column={c}
-                  active={start + c === activeIndex}
-                  selected={selected.has(o.id)}
-                  onActivate={onActivate}
-                  onFocusTile={onFocusTile}
-                  onFavourite={onFavourite}
-                  onBatch={onBatch}
-                />
-              ))}
-            </div>
-          )
-        })}
+        {rows.map((row) => (
+          <GalleryRow
+            key={row.key}
+            outputs={outputs}
+            index={row.index}
+            columns={columns}
+            top={row.start}
+            height={rowHeight - GAP}
+            activeColumn={activeRow === row.index ? activeIndex - row.index * columns : -1}
+            selected={selected}
+            deferMedia={flung}
+            onActivate={onActivate}
+            onFocusTile={onFocusTile}
+            onFavourite={onFavourite}
+            onBatch={onBatch}
+          />
+        ))}
       </div>
+    </div>
+  )
+})
+
+interface RowProps {
+  outputs: readonly Output[]
+  index: number
+  columns: number
+  /** Where the row starts in the grid (px). */
+  top: number
+  height: number
+  /** The active tile's column in this row, or -1. */
+  activeColumn: number
+  selected: ReadonlySet<OutputId>
+  deferMedia: boolean
+  onActivate(index: number, e: MouseEvent<HTMLButtonElement>): void
+  onFocusTile(index: number): void
+  onFavourite(output: Output): void
+  onBatch(batchId: string): void
+}
+
+/**
+ * One row of tiles. Memoized: a scroll re-renders the grid for the rows coming and going, and the rows
+ * that stay (all but one or two) are skipped whole rather than each of their tiles compared.
+ */
+const GalleryRow = memo(function GalleryRow({ outputs, index, columns, top, height, activeColumn, selected, deferMedia, onActivate, onFocusTile, onFavourite, onBatch }: RowProps) {
+  const start = index * columns
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 1}
+      className="gallery__row"
+      style={{ transform: `translateY(${top}px)`, height, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+    >
+      {outputs.slice(start, start + columns).map((o, c) => (
+        <GalleryTile
+          key={o.id}
+          output={o}
+          index={start + c}
+          column={c}
+          active={c === activeColumn}
+          selected={selected.has(o.id)}
+          deferMedia={deferMedia}
+          onActivate={onActivate}
+          onFocusTile={onFocusTile}
+          onFavourite={onFavourite}
+          onBatch={onBatch}
+        />
+      ))}
     </div>
   )
 })

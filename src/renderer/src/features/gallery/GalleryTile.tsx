@@ -13,6 +13,8 @@ interface Props {
   /** The tile the arrow keys are on: the only one Tab reaches (roving tabindex). */
   active: boolean
   selected: boolean
+  /** The grid is being flung: a tile mounted meanwhile waits with its picture until the grid slows down. */
+  deferMedia: boolean
   onActivate(index: number, e: MouseEvent<HTMLButtonElement>): void
   onFocusTile(index: number): void
   onFavourite(output: Output): void
@@ -20,7 +22,7 @@ interface Props {
 }
 
 /** One output in the grid: its preview (opens the lightbox), a star, and its batch chip. */
-export const GalleryTile = memo(function GalleryTile({ output: o, index, column, active, selected, onActivate, onFocusTile, onFavourite, onBatch }: Props) {
+export const GalleryTile = memo(function GalleryTile({ output: o, index, column, active, selected, deferMedia, onActivate, onFocusTile, onFavourite, onBatch }: Props) {
   const tab = active ? 0 : -1
   const now = useMinuteNow()
   const alt = outputAlt(o)
@@ -42,7 +44,7 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
         {...outputDragProps(o)}
       >
         <span className="tile__media">
-          <MediaThumb output={o} />
+          <MediaThumb output={o} defer={deferMedia} />
           {format !== null && (
             <span className="tile__format" aria-hidden="true">
               {format}
