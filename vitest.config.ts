@@ -25,6 +25,9 @@ export default defineConfig({
           name: 'dom',
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}'],
+          // A whole form typed into with user-event takes 1–2 s of jsdom; on a 2-core machine running the
+          // node project beside it, that can pass 5 s. A limit, not a speed target (speed lives in the bench).
+          testTimeout: 20_000,
         },
       },
     ],
