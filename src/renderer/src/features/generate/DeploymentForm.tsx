@@ -112,14 +112,13 @@ export function DeploymentForm({ onCustomize }: Props) {
           Generate
         </button>
         <Variations count={variations} hasSeed={hasSeed} />
+        {/* In the sticky bar's one row, so what a click would cost stays in view beside the button; while the
+            count of variations is refused there is nothing to estimate, and the refusal has the room. */}
+        {provider !== null && !tooMany && <SpendEstimate provider={provider} deploymentId={deployment.id} count={hasSeed ? Math.max(1, variations) : 1} />}
         {/* Ctrl/⌘+Enter is an app-wide shortcut (keyboard/connect-keyboard.ts): it works from any field. */}
         <span className="form-actions__hint muted">
           <ShortcutKeys id="generate.submit" />
         </span>
-        {/* In the sticky bar, so what a click would cost stays in view beside the button. */}
-        {provider !== null && (
-          <SpendEstimate provider={provider} deploymentId={deployment.id} count={hasSeed && !tooMany ? Math.max(1, variations) : 1} />
-        )}
       </div>
     </form>
   )

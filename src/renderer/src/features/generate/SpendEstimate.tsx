@@ -58,7 +58,8 @@ export function SpendEstimate({ provider, deploymentId, count }: { provider: Pro
       data-verdict={value.verdict}
       data-estimate-usd={value.usd}
       aria-describedby={value.reason !== null ? reasonId : undefined}
-      title={monthLine}
+      // The bar's row may cut the lines short: the whole of them is here.
+      title={[`${figure}.`, value.explanation, value.reason, monthLine].filter((part) => part !== null && part !== '').join(' ')}
     >
       <p className="estimate__line">
         <strong className="estimate__usd">{figure}</strong>

@@ -93,12 +93,15 @@ export function BatchGroup({ batchId, runs, total, highlight, compact = false }:
               {prompt}
             </p>
           )}
-          <p className="batch__summary" aria-live="polite">
-            {summary(runs)}
-            {runs.length < total && ` (${runs.length} of ${total} shown)`}
-          </p>
-          <p className="batch__cost">
-            <BatchCost runs={runs} />
+          {/* The cost shares the summary's line, so a batch is no taller for it. */}
+          <p className="batch__summary">
+            <span aria-live="polite">
+              {summary(runs)}
+              {runs.length < total && ` (${runs.length} of ${total} shown)`}
+            </span>
+            <span className="batch__cost">
+              <BatchCost runs={runs} />
+            </span>
           </p>
         </div>
         <div className="batch__progress">

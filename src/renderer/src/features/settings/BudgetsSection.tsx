@@ -245,7 +245,7 @@ export function BudgetsSection({ settings }: { settings: Settings }) {
         <RunComfyPricing form={form} onChange={change} />
         <div className="form-actions">
           <button type="submit" className="btn btn--primary" disabled={saving || !dirty}>
-            {saving ? 'Saving…' : 'Save budgets'}
+            {saving ? 'Applying…' : 'Apply budgets'}
           </button>
           {feedback?.kind === 'saved' && (
             <span className="form-feedback form-feedback--ok" role="status">

@@ -198,7 +198,7 @@ describe('Settings → Budgets', () => {
     fireEvent.change(s.getByLabelText('ComfyDeploy Monthly budget ($)'), { target: { value: 'lots' } })
     fireEvent.change(s.getByLabelText('RunComfy Confirm above ($)'), { target: { value: '' } })
     fireEvent.click(s.getByLabelText('RunComfy Hard stop'))
-    fireEvent.click(s.getByRole('button', { name: 'Save budgets' }))
+    fireEvent.click(s.getByRole('button', { name: 'Apply budgets' }))
     expect(await s.findByText(/Type the ComfyDeploy budget in dollars, above 0/)).toBeTruthy()
     expect(s.getByText(/Type an amount in dollars: 1 asks before anything over \$1/)).toBeTruthy()
     expect(s.getByText(/A hard stop needs a monthly budget to stop at/)).toBeTruthy()
@@ -216,7 +216,7 @@ describe('Settings → Budgets', () => {
     const tier = (await s.findByLabelText('Tier of Image to video')) as HTMLSelectElement
     expect(tier.closest('tr')?.textContent).toContain('AMPERE_48')
     fireEvent.change(tier, { target: { value: 'X-Large' } })
-    fireEvent.click(s.getByRole('button', { name: 'Save budgets' }))
+    fireEvent.click(s.getByRole('button', { name: 'Apply budgets' }))
     await waitFor(() => expect(fake.callsTo('settings.update')).toHaveLength(1))
     expect(fake.callsTo('settings.update')[0]).toEqual({
       budgets: {
