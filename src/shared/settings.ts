@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { NgrokDomain, TunnelMode } from './delivery'
-import { Budget, Budgets, RunComfyPlan, RunComfyPricing, RunComfyTier } from './spend'
+import { Budget, BudgetsPatch, RunComfyPlan, RunComfyPricing, RunComfyTier } from './spend'
 
 /**
  * A service's key: none saved; saved but it has never passed a connection test (kept because the user said
@@ -65,8 +65,8 @@ export const SettingsPatch = z.object({
   runcomfyApiKey: z.string().max(4096).optional(),
   runcomfyBaseUrl: z.string().url().optional(),
   onboarded: z.boolean().optional(),
-  /** Budgets by provider; a provider given replaces its whole budget, one left out keeps its own. */
-  budgets: Budgets.optional(),
+  /** Budgets by provider; the fields given replace the provider's own, the rest stay as they were. */
+  budgets: BudgetsPatch.optional(),
   runcomfyPlan: RunComfyPlan.optional(),
   /** A deployment's RunComfy tier by deployment id; null removes the choice (the SKU's guess applies again). */
   runcomfyTiers: z.record(z.string().min(1).max(200), RunComfyTier.nullable()).optional(),

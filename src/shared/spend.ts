@@ -3,7 +3,7 @@ import { ProviderId } from './run'
 
 /** A budget per provider: a monthly limit (null: none), the confirmation threshold of one action, and a hard stop. */
 export const Budget = z.object({
-  monthlyUsd: z.number().positive().max(1_000_000).nullable(),
+  monthlyUsd: z.number().nonnegative().max(1_000_000).nullable(),
   /** A submit estimated above this asks first (default $1); 0 asks before every paid submit. */
   confirmAboveUsd: z.number().nonnegative().max(1_000_000),
   /** Refuse any submit that would take the month past `monthlyUsd`, whatever was confirmed. */
@@ -19,6 +19,9 @@ export type PaidProvider = z.infer<typeof PaidProvider>
 
 export const Budgets = z.partialRecord(PaidProvider, Budget)
 export type Budgets = z.infer<typeof Budgets>
+/** A change of budgets: a provider's fields given replace its own, those left out keep theirs (or the defaults). */
+export const BudgetsPatch = z.partialRecord(PaidProvider, Budget.partial().strict())
+export type BudgetsPatch = z.infer<typeof BudgetsPatch>
 
 /** RunComfy's machine tiers (its "about billing" page); a deployment's hardware SKU maps onto one. */
 export const RunComfyTier = z.enum(['Medium', 'Large', 'X-Large', 'X-Large Plus', '2X-Large', '2X-Large Plus', '3X-Large'])

@@ -94,8 +94,9 @@ describe('spend against the simulator', () => {
     expect(!rerun.ok && rerun.error.code).toBe('BUDGET_EXCEEDED')
     // The Demo is free: the budget of a paid service never stops it.
     expect((await t.core.call('runs.submit', { provider: 'demo', deploymentId: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: 'free' } })).ok).toBe(true)
-    // Raising the budget lets it go again.
-    await t.call('settings.update', { budgets: { comfydeploy: { monthlyUsd: 10, confirmAboveUsd: 1, hardStop: true } } })
+    // Raising the budget alone (the fields not given stay as they were) lets it go again.
+    const raised = await t.call('settings.update', { budgets: { comfydeploy: { monthlyUsd: 10 } } })
+    expect(raised.budgets.comfydeploy).toEqual({ monthlyUsd: 10, confirmAboveUsd: 1, hardStop: true })
     expect((await t.core.call('runs.submit', { provider: 'comfydeploy', deploymentId: DEPLOYMENT_IDS.dreamscape, inputs: { positive_prompt: 'three' } })).ok).toBe(true)
   })
 

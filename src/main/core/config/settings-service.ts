@@ -139,7 +139,12 @@ export class SettingsService {
     if (patch.tunnelHost !== undefined) next.tunnelHost = patch.tunnelHost
     if (patch.publicUrl !== undefined) next.publicUrl = patch.publicUrl
     if (patch.onboarded !== undefined) next.onboarded = patch.onboarded
-    if (patch.budgets !== undefined) next.budgets = { ...this.stored.budgets, ...patch.budgets }
+    if (patch.budgets !== undefined) {
+      next.budgets = { ...this.stored.budgets }
+      for (const [provider, change] of Object.entries(patch.budgets) as [PaidProvider, Partial<Budget>][]) {
+        next.budgets[provider] = { ...this.budget(provider), ...change }
+      }
+    }
     if (patch.runcomfyPlan !== undefined || patch.runcomfyTiers !== undefined) {
       const tiers = { ...this.stored.runcomfyPricing?.tiers }
       for (const [deploymentId, tier] of Object.entries(patch.runcomfyTiers ?? {})) {

@@ -953,7 +953,10 @@ export class FakeCourier implements CourierClient {
         comfydeploy: { ...s.comfydeploy, baseUrl: patch.comfydeployBaseUrl ?? s.comfydeploy.baseUrl },
         runcomfy: { ...s.runcomfy, baseUrl: patch.runcomfyBaseUrl ?? s.runcomfy.baseUrl },
         onboarded: patch.onboarded ?? s.onboarded,
-        budgets: { ...s.budgets, ...patch.budgets },
+        budgets: {
+          comfydeploy: { ...s.budgets.comfydeploy, ...patch.budgets?.comfydeploy },
+          runcomfy: { ...s.budgets.runcomfy, ...patch.budgets?.runcomfy },
+        },
         runcomfyPricing: {
           plan: patch.runcomfyPlan ?? s.runcomfyPricing.plan,
           tiers: Object.fromEntries(
