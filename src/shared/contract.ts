@@ -7,6 +7,7 @@ import { TunnelStatus, WebhookListArgs, WebhookRecord } from './delivery'
 import { KeyState, SettingsPatch, SettingsView } from './settings'
 import { Inspection } from './provenance'
 import { ImportArgs, ImportFolder, ImportRef, ImportRemoved, ImportWatchArgs } from './imports'
+import { Grid, GridListArgs, GridSubmitArgs, GridSubmitResult, SubmitListArgs } from './grid'
 import { SpendEstimate, SpendEstimateArgs, SpendOverview, SpendQuote, SpendRow, SpendSummaryArgs } from './spend'
 
 const NoArgs = z.object({}).strict()
@@ -167,6 +168,16 @@ export const contract = {
   },
   /** Submits a run again with the same inputs, keeping its seed or drawing a new one. */
   'runs.rerun': { args: z.object({ id: RunId, seed: z.enum(['same', 'new']), confirmUsd: ConfirmUsd }).strict(), result: Run },
+  /** A prompt list or CSV: one run per row over the shared inputs, one batch, sent through the provider's queue. */
+  'runs.submitList': { args: SubmitListArgs, result: z.array(Run) },
+  /** A comparison grid over 1–3 inputs: every cell a run carrying `gridId`, queued within the provider's concurrency. */
+  'grids.submit': { args: GridSubmitArgs, result: GridSubmitResult },
+  'grids.get': { args: z.object({ gridId: z.string().min(1).max(64) }).strict(), result: Grid },
+  'grids.list': { args: GridListArgs, result: z.array(Grid) },
+  /** Submits the failed, cancelled and timed-out cells again (each a new run in its place); the estimate is theirs alone. */
+  'grids.rerunFailed': { args: z.object({ gridId: z.string().min(1).max(64), confirmUsd: ConfirmUsd }).strict(), result: Grid },
+  /** Cancels the cells not yet ended: those waiting locally are never sent; those at the service are cancelled there. */
+  'grids.cancel': { args: z.object({ gridId: z.string().min(1).max(64) }).strict(), result: Grid },
   /** Runs created in a range, grouped; estimates beside the services' own account figures where they have them. */
   'spend.summary': { args: SpendSummaryArgs, result: z.array(SpendRow) },
   /** What `count` runs of a deployment would cost, and on what basis. */

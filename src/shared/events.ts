@@ -4,6 +4,7 @@ import { Output } from './output'
 import { TunnelStatus, WebhookRecord } from './delivery'
 import { ImportProgress } from './imports'
 import { BudgetAlert } from './spend'
+import { Grid } from './grid'
 
 export const DownloadState = z.enum(['queued', 'downloading', 'retrying', 'done', 'failed'])
 export type DownloadState = z.infer<typeof DownloadState>
@@ -72,6 +73,8 @@ export const CourierEvent = z.discriminatedUnion('type', [
    * so a gallery showing them reloads. Its files are still on disk.
    */
   z.object({ type: z.literal('library.importRemoved'), importId: z.number().int(), folder: z.string(), removed: z.number().int().nonnegative() }),
+  /** A comparison grid changed: a cell's run moved on, or its image is being made or was saved. */
+  z.object({ type: z.literal('grid.updated'), grid: Grid }),
 ])
 export type CourierEvent = z.infer<typeof CourierEvent>
 export type CourierEventType = CourierEvent['type']

@@ -43,6 +43,8 @@ export const Output = z.object({
   favourite: z.boolean(),
   /** Set when the run was one of a batch of variations (`runs.submitBatch`). */
   batchId: z.string().nullable(),
+  /** Set for a grid's cells and for the grid image itself (issue 18). */
+  gridId: z.string().nullable(),
   /** False until a thumbnail has been made (images and videos get one; others never do). */
   hasThumbnail: z.boolean(),
   /** 'generated': saved from a run of this app; 'imported': a file indexed in place from a folder. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { InputValues, ProviderId } from './run'
+import { GridSetup } from './grid'
 
 /**
  * How a file was made, as this app writes it into every output it saves (issue 16): PNG text chunk and XMP
@@ -55,6 +56,8 @@ export const Inspection = z.object({
   workflow: z.string().nullable(),
   apiGraph: z.string().nullable(),
   restore: Restore.nullable(),
+  /** A grid image's set-up (issue 18): its deployment, fixed inputs and axes, to open the grid again. */
+  grid: GridSetup.optional(),
 })
 export type Inspection = z.infer<typeof Inspection>
 

@@ -81,6 +81,8 @@ export const Run = z.object({
   outputs: RunOutputs,
   /** Runs submitted together as variations of one form (`runs.submitBatch`) share this id. */
   batchId: z.string().nullable(),
+  /** Set when the run is a cell of a comparison grid (`grids.submit`, issue 18). */
+  gridId: z.string().nullable(),
   /** What it cost, once the service's timings are known (a failed or cancelled run too); null before, or never billed. */
   cost: RunCost.nullable(),
   createdAt: z.number(),

@@ -17,6 +17,7 @@ import { ImportsRepo } from './store/imports-repo'
 import { providersApi } from './api/providers-api'
 import { runsApi } from './api/runs-api'
 import { settingsApi } from './api/settings-api'
+import { gridsApi } from './api/grids-api'
 import { spendApi } from './api/spend-api'
 import { SpendService } from './spend/spend-service'
 import { fileSecretBox, SettingsService } from './config/settings-service'
@@ -268,6 +269,7 @@ export function createCore(deps: CoreDeps): Core {
     formsApi({ providers, forms: formsRepo }),
     runsApi({ runService, runs: ledger }),
     spendApi({ spend }),
+    gridsApi(),
     libraryApi({ outputs: outputsRepo, library }),
     exportApi({ outputs: outputsRepo, libraryDir: () => settings.config().libraryDir, videoTools }),
     importApi({ imports, folders: importFolders }),

@@ -27,6 +27,7 @@ const output = (over: Partial<Output>): Output => ({
   seed: 42,
   favourite: false,
   batchId: null,
+  gridId: null,
   hasThumbnail: false,
   source: 'generated',
   folder: null,

@@ -77,6 +77,7 @@ function fromRow(row: OutputRow): Output {
     seed: inputs ? seedOf(inputs, row.seed_input) : row.seed,
     favourite: row.favourite === 1,
     batchId: row.batch_id,
+    gridId: null,
     hasThumbnail: row.thumbnail === 'ready',
     source: row.source,
     folder: row.folder,

@@ -61,6 +61,7 @@ function fromRow(row: RunRow): StoredRun {
     outputCount: row.output_count,
     outputs: outputsOf(row.downloads),
     batchId: row.batch_id,
+    gridId: null,
     cost:
       row.cost_usd === null || row.cost_gpu_seconds === null
         ? null

@@ -22,6 +22,7 @@ const output = (over: Partial<Output> = {}): Output => ({
   seed: 3,
   favourite: false,
   batchId: null,
+  gridId: null,
   hasThumbnail: false,
   source: 'generated',
   folder: null,

@@ -17,6 +17,7 @@ const run = (id: string, over: Partial<Run> = {}): Run => ({
   outputCount: 0,
   outputs: 'none',
   batchId: null,
+  gridId: null,
   cost: null,
   createdAt: 100,
   updatedAt: 100,

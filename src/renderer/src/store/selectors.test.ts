@@ -18,6 +18,7 @@ const run = (patch: Partial<Run>): Run => ({
   outputCount: 0,
   outputs: 'saved',
   batchId: 'b',
+  gridId: null,
   cost: null,
   createdAt: 0,
   updatedAt: 0,

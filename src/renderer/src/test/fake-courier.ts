@@ -351,6 +351,7 @@ export class FakeCourier implements CourierClient {
       outputCount: 0,
       outputs: status === 'succeeded' ? 'saved' : 'none',
       batchId: null,
+      gridId: null,
       cost: null,
       createdAt: t,
       updatedAt: t,
@@ -467,6 +468,7 @@ export class FakeCourier implements CourierClient {
       seed,
       favourite: false,
       batchId: run.batchId,
+      gridId: run.gridId,
       folder: null,
       missing: false,
       hasThumbnail: false,
@@ -502,6 +504,7 @@ export class FakeCourier implements CourierClient {
       outputCount: 0,
       outputs: 'none',
       batchId,
+      gridId: null,
       cost: null,
       createdAt: t,
       updatedAt: t,
@@ -979,6 +982,13 @@ export class FakeCourier implements CourierClient {
       )
       return ok(matching.slice(0, limit ?? 200))
     },
+    // Grids and prompt lists (issue 18) are answered by the renderer's grid work.
+    'runs.submitList': () => err('NOT_SUPPORTED', 'prompt lists are not in the fake yet'),
+    'grids.submit': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
+    'grids.get': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
+    'grids.list': () => ok([]),
+    'grids.rerunFailed': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
+    'grids.cancel': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
     'webhooks.replay': ({ id }) => {
       const original = this.webhooks.find((w) => w.id === id)
       if (original === undefined) return err('NOT_FOUND', `no webhook ${id}`)
