@@ -250,6 +250,15 @@ describe('OutputsRepo', () => {
     expect(outputs.facets({ favourite: true }).matching).toBe(1)
   })
 
+  it("names a deployment after its newest output's run, whatever kind that output is", () => {
+    const old = addRun({ inputs: { prompt: 'a' }, provider: 'comfydeploy', deploymentId: 'dep-dream', deploymentName: 'Dreamscape' })
+    const renamed = addRun({ inputs: { prompt: 'b' }, provider: 'comfydeploy', deploymentId: 'dep-dream', deploymentName: 'Dreamscape v2' })
+    addOutput(old, { createdAt: 1 })
+    addOutput(old, { index: 1, createdAt: 2 })
+    addOutput(renamed, { kind: 'video', mime: 'video/mp4', createdAt: 3 })
+    expect(outputs.facets().deployments).toEqual([{ id: 'dep-dream', name: 'Dreamscape v2', provider: 'comfydeploy', count: 3 }])
+  })
+
   it('counts nothing in an empty library', () => {
     expect(outputs.facets()).toEqual({ total: 0, matching: 0, providers: [], sources: [], deployments: [], kinds: [], favourites: 0 })
   })

@@ -1,4 +1,5 @@
-import { Output, OUTPUTS_PAGE_DEFAULT, type OutputFacets, type OutputFacetsArgs, type OutputKind, type OutputListArgs } from '@shared/output'
+import { Output, OUTPUTS_PAGE_DEFAULT, type OutputFacets, type OutputFacetsArgs, type OutputKind, type OutputListArgs, type OutputSource } from '@shared/output'
+import type { ProviderId } from '@shared/run'
 import { atomically, first, statement, type Db } from './database'
 import { fileNameOf, ftsQuery, promptOf, searchablePrompt } from './search'
 
@@ -153,6 +154,31 @@ export interface OutputsRepoOptions {
   /** Asked as a row is written: a thumbnail already made for the file makes the row start `ready`. */
   thumbnailOnInsert?: (output: NewOutput) => ThumbnailState
 }
+
+/** One group of a facets scan: outputs sharing provider, deployment, kind and source under one filter. */
+interface FacetGroup {
+  provider: ProviderId | null
+  deploymentId: string | null
+  name: string | null
+  kind: OutputKind
+  source: OutputSource
+  count: number
+  favourites: number | null
+  latest: number
+}
+
+/** Adds up groups by a key into `{ ...make(key), count }`, in first-seen order. */
+function tally<T>(groups: FacetGroup[], keyOf: (g: FacetGroup) => string, make: (key: string) => T): Array<T & { count: number }> {
+  const counts = new Map<string, number>()
+  for (const g of groups) {
+    const key = keyOf(g)
+    counts.set(key, (counts.get(key) ?? 0) + g.count)
+  }
+  return [...counts].map(([key, count]) => ({ ...make(key), count }))
+}
+
+/** SQLite's default (binary) order of text, which the counts were listed in before. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 export class OutputsRepo {
   constructor(
@@ -357,32 +383,60 @@ export class OutputsRepo {
       for (const key of keys) delete rest[key]
       return rest
     }
-    // Every count joins the runs (provider and deployment live there; imported outputs have none); a
-    // condition list per menu, `extra` narrowing one menu to the rows it can show.
-    const counted = (f: OutputFacetsArgs, select: string, group = '', extra?: string) => {
-      const { where, params } = this.conditions(f)
-      if (extra) where.push(extra)
-      return statement(
-        this.db,
-        `SELECT ${select} FROM outputs o LEFT JOIN runs r ON r.id = o.run_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${group}`,
-      ).all(...params)
+    // One scan per distinct filter, grouped by every column a menu counts; each menu then adds up the groups
+    // of its filter. A search with no menu chosen is a single scan instead of one per menu: on a large
+    // library the counts share the web host's one thread with the search's own page, which waited behind them.
+    const scans = new Map<string, FacetGroup[]>()
+    const groupsOf = (f: OutputFacetsArgs): FacetGroup[] => {
+      const key = JSON.stringify(f, Object.keys(f).sort())
+      let groups = scans.get(key)
+      if (groups === undefined) {
+        const { where, params } = this.conditions(f)
+        groups = statement(
+          this.db,
+          // The name is the one of the group's newest output's run (a deployment may have been renamed):
+          // SQLite takes the bare column from the row that max() picked.
+          `SELECT r.provider AS provider, r.deployment_id AS deploymentId, r.deployment_name AS name, o.kind AS kind, o.source AS source,
+                  count(*) AS count, sum(o.favourite) AS favourites, max(o.created_at) AS latest
+             FROM outputs o LEFT JOIN runs r ON r.id = o.run_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+            GROUP BY r.provider, r.deployment_id, o.kind, o.source`,
+        ).all(...params) as FacetGroup[]
+        scans.set(key, groups)
+      }
+      return groups
     }
     const total = first<{ n: number }>(statement(this.db, 'SELECT count(*) AS n FROM outputs').all())?.n ?? 0
-    const matching = first<{ n: number }>(counted(filter, 'count(*) AS n'))?.n ?? 0
-    const favourites = first<{ n: number | null }>(counted(without('favourite'), 'sum(o.favourite) AS n'))?.n ?? 0
-    const providers = counted(without('provider', 'deploymentId'), 'r.provider AS id, count(*) AS count', 'GROUP BY r.provider ORDER BY count DESC, id', 'r.provider IS NOT NULL') as OutputFacets['providers']
-    // The name shown is the one of the newest run (a deployment may have been renamed); SQLite takes the
-    // bare column from the row that max() picked.
-    const deployments = (
-      counted(
-        without('deploymentId'),
-        'r.deployment_id AS id, r.deployment_name AS name, r.provider AS provider, max(o.created_at) AS latest, count(*) AS count',
-        'GROUP BY r.provider, r.deployment_id ORDER BY count DESC, name, id',
-        'r.provider IS NOT NULL',
-      ) as (OutputFacets['deployments'][number] & { latest: number })[]
-    ).map(({ latest: _latest, ...deployment }) => deployment)
-    const kinds = counted(without('kind'), 'o.kind AS kind, count(*) AS count', 'GROUP BY o.kind ORDER BY count DESC, kind') as OutputFacets['kinds']
-    const sources = counted(without('source'), 'o.source AS source, count(*) AS count', 'GROUP BY o.source ORDER BY count DESC, source') as OutputFacets['sources']
+    const sum = (groups: FacetGroup[], pick: (g: FacetGroup) => number) => groups.reduce((n, g) => n + pick(g), 0)
+    const matching = sum(groupsOf(filter), (g) => g.count)
+    const favourites = sum(groupsOf(without('favourite')), (g) => g.favourites ?? 0)
+    // An imported output has no provider or deployment: those menus never count it.
+    const providers = tally(
+      groupsOf(without('provider', 'deploymentId')).filter((g) => g.provider !== null),
+      (g) => g.provider!,
+      (id) => ({ id: id as ProviderId }),
+    ).sort((a, b) => b.count - a.count || byText(a.id, b.id))
+    const newest = new Map<string, { latest: number; name: string }>()
+    const deployments = tally(
+      groupsOf(without('deploymentId')).filter((g) => g.provider !== null && g.deploymentId !== null),
+      (g) => {
+        const key = `${g.provider}\u0000${g.deploymentId}`
+        const seen = newest.get(key)
+        if (seen === undefined || g.latest > seen.latest) newest.set(key, { latest: g.latest, name: g.name ?? '' })
+        return key
+      },
+      (key) => {
+        const [provider, id] = key.split('\u0000') as [ProviderId, string]
+        return { id, name: '', provider }
+      },
+    )
+      .map((d) => ({ ...d, name: newest.get(`${d.provider}\u0000${d.id}`)!.name }))
+      .sort((a, b) => b.count - a.count || byText(a.name, b.name) || byText(a.id, b.id))
+    const kinds = tally(groupsOf(without('kind')), (g) => g.kind, (kind) => ({ kind: kind as OutputKind })).sort(
+      (a, b) => b.count - a.count || byText(a.kind, b.kind),
+    )
+    const sources = tally(groupsOf(without('source')), (g) => g.source, (source) => ({ source: source as OutputSource })).sort(
+      (a, b) => b.count - a.count || byText(a.source, b.source),
+    )
     return { total, matching, providers, deployments, kinds, sources, favourites }
   }
 

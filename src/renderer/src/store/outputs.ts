@@ -120,10 +120,12 @@ export function createOutputsSlice({ get, patch, deps }: SliceContext): OutputsS
       // render of the loading state would otherwise go first (up to 15 ms on a big library).
       const answer = deps.courier.invoke('outputs.list', { ...query, limit: GALLERY_PAGE })
       patch('outputs', { resultsStatus: 'loading', query, searchPending: false, loadingMore: false, moreError: null })
-      // The menus' counts follow the same filter (the kind buttons count what the search found).
-      void get().outputs.loadFacets()
       const res = await answer
       if (mine !== seq) return
+      // The menus' counts follow the same filter (the kind buttons count what the search found). They are
+      // asked for once the page is here: on a large library they cost the host more than the page, and asked
+      // at the same time they held the page up behind them.
+      void get().outputs.loadFacets()
       if (!res.ok) {
         patch('outputs', { resultsStatus: 'error', resultsError: res.error })
         return
