@@ -204,7 +204,11 @@ export class GridService {
     const grid = this.read(gridId)!
     if (refused.length > 0 && grid.cells.some((cell) => !isTerminal(cell.status))) {
       this.deps.log.warn('some grid cells could not be cancelled', { gridId, count: refused.length, first: refused[0] })
-      return err('CONFLICT', `${refused.length} cell${refused.length === 1 ? '' : 's'} could not be cancelled yet: ${refused[0]}`)
+      const cancelled = live.length - refused.length
+      return err(
+        'CONFLICT',
+        `${refused.length} cell${refused.length === 1 ? '' : 's'} could not be cancelled yet (${cancelled} ${cancelled === 1 ? 'was' : 'were'}): ${refused[0]}`,
+      )
     }
     return ok(grid)
   }

@@ -215,6 +215,7 @@ export class RunLedger {
       next.webhookBase = change.sent.webhookBase
       next.polling = change.sent.webhookBase === null
       next.sentAt = change.sent.at
+      next.liveStatus = null // no longer waiting for a slot
     }
     const changed =
       next.providerRunId !== run.providerRunId ||

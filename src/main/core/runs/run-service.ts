@@ -55,8 +55,8 @@ export function toRunError(error: unknown): RunError {
  */
 export class RunService {
   private readonly now: () => number
-  /** Runs whose queue call is in flight: not yet lost, whatever their state says. */
-  private readonly submitting = new Set<string>()
+  /** Runs whose queue call is in flight (not yet lost, whatever their state says), and that call. */
+  private readonly submitting = new Map<string, Promise<unknown>>()
 
   constructor(private readonly deps: RunServiceDeps) {
     this.now = deps.now ?? Date.now
@@ -237,8 +237,13 @@ export class RunService {
     return { outcome: 'sent', done: this.send(sending, client) }
   }
 
-  private async send(run: StoredRun, client: ProviderClient): Promise<Result<Run>> {
-    this.submitting.add(run.id)
+  private send(run: StoredRun, client: ProviderClient): Promise<Result<Run>> {
+    const call = this.callQueue(run, client)
+    this.submitting.set(run.id, call)
+    return call
+  }
+
+  private async callQueue(run: StoredRun, client: ProviderClient): Promise<Result<Run>> {
     try {
       const { providerRunId } = await client.queue({ deploymentId: run.deploymentId, inputs: run.inputs, webhookUrl: webhookUrlOf(run, client) })
       const queued = this.deps.ledger.change(run.id, { providerRunId })
@@ -343,6 +348,12 @@ export class RunService {
     if (run.waiting) {
       // Never sent, so nothing to ask the service: it is cancelled here, and the queue skips it.
       return ok(publicRun(this.deps.ledger.hint(run.id, { status: 'cancelled' }).run))
+    }
+    const inFlight = run.providerRunId === null ? this.submitting.get(run.id) : undefined
+    if (inFlight) {
+      // Its queue call is under way: once the service has answered, the run it made can be cancelled.
+      await inFlight
+      return this.cancel(id)
     }
     if (run.providerRunId === null) return err('CONFLICT', 'the run is still being submitted; try again in a moment')
     const client = this.deps.providers.get(run.provider)
