@@ -151,6 +151,22 @@ describe('grids against the simulator', () => {
     expect(await simQueued()).toBe(queuedBefore + 1)
   })
 
+  it('after a restart, sends the cells that were still waiting and finishes the grid', async () => {
+    const t = await start({ providerConcurrency: { comfydeploy: 1 } })
+    const queuedBefore = await simQueued()
+    const { gridId } = await t.call('grids.submit', {
+      provider: 'comfydeploy',
+      deploymentId: DEPLOYMENT_IDS.quickSketch,
+      inputs: { prompt: 'a heron' },
+      axes: [{ input: 'seed', values: [1, 2, 3, 4] }],
+    })
+    const again = await rig.restart(t)
+    const grid = await waitForGrid(again, gridId, (g) => g.imageState === 'saved')
+    expect(grid.cells.map((cell) => cell.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded'])
+    // Each cell sent once: none was taken for a lost submit and sent again.
+    expect(await simQueued()).toBe(queuedBefore + 4)
+  })
+
   it('sends a prompt list as one batch, one run per row, through the same queue', async () => {
     const t = await start()
     const lines = ['a fox', 'a heron', 'a lighthouse', 'a boat', 'a mountain']

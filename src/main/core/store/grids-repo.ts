@@ -48,6 +48,11 @@ type GridRow = {
   created_at: number
 }
 
+/** A grid image the user deleted from the gallery is no longer the grid's: its id reads as null. */
+const SELECT = `SELECT g.id, g.provider, g.deployment_id, g.deployment_name, g.inputs, g.axes, g.cell_time, o.id AS image_output_id,
+    g.image_state, g.image_error, g.created_at
+  FROM grids g LEFT JOIN outputs o ON o.id = g.image_output_id`
+
 const fromRow = (row: GridRow): StoredGrid => ({
   id: row.id,
   provider: row.provider as ProviderId,
@@ -83,17 +88,17 @@ export class GridsRepo {
   }
 
   get(id: string): StoredGrid | undefined {
-    const row = first<GridRow>(statement(this.db, 'SELECT * FROM grids WHERE id = ?').all(id))
+    const row = first<GridRow>(statement(this.db, `${SELECT} WHERE g.id = ?`).all(id))
     return row && fromRow(row)
   }
 
   list(limit: number): StoredGrid[] {
-    return (statement(this.db, 'SELECT * FROM grids ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as GridRow[]).map(fromRow)
+    return (statement(this.db, `${SELECT} ORDER BY g.created_at DESC, g.rowid DESC LIMIT ?`).all(limit) as GridRow[]).map(fromRow)
   }
 
   /** Grids whose image is not made yet (or was being made when the app stopped): looked at again on start. */
   unsettled(): StoredGrid[] {
-    return (statement(this.db, "SELECT * FROM grids WHERE image_state IN ('waiting', 'making')").all() as GridRow[]).map(fromRow)
+    return (statement(this.db, `${SELECT} WHERE g.image_state IN ('waiting', 'making')`).all() as GridRow[]).map(fromRow)
   }
 
   /** A grid's cells in cell order (x fastest, then y, then z). */
