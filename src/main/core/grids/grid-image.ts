@@ -105,6 +105,8 @@ export interface GridLayout {
   xLabels: string[][]
   yLabels: string[][]
   pageTitles: string[][]
+  /** The axes' inputs, named in the corner above the Y labels ("seed →", "prompt ↓"); empty with one axis. */
+  corner: string[]
   headerHeight: number
   titleHeight: number
   leftWidth: number
@@ -134,9 +136,16 @@ export function layoutGrid(input: Pick<GridImageInput, 'axes' | 'cellTime' | 'as
   const xLabels = axes[0]!.labels.map((label) => wrapLabel(label, cellWidth - 8, FONT_PX, LABEL_LINES))
   const yLabels = axes[1]?.labels.map((label) => wrapLabel(label, leftWidth - 12, FONT_PX, Math.max(1, Math.floor(cellHeight / LINE_PX)))) ?? []
   const width = 2 * PAD + leftWidth + xs * (cellWidth + GAP) - GAP
-  const pageTitles = axes[2]?.labels.map((label) => wrapLabel(`${axes[2]!.input} = ${label}`, width - 2 * PAD, FONT_PX, 2)) ?? []
-  const titleHeight = axes.length === 3 ? Math.max(...pageTitles.map((t) => t.length)) * LINE_PX + GAP : 0
-  const headerHeight = Math.max(1, ...xLabels.map((lines) => lines.length)) * LINE_PX + GAP
+  // Which input each axis is: in the corner with a Y axis; with X alone, as the one page's title.
+  const pageTitles =
+    axes.length === 3
+      ? axes[2]!.labels.map((label) => wrapLabel(`${axes[2]!.input} = ${label}`, width - 2 * PAD, FONT_PX, 2))
+      : axes.length === 1
+        ? [wrapLabel(`${axes[0]!.input} →`, width - 2 * PAD, FONT_PX, 2)]
+        : []
+  const titleHeight = pageTitles.length > 0 ? Math.max(...pageTitles.map((t) => t.length)) * LINE_PX + GAP : 0
+  const corner = axes.length >= 2 ? [...wrapLabel(`${axes[0]!.input} →`, leftWidth - 12, FONT_PX, 2), ...wrapLabel(`${axes[1]!.input} ↓`, leftWidth - 12, FONT_PX, 2)] : []
+  const headerHeight = Math.max(1, corner.length, ...xLabels.map((lines) => lines.length)) * LINE_PX + GAP
   const timeHeight = input.cellTime ? LINE_PX : 0
   const rowHeight = cellHeight + timeHeight + GAP
   const pageHeight = titleHeight + headerHeight + ys * rowHeight
@@ -150,6 +159,7 @@ export function layoutGrid(input: Pick<GridImageInput, 'axes' | 'cellTime' | 'as
     xLabels,
     yLabels,
     pageTitles,
+    corner,
     headerHeight,
     titleHeight,
     leftWidth,
@@ -217,6 +227,9 @@ export async function renderGrid(input: GridImageInput): Promise<Result<{ png: B
     const pageTop = PAD + z * (layout.pageHeight + PAD)
     const title = layout.pageTitles[z]
     if (title) layers.push({ input: textSvg(title, layout.width - 2 * PAD, layout.titleHeight), left: PAD, top: pageTop })
+    if (layout.corner.length > 0) {
+      layers.push({ input: textSvg(layout.corner, layout.leftWidth - 8, layout.headerHeight, { color: '#666666' }), left: PAD, top: pageTop + layout.titleHeight })
+    }
     layout.xLabels.forEach((lines, x) => {
       const { left } = layout.cellAt(x, 0, z)
       layers.push({ input: textSvg(lines, cellWidth, layout.headerHeight, { anchor: 'middle' }), left, top: pageTop + layout.titleHeight })
