@@ -89,6 +89,16 @@ describe('grids against the simulator', () => {
     const done = await waitForGrid(t, gridId, (grid) => grid.imageState === 'saved' && grid.imageOutputId !== firstImage)
     expect(await simQueued()).toBe(queuedBefore + 4)
     expect(done.cells.every((cell) => cell.status === 'succeeded' && cell.outputId !== null)).toBe(true)
+    // Replayed in the order published: never more than 4 of the grid's runs sent and not ended at once.
+    const state = new Map<string, 'waiting' | 'active' | 'ended'>()
+    let most = 0
+    for (const event of t.seen) {
+      if (event.type !== 'run.updated' || event.run.gridId !== gridId) continue
+      const { status, liveStatus } = event.run
+      state.set(event.run.id, status === 'submitting' && liveStatus?.startsWith('Waiting') ? 'waiting' : ['submitting', 'queued', 'running'].includes(status) ? 'active' : 'ended')
+      most = Math.max(most, [...state.values()].filter((s) => s === 'active').length)
+    }
+    expect(most).toBe(4)
     // The image made before the re-run is replaced, not kept beside the new one.
     expect((await t.core.call('outputs.get', { id: firstImage })).ok).toBe(false)
 
@@ -141,7 +151,7 @@ describe('grids against the simulator', () => {
     expect(runs.filter((run) => run.liveStatus?.startsWith('Waiting')).length).toBe(5)
     // The service cancels a run only once it has a worker (the simulator, like ComfyDeploy, refuses during cold start).
     // (A quick run may even have ended by the time it is polled: then it stays as it ended.)
-    await t.waitForRun(runs[0]!.id, (run) => run.status !== 'submitting')
+    await t.waitForRun(runs[0]!.id, (run) => !['submitting', 'queued'].includes(run.status))
     const cancelled = await t.call('grids.cancel', { gridId })
     expect(cancelled.cells.slice(1).every((cell) => cell.status === 'cancelled')).toBe(true)
     expect(['cancelled', 'succeeded']).toContain(cancelled.cells[0]!.status)

@@ -250,9 +250,9 @@ export class GridService {
 
   private onCellRun(run: Run): void {
     const key = `${run.status}/${run.outputs}/${run.outputCount}`
-    if (this.seen.get(run.id) === key) return // a progress tick: the grid shows statuses, not progress
-    if (isTerminal(run.status) && run.outputs !== 'pending') this.seen.delete(run.id)
-    else this.seen.set(run.id, key)
+    // A progress tick or a cost: the grid shows statuses, not those. (A string per cell run this session.)
+    if (this.seen.get(run.id) === key) return
+    this.seen.set(run.id, key)
     this.announce(run.gridId!)
   }
 
