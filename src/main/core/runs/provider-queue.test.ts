@@ -75,6 +75,8 @@ describe('ProviderQueue', () => {
       log: quiet,
       webhookBase: () => null,
       saveOutputs: () => {},
+      // A submitting run not in flight is given up at once: only a waiting one must survive that.
+      lostSubmitWindowMs: 0,
     })
     queue = new ProviderQueue({
       ledger,
@@ -132,6 +134,14 @@ describe('ProviderQueue', () => {
     await allEnded()
     expect(state.queued).toBe(3)
     expect(ledger.get(ids[3]!)).toMatchObject({ status: 'cancelled', providerRunId: null })
+  })
+
+  it('never takes a waiting run for a submit whose answer was lost', async () => {
+    const { state, runService, waitingRuns } = rig(0)
+    const [id] = waitingRuns(1)
+    await runService.reconcile(id!)
+    expect(ledger.get(id!)).toMatchObject({ status: 'submitting', waiting: true, error: null })
+    expect(state.queued).toBe(0)
   })
 
   it('tells each waiting run how many wait before it', () => {
