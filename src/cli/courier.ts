@@ -11,7 +11,6 @@ let exitCode: number = EXIT.ok
 const program = buildProgram(async (globals, body) => {
   exitCode = await runCommand(globals, body)
 })
-program.exitOverride()
 
 try {
   await program.parseAsync(process.argv)

@@ -10,7 +10,7 @@ import { EXIT_CODE_TABLE } from './exit-codes'
  */
 export type Runner = (globals: GlobalOptions, body: CommandBody) => Promise<void>
 
-const INPUTS_HELP = 'inputs: key=value (text, or a number for a number input), key:=<json>, key=@file (uploaded first; key=@@x for the text "@x")'
+const INPUTS_HELP = 'key=value (text, or a number for a number input), key:=<json>, key=@file (uploaded first; key=@@x for the text "@x")'
 
 export const EXAMPLES = [
   'courier deployments demo',
@@ -27,6 +27,8 @@ export const EXIT_CODES_HELP = ['Exit codes:', ...EXIT_CODE_TABLE.map(([code, me
 
 export function buildProgram(run: Runner, opts: { helpWidth?: number } = {}): Command {
   const program = new Command('courier')
+  // Before the commands are added, so each inherits it: a parse error throws (exit 2), never exits 1.
+  program.exitOverride()
   if (opts.helpWidth !== undefined) program.configureHelp({ helpWidth: opts.helpWidth })
   program
     .version(buildVersion, '-V, --version', 'print the version')
@@ -56,9 +58,9 @@ export function buildProgram(run: Runner, opts: { helpWidth?: number } = {}): Co
   waitOptions(
     program
       .command('run')
-      .description(`submit a run and follow it to its saved files; ${INPUTS_HELP}`)
+      .description('submit a run and follow it to its saved files')
       .argument('<provider/deployment>', 'demo, comfydeploy or runcomfy, then the deployment by id or name (case-insensitive)')
-      .argument('[inputs...]', 'key=value, key:=<json>, key=@file')
+      .argument('[inputs...]', INPUTS_HELP)
       .option('--inputs-file <file>', 'a JSON object of inputs (- reads standard input); inputs on the command line win')
       .option('--n <count>', 'variations: 2–16 runs with different seeds, as one batch')
       .option('--seed <n|random>', 'the seed input: a whole number, or random')

@@ -7,7 +7,7 @@ import { CliError, EXIT, usage } from '../exit-codes'
 import { outputJson, runJson } from '../follow'
 import { readInputFile } from '../inputs'
 import { failure, must } from '../session'
-import { parseTarget } from './runs'
+import { cancelRun, parseTarget } from './runs'
 
 const usd = (value: number): string => `$${value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2)}`
 const when = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 16)
@@ -59,10 +59,11 @@ export async function getCommand(ctx: Context, id: string): Promise<number> {
 /** `courier cancel`. */
 export async function cancelCommand(ctx: Context, id: string): Promise<number> {
   const session = await ctx.session()
-  const answer = await session.call('runs.cancel', { id: id as RunId })
+  const answer = await cancelRun(session, id as RunId)
   if (!answer.ok) throw answer.error.code === 'NOT_FOUND' ? usage(`no run ${id} in ${ctx.dataDir} (list them: courier ls)`) : failure(answer.error)
-  ctx.reporter.summary({ ok: true, run: answer.value.id, runs: [runJson(answer.value)] })
-  ctx.reporter.line(`Cancel sent: ${answer.value.id} is ${answer.value.status}`)
+  const run = answer.value
+  ctx.reporter.summary({ ok: true, run: run.id, runs: [runJson(run)] })
+  ctx.reporter.line(`Cancel sent: ${run.id} is ${run.status}`)
   return EXIT.ok
 }
 

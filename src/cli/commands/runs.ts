@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { seedField, type Deployment } from '@shared/deployment'
 import type { GridAxisArgs } from '@shared/grid'
 import { ProviderId, type InputValues, type Run, type RunCost, type RunId } from '@shared/run'
-import type { FailureDetails } from '@shared/result'
+import type { FailureDetails, Result } from '@shared/result'
 import { parseAxis } from '../axes'
 import type { Context } from '../context'
 import { CliError, EXIT, usage } from '../exit-codes'
@@ -84,7 +84,7 @@ export async function consent(
   const quote = await must(session, 'spend.quote', what)
   if (quote.verdict === 'refuse') throw new CliError(quote.reason ?? 'the budget refuses this', EXIT.budget, 'BUDGET_EXCEEDED')
   if (quote.usd <= 0) return undefined
-  const figure = `about ${usd(quote.usd)} for ${what.count} run${what.count === 1 ? '' : 's'} (${quote.explanation})`
+  const figure = `about ${usd(quote.usd)} for ${what.count} run${what.count === 1 ? '' : 's'} (${quote.explanation.replace(/\.$/, '')})`
   if (maxCost !== undefined) {
     if (quote.usd > maxCost) throw new CliError(`this would cost ${figure}, above --max-cost ${usd(maxCost)}`, EXIT.budget, 'SPEND_CONFIRMATION_REQUIRED')
     return maxCost
@@ -129,6 +129,19 @@ function totalCost(runs: readonly Run[]): RunCost | null {
 }
 
 /**
+ * Cancels a run, trying again for a few seconds while the service cannot cancel it yet (a run it has only
+ * just accepted has nothing to cancel for a moment).
+ */
+export async function cancelRun(session: Session, id: RunId): Promise<Result<Run>> {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const answer = await session.call('runs.cancel', { id })
+    if (answer.ok || answer.error.code !== 'PROVIDER_UNAVAILABLE' || Date.now() > deadline) return answer
+    await new Promise((resolveWait) => setTimeout(resolveWait, 500))
+  }
+}
+
+/**
  * Follows submitted (or watched) runs to the end, then reports: the summary line, the files (copied to
  * `--out`), the exit code. Ctrl+C cancels only with --cancel-on-exit or after asking; a timeout leaves the
  * run going and says how to watch it.
@@ -159,10 +172,10 @@ export async function finish(ctx: Context, session: Session, tap: EventTap, runs
     }
     if (cancel) {
       for (const run of live) {
-        const answer = await session.call('runs.cancel', { id: run.id })
+        const answer = await cancelRun(session, run.id)
         reporter.event('cancelled', { run: run.id, ok: answer.ok, ...(answer.ok ? {} : { error: answer.error }) })
+        reporter.note(answer.ok ? `Cancelled ${run.id}.` : `Could not cancel ${run.id} (${answer.error.message}); it goes on: courier watch ${run.id}`)
       }
-      reporter.note(`Cancelled ${live.map((run) => run.id).join(', ')}.`)
     } else if (live.length > 0) {
       const where = session.via === 'app' ? 'in the app' : 'at the service (its files are saved the next time the app or a courier command runs on this data folder)'
       reporter.note(`Left running ${where}. Follow it: ${live.map((run) => `courier watch ${run.id}`).join('; ')}`)

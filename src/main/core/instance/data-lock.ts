@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 
@@ -53,6 +53,7 @@ export function readLock(dataDir: string): LockHolder | null {
  * so a command that ends without `release()` does not leave it behind.
  */
 export function acquireDataLock(dataDir: string, kind: LockHolder['kind']): LockAttempt {
+  mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, LOCK_FILE)
   const mine: LockHolder = { pid: process.pid, kind, startedAt: Date.now() }
   for (let attempt = 0; attempt < 3; attempt++) {
