@@ -32,7 +32,7 @@ export async function must<M extends MethodName>(session: Session, method: M, ar
 
 export function failure(error: { code: Parameters<typeof exitCodeFor>[0]; message: string; field?: string }): CliError {
   const field = error.field ? ` (${error.field})` : ''
-  const message = error.message && error.message !== error.code ? `${error.message}${field}` : errorAdvice[error.code]
+  const message = error.message && error.message !== error.code ? `${error.message.replace(/\.$/, '')}${field}` : errorAdvice[error.code]
   return new CliError(message, exitCodeFor(error.code), error.code)
 }
 

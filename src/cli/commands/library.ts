@@ -99,7 +99,7 @@ export async function importCommand(ctx: Context, folder: string): Promise<numbe
     if (progress.id !== scanId) return
     last = progress
     ctx.reporter.event('progress', { ...progress })
-    if (!ctx.reporter.json && process.stderr.isTTY) process.stderr.write(`\r${progress.state}: ${progress.done}/${progress.found} files, ${progress.added} added   `)
+    if (!ctx.reporter.json && process.stderr.isTTY) process.stderr.write(`\r\u001b[K${progress.state}: ${progress.done}/${progress.found} files, ${progress.added} added`)
     if (progress.state !== 'scanning') wake()
   }
   const stop = await session.subscribe((event) => {

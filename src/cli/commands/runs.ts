@@ -228,6 +228,9 @@ export async function runCommand(ctx: Context, target: string, assignments: stri
     if (!field) throw usage(`${deployment.name} has no seed input, so --seed has nothing to set`)
     inputs[field.id] = opts.seed === 'random' ? randomInt(0, 2 ** 32 - 1) : coerceText(field, '--seed', opts.seed)
   }
+  if (provider === 'demo' && opts.wait === false && session.via === 'headless') {
+    throw usage('the Demo runs inside this command\'s own core, which stops with it: without the app open on this data folder, --no-wait would strand the run. Wait for it, or start the app (npm run web) first')
+  }
   const confirmUsd = await consent(ctx, session, { provider, deploymentId: deployment.id, count }, opts)
   const tap = await EventTap.open(session)
   let runs: Run[]
