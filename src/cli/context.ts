@@ -18,7 +18,7 @@ export interface Context {
   readonly reporter: Reporter
   readonly dataDir: string
   readonly env: NodeJS.ProcessEnv
-  /** A person can be asked (stdin and stderr are terminals, and the output is not for a program). */
+  /** A person can be asked: stdin and stderr are terminals, and `--json` was not given. */
   readonly interactive: boolean
   session(): Promise<Session>
   /** Resolves at the first Ctrl+C once a command has said it handles it (`handleInterrupt`). */
@@ -61,7 +61,9 @@ export async function runCommand(globals: GlobalOptions, body: CommandBody, env:
     reporter,
     dataDir,
     env,
-    interactive: !json && process.stdin.isTTY === true && process.stderr.isTTY === true,
+    // A person at a terminal can be asked on stderr even when stdout goes to a file; `--json` says a program
+    // is driving, which is never asked.
+    interactive: globals.json !== true && process.stdin.isTTY === true && process.stderr.isTTY === true,
     session: () =>
       (session ??= openSession({
         dataDir,

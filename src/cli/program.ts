@@ -52,7 +52,7 @@ export function buildProgram(run: Runner, opts: { helpWidth?: number } = {}): Co
       .option('--no-wait', 'submit, print the run id and return at once')
       .option('--timeout <seconds>', 'stop waiting after this long (exit 124; the run goes on)')
       .option('--out <dir>', 'also copy the saved outputs to this folder')
-      .option('--no-download', "finish when the run ends at the service, without waiting for its files (the app saves them to the library)")
+      .option('--no-download', 'finish when the run ends at the service, without waiting for its files (saved to the library by the app, or by the next command on this data folder)')
       .option('--cancel-on-exit', 'Ctrl+C cancels the run at the service without asking')
 
   waitOptions(

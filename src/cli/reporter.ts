@@ -117,7 +117,10 @@ export function createReporter(opts: ReporterOptions): Reporter {
       this.stopBars()
       const rl = createInterface({ input: stdin, output: stderr })
       try {
-        const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve))
+        const answer = await new Promise<string>((resolve) => {
+          rl.on('SIGINT', () => resolve('')) // Ctrl+C at the question: no
+          rl.question(`${question} [y/N] `, resolve)
+        })
         return /^y(es)?$/i.test(answer.trim())
       } finally {
         rl.close()

@@ -173,6 +173,7 @@ export async function finish(ctx: Context, session: Session, tap: EventTap, runs
     if (cancel) {
       for (const run of live) {
         const answer = await cancelRun(session, run.id)
+        if (answer.ok) followed.runs[followed.runs.findIndex((r) => r.id === run.id)] = answer.value
         reporter.event('cancelled', { run: run.id, ok: answer.ok, ...(answer.ok ? {} : { error: answer.error }) })
         reporter.note(answer.ok ? `Cancelled ${run.id}.` : `Could not cancel ${run.id} (${answer.error.message}); it goes on: courier watch ${run.id}`)
       }
