@@ -70,6 +70,11 @@ export async function runCommand(globals: GlobalOptions, body: CommandBody, env:
         flags,
         env,
         ...(globals.verbose ? { logSink: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+      }).then((opened) => {
+        if (opened.via === 'app' && Object.keys(flags).length > 0) {
+          reporter.note(`--library-dir and --tunnel apply to a core this command runs; the app at ${opened.appUrl} keeps its own settings`)
+        }
+        return opened
       })),
     interrupted,
     handleInterrupt: () => {

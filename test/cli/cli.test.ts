@@ -175,6 +175,12 @@ describe('courier, the command line', () => {
       expect(watched.events[0]).toMatchObject({ event: 'watching', run: slow, via: 'app' })
       expect(watched.summary).toMatchObject({ ok: true, run: slow, runs: [{ status: 'succeeded', outputs: 'saved' }] })
       expect((watched.summary.outputs as unknown[]).length).toBe(1)
+      await app.stop()
+      // With the app gone, the command runs a core of its own on the folder (and lets it go after).
+      const headless = await courier(['watch', slow], env(dir))
+      expect(headless.code, headless.stderr).toBe(0)
+      expect(headless.events[0]).toMatchObject({ event: 'watching', run: slow, via: 'headless' })
+      expect(existsSync(join(dir, 'courier.lock'))).toBe(false)
     } finally {
       await app.stop()
     }
