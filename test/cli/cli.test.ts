@@ -70,6 +70,16 @@ describe('courier, the command line', () => {
     expect(echo).toContain('input_image')
     expect(echo).toContain('/media/uploads/')
     expect(existsSync(join(dir, 'courier.lock'))).toBe(false)
+
+    // The same library from the other commands: listed, read back, exported without its generation data.
+    const listed = await courier(['ls', '--status', 'succeeded'], env(dir))
+    expect(listed.summary).toMatchObject({ ok: true, runs: [{ id: summary.run, deployment: 'Every Input' }] })
+    const image = summary.outputs.find((output) => output.kind === 'image')!
+    const inspected = await courier(['inspect', image.copiedTo], env(dir))
+    expect(inspected.summary).toMatchObject({ ok: true, inspection: { source: 'courier', prompt: 'a red fox', seed: 7, steps: 4 } })
+    const exported = await courier(['export', 'red fox', join(dir, 'shared'), '--strip'], env(dir))
+    expect(exported.code, exported.stderr).toBe(0)
+    expect((exported.summary as { exported: unknown[] }).exported.length).toBeGreaterThan(0)
   }, LIMIT)
 
   it('exits 2 for usage mistakes, 3 for configuration, 4 without spend consent, 1 for a failed run, 0 for the free Demo', async () => {

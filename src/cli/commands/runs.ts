@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { seedField, type Deployment } from '@shared/deployment'
 import type { GridAxisArgs } from '@shared/grid'
 import { ProviderId, type InputValues, type Run, type RunCost, type RunId } from '@shared/run'
-import type { FailureDetails, Result } from '@shared/result'
+import type { Result } from '@shared/result'
 import { parseAxis } from '../axes'
 import type { Context } from '../context'
 import { CliError, EXIT, usage } from '../exit-codes'
@@ -103,14 +103,17 @@ export async function consent(
 }
 
 /** Sends a submit; with --yes, one that the estimate moved past (between quote and submit) is confirmed again. */
-async function submitWithConsent<T>(send: (confirmUsd: number | undefined) => Promise<{ ok: true; value: T } | { ok: false; error: { code: never; message: string; details?: FailureDetails } }>, confirmUsd: number | undefined, yes: boolean): Promise<T> {
+async function submitWithConsent<T>(send: (confirmUsd: number | undefined) => Promise<Result<T>>, confirmUsd: number | undefined, yes: boolean): Promise<T> {
   let answer = await send(confirmUsd)
-  if (!answer.ok && yes && (answer.error.code as string) === 'SPEND_CONFIRMATION_REQUIRED' && answer.error.details?.estimateUsd !== undefined) {
+  if (!answer.ok && yes && answer.error.code === 'SPEND_CONFIRMATION_REQUIRED' && answer.error.details?.estimateUsd !== undefined) {
     answer = await send(answer.error.details.estimateUsd)
   }
   if (!answer.ok) throw failure(answer.error)
   return answer.value
 }
+
+/** `{ confirmUsd }` when there is consent to send, else nothing. */
+const consentArg = (confirmUsd: number | undefined) => (confirmUsd === undefined ? {} : { confirmUsd })
 
 const timeoutMs = (opts: WaitOptions): number | null => {
   const seconds = parseNumber('--timeout', opts.timeout, (n) => n > 0, 'seconds (more than 0)')
@@ -238,8 +241,8 @@ export async function runCommand(ctx: Context, target: string, assignments: stri
   try {
     runs =
       count === 1
-        ? [await submitWithConsent((c) => session.call('runs.submit', { provider, deploymentId: deployment.id, inputs, ...(c === undefined ? {} : { confirmUsd: c }) }) as never, confirmUsd, opts.yes === true)]
-        : await submitWithConsent((c) => session.call('runs.submitBatch', { provider, deploymentId: deployment.id, inputs, count, ...(c === undefined ? {} : { confirmUsd: c }) }) as never, confirmUsd, opts.yes === true)
+        ? [await submitWithConsent((c) => session.call('runs.submit', { provider, deploymentId: deployment.id, inputs, ...consentArg(c) }), confirmUsd, opts.yes === true)]
+        : await submitWithConsent((c) => session.call('runs.submitBatch', { provider, deploymentId: deployment.id, inputs, count, ...consentArg(c) }), confirmUsd, opts.yes === true)
   } catch (error) {
     tap.close()
     throw error
@@ -289,7 +292,7 @@ export async function gridCommand(ctx: Context, target: string, assignments: str
   let submitted: { gridId: string; runs: Run[] }
   try {
     submitted = await submitWithConsent(
-      (c) => session.call('grids.submit', { provider, deploymentId: deployment.id, inputs, axes, ...(c === undefined ? {} : { confirmUsd: c }) }) as never,
+      (c) => session.call('grids.submit', { provider, deploymentId: deployment.id, inputs, axes, ...consentArg(c) }),
       confirmUsd,
       opts.yes === true,
     )
