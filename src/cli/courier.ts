@@ -8,6 +8,11 @@ import { buildProgram } from './program'
  * line, runs one command and exits with its code. Usage mistakes exit 2, with commander's one-line message.
  */
 let exitCode: number = EXIT.ok
+// A reader that stops early (`courier ls | head -1`) closes the pipe: stop quietly, not with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(exitCode)
+  throw error
+})
 const program = buildProgram(async (globals, body) => {
   exitCode = await runCommand(globals, body)
 })

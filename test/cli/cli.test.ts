@@ -92,7 +92,7 @@ describe('courier, the command line', () => {
       [['run', 'comfydeploy/Dreamscape SDXL', 'positive_prompt=no consent'], 4, 'SPEND_CONFIRMATION_REQUIRED'],
       [['run', 'comfydeploy/Dreamscape SDXL', '--max-cost', '0.001'], 4, 'SPEND_CONFIRMATION_REQUIRED'],
       [['run', 'comfydeploy/Always Fails', '--yes'], 1, 'RUN_FAILED'],
-      [['run', 'demo/Quick Sketch', 'prompt=free of charge'], 0, ''],
+      [['run', 'demo/Quick Sketch', 'prompt=free of charge', '--n', '2'], 0, ''],
     ]
     // Three at a time: each runs a core of its own, and CI has two cores.
     const results: Awaited<ReturnType<typeof courier>>[] = []
@@ -107,6 +107,11 @@ describe('courier, the command line', () => {
         expect(result.stderr).not.toMatch(/\n\s+at /) // a sentence, never a stack
       }
     })
+    // The Demo needs no consent; --n makes a batch of seed variations, each with its two sketches.
+    const batch = results.at(-1)!.summary as { run: string; runs: { batchId: string }[]; outputs: unknown[] }
+    expect(batch.runs).toHaveLength(2)
+    expect(batch.runs.every((run) => run.batchId === batch.run)).toBe(true)
+    expect(batch.outputs).toHaveLength(4)
     // The spend gate sent nothing, and said what to do.
     expect(results[5]!.stderr).toMatch(/pass --yes .* or --max-cost/)
     expect(results[5]!.events).toEqual([])
