@@ -54,6 +54,12 @@ export async function runCommand(globals: GlobalOptions, body: CommandBody, env:
     interrupt()
   }
   process.on('SIGINT', onSigint)
+  // Stopped by a supervisor (kill, a CI timeout): leave runs going, release the lock on the way out.
+  const onSigterm = () => {
+    reporter.stopBars()
+    process.exit(143)
+  }
+  process.on('SIGTERM', onSigterm)
   const flags: Record<string, string | undefined> = {}
   if (globals.libraryDir !== undefined) flags['library-dir'] = resolve(globals.libraryDir)
   if (globals.tunnel !== undefined) flags.tunnel = globals.tunnel
@@ -95,6 +101,7 @@ export async function runCommand(globals: GlobalOptions, body: CommandBody, env:
     return failure.exitCode
   } finally {
     process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigterm)
     if (session) await (await (session as Promise<Session>).catch(() => null))?.close()
   }
 }
