@@ -9,8 +9,13 @@ export default defineConfig({
     resolve: { alias },
     build: {
       rollupOptions: {
-        // One bundle for the Electron main process, one for the web host; both share core.
-        input: { index: resolve(__dirname, 'src/main/index.ts'), web: resolve(__dirname, 'src/main/web/cli.ts') },
+        // One bundle for the Electron main process, one for the web host, one for the `courier` command
+        // line (bin/courier.mjs loads it); all share core.
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          web: resolve(__dirname, 'src/main/web/cli.ts'),
+          courier: resolve(__dirname, 'src/cli/courier.ts'),
+        },
       },
     },
   },

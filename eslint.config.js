@@ -6,8 +6,8 @@ import reactHooks from 'eslint-plugin-react-hooks'
 // Import walls (ARCHITECTURE §3, STYLE §4.6): one entry per layer, because a later flat-config block
 // replaces a rule's options instead of merging them.
 const layers = {
-  'node (core, web host, simulator)': {
-    files: ['src/main/core/**', 'src/main/web/**', 'src/sim/**'],
+  'node (core, web host, command line, simulator)': {
+    files: ['src/main/core/**', 'src/main/web/**', 'src/cli/**', 'src/sim/**'],
     banned: ['electron', 'electron/*', '**/renderer/**', '**/main/electron/**'],
   },
   'browser (shared, renderer)': {

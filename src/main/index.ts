@@ -3,6 +3,7 @@ import { app, dialog, Notification, nativeImage, safeStorage, screen, session, s
 import { createCore } from './core/create-core'
 import type { Core } from './core/core-types'
 import type { Logger } from './core/log/logger'
+import { acquireDataLock, describeHolder } from './core/instance/data-lock'
 import { parseCourierFlags } from './electron/cli-flags'
 import { installIpcBridge } from './electron/ipc-bridge'
 import { registerMediaScheme, serveMedia } from './electron/media-protocol'
@@ -45,6 +46,17 @@ function main(): void {
   if (!app.requestSingleInstanceLock()) {
     // Another Comfy Courier owns this data folder; it gets focused through 'second-instance'.
     app.quit()
+    return
+  }
+  // One core per data folder, across kinds too: the web host or a `courier` command may have it open
+  // (docs/cli.md). The desktop app publishes no API to the command line, so it holds the folder alone.
+  const dataLock = acquireDataLock(app.getPath('userData'), 'electron')
+  if (!dataLock.ok) {
+    dialog.showErrorBox(
+      'Comfy Courier is already using this data folder',
+      `${app.getPath('userData')} is in use by ${describeHolder(dataLock.holder)}. Stop it first, or start the app with another --data-dir.`,
+    )
+    app.exit(1)
     return
   }
 

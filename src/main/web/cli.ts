@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { resolveDataDir } from '../core/config/data-dir'
 import { createCore } from '../core/create-core'
+import { acquireDataLock, describeHolder } from '../core/instance/data-lock'
+import { publishWebEndpoint, WEB_TOKEN_FILE, withdrawWebEndpoint } from '../core/instance/web-endpoint'
 import { parseFlags } from './flags'
 import { logUncaughtFaults } from './process-faults'
 import { startWebHost } from './web-host'
@@ -11,7 +13,7 @@ const DEFAULT_PORT = 4178
 
 /** The access token survives restarts, so an open tab or bookmark keeps working; it is user-only. */
 function loadToken(dataDir: string): string {
-  const file = join(dataDir, 'web-token')
+  const file = join(dataDir, WEB_TOKEN_FILE)
   if (existsSync(file)) {
     const token = readFileSync(file, 'utf8').trim()
     if (/^[A-Za-z0-9_-]{32,}$/.test(token)) return token
@@ -23,7 +25,13 @@ function loadToken(dataDir: string): string {
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2))
-  const dataDir = flags['data-dir'] ?? process.env.COURIER_DATA_DIR ?? join(homedir(), '.comfy-courier')
+  const dataDir = resolveDataDir(flags['data-dir'], process.env)
+  mkdirSync(dataDir, { recursive: true })
+  // One core per data folder: the desktop app or a `courier` command running its own core may have it open.
+  const locked = acquireDataLock(dataDir, 'web')
+  if (!locked.ok) {
+    throw new Error(`the data folder ${dataDir} is in use by ${describeHolder(locked.holder)}; stop it first, or choose another folder with --data-dir`)
+  }
   const core = createCore({ dataDir, mode: 'web', flags, env: process.env })
   logUncaughtFaults(process, core.log.child('web'))
   await core.start()
@@ -35,6 +43,9 @@ async function main(): Promise<void> {
     if (error.code !== 'EADDRINUSE' || flags.port !== undefined) throw error
     return startWebHost({ core, port: 0, rendererDir, token }) // the usual port is taken: any free one will do
   })
+  // The `courier` command line finds this host through web.json (and the token in web-token).
+  publishWebEndpoint(dataDir, { url: host.origin, pid: process.pid, startedAt: Date.now() })
+  process.on('exit', () => withdrawWebEndpoint(dataDir))
   const status = await core.call('tunnel.status', {})
   const publicUrl = status.ok ? status.value.publicUrl : null
   process.stdout.write(`${JSON.stringify({ event: 'ready', web: host.url, listener: core.listenerUrl(), publicUrl })}\n`)
@@ -44,8 +55,10 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return
     stopping = true
+    withdrawWebEndpoint(dataDir)
     await host.close()
     await core.stop()
+    locked.lock.release()
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
