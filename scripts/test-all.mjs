@@ -1,4 +1,4 @@
-// `npm test`: everything CI runs, in order — lint, type check, unit + integration (Vitest), build, and the
+// `npm test`: everything CI runs, in order — lint, type check, build, unit + integration (Vitest), and the
 // Playwright e2e specs. Fails if any step fails or any test is skipped, except the Electron spec, which
 // may skip (with its reason shown) where the Electron binary is not installed. Ends with one plain line:
 // `N passed, N failed`.
@@ -32,6 +32,14 @@ const npx = (bin) => join('node_modules', '.bin', bin)
 check('lint', npx('eslint'), ['.', '--max-warnings', '0'])
 check('type check', npx('tsc'), ['-p', 'tsconfig.node.json', '--noEmit'])
 check('type check (renderer)', npx('tsc'), ['-p', 'tsconfig.web.json', '--noEmit'])
+
+// The built app, before the tests: the e2e specs run against it as a user gets it, and the CLI's tests run
+// the built `courier` (test/support/cli-process.ts builds only when it is missing or older than the sources).
+const built = step('build', 'npm', ['run', 'build', '--silent'])
+if (!built) {
+  problems.push('build failed')
+  tally.failed++
+}
 
 // Unit and integration tests; the video-poster tests run the real ffmpeg.
 if (!process.env.COURIER_FFMPEG) ensurePackage({ binary: '/usr/bin/ffmpeg', pkg: 'ffmpeg', what: 'the video-poster tests' })
@@ -69,13 +77,9 @@ function ensurePackage({ binary, pkg, what }) {
 }
 const ensureChromium = () => ensurePackage({ binary: process.env.COURIER_CHROMIUM ?? '/usr/bin/chromium', pkg: 'chromium', what: 'the e2e specs' })
 
-// The e2e specs run against the built app, as a user gets it.
 if (!ensureChromium()) {
   tally.failed++
-} else if (!step('build', 'npm', ['run', 'build', '--silent'])) {
-  problems.push('build failed')
-  tally.failed++
-} else {
+} else if (built) {
   const e2eOk = step('e2e (Playwright: web, electron)', npx('playwright'), ['test'])
   try {
     const report = JSON.parse(readFileSync(join(reports, 'e2e.json'), 'utf8'))

@@ -88,7 +88,7 @@ describe('courier, the command line', () => {
       [['run', 'nowhere/Dreamscape SDXL'], 2, 'USAGE'],
       [['run', 'comfydeploy/No Such Thing', '--yes'], 2, 'USAGE'],
       [['deployments', 'runcomfy'], 3, 'NOT_CONFIGURED'],
-      [['grid', 'comfydeploy/Dreamscape SDXL', '--x', 'seed=1,2', '--y', 'steps=10-30 (+10)', '--yes'], 3, 'NOT_SUPPORTED'],
+      [['grid', 'demo/Quick Sketch', '--x', 'seed=1,2', 'prompt=a grid of two'], 0, ''],
       [['run', 'comfydeploy/Dreamscape SDXL', 'positive_prompt=no consent'], 4, 'SPEND_CONFIRMATION_REQUIRED'],
       [['run', 'comfydeploy/Dreamscape SDXL', '--max-cost', '0.001'], 4, 'SPEND_CONFIRMATION_REQUIRED'],
       [['run', 'comfydeploy/Always Fails', '--yes'], 1, 'RUN_FAILED'],
@@ -112,6 +112,11 @@ describe('courier, the command line', () => {
     expect(batch.runs).toHaveLength(2)
     expect(batch.runs.every((run) => run.batchId === batch.run)).toBe(true)
     expect(batch.outputs).toHaveLength(4)
+    // A grid follows its cells, then its own picture, assembled from them: two runs of two sketches, and the grid.
+    const grid = results[4]!.summary as { runs: { gridId: string | null }[]; outputs: { run: string | null; path: string }[] }
+    expect(grid.runs).toHaveLength(2)
+    expect(grid.outputs).toHaveLength(5)
+    expect(grid.outputs.filter((output) => output.run === null)).toHaveLength(1)
     // The spend gate sent nothing, and said what to do.
     expect(results[5]!.stderr).toMatch(/pass --yes .* or --max-cost/)
     expect(results[5]!.events).toEqual([])

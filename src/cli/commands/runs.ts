@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { seedField, type Deployment } from '@shared/deployment'
 import type { GridAxisArgs } from '@shared/grid'
 import { ProviderId, type InputValues, type Run, type RunCost, type RunId } from '@shared/run'
+import type { Output } from '@shared/output'
 import type { Result } from '@shared/result'
 import { parseAxis } from '../axes'
 import type { Context } from '../context'
@@ -149,7 +150,35 @@ export async function cancelRun(session: Session, id: RunId): Promise<Result<Run
  * `--out`), the exit code. Ctrl+C cancels only with --cancel-on-exit or after asking; a timeout leaves the
  * run going and says how to watch it.
  */
-export async function finish(ctx: Context, session: Session, tap: EventTap, runs: Run[], opts: WaitOptions, group: string | null): Promise<number> {
+/** How long a grid command waits, once its cells have ended, for the grid image to be assembled and saved. */
+const GRID_IMAGE_WAIT_MS = 60_000
+
+/** The grid's image once it is saved, or why there is none (refused as too big, or not made in time). */
+async function gridImage(session: Session, gridId: string): Promise<{ ok: true; output: Output } | { ok: false; message: string }> {
+  const deadline = Date.now() + GRID_IMAGE_WAIT_MS
+  while (Date.now() < deadline) {
+    const grid = await session.call('grids.get', { gridId })
+    if (!grid.ok) return { ok: false, message: grid.error.message }
+    if (grid.value.imageState === 'failed') return { ok: false, message: grid.value.imageError ?? 'it could not be assembled' }
+    if (grid.value.imageState === 'saved' && grid.value.imageOutputId !== null) {
+      const output = await session.call('outputs.get', { id: grid.value.imageOutputId })
+      return output.ok ? { ok: true, output: output.value } : { ok: false, message: output.error.message }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  return { ok: false, message: `it was not ready within ${GRID_IMAGE_WAIT_MS / 1000} s (see it in the app's grid view)` }
+}
+
+/** Follows the runs to their end (or the timeout, or Ctrl+C), then prints the summary; `group` names a batch or grid. */
+export async function finish(
+  ctx: Context,
+  session: Session,
+  tap: EventTap,
+  runs: Run[],
+  opts: WaitOptions,
+  group: string | null,
+  gridId?: string,
+): Promise<number> {
   const { reporter } = ctx
   const libraryDir = (await must(session, 'app.info', {})).libraryDir
   const waitForFiles = opts.download !== false
@@ -195,6 +224,17 @@ export async function finish(ctx: Context, session: Session, tap: EventTap, runs
     }
   }
 
+  // A grid's own picture is assembled once its cells have ended: it is the file a grid command is for.
+  if (gridId !== undefined && followed.ending === 'done' && followed.runs.some((run) => run.status === 'succeeded')) {
+    const image = await gridImage(session, gridId)
+    if (image.ok) {
+      followed.outputs.push(image.output)
+      reporter.event('output', { run: null, gridId, output: outputJson(libraryDir, image.output) })
+    } else {
+      reporter.note(`The grid image was not made: ${image.message}`)
+      reporter.event('grid', { gridId, image: null, error: image.message })
+    }
+  }
   const copied = opts.out && followed.outputs.length > 0 ? await copyOutputs(libraryDir, followed.outputs, resolve(opts.out)) : new Map<string, string>()
   const outputs = followed.outputs.map((output) => ({ ...outputJson(libraryDir, output), ...(copied.has(output.id) ? { copiedTo: copied.get(output.id) } : {}) }))
   const cost = totalCost(followed.runs)
@@ -301,5 +341,5 @@ export async function gridCommand(ctx: Context, target: string, assignments: str
     throw error
   }
   for (const run of submitted.runs) ctx.reporter.event('queued', { run: run.id, status: run.status, provider, deployment: deployment.name, gridId: submitted.gridId, inputs: run.inputs, via: session.via })
-  return finish(ctx, session, tap, submitted.runs, opts, submitted.gridId)
+  return finish(ctx, session, tap, submitted.runs, opts, submitted.gridId, submitted.gridId)
 }
