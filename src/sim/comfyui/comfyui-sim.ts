@@ -102,6 +102,7 @@ export async function startComfySim(options: ComfySimOptions = {}): Promise<Comf
     if (outputs.length === 0) return { ok: false, body: { error: validationError('prompt_no_outputs', 'Prompt has no outputs', ''), node_errors: {} } }
     const nodeErrors: Record<string, { errors: Obj[]; dependent_outputs: string[]; class_type: string }> = {}
     const checked = new Map<string, Obj[]>()
+    const failedUpstream = new Set<string>()
     const check = (id: string): Obj[] => {
       const known = checked.get(id)
       if (known) return known
@@ -124,7 +125,8 @@ export async function startComfySim(options: ComfySimOptions = {}): Promise<Comf
               errors.push(validationError('bad_linked_input', 'Bad linked input, must be a length-2 list of [string, int]', name, { input_name: name, input_config: spec, received_value: value }))
               continue
             }
-            if (check(from).length > 0) errors.push(validationError('exception_during_inner_validation', 'Exception when validating inner node', `${from}`, { input_name: name }))
+            // As execution.py: an invalid upstream node makes this one invalid without an error of its own.
+            if (check(from).length > 0 || failedUpstream.has(from)) failedUpstream.add(id)
             continue
           }
           const extra = { input_name: name, input_config: spec, received_value: value }
@@ -157,7 +159,7 @@ export async function startComfySim(options: ComfySimOptions = {}): Promise<Comf
     for (const out of outputs) {
       const before = new Set(checked.keys())
       const errors = check(out)
-      let failed = errors.length > 0
+      let failed = errors.length > 0 || failedUpstream.has(out)
       for (const [id, errs] of checked) {
         if (errs.length === 0 || (before.has(id) && id !== out)) continue
         failed = true
@@ -329,8 +331,13 @@ export async function startComfySim(options: ComfySimOptions = {}): Promise<Comf
           exception_message: failure.message,
           exception_type: failure.type,
           traceback: ['  File "execution.py", line 518, in execute\n'],
-          current_inputs: {},
-          current_outputs: {},
+          // execution.py sends each input as a list of its values' repr, hidden ones too, and the ids of the cached outputs.
+          current_inputs: Object.fromEntries(
+            [...Object.entries(node?.inputs ?? {}), ...(node?.class_type === 'SaveImage' ? ([['prompt', item.prompt], ['extra_pnginfo', null]] as const) : [])].map(
+              ([name, value]) => [name, [value === null ? null : typeof value === 'string' ? value : JSON.stringify(value)]],
+            ),
+          ),
+          current_outputs: [...executed],
           timestamp: Date.now(),
         })
       }
