@@ -3,6 +3,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { useCourier } from '../../store/context'
 import { selectedDeployment } from '../../store/generate'
+import { ComfyWorkflows } from './ComfyWorkflows'
 import { canCustomize, publishesNoInputs } from './form-editor'
 
 interface Props {
@@ -31,6 +32,13 @@ export function DeploymentPicker({ onCustomize }: Props) {
     return <p className="muted" role="status">Loading deployments…</p>
   }
   if (list.error && list.items.length === 0) return <ErrorNotice error={list.error} onRetry={() => void reload(provider)} />
+  if (list.items.length === 0 && provider === 'comfyui') {
+    return (
+      <EmptyState title="No workflows on your ComfyUI yet." action={<ComfyWorkflows selectedId={null} />}>
+        Add a workflow file saved from ComfyUI, or one saved on the server.
+      </EmptyState>
+    )
+  }
   if (list.items.length === 0) {
     return (
       <EmptyState
@@ -78,6 +86,7 @@ export function DeploymentPicker({ onCustomize }: Props) {
         )}
       </div>
       {deployment?.description && <p className="field__help">{deployment.description}</p>}
+      {provider === 'comfyui' && <ComfyWorkflows selectedId={deploymentId} />}
       {list.error && <ErrorNotice error={list.error} className="notice--compact" />}
     </div>
   )
