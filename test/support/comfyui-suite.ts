@@ -110,6 +110,8 @@ export function comfyuiSuite(start: () => Promise<ComfyTarget>): void {
     // Live status came over the socket: hints the ledger applied, the node names in them.
     const live = t.seen.flatMap((e) => (e.type === 'run.updated' && e.run.id === run.id ? [e.run.liveStatus] : []))
     expect(live.some((s) => s !== null && /Running .*\(node \d\)/.test(s))).toBe(true)
+    const progress = t.seen.flatMap((e) => (e.type === 'run.updated' && e.run.id === run.id ? [e.run.progress] : []))
+    expect(progress.some((p) => p > 0 && p < 1)).toBe(true)
     const hooks = (await t.call('webhooks.list', {})).filter((h) => h.runId === run.id)
     expect(hooks.map((h) => h.status)).toEqual(expect.arrayContaining(['execution_start', 'executing', 'execution_success']))
   })
@@ -118,16 +120,18 @@ export function comfyuiSuite(start: () => Promise<ComfyTarget>): void {
     await core()
     const deployment = await add('From the editor', UI_WORKFLOW)
     expect(deployment.description).toMatch(/UI format/)
-    const run = await submit(deployment.id)
+    const run = await submit(deployment.id, { '1.width': 120 })
     await until(run, (r) => r.status === 'succeeded' && r.outputs === 'saved')
     const [file] = await savedFiles(run.id)
     const text = readImageMetadata(file!.bytes)?.text ?? {}
     const prompt = JSON.parse(text.prompt!) as Prompt
-    expect(prompt['1']!.inputs).toEqual({ width: 96, height: 80, batch_size: 1, color: 16711680 })
+    expect(prompt['1']!.inputs).toEqual({ width: 120, height: 80, batch_size: 1, color: 16711680 })
     expect(prompt['2']!.inputs).toEqual({ image: ['1', 0], blur_radius: 2, sigma: 1.5 })
     expect(Object.keys(prompt).sort()).toEqual(['1', '2', '4'])
-    expect(JSON.parse(text.workflow!).nodes).toHaveLength(7)
-    expect(file!.output.width).toBe(96)
+    const graph = JSON.parse(text.workflow!) as { nodes: { id: number; widgets_values?: unknown[] }[] }
+    expect(graph.nodes).toHaveLength(7)
+    expect(graph.nodes.find((n) => n.id === 1)?.widgets_values).toEqual([120, 80, 1, 16711680])
+    expect(file!.output.width).toBe(120)
   })
 
   it('shows a prompt refused at validation (node_errors) on the right field', async () => {
@@ -171,6 +175,18 @@ export function comfyuiSuite(start: () => Promise<ComfyTarget>): void {
     expect(proxy.killSockets()).toBeGreaterThan(0)
     const done = await until(run, (r) => r.status === 'succeeded' && r.outputs === 'saved')
     expect(done.polling).toBe(true)
+    expect(done.outputCount).toBe(1)
+  })
+
+  it('loses nothing across an app restart: a run sent before it finishes after, by polling', async () => {
+    await core()
+    const slow = await add('Slow', target.slow())
+    const run = await submit(slow.id)
+    await until(run, (r) => r.status === 'running')
+    const again = await t.restart()
+    cores.push(again)
+    t = again
+    const done = await until(run, (r) => r.status === 'succeeded' && r.outputs === 'saved')
     expect(done.outputCount).toBe(1)
   })
 

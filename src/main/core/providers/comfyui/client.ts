@@ -19,7 +19,7 @@ import {
   type WsMessage,
 } from './messages'
 import { ComfySocket } from './socket'
-import { isOutputNode, nodeName, parseWorkflow, uiToApi, type ApiPrompt } from './workflow'
+import { isOutputNode, nodeName, parseWorkflow, uiToApi, withWidgetValues, type ApiPrompt } from './workflow'
 
 type Obj = Record<string, unknown>
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -82,7 +82,13 @@ interface Tracked {
   token: string | null
   prompt: ApiPrompt | null
   started: Set<string>
+  /** The last progress passed on: a sampler's every step is not worth a stored message. */
+  lastProgress: { at: number; fraction: number } | null
 }
+
+/** Progress is passed on every 5 % or every second, and always at a node's last step. */
+const PROGRESS_STEP = 0.05
+const PROGRESS_EVERY_MS = 1000
 
 /** `prompt_id` from the run's webhook token: a queue call whose answer was lost can be looked up. */
 export function promptIdFor(token: string): string {
@@ -343,6 +349,17 @@ export class ComfyUIClient implements ProviderClient {
     if (message.type === 'execution_cached' && Array.isArray(message.data.nodes)) for (const node of message.data.nodes) tracked.started.add(String(node))
     if (message.type === 'executing' && nodeId) tracked.started.add(nodeId)
     courier.done = Math.max(0, tracked.started.size - (message.type === 'executing' || message.type === 'progress' || message.type === 'executed' ? 1 : 0))
+    if (message.type === 'progress') {
+      const value = typeof message.data.value === 'number' ? message.data.value : 0
+      const max = typeof message.data.max === 'number' && message.data.max > 0 ? message.data.max : 1
+      const fraction = value / max
+      const last = tracked.lastProgress
+      const now = Date.now()
+      if (last && value < max && fraction - last.fraction < PROGRESS_STEP && fraction >= last.fraction && now - last.at < PROGRESS_EVERY_MS) return
+      tracked.lastProgress = { at: now, fraction }
+    } else if (message.type === 'executing') {
+      tracked.lastProgress = null
+    }
     if (message.type === 'execution_error') message = { ...message, data: { ...message.data, exception_message: errorText(message.data, tracked.prompt ?? undefined) } }
     if (message.type === 'execution_success' || message.type === 'execution_error' || message.type === 'execution_interrupted') this.finish(promptId)
     if (tracked.token) this.options.onMessage?.(tracked.token, { ...message, courier })
@@ -359,7 +376,7 @@ export class ComfyUIClient implements ProviderClient {
       if (token) known.token = token
       return
     }
-    this.tracked.set(promptId, { serverId, token, prompt, started: new Set() })
+    this.tracked.set(promptId, { serverId, token, prompt, started: new Set(), lastProgress: null })
   }
 
   /** The workflow's prompt with the form's values; files prepared for another server are sent there first. */
@@ -389,11 +406,13 @@ export class ComfyUIClient implements ProviderClient {
     this.track(promptId, server.id, token, prompt)
     // Open the socket first so execution_start is not missed; a socket that does not open leaves the run polled.
     await this.socketFor(server).ensure()
+    // The editor's graph goes into the files' metadata, with this run's values in its widgets.
+    const ui = workflow.ui ? withWidgetValues(workflow.ui, await this.objectInfo(server).catch(() => null), prompt) : null
     const body = {
       prompt,
       client_id: this.options.clientId,
       prompt_id: promptId,
-      ...(workflow.ui ? { extra_data: { extra_pnginfo: { workflow: workflow.ui } } } : {}),
+      ...(ui ? { extra_data: { extra_pnginfo: { workflow: ui } } } : {}),
     }
     try {
       const reply = await this.call(server, 'POST', '/prompt', body, { idempotent: false, describe: (status, errorBody) => describePromptError(status, errorBody, prompt) })

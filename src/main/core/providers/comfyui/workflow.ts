@@ -231,6 +231,32 @@ export function uiToApi(ui: Obj, objectInfo: unknown): Conversion {
   return { ok: true, prompt }
 }
 
+/**
+ * The UI graph with the values a run actually used written back into its widgets (the same mapping as
+ * `uiToApi`, the other way), so the `workflow` chunk ComfyUI saves shows the run and not the file as added.
+ * Nodes it cannot map are left as they were.
+ */
+export function withWidgetValues(ui: Obj, objectInfo: unknown, prompt: ApiPrompt): Obj {
+  const copy = structuredClone(ui)
+  for (const raw of Array.isArray(copy.nodes) ? copy.nodes : []) {
+    if (!isObj(raw) || !Array.isArray(raw.widgets_values)) continue
+    const node = prompt[String(raw.id)]
+    const declared = typeof raw.type === 'string' ? declaredInputs(objectInfo, raw.type) : null
+    if (!node || !declared) continue
+    const widgets = raw.widgets_values as unknown[]
+    let at = 0
+    for (const decl of declared.filter(isWidget)) {
+      if (at >= widgets.length) break
+      const value = node.inputs[decl.name]
+      if (value !== undefined && !Array.isArray(value)) widgets[at] = value
+      at++
+      if (hasControlValue(decl) && typeof widgets[at] === 'string' && CONTROL_WORDS.has(widgets[at] as string)) at++
+      if (hasUploadValue(decl) && (widgets[at] === 'image' || widgets[at] === 'video' || widgets[at] === 'audio' || widgets[at] === null)) at++
+    }
+  }
+  return copy
+}
+
 export function displayName(objectInfo: unknown, classType: string): string {
   const node = isObj(objectInfo) ? objectInfo[classType] : undefined
   return isObj(node) && typeof node.display_name === 'string' && node.display_name ? node.display_name : classType
