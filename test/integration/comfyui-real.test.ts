@@ -40,6 +40,7 @@ describe.skipIf(missing !== null)(`your own ComfyUI, against the real server${mi
   comfyuiSuite(async () => {
     const { url, child } = await startReal()
     // Two strong blurs of a 768² image: some 5 s on a shared CPU, long enough to cancel while it runs.
+    const files: string[] = []
     let color = Math.floor(Math.random() * 1_000_000)
     const slow = () => ({
       '1': { class_type: 'EmptyImage', inputs: { width: 768, height: 768, batch_size: 1, color: color++ } },
@@ -51,7 +52,14 @@ describe.skipIf(missing !== null)(`your own ComfyUI, against the real server${mi
       url,
       slow,
       runTimeoutMs: 90_000,
+      saveWorkflow: async (file, text) => {
+        const saved = await fetch(`${url}/api/userdata/${encodeURIComponent(`workflows/${file}`)}?overwrite=true`, { method: 'POST', body: text })
+        if (!saved.ok) throw new Error(`saving the workflow answered HTTP ${saved.status}`)
+        files.push(file)
+      },
       close: async () => {
+        // The test server's user folder is left as it was found.
+        for (const file of files) await fetch(`${url}/api/userdata/${encodeURIComponent(`workflows/${file}`)}`, { method: 'DELETE' }).catch(() => {})
         process.kill(-child.pid!, 'SIGTERM')
         await new Promise((resolve) => child.once('exit', resolve))
       },

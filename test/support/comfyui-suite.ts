@@ -39,7 +39,22 @@ export interface ComfyTarget {
   slow: () => Prompt
   /** Per-run wait (ms). */
   runTimeoutMs: number
+  /** Saves a workflow on the server, as its editor's "Save" does. */
+  saveWorkflow(file: string, text: string): Promise<void>
   close(): Promise<void>
+}
+
+/** A tiny real PNG (4×4, grey). */
+export const PNG_4X4 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAADklEQVR4nGNoQAIMxHEAcFIYAYPG8BkAAAAASUVORK5CYII=',
+  'base64',
+)
+
+/** An uploaded image, inverted and saved. */
+export const WITH_IMAGE: Prompt = {
+  '1': { class_type: 'LoadImage', inputs: { image: 'example.png' } },
+  '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+  '3': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'courier_upload' } },
 }
 
 export function comfyuiSuite(start: () => Promise<ComfyTarget>): void {
@@ -186,6 +201,28 @@ export function comfyuiSuite(start: () => Promise<ComfyTarget>): void {
     const again = await t.restart()
     cores.push(again)
     t = again
+    const done = await until(run, (r) => r.status === 'succeeded' && r.outputs === 'saved')
+    expect(done.outputCount).toBe(1)
+  })
+
+  it('imports a workflow saved on the server (/api/userdata?dir=workflows)', async () => {
+    await core()
+    const file = `courier-test-${Date.now()}.json`
+    await target.saveWorkflow(file, UI_WORKFLOW)
+    expect(await t.call('comfyui.savedWorkflows', {})).toContain(file)
+    const deployment = await t.call('deployments.add', { provider: 'comfyui', name: 'Saved one', savedWorkflow: file })
+    expect(deployment.inputs.map((f) => f.id)).toContain('1.width')
+    const missing = await t.core.call('deployments.add', { provider: 'comfyui', name: 'x', savedWorkflow: 'no-such.json' })
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  })
+
+  it('uploads an image for a LoadImage input (/upload/image) and runs with it', async () => {
+    await core()
+    const deployment = await add('Invert', WITH_IMAGE)
+    expect(deployment.inputs.find((f) => f.id === '1.image')).toMatchObject({ kind: 'image' })
+    const upload = await t.call('uploads.create', { provider: 'comfyui', fileName: 'grey.png', mime: 'image/png', dataBase64: PNG_4X4.toString('base64') })
+    expect(upload.value).toMatch(/^courier_[0-9a-f]{16}\.png$/)
+    const run = await submit(deployment.id, { '1.image': upload.value })
     const done = await until(run, (r) => r.status === 'succeeded' && r.outputs === 'saved')
     expect(done.outputCount).toBe(1)
   })
