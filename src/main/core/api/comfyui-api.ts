@@ -13,6 +13,8 @@ export interface ComfyApiDeps {
   workflows: Pick<ComfyWorkflowsRepo, 'countForServer'>
   /** The ComfyUI client in use; null when no server is configured. */
   client(): ComfyUIClient | null
+  /** Whether runs of a deployment have not ended yet (a workflow is not removed under them). */
+  hasUnfinishedRuns(deploymentId: string): boolean
   /** Servers changed: the client is rebuilt. */
   applyConfig(): void
 }
@@ -52,6 +54,7 @@ export function comfyuiApi(deps: ComfyApiDeps): Pick<
       if (provider !== 'comfyui') return err('NOT_SUPPORTED', `${provider}'s deployments are removed on its site`)
       const client = deps.client()
       if (!client) return err('NOT_CONFIGURED', NO_SERVER)
+      if (deps.hasUnfinishedRuns(deploymentId)) return err('CONFLICT', 'runs of this workflow have not ended yet: cancel them or wait, then remove it')
       if (!client.removeWorkflow(deploymentId)) return err('NOT_FOUND', `no ComfyUI workflow ${deploymentId}`)
       await deps.providers.listDeployments('comfyui', true)
       return ok({})

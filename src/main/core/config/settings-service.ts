@@ -6,7 +6,7 @@ import { DEFAULT_BUDGET, type Budget, type PaidProvider, type RunComfyPricing } 
 import type { SecretBox } from '../core-types'
 import { defaultLibraryDir, fixedSettings, resolveConfig, type CoreConfig, type ProviderConfig } from './config'
 import { readSettingsFile, writeSettingsFile, type StoredComfyServer, type StoredSettings } from './settings-file'
-import { authHeaders, type ComfyServer } from '../providers/comfyui/client'
+import { authHeaders, type ComfyServer } from '../providers/comfyui/server'
 
 /** In web mode keys sit in settings.json (mode 0600) as they are; the README and Settings say so. */
 export const fileSecretBox: SecretBox = { kind: 'file', seal: (plain) => plain, open: (sealed) => sealed }

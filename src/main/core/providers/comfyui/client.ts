@@ -18,21 +18,13 @@ import {
   type Annotation,
   type WsMessage,
 } from './messages'
+import type { ComfyServer } from './server'
 import { ComfySocket } from './socket'
 import { isOutputNode, nodeName, parseWorkflow, uiToApi, withWidgetValues, type ApiPrompt } from './workflow'
 
 type Obj = Record<string, unknown>
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value)
 const enc = encodeURIComponent
-
-/** One ComfyUI server, its auth already turned into headers (never logged). */
-export interface ComfyServer {
-  id: string
-  name: string
-  url: string
-  headers: Record<string, string>
-  usdPerHour: number | null
-}
 
 /** A workflow added as a deployment: its API prompt (what is sent), the UI graph when it came as one. */
 export interface StoredWorkflow {
@@ -55,6 +47,7 @@ export interface WorkflowStore {
   add(workflow: StoredWorkflow): void
   remove(id: string): boolean
 }
+
 
 export interface ComfyUIOptions {
   servers: readonly ComfyServer[]
@@ -100,14 +93,6 @@ const tokenOf = (webhookUrl: string | null): string | null => {
   if (!webhookUrl) return null
   const last = webhookUrl.split('/').pop()
   return last ? decodeURIComponent(last) : null
-}
-
-/** Builds the headers of a server's auth. */
-export function authHeaders(auth: { kind: 'none' | 'bearer' | 'basic' | 'header'; secret: string | null; username?: string | null; headerName?: string | null }): Record<string, string> {
-  if (auth.kind === 'none' || !auth.secret) return auth.kind === 'basic' && auth.username ? { authorization: `Basic ${Buffer.from(`${auth.username}:`).toString('base64')}` } : {}
-  if (auth.kind === 'bearer') return { authorization: `Bearer ${auth.secret}` }
-  if (auth.kind === 'basic') return { authorization: `Basic ${Buffer.from(`${auth.username ?? ''}:${auth.secret}`).toString('base64')}` }
-  return auth.headerName ? { [auth.headerName.toLowerCase()]: auth.secret } : {}
 }
 
 /** The default form from all candidates; all of them when none is of the usual kinds. */

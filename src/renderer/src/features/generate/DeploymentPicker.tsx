@@ -25,7 +25,7 @@ export function DeploymentPicker({ onCustomize }: Props) {
 
   if (provider === null) {
     return providersLoaded ? (
-      <EmptyState title="No provider is ready yet.">Add a ComfyDeploy or RunComfy API key in Settings to run your own deployments.</EmptyState>
+      <EmptyState title="No provider is ready yet.">Add a ComfyDeploy or RunComfy API key, or your own ComfyUI server, in Settings to run your own workflows.</EmptyState>
     ) : null
   }
   if (list === undefined || (list.status === 'loading' && list.items.length === 0)) {
