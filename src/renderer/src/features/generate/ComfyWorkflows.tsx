@@ -1,7 +1,7 @@
 import { useId, useState, type ChangeEvent } from 'react'
 import type { Failure } from '@shared/result'
 import { ErrorNotice } from '../../components/ErrorNotice'
-import { useCourier, useCourierClient } from '../../store/context'
+import { useCourier } from '../../store/context'
 
 /** What `deployments.add` takes at most. */
 const MAX_WORKFLOW_CHARS = 20_000_000
@@ -11,13 +11,13 @@ const MAX_WORKFLOW_CHARS = 20_000_000
  * format with the server's /object_info) or from the server's saved workflows, and remove the one chosen.
  */
 export function ComfyWorkflows({ selectedId }: { selectedId: string | null }) {
-  const client = useCourierClient()
-  const reload = useCourier((s) => s.generate.loadDeployments)
-  const select = useCourier((s) => s.generate.selectDeployment)
+  const addWorkflow = useCourier((s) => s.comfyui.addWorkflow)
+  const removeWorkflow = useCourier((s) => s.comfyui.removeWorkflow)
+  const loadSavedList = useCourier((s) => s.comfyui.loadSaved)
+  const saved = useCourier((s) => s.comfyui.saved)
   const [open, setOpen] = useState(false)
   const [name, setName] = useState('')
   const [file, setFile] = useState<{ name: string; text: string } | null>(null)
-  const [saved, setSaved] = useState<string[] | null>(null)
   const [savedPick, setSavedPick] = useState('')
   const [error, setError] = useState<Failure | null>(null)
   const [busy, setBusy] = useState(false)
@@ -36,36 +36,25 @@ export function ComfyWorkflows({ selectedId }: { selectedId: string | null }) {
     })
   }
 
-  const loadSaved = async () => {
-    const res = await client.invoke('comfyui.savedWorkflows', {})
-    if (!res.ok) return setError(res.error)
-    setSaved(res.value)
-  }
+  const loadSaved = async () => setError(await loadSavedList())
 
   const add = async () => {
     setBusy(true)
-    const res = await client.invoke('deployments.add', {
-      provider: 'comfyui',
+    const failure = await addWorkflow({
       name: name.trim() || file?.name || savedPick || 'Workflow',
       ...(savedPick ? { savedWorkflow: savedPick } : file ? { workflowJson: file.text } : {}),
     })
     setBusy(false)
-    if (!res.ok) return setError(res.error)
-    setError(null)
+    setError(failure)
+    if (failure !== null) return
     setOpen(false)
     setFile(null)
     setName('')
     setSavedPick('')
-    await reload('comfyui')
-    select(res.value.id)
   }
 
   const remove = async () => {
-    if (selectedId === null) return
-    const res = await client.invoke('deployments.remove', { provider: 'comfyui', deploymentId: selectedId })
-    if (!res.ok) return setError(res.error)
-    setError(null)
-    await reload('comfyui')
+    if (selectedId !== null) setError(await removeWorkflow(selectedId))
   }
 
   return (

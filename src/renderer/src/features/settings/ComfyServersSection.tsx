@@ -1,8 +1,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
-import type { ComfyAuthKind, ComfyServerCheck, ComfyServerView } from '@shared/comfyui'
+import type { ComfyAuthKind, ComfyServerView } from '@shared/comfyui'
 import type { Failure } from '@shared/result'
 import { ErrorNotice } from '../../components/ErrorNotice'
-import { useCourier, useCourierClient } from '../../store/context'
+import { useCourier } from '../../store/context'
 
 interface Draft {
   id?: string
@@ -24,23 +24,22 @@ const SECRET_LABELS: Record<ComfyAuthKind, string> = { none: '', bearer: 'Token'
  * write-only, sealed by core like the services' keys. The server from COMFYUI_URL is shown, not editable.
  */
 export function ComfyServersSection() {
-  const client = useCourierClient()
-  const reloadProviders = useCourier((s) => s.generate.loadProviders)
-  const [servers, setServers] = useState<ComfyServerView[] | null>(null)
+  const servers = useCourier((s) => s.comfyui.servers)
+  const loadError = useCourier((s) => s.comfyui.error)
+  const checks = useCourier((s) => s.comfyui.checks)
+  const loadServers = useCourier((s) => s.comfyui.loadServers)
+  const saveServer = useCourier((s) => s.comfyui.saveServer)
+  const removeServer = useCourier((s) => s.comfyui.removeServer)
+  const testServer = useCourier((s) => s.comfyui.testServer)
   const [draft, setDraft] = useState<Draft | null>(null)
-  const [error, setError] = useState<Failure | null>(null)
+  const [actionError, setError] = useState<Failure | null>(null)
   const [busy, setBusy] = useState(false)
-  const [checks, setChecks] = useState<Record<string, ComfyServerCheck | 'running'>>({})
   const base = useId()
+  const error = actionError ?? loadError
 
   useEffect(() => {
-    void client.invoke('comfyui.servers', {}).then((res) => (res.ok ? setServers(res.value) : setError(res.error)))
-  }, [client])
-
-  const changed = (list: ComfyServerView[]) => {
-    setServers(list)
-    void reloadProviders()
-  }
+    void loadServers()
+  }, [loadServers])
 
   const save = async (e: FormEvent) => {
     e.preventDefault()
@@ -48,7 +47,7 @@ export function ComfyServersSection() {
     const rate = draft.usdPerHour.trim()
     if (rate !== '' && !(Number(rate) >= 0)) return setError({ code: 'BAD_INPUT', message: 'The price per hour is a number of dollars, e.g. 0.79.', field: 'usdPerHour' })
     setBusy(true)
-    const res = await client.invoke('comfyui.saveServer', {
+    const failure = await saveServer({
       ...(draft.id ? { id: draft.id } : {}),
       name: draft.name,
       url: draft.url.trim(),
@@ -59,25 +58,12 @@ export function ComfyServersSection() {
       usdPerHour: rate === '' ? null : Number(rate),
     })
     setBusy(false)
-    if (!res.ok) return setError(res.error)
-    setError(null)
-    setDraft(null)
-    changed(res.value)
+    setError(failure)
+    if (failure === null) setDraft(null)
   }
 
-  const remove = async (server: ComfyServerView) => {
-    const res = await client.invoke('comfyui.removeServer', { id: server.id })
-    if (!res.ok) return setError(res.error)
-    setError(null)
-    changed(res.value)
-  }
-
-  const test = async (server: ComfyServerView) => {
-    setChecks((c) => ({ ...c, [server.id]: 'running' }))
-    const res = await client.invoke('comfyui.testServer', { id: server.id })
-    const check: ComfyServerCheck = res.ok ? res.value : { ok: false, message: res.error.message, version: null, device: null, vramFreeBytes: null, vramTotalBytes: null }
-    setChecks((c) => ({ ...c, [server.id]: check }))
-  }
+  const remove = async (server: ComfyServerView) => setError(await removeServer(server.id))
+  const test = (server: ComfyServerView) => void testServer(server.id)
 
   const field = (name: keyof Draft) => `${base}-${name}`
   const set = (patch: Partial<Draft>) => setDraft((d) => (d ? { ...d, ...patch } : d))
@@ -112,7 +98,7 @@ export function ComfyServersSection() {
                   {server.fromEnv ? ' · set by COMFYUI_URL' : ''}
                 </p>
                 <div className="fe-actions">
-                  <button type="button" className="btn btn--small" onClick={() => void test(server)} disabled={check === 'running'} aria-busy={check === 'running'}>
+                  <button type="button" className="btn btn--small" onClick={() => test(server)} disabled={check === 'running'} aria-busy={check === 'running'}>
                     {check === 'running' ? 'Testing…' : 'Test connection'}
                   </button>
                   {!server.fromEnv && (
