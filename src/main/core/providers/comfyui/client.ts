@@ -415,10 +415,11 @@ export class ComfyUIClient implements ProviderClient {
     if (!token) return null
     const promptId = promptIdFor(token)
     const server = this.server(this.workflow(request.deploymentId).serverId)
-    const history = await this.call(server, 'GET', `/history/${enc(promptId)}`)
-    if (isObj(history) && isObj(history[promptId])) return promptId
+    // The queue first: ComfyUI writes a prompt's history before it leaves the queue, so it cannot slip between the two looks.
     const queue = await this.call(server, 'GET', '/queue')
-    return queueItems(queue).some((item) => item.id === promptId) ? promptId : null
+    if (queueItems(queue).some((item) => item.id === promptId)) return promptId
+    const history = await this.call(server, 'GET', `/history/${enc(promptId)}`)
+    return isObj(history) && isObj(history[promptId]) ? promptId : null
   }
 
   async getRun(providerRunId: string, deploymentId: string): Promise<RunSnapshot> {
@@ -446,6 +447,12 @@ export class ComfyUIClient implements ProviderClient {
     if (this.cancelledWhileQueued.has(providerRunId)) {
       this.finish(providerRunId)
       return { rawStatus: 'deleted', status: 'cancelled', outputs: [], usage: null }
+    }
+    // It may have finished between the two looks (history is written before the queue lets go): look again.
+    const late = await this.call(server, 'GET', `/history/${enc(providerRunId)}`)
+    if (isObj(late) && isObj(late[providerRunId])) {
+      this.finish(providerRunId)
+      return this.fromHistory(server, late[providerRunId], workflow)
     }
     // Between the queue and the history for a moment? Twice absent in a row is gone.
     const misses = (this.missing.get(providerRunId) ?? 0) + 1
