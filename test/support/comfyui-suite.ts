@@ -174,7 +174,7 @@ export function comfyuiSuite(start: () => Promise<ComfyTarget>): void {
     const first = await submit(slow.id)
     const second = await submit(slow.id)
     await until(first, (r) => r.status === 'running')
-    const queued = await t.call('runs.get', { id: second.id })
+    const queued = await t.waitForRun(second.id, (r) => r.liveStatus !== null && /queue: 1 ahead/.test(r.liveStatus), target.runTimeoutMs)
     expect(queued.status).toBe('queued')
     expect((await t.call('runs.cancel', { id: second.id })).status).toBe('cancelled')
     await t.call('runs.cancel', { id: first.id })

@@ -77,6 +77,8 @@ interface Tracked {
   started: Set<string>
   /** The last progress passed on: a sampler's every step is not worth a stored message. */
   lastProgress: { at: number; fraction: number } | null
+  /** Prompts ahead of it in the queue when last told (null: not told yet). */
+  ahead: number | null
 }
 
 /** Progress is passed on every 5 % or every second, and always at a node's last step. */
@@ -323,7 +325,34 @@ export class ComfyUIClient implements ProviderClient {
     this.sockets.get(this.server(serverId).id)?.kill()
   }
 
+  private readonly positionsReading = new Set<string>()
+
+  /** Where our waiting prompts stand in the server's queue (`/queue`), passed on when it changed. */
+  private async refreshPositions(server: ComfyServer): Promise<void> {
+    const waiting = [...this.tracked.entries()].filter(([, t]) => t.serverId === server.id && t.token !== null && t.started.size === 0)
+    if (waiting.length === 0 || this.positionsReading.has(server.id)) return
+    this.positionsReading.add(server.id)
+    try {
+      const items = queueItems(await this.call(server, 'GET', '/queue'))
+      const running = items.filter((item) => item.running).length
+      const pending = items.filter((item) => !item.running).sort((a, b) => a.number - b.number)
+      for (const [promptId, tracked] of waiting) {
+        const at = pending.findIndex((item) => item.id === promptId)
+        if (at < 0 || tracked.started.size > 0) continue
+        const ahead = running + at
+        if (tracked.ahead === ahead) continue
+        tracked.ahead = ahead
+        this.options.onMessage?.(tracked.token!, { type: 'queue_position', data: { prompt_id: promptId, ahead, server: server.name }, courier: {} })
+      }
+    } catch {
+      // The next status message, or the poll, tells again.
+    } finally {
+      this.positionsReading.delete(server.id)
+    }
+  }
+
   private onSocketMessage(server: ComfyServer, message: WsMessage): void {
+    if (message.type === 'status') void this.refreshPositions(server)
     if (!PROMPT_MESSAGES.has(message.type)) return
     const promptId = typeof message.data.prompt_id === 'string' ? message.data.prompt_id : null
     const tracked = promptId ? this.tracked.get(promptId) : undefined
@@ -361,7 +390,7 @@ export class ComfyUIClient implements ProviderClient {
       if (token) known.token = token
       return
     }
-    this.tracked.set(promptId, { serverId, token, prompt, started: new Set(), lastProgress: null })
+    this.tracked.set(promptId, { serverId, token, prompt, started: new Set(), lastProgress: null, ahead: null })
   }
 
   /** The workflow's prompt with the form's values; files prepared for another server are sent there first. */
@@ -403,6 +432,8 @@ export class ComfyUIClient implements ProviderClient {
       const reply = await this.call(server, 'POST', '/prompt', body, { idempotent: false, describe: (status, errorBody) => describePromptError(status, errorBody, prompt) })
       const id = isObj(reply) && typeof reply.prompt_id === 'string' ? reply.prompt_id : null
       if (!id) throw new ProviderError('PROVIDER_BAD_REPLY', `${server.name} accepted the prompt but named no prompt_id`)
+      // Its place in the queue once the run is recorded as queued (the ledger ignores news before that).
+      setTimeout(() => void this.refreshPositions(server), 50)
       return { providerRunId: id }
     } catch (error) {
       if (!(error instanceof ProviderError && error.details.answerLost)) this.finish(promptId)

@@ -123,6 +123,12 @@ export function hintOf(message: WsMessage & { courier?: Annotation }): { hint: R
       return { hint: { status: 'failed', error: { code: 'RUN_FAILED', message: errorText(data) } }, dedupeKey: 'error' }
     case 'execution_interrupted':
       return { hint: { status: 'cancelled' }, dedupeKey: 'interrupted' }
+    case 'queue_position': {
+      // Ours, not ComfyUI's: read from /queue when its `status` message says the queue changed.
+      const ahead = typeof data.ahead === 'number' ? data.ahead : 0
+      const where = typeof data.server === 'string' ? `${data.server}'s queue` : 'the queue'
+      return { hint: { status: 'queued', liveStatus: ahead === 0 ? `Next in ${where}` : `In ${where}: ${ahead} ahead` }, dedupeKey: `queue:${ahead}` }
+    }
     default:
       return null
   }
