@@ -320,11 +320,6 @@ export class ComfyUIClient implements ProviderClient {
     return socket
   }
 
-  /** Drops a server's socket (tests: a dropped connection; the socket reconnects with backoff). */
-  killSocket(serverId?: string): void {
-    this.sockets.get(this.server(serverId).id)?.kill()
-  }
-
   private readonly positionsReading = new Set<string>()
 
   /** Where our waiting prompts stand in the server's queue (`/queue`), passed on when it changed. */

@@ -86,11 +86,6 @@ export class ComfySocket {
     })
   }
 
-  /** Drops the connection as if the network had (tests; the socket reconnects). */
-  kill(): void {
-    this.ws?.terminate()
-  }
-
   close(): void {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
