@@ -18,7 +18,7 @@ async function addWorkflow(page: Page, web: string, name: string) {
   await expect(page.getByLabel('Deployment')).toHaveValue(/^wf_/)
 }
 
-test('ComfyUI: connect, add a workflow, run it and see it in the gallery', async ({ page, comfyApp }) => {
+test('ComfyUI: connect, add a workflow, run it and see it in the gallery', async ({ page, comfyApp, comfySim }) => {
   // Connect: the server from COMFYUI_URL, tested from Settings.
   await page.goto(comfyApp.ready.web)
   await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
@@ -26,6 +26,19 @@ test('ComfyUI: connect, add a workflow, run it and see it in the gallery', async
   const servers = page.locator('[data-section="comfyui"]')
   await servers.getByRole('button', { name: 'Test connection' }).click()
   await expect(servers.getByRole('status')).toContainText('ComfyUI 0.8.0 on cpu')
+  // A second server, added in the form (the same simulator under another name), with a token that is never shown again.
+  await servers.getByRole('button', { name: 'Add server' }).click()
+  const form = servers.getByRole('form', { name: 'Add ComfyUI server' })
+  await form.getByLabel('Name').fill('Rented box')
+  await form.getByLabel('Server URL').fill(comfySim.url)
+  await form.getByLabel('Auth').selectOption('bearer')
+  await form.getByLabel('Token').fill('e2e-secret-token')
+  await form.getByRole('button', { name: 'Save server' }).click()
+  const rented = servers.locator('li', { hasText: 'Rented box' })
+  await expect(rented).toContainText('Bearer token (saved)')
+  await expect(servers).not.toContainText('e2e-secret-token')
+  await rented.getByRole('button', { name: 'Test connection' }).click()
+  await expect(rented.getByRole('status')).toContainText('Connected to Rented box')
 
   await page.getByRole('link', { name: 'Generate' }).click()
   await addWorkflow(page, comfyApp.ready.web, 'Blue card')
