@@ -8,6 +8,7 @@ import { KeyState, SettingsPatch, SettingsView } from './settings'
 import { Inspection } from './provenance'
 import { ImportArgs, ImportFolder, ImportRef, ImportRemoved, ImportWatchArgs } from './imports'
 import { Grid, GridListArgs, GridSubmitArgs, GridSubmitResult, SubmitListArgs } from './grid'
+import { ComfyServerCheck, ComfyServerInput, ComfyServerView } from './comfyui'
 import { SpendEstimate, SpendEstimateArgs, SpendOverview, SpendQuote, SpendRow, SpendSummaryArgs } from './spend'
 
 const NoArgs = z.object({}).strict()
@@ -136,6 +137,36 @@ export const contract = {
   'uploads.create': { args: UploadArgs, result: UploadResult },
   'uploads.fromOutput': { args: UploadFromOutputArgs, result: UploadResult },
   'deployments.list': { args: z.object({ provider: ProviderId }).strict(), result: z.array(Deployment) },
+  /**
+   * Adds a workflow as a deployment (ComfyUI only): `workflowJson` in API or UI format (UI format is converted
+   * with the server's `/object_info`), or `savedWorkflow`, a path among the server's saved workflows
+   * (`comfyui.savedWorkflows`). `serverId` defaults to the default server. A workflow that cannot be converted
+   * is refused (BAD_INPUT) with its reason.
+   */
+  'deployments.add': {
+    args: z
+      .object({
+        provider: ProviderId,
+        name: z.string().trim().min(1).max(200),
+        workflowJson: z.string().min(1).max(20_000_000).optional(),
+        savedWorkflow: z.string().min(1).max(500).optional(),
+        serverId: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    result: Deployment,
+  },
+  /** Removes an added workflow (ComfyUI only); its runs and outputs stay. */
+  'deployments.remove': { args: z.object({ provider: ProviderId, deploymentId: z.string().min(1) }).strict(), result: z.object({}) },
+  /** Your ComfyUI servers (secrets never included). */
+  'comfyui.servers': { args: NoArgs, result: z.array(ComfyServerView) },
+  /** Adds or edits a server; answers the list. The secret is sealed like the services' keys. */
+  'comfyui.saveServer': { args: ComfyServerInput, result: z.array(ComfyServerView) },
+  /** Removes a server (refused while workflows still belong to it). */
+  'comfyui.removeServer': { args: z.object({ id: z.string().min(1).max(64) }).strict(), result: z.array(ComfyServerView) },
+  /** Reads a server's `/system_stats`: version, device, free VRAM. */
+  'comfyui.testServer': { args: z.object({ id: z.string().min(1).max(64) }).strict(), result: ComfyServerCheck },
+  /** The workflows saved on a server (`/api/userdata?dir=workflows`), as paths for `deployments.add`'s `savedWorkflow`. */
+  'comfyui.savedWorkflows': { args: z.object({ serverId: z.string().min(1).max(64).optional() }).strict(), result: z.array(z.string()) },
   'forms.candidates': {
     args: z
       .object({

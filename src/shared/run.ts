@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ErrorCode } from './errors'
 
-export const ProviderId = z.enum(['demo', 'comfydeploy', 'runcomfy'])
+export const ProviderId = z.enum(['demo', 'comfydeploy', 'runcomfy', 'comfyui'])
 export type ProviderId = z.infer<typeof ProviderId>
 
 /** Normalized run lifecycle: submitting → queued → running → one terminal state. */

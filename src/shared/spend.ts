@@ -14,7 +14,8 @@ export type Budget = z.infer<typeof Budget>
 export const DEFAULT_BUDGET: Budget = { monthlyUsd: null, confirmAboveUsd: 1, hardStop: false }
 
 /** The providers that bill: every provider but the Demo (the simulator, free). */
-export const PaidProvider = ProviderId.exclude(['demo'])
+/** The services billed by a third party, which have budgets; your own ComfyUI (priced per server, if at all) has none. */
+export const PaidProvider = ProviderId.exclude(['demo', 'comfyui'])
 export type PaidProvider = z.infer<typeof PaidProvider>
 
 export const Budgets = z.partialRecord(PaidProvider, Budget)

@@ -3,6 +3,7 @@
  * stdout once listening (fixtures wait for it); everything else goes to stderr so stdout stays parseable.
  */
 import { parseArgs } from 'node:util'
+import { startComfySim } from './comfyui/comfyui-sim'
 import { startSim } from './index'
 
 const DEFAULT_PORT = 4010
@@ -40,14 +41,19 @@ const sim = await startSim({
   log: values.quiet ? undefined : (line) => process.stderr.write(`[sim] ${line}\n`),
 }).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`))
 
-process.stdout.write(`${JSON.stringify({ event: 'ready', url: sim.url })}\n`)
+// Your own ComfyUI, simulated too (issue 19): on a port of its own, since ComfyUI's routes sit at the root.
+const comfy = await startComfySim({ port: 0, host: values.host ?? '127.0.0.1', nodeMs: Math.round(200 * timeScale) }).catch((error: unknown) =>
+  fail(`cannot start the ComfyUI simulator: ${error instanceof Error ? error.message : String(error)}`),
+)
+
+process.stdout.write(`${JSON.stringify({ event: 'ready', url: sim.url, comfyuiUrl: comfy.url })}\n`)
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return
     stopping = true
-    sim.close().then(
+    Promise.all([sim.close(), comfy.close()]).then(
       () => process.exit(0),
       () => process.exit(1),
     )

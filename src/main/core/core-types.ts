@@ -45,6 +45,8 @@ export interface CoreDeps {
 }
 
 export interface CoreTuning {
+  /** Waits between ComfyUI socket reconnects (default 0.5 s doubling to 15 s). */
+  comfyuiSocketBackoffMs?: readonly number[]
   /** Poll interval for runs without webhooks (default 2000 ms, as the services recommend). */
   pollIntervalMs?: number
   /** Safety-net poll for runs whose webhooks should be flowing (default 30 s). */

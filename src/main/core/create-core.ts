@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CourierEvent } from '@shared/events'
@@ -49,6 +49,7 @@ import { resolveConfig } from './config/config'
 import { StoredSettings } from './config/settings-file'
 import { ComfyDeployClient } from './providers/comfydeploy/client'
 import { startDemoProvider } from './providers/demo/demo-provider'
+import { ComfyUIClient } from './providers/comfyui/client'
 import { ProviderRegistry } from './providers/registry'
 import { RunComfyClient } from './providers/runcomfy/client'
 import type { ProviderClient } from './providers/types'
@@ -60,6 +61,8 @@ import { GridService } from './grids/grid-service'
 import { openDatabase } from './store/database'
 import { EventsRepo } from './store/events-repo'
 import { FormsRepo } from './store/forms-repo'
+import { ComfyWorkflowsRepo } from './store/comfyui-workflows-repo'
+import { comfyuiApi } from './api/comfyui-api'
 import { OutputsRepo, type ThumbnailState } from './store/outputs-repo'
 import { buildVersion } from './version'
 
@@ -97,6 +100,11 @@ export function createCore(deps: CoreDeps): Core {
   // The one writer of run rows and the one publisher of `run.updated`: everything below reports to it.
   const ledger = new RunLedger({ db, events })
   const formsRepo = new FormsRepo(db)
+  const comfyWorkflows = new ComfyWorkflowsRepo(db)
+  // ComfyUI sends a prompt's live messages to the socket of the client that queued it: stable per data folder,
+  // so that after a restart the socket still hears about prompts sent before.
+  const comfyClientId = `courier-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`
+  let comfyui: ComfyUIClient | null = null
   const providers = new ProviderRegistry(formsRepo)
   const instanceId = randomBytes(8).toString('hex')
   // Video posters come from the system's ffmpeg (`COURIER_FFMPEG`, else PATH); without it videos have no thumbnail.
@@ -263,6 +271,8 @@ export function createCore(deps: CoreDeps): Core {
       const key = config[provider].apiKey
       if (key) clients.push(serviceClient(provider, key))
     }
+    comfyui = comfyClient()
+    if (comfyui) clients.push(comfyui)
     providers.replace(clients)
     // Runs left waiting for a provider that had no key are sent once it has one again.
     providerQueue.kick()
@@ -275,9 +285,39 @@ export function createCore(deps: CoreDeps): Core {
     })
   }
 
+  /**
+   * Your own ComfyUI servers (issue 19), or null when none is set. Their socket messages are ingested like
+   * webhooks (the run ledger stays the one owner of run state); a dropped socket puts their runs on polling.
+   */
+  function comfyClient(): ComfyUIClient | null {
+    let found: ReturnType<SettingsService['comfyServers']>
+    try {
+      found = settings.comfyServers()
+    } catch (error) {
+      log.warn('ComfyUI servers not loaded', { error: (error as Error).message })
+      return null
+    }
+    if (found.servers.length === 0) return null
+    return new ComfyUIClient({
+      servers: found.servers,
+      defaultServerId: found.defaultServerId,
+      workflows: comfyWorkflows,
+      clientId: comfyClientId,
+      ...(tuning.comfyuiSocketBackoffMs ? { socketBackoffMs: tuning.comfyuiSocketBackoffMs } : {}),
+      onMessage: (token, message) =>
+        void ingest.handle({ family: 'comfyui', token, body: Buffer.from(JSON.stringify(message)), headers: { 'content-type': 'application/json' } }),
+      onSocket: (serverId, up) => {
+        log.info(up ? 'ComfyUI socket open' : 'ComfyUI socket dropped; polling its runs', { serverId })
+        if (up) return
+        for (const run of ledger.unfinished()) if (run.provider === 'comfyui' && !run.polling) ledger.change(run.id, { polling: true })
+      },
+    })
+  }
+
   /** The address a run on `client` is told to call back: the listener for the Demo, the tunnel for a verified key, else none (polled). */
   function webhookBaseFor(client: ProviderClient): string | null {
-    if (client.demo) return listener?.url ?? null
+    // ComfyUI's news comes over its socket and is handed to the ingest directly: no tunnel, the URL only carries the token.
+    if (client.demo || client.id === 'comfyui') return listener?.url ?? null
     const verified = client.id !== 'demo' && settings.config()[client.id].keyVerified
     return verified ? tunnel.publicUrl() : null
   }
@@ -298,6 +338,14 @@ export function createCore(deps: CoreDeps): Core {
     }),
     providersApi({ providers, events, settings, clientFor: serviceClient, applyConfig, outputFile: (id) => readOutputFile(outputsRepo, id) }),
     formsApi({ providers, forms: formsRepo }),
+    comfyuiApi({
+      settings,
+      providers,
+      workflows: comfyWorkflows,
+      client: () => comfyui,
+      applyConfig,
+      hasUnfinishedRuns: (deploymentId) => ledger.unfinished().some((run) => run.provider === 'comfyui' && run.deploymentId === deploymentId),
+    }),
     runsApi({ runService, runs: ledger }),
     spendApi({ spend }),
     gridsApi({ grids }),
@@ -381,6 +429,7 @@ export function createCore(deps: CoreDeps): Core {
       providerQueue.stop()
       await grids.stop()
       await poller.stop()
+      comfyui?.dispose()
       await imports.stop()
       await tunnel.stop()
       await saver.stop()

@@ -24,7 +24,7 @@ export interface ProvidersApiDeps {
   outputFile(outputId: string): Promise<Result<OutputFile>>
 }
 
-const isKeyed = (provider: ProviderId): provider is KeyedProvider => provider !== 'demo'
+const isKeyed = (provider: ProviderId): provider is KeyedProvider => provider === 'comfydeploy' || provider === 'runcomfy'
 
 /** How often an upload reports its progress at most; the last report always goes out. */
 const UPLOAD_PROGRESS_MS = 100
@@ -63,6 +63,7 @@ export function providersApi({
         { id: 'demo' as const, label: 'Demo', configured: configured.has('demo'), demo: true },
         { id: 'comfydeploy' as const, label: 'ComfyDeploy', configured: configured.has('comfydeploy'), demo: false, keyState: view.comfydeploy.keyState },
         { id: 'runcomfy' as const, label: 'RunComfy', configured: configured.has('runcomfy'), demo: false, keyState: view.runcomfy.keyState },
+        { id: 'comfyui' as const, label: 'ComfyUI', configured: configured.has('comfyui'), demo: false },
       ])
     },
     // The check's outcome is the value; its words are facts, and the renderer adds the advice for `code`.
@@ -70,6 +71,12 @@ export function providersApi({
       const typed = apiKey?.trim() ?? ''
       const client = typed !== '' && isKeyed(provider) ? clientFor(provider, typed) : providers.get(provider)
       if (!client) return ok({ ok: false, message: noApiKey(provider), code: 'NOT_CONFIGURED' as const, deploymentCount: null })
+      if (client.id === 'comfyui' && 'testServer' in client) {
+        // Your own ComfyUI: its default server's /system_stats (each server has its own test in Settings).
+        const check = await (client as unknown as { testServer(id?: string | null): Promise<{ ok: boolean; message: string }> }).testServer(null)
+        const count = (await providers.listDeployments('comfyui')).length
+        return ok({ ok: check.ok, message: check.message, code: check.ok ? null : ('PROVIDER_UNAVAILABLE' as const), deploymentCount: check.ok ? count : null })
+      }
       try {
         const deployments = typed !== '' ? await client.listDeployments() : await providers.listDeployments(provider, true)
         const count = deployments.length

@@ -9,6 +9,19 @@ const ProviderSettings = z.object({ sealedApiKey: z.string().optional(), baseUrl
 /** The ngrok authtoken is a secret like an API key: sealed by the SecretBox. */
 const NgrokSettings = z.object({ sealedAuthtoken: z.string().optional(), domain: NgrokDomain.nullable().optional() })
 
+/** A ComfyUI server (issue 19); its token, password or header value sealed like an API key. */
+export const StoredComfyServer = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  url: z.string().url(),
+  auth: z.enum(['none', 'bearer', 'basic', 'header']),
+  username: z.string().nullable().optional(),
+  headerName: z.string().nullable().optional(),
+  sealedSecret: z.string().optional(),
+  usdPerHour: z.number().nonnegative().nullable().optional(),
+})
+export type StoredComfyServer = z.infer<typeof StoredComfyServer>
+
 /** settings.json as stored: API keys are sealed by the SecretBox, never written in the clear by us. */
 export const StoredSettings = z.object({
   libraryDir: z.string().min(1).optional(),
@@ -20,6 +33,7 @@ export const StoredSettings = z.object({
   ngrok: NgrokSettings.default({}),
   comfydeploy: ProviderSettings.default({}),
   runcomfy: ProviderSettings.default({}),
+  comfyui: z.object({ servers: z.array(StoredComfyServer).default([]) }).default({ servers: [] }),
   /** Budgets per paid provider (issue 17); a provider left out has the defaults. */
   budgets: Budgets.optional(),
   /** RunComfy's pricing: the account's plan, and tiers the user chose per deployment. */

@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import type { ComfyServerInput, ComfyServerView } from '@shared/comfyui'
 import { join } from 'node:path'
 import type { KeyState, SettingsPatch, SettingsView } from '@shared/settings'
 import { DEFAULT_BUDGET, type Budget, type PaidProvider, type RunComfyPricing } from '@shared/spend'
 import type { SecretBox } from '../core-types'
 import { defaultLibraryDir, fixedSettings, resolveConfig, type CoreConfig, type ProviderConfig } from './config'
-import { readSettingsFile, writeSettingsFile, type StoredSettings } from './settings-file'
+import { readSettingsFile, writeSettingsFile, type StoredComfyServer, type StoredSettings } from './settings-file'
+import { authHeaders, type ComfyServer } from '../providers/comfyui/server'
 
 /** In web mode keys sit in settings.json (mode 0600) as they are; the README and Settings say so. */
 export const fileSecretBox: SecretBox = { kind: 'file', seal: (plain) => plain, open: (sealed) => sealed }
@@ -130,6 +132,122 @@ export class SettingsService {
     const trimmed = token.trim()
     if (trimmed) target.sealedAuthtoken = this.secrets.seal(trimmed)
     else delete target.sealedAuthtoken
+  }
+
+  // ── ComfyUI servers (issue 19) ─────────────────────────────────────────────────────────────────────
+
+  /** The server `COMFYUI_URL` defines (id `env`, bearer `COMFYUI_TOKEN`), if set; an invalid URL is an error the user sees. */
+  private envComfyServer(): (ComfyServerView & { secret: string | null }) | null {
+    const url = this.env.COMFYUI_URL?.trim()
+    if (!url) return null
+    try {
+      const parsed = new URL(url)
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)')
+    } catch {
+      throw new Error(`invalid COMFYUI_URL: ${JSON.stringify(url)} (expected http://host:port or https://…)`)
+    }
+    const token = this.env.COMFYUI_TOKEN?.trim() || null
+    return {
+      id: 'env',
+      name: 'ComfyUI (COMFYUI_URL)',
+      url,
+      auth: token ? 'bearer' : 'none',
+      username: null,
+      headerName: null,
+      secretSet: token !== null,
+      usdPerHour: null,
+      fromEnv: true,
+      isDefault: true,
+      secret: token,
+    }
+  }
+
+  private storedComfyServers(): StoredComfyServer[] {
+    return this.stored.comfyui?.servers ?? []
+  }
+
+  /** The servers as the renderer sees them (no secrets): the environment's first, which is then the default. */
+  comfyServerViews(): ComfyServerView[] {
+    const envServer = this.envComfyServer()
+    const saved = this.storedComfyServers().map((server, index) => ({
+      id: server.id,
+      name: server.name,
+      url: server.url,
+      auth: server.auth,
+      username: server.username ?? null,
+      headerName: server.headerName ?? null,
+      secretSet: server.sealedSecret !== undefined && this.openKey(server.sealedSecret) !== null,
+      usdPerHour: server.usdPerHour ?? null,
+      fromEnv: false,
+      isDefault: envServer === null && index === 0,
+    }))
+    if (!envServer) return saved
+    const { secret: _secret, ...view } = envServer
+    return [view, ...saved]
+  }
+
+  /** The servers with their auth as headers, for the client; and which is the default. */
+  comfyServers(): { servers: ComfyServer[]; defaultServerId: string | null } {
+    const servers: ComfyServer[] = []
+    const envServer = this.envComfyServer()
+    if (envServer) servers.push({ id: 'env', name: envServer.name, url: envServer.url, headers: authHeaders({ kind: envServer.auth, secret: envServer.secret }), usdPerHour: null })
+    for (const server of this.storedComfyServers()) {
+      const secret = this.openKey(server.sealedSecret)
+      servers.push({
+        id: server.id,
+        name: server.name,
+        url: server.url,
+        headers: authHeaders({ kind: server.auth, secret, username: server.username ?? null, headerName: server.headerName ?? null }),
+        usdPerHour: server.usdPerHour ?? null,
+      })
+    }
+    return { servers, defaultServerId: servers[0]?.id ?? null }
+  }
+
+  /** Adds or edits a saved server (not the environment's). Throws with a message the user can act on. */
+  saveComfyServer(input: ComfyServerInput): void {
+    if (input.id === 'env') throw new Error('the server from COMFYUI_URL is set by the environment and cannot be edited here')
+    const url = new URL(input.url)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('a ComfyUI server URL starts with http:// or https://')
+    if (url.username || url.password) throw new Error('put the credentials in the auth fields, not in the URL')
+    if (input.auth === 'basic' && !input.username) throw new Error('basic auth needs a user name')
+    if (input.auth === 'header' && !input.headerName) throw new Error('a custom header needs its name')
+    const servers = [...this.storedComfyServers()]
+    const at = input.id ? servers.findIndex((server) => server.id === input.id) : -1
+    if (input.id && at < 0) throw new Error(`no ComfyUI server ${input.id}`)
+    const before = at >= 0 ? servers[at] : undefined
+    const next: StoredComfyServer = {
+      id: before?.id ?? `cs_${randomBytes(5).toString('hex')}`,
+      name: input.name.trim(),
+      url: input.url.replace(/\/+$/, ''),
+      auth: input.auth,
+      username: input.auth === 'basic' ? (input.username ?? null) : null,
+      headerName: input.auth === 'header' ? (input.headerName ?? null) : null,
+      usdPerHour: input.usdPerHour === undefined ? (before?.usdPerHour ?? null) : input.usdPerHour,
+    }
+    const secret = input.secret === undefined ? undefined : input.secret.trim()
+    if (secret === undefined) {
+      if (before?.sealedSecret && input.auth !== 'none') next.sealedSecret = before.sealedSecret
+    } else if (secret !== '' && input.auth !== 'none') {
+      next.sealedSecret = this.secrets.seal(secret)
+    }
+    if (at >= 0) servers[at] = next
+    else servers.push(next)
+    this.writeComfy(servers)
+  }
+
+  removeComfyServer(id: string): boolean {
+    const servers = this.storedComfyServers()
+    const kept = servers.filter((server) => server.id !== id)
+    if (kept.length === servers.length) return false
+    this.writeComfy(kept)
+    return true
+  }
+
+  private writeComfy(servers: StoredComfyServer[]): void {
+    const next: StoredSettings = { ...this.stored, comfyui: { servers } }
+    writeSettingsFile(this.file, next)
+    this.stored = next
   }
 
   update(patch: SettingsPatch): CoreConfig {

@@ -211,6 +211,8 @@ export async function downloadAttempt(request: AttemptRequest): Promise<Download
         if (!check.ok) throw new DownloadError(`refused ${hop ? 'redirect' : 'URL'}: ${check.reason}`, check.transient)
         // Ours are never sent to an output host; identity, because the bytes are checked as they come.
         const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'identity', 'user-agent': 'ComfyCourier' }
+        // The user's own server's auth, at its origin only (a redirect elsewhere gets none).
+        if (request.policy.trusted && check.url.origin === request.policy.trusted.origin) Object.assign(headers, request.policy.trusted.headers)
         const validator = resume.validator
         if (offset > 0 && validator !== null) {
           headers.range = `bytes=${offset}-`

@@ -189,7 +189,7 @@ export class OutputSaver {
     const file = await this.manager.download(
       {
         url: ref.url,
-        policy: { allowLoopbackHttp: provider.allowLoopbackMedia, resolve: this.deps.resolve },
+        policy: { allowLoopbackHttp: provider.allowLoopbackMedia, resolve: this.deps.resolve, trusted: provider.mediaAccess?.(ref.url) ?? null },
         partPath: target.partPath,
         pathFor: (type) => {
           relative = target.relativeFor(type.ext)

@@ -54,6 +54,11 @@ export interface UrlPolicy {
   /** Plain http to a loopback host: the built-in simulator and tests only. */
   allowLoopbackHttp: boolean
   resolve: Resolver
+  /**
+   * The user's own server (ComfyUI), on loopback or the LAN on purpose: URLs at exactly this origin may be
+   * plain http and private, and get `headers` (its auth). Any other origin, redirects included, gets neither.
+   */
+  trusted?: { origin: string; headers: Record<string, string> } | null
 }
 
 export type UrlCheck =
@@ -77,7 +82,8 @@ export async function checkOutputUrl(raw: string, policy: UrlPolicy): Promise<Ur
     return refuse('not a valid URL')
   }
   if (url.username || url.password) return refuse('URLs carrying credentials are refused')
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowLoopbackHttp)) {
+  const trusted = policy.trusted != null && url.origin === policy.trusted.origin
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (policy.allowLoopbackHttp || trusted))) {
     return refuse(`${url.protocol.replace(':', '')} is not allowed for downloads (https only)`)
   }
   const host = url.hostname.replace(/^\[|\]$/g, '')
@@ -88,6 +94,7 @@ export async function checkOutputUrl(raw: string, policy: UrlPolicy): Promise<Ur
     return refuse(`cannot resolve ${host}`, true)
   }
   if (addresses.length === 0) return refuse(`cannot resolve ${host}`, true)
+  if (trusted) return { ok: true, url, host, addresses: addresses.map(({ address, family }) => ({ address, family: family === 6 || isIP(address) === 6 ? 6 : 4 })) }
   for (const { address } of addresses) {
     if (isLoopback(address)) {
       if (!policy.allowLoopbackHttp) return refuse(`${host} resolves to a loopback address`)

@@ -30,6 +30,8 @@ export interface JsonRequest {
   inspect?: (body: unknown, status: number) => void
   /** Sends no `Authorization` header: for URLs the service hands out that may live on another host. */
   anonymous?: boolean
+  /** Sent instead of the bearer `apiKey` (a ComfyUI server's basic auth or custom header); never logged. */
+  headers?: Record<string, string>
   signal?: AbortSignal
 }
 
@@ -118,7 +120,7 @@ async function once(request: JsonRequest): Promise<unknown> {
     response = await fetch(request.url, {
       method: request.method,
       headers: {
-        ...(request.anonymous ? {} : { authorization: `Bearer ${request.apiKey}` }),
+        ...(request.anonymous ? {} : (request.headers ?? { authorization: `Bearer ${request.apiKey}` })),
         accept: 'application/json',
         ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(request.stream ? { 'content-type': request.stream.contentType, 'content-length': String(request.stream.length) } : {}),

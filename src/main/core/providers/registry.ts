@@ -26,6 +26,7 @@ export class ProviderRegistry {
   }
 
   replace(clients: readonly ProviderClient[]): void {
+    for (const old of this.clients.values()) if (!clients.includes(old)) old.dispose?.()
     this.clients = new Map(clients.map((client) => [client.id, client]))
     this.deployments.clear()
   }

@@ -6,7 +6,7 @@ import type { InputValues, ProviderId } from '@shared/run'
 import type { RunHint } from '../runs/state-machine'
 
 /** The route family under `/hooks/{family}/{token}`: which webhook dialect a provider speaks. */
-export type HookFamily = 'comfydeploy' | 'runcomfy'
+export type HookFamily = 'comfydeploy' | 'runcomfy' | 'comfyui'
 
 export interface OutputRef {
   url: string
@@ -105,6 +105,15 @@ export interface ProviderClient {
   balance?(): Promise<number>
   /** The last 24 h of GPU sessions of a machine (ComfyDeploy's `/machine/{id}/events`). */
   machineSessions?(machineId: string): Promise<GpuSession[]>
+  /**
+   * The user's own server (ComfyUI) lives on loopback or the LAN on purpose: outputs at its origin may be
+   * fetched there, with its auth headers. Null for any other URL, which is then held to the usual rules.
+   */
+  mediaAccess?(url: string): { origin: string; headers: Record<string, string> } | null
+  /** The $/hour set for the machine a deployment runs on (your own ComfyUI server), to price its GPU time. */
+  hourlyRate?(deploymentId: string): { name: string; usdPerHour: number | null } | null
+  /** Closes what the client holds open (sockets) when settings replace it. */
+  dispose?(): void
 }
 
 /** A provider call that failed, with a code from the shared error table and what the UI needs to act. */

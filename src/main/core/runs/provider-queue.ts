@@ -8,9 +8,11 @@ import type { RunLedger } from './run-ledger'
  * How many runs each provider is given at once. ComfyDeploy machines hold 2 by default
  * (`concurrency_limit`; surplus runs wait there anyway, and are billed while its GPUs spin up); RunComfy
  * deployments scale to a few instances, and 4 keeps them fed without flooding its queue; the Demo is this
- * machine's own simulator, and 8 keeps it busy without starving the app.
+ * machine's own simulator, and 8 keeps it busy without starving the app. A ComfyUI server runs one prompt at
+ * a time: 2 keeps the next one waiting in its own queue so its GPU never idles between cells, while the rest
+ * stay here, where cancelling them costs nothing.
  */
-export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 8 }
+export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 8, comfyui: 2 }
 
 /** What a waiting run says, by how many wait before it in its provider's queue. */
 export function waitingText(ahead: number): string {

@@ -43,7 +43,7 @@ export class AccountFigures {
 
   /** RunComfy: reads the balance around a run (before it, and once it ended), unless read within the minute. */
   noteRun(provider: ProviderId, client: ProviderClient | undefined, force = false): void {
-    if (provider === 'demo' || !client?.balance) return
+    if (provider === 'demo' || provider === 'comfyui' || !client?.balance) return
     const last = this.deps.repo.lastBalance(provider)
     if (!force && last && this.deps.now() - last.at < BALANCE_FRESH_MS) return
     void this.refresh(provider, client)

@@ -17,10 +17,12 @@ export interface PriceBookDeps {
   runcomfyPricing: () => RunComfyPricing
   log: Logger
   now: () => number
+  /** Your own ComfyUI (issue 19): the $/hour set for the server a workflow runs on (null: $0), by deployment. */
+  hourlyRate?: (deploymentId: string) => { name: string; usdPerHour: number | null } | null
 }
 
 /** The GPU names of the services and the Demo are ComfyDeploy's (the Demo plays ComfyDeploy's API). */
-const pricedByGpu = (provider: ProviderId) => provider !== 'runcomfy'
+const pricedByGpu = (provider: ProviderId) => provider !== 'runcomfy' && provider !== 'comfyui'
 
 /**
  * What GPU time costs, per provider. ComfyDeploy's price list comes from its own endpoint (cached for a day,
@@ -49,6 +51,11 @@ export class PriceBook {
       const { prices, source } = this.gpuPrices(provider)
       const usdPerSecond = prices[hardware] ?? prices[hardware.toUpperCase()]
       return usdPerSecond === undefined ? null : { name: hardware, usdPerSecond, source, guessed: false }
+    }
+    if (provider === 'comfyui') {
+      // GPU time on the user's own machine: free unless they set what an hour of it costs (a rented GPU).
+      const rate = this.deps.hourlyRate?.(deploymentId) ?? null
+      return { name: rate?.name ?? hardware ?? 'ComfyUI', usdPerSecond: (rate?.usdPerHour ?? 0) / 3600, source: 'table', guessed: false }
     }
     const pricing = this.deps.runcomfyPricing()
     const chosen = pricing.tiers[deploymentId]

@@ -44,9 +44,9 @@ export interface SpendAuthorization {
   release(): void
 }
 
-const LABELS: Record<ProviderId, string> = { demo: 'the Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
+const LABELS: Record<ProviderId, string> = { demo: 'the Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy', comfyui: 'ComfyUI' }
 const PAID = PaidProvider.options
-const isPaid = (provider: ProviderId): provider is PaidProvider => provider !== 'demo'
+const isPaid = (provider: ProviderId): provider is PaidProvider => provider === 'comfydeploy' || provider === 'runcomfy'
 const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0)
 const ceilTo = (value: number, digits: number) => Math.max(0, Math.ceil(value * 10 ** digits - 1e-9)) / 10 ** digits
 
@@ -69,7 +69,13 @@ export class SpendService {
   constructor(private readonly deps: SpendServiceDeps) {
     this.now = deps.now ?? Date.now
     this.repo = new SpendRepo(deps.db)
-    this.prices = new PriceBook({ repo: this.repo, runcomfyPricing: deps.runcomfyPricing, log: deps.log, now: this.now })
+    this.prices = new PriceBook({
+      repo: this.repo,
+      runcomfyPricing: deps.runcomfyPricing,
+      log: deps.log,
+      now: this.now,
+      hourlyRate: (deploymentId) => deps.providers.get('comfyui')?.hourlyRate?.(deploymentId) ?? null,
+    })
     this.accounts = new AccountFigures({ repo: this.repo, log: deps.log, now: this.now })
   }
 

@@ -327,4 +327,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX grid_cells_by_run ON grid_cells (run_id);
     `,
   },
+  {
+    version: 10,
+    name: 'ComfyUI workflows added as deployments (issue 19)',
+    sql: `
+      -- A workflow added to one of the user's ComfyUI servers.
+      -- prompt is the API-format graph sent to POST /prompt; ui the editor's graph when it came as one (kept in
+      -- outputs' metadata); fields the default form, candidates every literal input (JSON arrays of InputField).
+      CREATE TABLE IF NOT EXISTS comfyui_workflows (
+        id TEXT PRIMARY KEY,
+        server_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL CHECK (format IN ('api', 'ui')),
+        prompt TEXT NOT NULL,
+        ui TEXT,
+        fields TEXT NOT NULL,
+        candidates TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ]

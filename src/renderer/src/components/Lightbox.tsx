@@ -21,7 +21,7 @@ import { isPreviewable, PREVIEW_BYTES, previewText, type TextPreview } from './t
 import { UseAsInput } from './UseAsInput'
 import { ZoomImage, type ZoomControls } from './ZoomImage'
 
-export const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
+export const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy', comfyui: 'ComfyUI' } as const
 
 interface Props {
   /** The list the lightbox steps through (the gallery's loaded pages, or one run's outputs). */

@@ -1,7 +1,7 @@
 import type { Run } from '@shared/run'
 import { shortRunId } from './format'
 
-const serviceName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
+const serviceName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy', comfyui: 'ComfyUI' }
 
 /**
  * A run's names: its one short id (the same as in its files' names) and the service's own id for it, which

@@ -17,7 +17,7 @@ import { RunIds } from './RunIds'
 import { StatusPill } from './StatusPill'
 import { useMinuteNow, useNow } from './useNow'
 
-const providerName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
+const providerName: Record<Run['provider'], string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy', comfyui: 'ComfyUI' }
 
 /**
  * What every element standing for a run carries, whatever it looks like (a row, a contact-sheet cell):

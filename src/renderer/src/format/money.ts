@@ -92,4 +92,4 @@ export function sumCosts(runs: ReadonlyArray<Pick<Run, 'provider' | 'cost'>>): C
   return { usd, gpuSeconds, estimated, priced, total: runs.length, free: runs.length > 0 && runs.every((r) => r.provider === 'demo') }
 }
 
-export const providerNames: Record<ProviderId, string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
+export const providerNames: Record<ProviderId, string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy', comfyui: 'ComfyUI' }

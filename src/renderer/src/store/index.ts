@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla'
 import { createAppSlice } from './app'
+import { createComfyUISlice } from './comfyui'
 import { createDownloadsSlice } from './downloads'
 import { createGenerateSlice } from './generate'
 import { createNavSlice } from './nav'
@@ -47,6 +48,7 @@ export function createCourierStore(deps: StoreDeps): CourierStore {
       uploads: createUploadsSlice(ctx),
       toasts: createToastsSlice(ctx),
       spend: createSpendSlice(ctx),
+      comfyui: createComfyUISlice(ctx),
     }
   })
 }

@@ -134,7 +134,7 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
       const res = await deps.courier.invoke('providers.test', apiKey === undefined ? { provider } : { provider, apiKey })
       if (testRequests[provider] !== seq) return null
       // The saved key's state may have changed (verified, or refused): Settings, About and the picker follow.
-      if (apiKey === undefined && res.ok && provider !== 'demo') {
+      if (apiKey === undefined && res.ok && provider !== 'demo' && provider !== 'comfyui') {
         const state = keyStateOf(get().settings.view, provider)
         const changed = res.value.ok ? state === 'unverified' : res.value.code === 'PROVIDER_AUTH' && state === 'verified'
         if (changed) {
@@ -149,7 +149,7 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     },
 
     keyWorked(provider) {
-      if (provider === 'demo' || keyStateOf(get().settings.view, provider) !== 'unverified') return
+      if (provider === 'demo' || provider === 'comfyui' || keyStateOf(get().settings.view, provider) !== 'unverified') return
       void get().settings.load()
       void get().generate.loadProviders()
     },

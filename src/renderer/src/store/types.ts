@@ -1,5 +1,6 @@
 import type { AppOpenTarget, LibraryMoveProgress, UploadProgress } from '@shared/events'
 import type { ImportFolder, ImportProgress, ImportRemoved } from '@shared/imports'
+import type { ComfyServerCheck, ComfyServerInput, ComfyServerView } from '@shared/comfyui'
 import type { StoreApi } from 'zustand/vanilla'
 import type { CourierClient } from '@shared/client'
 import type { AppInfo, ConnectionCheck, Diagnostics, MethodName, MethodResult, ProviderInfo } from '@shared/contract'
@@ -399,6 +400,25 @@ export interface SpendReport {
   byDeployment: SpendRow[]
 }
 
+/** Your own ComfyUI servers (issue 19) and the workflows added to them. */
+export interface ComfyUISlice {
+  servers: ComfyServerView[] | null
+  error: Failure | null
+  /** The last test of each server, by id ('running' while it runs). */
+  checks: Record<string, ComfyServerCheck | 'running'>
+  /** The default server's saved workflows, once asked for. */
+  saved: string[] | null
+  loadServers(): Promise<void>
+  /** Adds or edits a server; answers the failure to show, or null. */
+  saveServer(input: ComfyServerInput): Promise<Failure | null>
+  removeServer(id: string): Promise<Failure | null>
+  testServer(id: string): Promise<void>
+  loadSaved(): Promise<Failure | null>
+  /** Adds a workflow and selects it on Generate. */
+  addWorkflow(args: { name: string; workflowJson?: string; savedWorkflow?: string }): Promise<Failure | null>
+  removeWorkflow(deploymentId: string): Promise<Failure | null>
+}
+
 export interface SpendSlice {
   /** Generate's estimate before the click, for the deployment and count on screen. */
   quote: { key: string; status: LoadState; value: SpendQuote | null; error: Failure | null } | null
@@ -443,6 +463,7 @@ export interface CourierState {
   uploads: UploadsSlice
   toasts: ToastsSlice
   spend: SpendSlice
+  comfyui: ComfyUISlice
 }
 
 export type SliceKey = keyof CourierState

@@ -150,7 +150,7 @@ function workflowFields(text: string): InputField[] | null {
   return nodes > 0 ? fields : null
 }
 
-const providerLabel: Record<ProviderId, string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' }
+const providerLabel: Record<ProviderId, string> = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy', comfyui: 'ComfyUI' }
 
 interface Call {
   method: MethodName
@@ -417,7 +417,7 @@ export class FakeCourier implements CourierClient {
       comfydeploy: { ...this.settings.comfydeploy, apiKeySet: set.comfydeploy, keyState: state('comfydeploy') },
       runcomfy: { ...this.settings.runcomfy, apiKeySet: set.runcomfy, keyState: state('runcomfy') },
     }
-    this.providers = this.providers.map((p) => (p.id === 'demo' ? p : { ...p, configured: set[p.id], keyState: state(p.id) }))
+    this.providers = this.providers.map((p) => (p.id === 'demo' || p.id === 'comfyui' ? p : { ...p, configured: set[p.id], keyState: state(p.id) }))
   }
 
   /** Ends a scan `library.import` started: its folder's counts and the last `library.importing` event. */
@@ -543,7 +543,7 @@ export class FakeCourier implements CourierClient {
   quoteFor(provider: ProviderId, deploymentId: string, count: number): SpendQuote {
     const paid = provider !== 'demo'
     const usd = paid ? this.estimatePerRunUsd * count : 0
-    const budget = provider === 'demo' ? null : this.settings.budgets[provider]
+    const budget = provider === 'demo' || provider === 'comfyui' ? null : this.settings.budgets[provider]
     const monthUsd = this.monthUsd(provider)
     const crossesMonth = budget?.monthlyUsd != null && monthUsd + usd > budget.monthlyUsd
     const verdict: SpendQuote['verdict'] = !paid
@@ -620,7 +620,7 @@ export class FakeCourier implements CourierClient {
           .map((provider) => {
             const entries = this.spendEntries.filter((e) => e.provider === provider && localMonthKey(e.createdAt) === month)
             const estimatedUsd = entries.reduce((sum, e) => sum + e.estimatedUsd, 0)
-            const budget = provider === 'demo' ? null : this.settings.budgets[provider]
+            const budget = provider === 'demo' || provider === 'comfyui' ? null : this.settings.budgets[provider]
             const limit = budget?.monthlyUsd ?? null
             const budgetState = limit === null ? 'none' : estimatedUsd > limit ? 'over' : estimatedUsd >= 0.8 * limit ? 'warning' : 'ok'
             return { provider, runs: entries.length, estimatedUsd, actualUsd: this.spendActuals[provider] ?? null, budget, budgetState } as const
@@ -698,7 +698,7 @@ export class FakeCourier implements CourierClient {
       }
       const problem = this.connectionProblem[provider]
       if (problem !== undefined) return ok({ ok: false, ...problem, deploymentCount: null })
-      if (provider !== 'demo') {
+      if (provider !== 'demo' && provider !== 'comfyui') {
         if (apiKey !== undefined) this.passedKeys.add(`${provider}\n${apiKey.trim()}`)
         else if (!this.keyVerified[provider]) {
           this.keyVerified[provider] = true
@@ -984,6 +984,13 @@ export class FakeCourier implements CourierClient {
     },
     // Grids and prompt lists (issue 18) are answered by the renderer's grid work.
     'runs.submitList': () => err('NOT_SUPPORTED', 'prompt lists are not in the fake yet'),
+    'deployments.add': () => err('NOT_SUPPORTED', 'ComfyUI workflows are not in the fake yet'),
+    'deployments.remove': () => err('NOT_SUPPORTED', 'ComfyUI workflows are not in the fake yet'),
+    'comfyui.servers': () => ok([]),
+    'comfyui.saveServer': () => err('NOT_SUPPORTED', 'ComfyUI servers are not in the fake yet'),
+    'comfyui.removeServer': () => err('NOT_SUPPORTED', 'ComfyUI servers are not in the fake yet'),
+    'comfyui.testServer': () => err('NOT_SUPPORTED', 'ComfyUI servers are not in the fake yet'),
+    'comfyui.savedWorkflows': () => ok([]),
     'grids.submit': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
     'grids.get': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
     'grids.list': () => ok([]),

@@ -3,6 +3,7 @@ import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { useCourier } from '../../store/context'
 import { selectedDeployment } from '../../store/generate'
+import { ComfyWorkflows } from './ComfyWorkflows'
 import { canCustomize, publishesNoInputs } from './form-editor'
 
 interface Props {
@@ -24,13 +25,20 @@ export function DeploymentPicker({ onCustomize }: Props) {
 
   if (provider === null) {
     return providersLoaded ? (
-      <EmptyState title="No provider is ready yet.">Add a ComfyDeploy or RunComfy API key in Settings to run your own deployments.</EmptyState>
+      <EmptyState title="No provider is ready yet.">Add a ComfyDeploy or RunComfy API key, or your own ComfyUI server, in Settings to run your own workflows.</EmptyState>
     ) : null
   }
   if (list === undefined || (list.status === 'loading' && list.items.length === 0)) {
     return <p className="muted" role="status">Loading deployments…</p>
   }
   if (list.error && list.items.length === 0) return <ErrorNotice error={list.error} onRetry={() => void reload(provider)} />
+  if (list.items.length === 0 && provider === 'comfyui') {
+    return (
+      <EmptyState title="No workflows on your ComfyUI yet." action={<ComfyWorkflows selectedId={null} />}>
+        Add a workflow file saved from ComfyUI, or one saved on the server.
+      </EmptyState>
+    )
+  }
   if (list.items.length === 0) {
     return (
       <EmptyState
@@ -78,6 +86,7 @@ export function DeploymentPicker({ onCustomize }: Props) {
         )}
       </div>
       {deployment?.description && <p className="field__help">{deployment.description}</p>}
+      {provider === 'comfyui' && <ComfyWorkflows selectedId={deploymentId} />}
       {list.error && <ErrorNotice error={list.error} className="notice--compact" />}
     </div>
   )

@@ -61,7 +61,7 @@ export function ProviderPicker() {
               {!p.configured && (
                 <p id={noteId} className="provider__note">
                   <button type="button" className="link" onClick={() => go('settings')}>
-                    Add API key in Settings
+                    {p.id === 'comfyui' ? 'Add a ComfyUI server in Settings' : 'Add API key in Settings'}
                   </button>
                 </p>
               )}

@@ -16,7 +16,7 @@ export const publishesNoInputs = (d: Deployment): boolean => d.provider === 'run
  */
 export function canCustomize(d: Deployment, provider: ProviderInfo | undefined): boolean {
   if (d.provider === 'demo' || provider?.demo === true) return false
-  return d.provider === 'runcomfy' || d.customForm || d.inputs.length === 0
+  return d.provider === 'runcomfy' || d.provider === 'comfyui' || d.customForm || d.inputs.length === 0
 }
 
 /** One row of the editor: a field as the user is shaping it. */

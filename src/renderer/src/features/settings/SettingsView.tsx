@@ -4,6 +4,7 @@ import { useCourier } from '../../store/context'
 import { About } from './About'
 import { BrowserNotifications } from './BrowserNotifications'
 import { BudgetsSection } from './BudgetsSection'
+import { ComfyServersSection } from './ComfyServersSection'
 import { SettingsEditor } from './SettingsEditor'
 
 export function SettingsView() {
@@ -23,6 +24,7 @@ export function SettingsView() {
         <>
           <SettingsEditor settings={settings} />
           <BudgetsSection settings={settings} />
+          <ComfyServersSection />
         </>
       )}
       <BrowserNotifications />

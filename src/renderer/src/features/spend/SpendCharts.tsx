@@ -35,6 +35,7 @@ function themeColours() {
       comfydeploy: read('--provider-comfydeploy', '#7c9cff'),
       runcomfy: read('--provider-runcomfy', '#c38bff'),
       demo: read('--provider-demo', '#8a93a1'),
+      comfyui: read('--provider-comfyui', '#5fb98a'),
     } satisfies Record<ProviderId, string>,
   }
 }

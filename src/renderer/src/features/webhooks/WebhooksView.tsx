@@ -14,7 +14,7 @@ import { useCourier } from '../../store/context'
 import { emptyWebhookFilter, isFiltered } from '../../store/webhook-query'
 import { useMinuteNow, useNow } from '../../components/useNow'
 
-const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy' } as const
+const providerName = { demo: 'Demo', comfydeploy: 'ComfyDeploy', runcomfy: 'RunComfy', comfyui: 'ComfyUI' } as const
 
 /** Pretty-printed JSON when the body parses, else the body as received. */
 export function prettyBody(body: string): string {
