@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla'
 import { createAppSlice } from './app'
 import { createDownloadsSlice } from './downloads'
 import { createGenerateSlice } from './generate'
+import { createGridsSlice } from './grids'
 import { createNavSlice } from './nav'
 import { createOutputsSlice } from './outputs'
 import { createRunsSlice } from './runs'
@@ -47,6 +48,7 @@ export function createCourierStore(deps: StoreDeps): CourierStore {
       uploads: createUploadsSlice(ctx),
       toasts: createToastsSlice(ctx),
       spend: createSpendSlice(ctx),
+      grids: createGridsSlice(ctx),
     }
   })
 }

@@ -1,0 +1,316 @@
+import { memo, useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react'
+import type { Grid, GridCell } from '@shared/grid'
+import type { Output, OutputId } from '@shared/output'
+import { isTerminal, type Run } from '@shared/run'
+import { EmptyState } from '../../components/EmptyState'
+import { ErrorNotice } from '../../components/ErrorNotice'
+import { formatDuration } from '../../components/format'
+import { Lightbox } from '../../components/Lightbox'
+import { MediaThumb } from '../../components/MediaThumb'
+import { ProgressBar } from '../../components/ProgressBar'
+import { BatchCost, RunCost } from '../../components/RunCost'
+import { statusLabel } from '../../components/StatusPill'
+import { ViewHeader } from '../../components/ViewHeader'
+import { useCourier } from '../../store/context'
+import { firstOutputOfRun, outputById, runById } from '../../store/grid-index'
+import type { CourierState } from '../../store/types'
+import { axisName } from './plan'
+
+const failedStatus = (status: GridCell['status']): boolean => status === 'failed' || status === 'cancelled' || status === 'timed_out'
+
+/** A grid's cells counted by what became of them. */
+export function gridCounts(grid: Grid): { done: number; succeeded: number; failed: number; active: number } {
+  let succeeded = 0
+  let failed = 0
+  let active = 0
+  for (const c of grid.cells) {
+    if (c.status === 'succeeded') succeeded++
+    else if (failedStatus(c.status)) failed++
+    else active++
+  }
+  return { done: succeeded + failed, succeeded, failed, active }
+}
+
+/** The input's label in the deployment's form, else its id. */
+const fieldLabel = (grid: Grid, input: string) => (s: CourierState): string =>
+  s.generate.deployments[grid.provider]?.items.find((d) => d.id === grid.deploymentId)?.inputs.find((f) => f.id === input)?.label ?? input
+
+/**
+ * A comparison grid, live (`#/grids/<id>`): the cells fill as their runs end, each with its picture, time and
+ * cost; failed cells say why. Re-run failed cells, Cancel the rest, and the grid image once it is made. Each
+ * cell reads its own run and output, so an event re-renders the cell it is about, not the 400 others.
+ */
+export function GridView({ gridId }: { gridId: string }) {
+  const grid = useCourier((s) => s.grids.byId[gridId])
+  const error = useCourier((s) => s.grids.errors[gridId])
+  const load = useCourier((s) => s.grids.load)
+  const go = useCourier((s) => s.nav.go)
+
+  useEffect(() => {
+    if (grid === undefined) void load(gridId)
+  }, [grid, gridId, load])
+
+  const back = (
+    <a
+      href="#/runs"
+      className="link link--small"
+      onClick={(e) => {
+        e.preventDefault()
+        go('runs')
+      }}
+    >
+      ← All runs
+    </a>
+  )
+  if (grid === undefined) {
+    return (
+      <section className="view" aria-labelledby="grid-title">
+        <ViewHeader id="grid-title" title="Grid" sub="A comparison grid: every cell is a run of its own.">
+          {back}
+        </ViewHeader>
+        {error !== undefined ? (
+          <ErrorNotice error={error} onRetry={() => void load(gridId)} />
+        ) : (
+          <p className="loading" role="status">
+            <span className="spinner" aria-hidden="true" /> Reading the grid…
+          </p>
+        )}
+      </section>
+    )
+  }
+  return <GridLoaded grid={grid} back={back} />
+}
+
+function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
+  const rerunFailed = useCourier((s) => s.grids.rerunFailed)
+  const cancel = useCourier((s) => s.grids.cancel)
+  const [page, setPage] = useState(0)
+  const [viewing, setViewing] = useState<OutputId | null>(null)
+  const [busy, setBusy] = useState<'rerun' | 'cancel' | null>(null)
+  const close = useCallback(() => setViewing(null), [])
+  const [ax, ay, az] = grid.axes
+  const xLabel = useCourier(fieldLabel(grid, ax?.input ?? ''))
+  const yLabel = useCourier(fieldLabel(grid, ay?.input ?? ''))
+  const zLabel = useCourier(fieldLabel(grid, az?.input ?? ''))
+  const counts = gridCounts(grid)
+  const total = grid.cells.length
+  const zPage = Math.min(page, Math.max(0, (az?.values.length ?? 1) - 1))
+  const titleId = useId()
+
+  // Rows of cells of the page shown, by y then x (the cells come x fastest, then y, then z).
+  const rows = useMemo(() => {
+    const width = ax?.values.length ?? 1
+    const height = ay?.values.length ?? 1
+    const table: Array<Array<GridCell | undefined>> = Array.from({ length: height }, () => Array.from({ length: width }, () => undefined))
+    for (const cell of grid.cells) {
+      const row = table[cell.y]
+      if (cell.z === zPage && row !== undefined) row[cell.x] = cell
+    }
+    return table
+  }, [grid.cells, ax, ay, zPage])
+
+  const runs = useCourier((s) => s.runs.items)
+  const gridRuns = useMemo(() => {
+    const ids = new Set(grid.cells.map((c) => c.runId as string))
+    return runs.filter((r) => ids.has(r.id))
+  }, [runs, grid.cells])
+
+  const act = async (what: 'rerun' | 'cancel') => {
+    setBusy(what)
+    await (what === 'rerun' ? rerunFailed(grid.gridId) : cancel(grid.gridId))
+    setBusy(null)
+  }
+
+  return (
+    <section className="view grid-view" aria-labelledby={titleId} data-grid-id={grid.gridId} data-grid-done={counts.done} data-grid-total={total} data-image-state={grid.imageState}>
+      <ViewHeader
+        id={titleId}
+        title={`Grid of ${total} · ${grid.deploymentName}`}
+        sub={grid.axes.map((a, i) => `${axisName(i)}: ${[xLabel, yLabel, zLabel][i]} (${a.values.length})`).join(' · ')}
+      >
+        {back}
+      </ViewHeader>
+      <div className="grid-view__bar card">
+        <div className="grid-view__status">
+          <p className="grid-view__summary" aria-live="polite">
+            {counts.done} of {total} cells done
+            {counts.failed > 0 && ` · ${counts.failed} failed`}
+            {counts.active > 0 && ` · ${counts.active} to go`}
+          </p>
+          <ProgressBar
+            value={total === 0 ? 0 : counts.done / total}
+            label="Progress of the grid"
+            valueText={`${counts.done} of ${total} cells done`}
+            segments={[
+              { tone: 'ok', value: counts.succeeded / Math.max(1, total) },
+              { tone: 'error', value: counts.failed / Math.max(1, total) },
+            ]}
+          />
+          <span className="grid-view__cost">
+            <BatchCost runs={gridRuns} />
+          </span>
+        </div>
+        <div className="grid-view__actions">
+          {counts.failed > 0 && counts.active === 0 && (
+            <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act('rerun')}>
+              Re-run {counts.failed} failed {counts.failed === 1 ? 'cell' : 'cells'}
+            </button>
+          )}
+          {counts.active > 0 && (
+            <button type="button" className="btn btn--small btn--danger-ghost" disabled={busy !== null} onClick={() => void act('cancel')}>
+              Cancel the rest
+            </button>
+          )}
+        </div>
+      </div>
+      <GridImage grid={grid} onOpen={setViewing} />
+      {az !== undefined && (
+        <div className="segmented grid-view__pages" role="group" aria-label={`Page (Z: ${zLabel})`}>
+          {az.labels.map((label, i) => (
+            <button key={i} type="button" className="segmented__item" aria-pressed={zPage === i} onClick={() => setPage(i)}>
+              {zLabel} {label}
+            </button>
+          ))}
+        </div>
+      )}
+      {total === 0 ? (
+        <EmptyState title="This grid has no cells." />
+      ) : (
+        <div className="grid-view__scroll">
+          <table className="grid-table" style={{ ['--grid-cols' as string]: String(ax?.values.length ?? 1) }}>
+            <caption className="visually-hidden">
+              {ay !== undefined ? `${yLabel} down, ${xLabel} across` : `${xLabel} across`}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="grid-table__corner">
+                  {ay !== undefined && <span className="grid-table__axis">{yLabel} ↓</span>}
+                  <span className="grid-table__axis">{xLabel} →</span>
+                </th>
+                {(ax?.labels ?? ['']).map((label, x) => (
+                  <th key={x} scope="col" className="grid-table__label" title={label}>
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, y) => (
+                <tr key={y}>
+                  <th scope="row" className="grid-table__label grid-table__label--row" title={ay?.labels[y]}>
+                    {ay?.labels[y] ?? ''}
+                  </th>
+                  {row.map((cell, x) => (
+                    <td key={x} className="grid-table__td">
+                      {cell !== undefined && (
+                        <GridCellView runId={cell.runId} status={cell.status} xLabel={`${xLabel} ${ax?.labels[x] ?? ''}`} yLabel={ay !== undefined ? `${yLabel} ${ay.labels[y] ?? ''}` : ''} onOpen={setViewing} />
+                      )}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {viewing !== null && <GridLightbox grid={grid} openId={viewing} onNavigate={setViewing} onClose={close} />}
+    </section>
+  )
+}
+
+/** The lightbox over a grid: its cells' outputs in cell order, then the grid image. */
+function GridLightbox({ grid, openId, onNavigate, onClose }: { grid: Grid; openId: OutputId; onNavigate(id: OutputId): void; onClose(): void }) {
+  const items = useCourier((s) => s.outputs.items)
+  const image = useCourier(outputById(grid.imageOutputId))
+  const outputs = useMemo(() => {
+    const byRun = new Map<string, Output>()
+    for (const o of items) if (o.runId !== null) byRun.set(o.runId, o)
+    const list = grid.cells.map((c) => byRun.get(c.runId)).filter((o): o is Output => o !== undefined)
+    return image !== undefined ? [...list, image] : list
+  }, [items, grid.cells, image])
+  if (!outputs.some((o) => o.id === openId)) return null
+  return <Lightbox outputs={outputs} openId={openId} onNavigate={onNavigate} onClose={onClose} />
+}
+
+function GridImage({ grid, onOpen }: { grid: Grid; onOpen(id: OutputId): void }) {
+  const image = useCourier(outputById(grid.imageOutputId))
+  const get = useCourier((s) => s.outputs.get)
+  const receive = useCourier((s) => s.outputs.receive)
+  useEffect(() => {
+    // Saved before this view was open, and not among the outputs read: fetched once.
+    if (grid.imageOutputId !== null && image === undefined) {
+      void get(grid.imageOutputId as OutputId).then((res) => {
+        if (res.ok) receive(res.value)
+      })
+    }
+  }, [grid.imageOutputId, image, get, receive])
+  const text: Record<Grid['imageState'], string> = {
+    waiting: 'The grid image is assembled here once every cell has ended.',
+    making: 'Assembling the grid image…',
+    saved: 'The grid image is in the library, with the set-up in it: drop it on Generate to make this grid again.',
+    failed: grid.imageError ?? 'The grid image could not be made.',
+  }
+  return (
+    <div className={`grid-image grid-image--${grid.imageState}`} data-image-state={grid.imageState}>
+      {image !== undefined && (
+        <button type="button" className="grid-image__thumb" aria-label="Open the grid image" data-output-id={image.id} onClick={() => onOpen(image.id)}>
+          <MediaThumb output={image} />
+        </button>
+      )}
+      <p className="grid-image__text" role={grid.imageState === 'failed' ? 'alert' : 'status'}>
+        {grid.imageState === 'making' && <span className="spinner spinner--small" aria-hidden="true" />} {text[grid.imageState]}
+      </p>
+    </div>
+  )
+}
+
+const runTime = (run: Run): string | null => (run.finishedAt !== null ? formatDuration(Math.max(0, run.finishedAt - run.createdAt)) : null)
+
+/** One cell: its output (a button to the lightbox), or what became of its run; then its time and cost. */
+const GridCellView = memo(function GridCellView({
+  runId,
+  status: cellStatus,
+  xLabel,
+  yLabel,
+  onOpen,
+}: {
+  runId: string
+  status: GridCell['status']
+  xLabel: string
+  yLabel: string
+  onOpen(id: OutputId): void
+}) {
+  const run = useCourier(runById(runId))
+  const output = useCourier(firstOutputOfRun(runId))
+  const status = run?.status ?? cellStatus
+  const name = [xLabel, yLabel].filter((s) => s.trim() !== '').join(', ')
+  const moving = !isTerminal(status)
+  return (
+    <div className={`grid-cell grid-cell--${status}`} data-run-id={runId} data-status={status}>
+      {output !== undefined ? (
+        <button type="button" className="grid-cell__thumb" data-output-id={output.id} aria-label={`Open the cell ${name}`} onClick={() => onOpen(output.id)}>
+          <MediaThumb output={output} />
+        </button>
+      ) : (
+        <div className="grid-cell__thumb grid-cell__thumb--empty">
+          <span className="grid-cell__state">
+            {status === 'succeeded' ? (run?.outputs === 'pending' ? 'Saving…' : 'No output') : statusLabel[status]}
+            {moving && run !== undefined && run.progress > 0 && ` ${Math.round(run.progress * 100)}%`}
+          </span>
+          {moving && <ProgressBar value={run?.progress ?? 0} indeterminate={status !== 'running'} label={`Progress of the cell ${name}`} />}
+        </div>
+      )}
+      {run?.error != null && failedStatus(status) && status !== 'cancelled' && (
+        <p className="grid-cell__error" title={run.error.message}>
+          {run.error.message}
+        </p>
+      )}
+      {run !== undefined && isTerminal(status) && (
+        <p className="grid-cell__facts">
+          {runTime(run) !== null && <span className="grid-cell__time">{runTime(run)}</span>}
+          <RunCost run={run} className="grid-cell__cost" />
+        </p>
+      )}
+    </div>
+  )
+})

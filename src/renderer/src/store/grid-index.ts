@@ -1,0 +1,45 @@
+import type { Output } from '@shared/output'
+import type { Run } from '@shared/run'
+import type { CourierState } from './types'
+
+/**
+ * Lookups by run id, built once per list (the store replaces its arrays on change): a 20×20 grid's cells each
+ * find their run and output in O(1) on every event, instead of scanning the lists 400 times.
+ */
+const runIndexes = new WeakMap<readonly Run[], Map<string, Run>>()
+const outputIndexes = new WeakMap<readonly Output[], Map<string, Output>>()
+
+function runIndex(items: readonly Run[]): Map<string, Run> {
+  let index = runIndexes.get(items)
+  if (index === undefined) {
+    index = new Map(items.map((r) => [r.id, r]))
+    runIndexes.set(items, index)
+  }
+  return index
+}
+
+/** A run's first output (the oldest: the store keeps the newest first). */
+function outputIndex(items: readonly Output[]): Map<string, Output> {
+  let index = outputIndexes.get(items)
+  if (index === undefined) {
+    index = new Map()
+    for (const o of items) if (o.runId !== null) index.set(o.runId, o)
+    outputIndexes.set(items, index)
+  }
+  return index
+}
+
+export const runById =
+  (id: string) =>
+  (s: CourierState): Run | undefined =>
+    runIndex(s.runs.items).get(id) ?? s.runs.byId[id as Run['id']]
+
+export const firstOutputOfRun =
+  (id: string) =>
+  (s: CourierState): Output | undefined =>
+    outputIndex(s.outputs.items).get(id)
+
+export const outputById =
+  (id: string | null) =>
+  (s: CourierState): Output | undefined =>
+    id === null ? undefined : (s.outputs.items.find((o) => o.id === id) ?? s.outputs.results.find((o) => o.id === id))
