@@ -19,16 +19,18 @@ import { axisName } from './plan'
 const failedStatus = (status: GridCell['status']): boolean => status === 'failed' || status === 'cancelled' || status === 'timed_out'
 
 /** A grid's cells counted by what became of them. */
-export function gridCounts(grid: Grid): { done: number; succeeded: number; failed: number; active: number } {
+export function gridCounts(grid: Grid): { done: number; succeeded: number; failed: number; cancelled: number; active: number } {
   let succeeded = 0
   let failed = 0
+  let cancelled = 0
   let active = 0
   for (const c of grid.cells) {
     if (c.status === 'succeeded') succeeded++
+    else if (c.status === 'cancelled') cancelled++
     else if (failedStatus(c.status)) failed++
     else active++
   }
-  return { done: succeeded + failed, succeeded, failed, active }
+  return { done: succeeded + failed + cancelled, succeeded, failed, cancelled, active }
 }
 
 /** The input's label in the deployment's form, else its id. */
@@ -135,6 +137,7 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
           <p className="grid-view__summary" aria-live="polite">
             {counts.done} of {total} cells done
             {counts.failed > 0 && ` · ${counts.failed} failed`}
+            {counts.cancelled > 0 && ` · ${counts.cancelled} cancelled`}
             {counts.active > 0 && ` · ${counts.active} to go`}
           </p>
           <ProgressBar
@@ -144,6 +147,7 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
             segments={[
               { tone: 'ok', value: counts.succeeded / Math.max(1, total) },
               { tone: 'error', value: counts.failed / Math.max(1, total) },
+              { tone: 'cancelled', value: counts.cancelled / Math.max(1, total) },
             ]}
           />
           <span className="grid-view__cost">
@@ -151,9 +155,10 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
           </span>
         </div>
         <div className="grid-view__actions">
-          {counts.failed > 0 && counts.active === 0 && (
+          {counts.failed + counts.cancelled > 0 && counts.active === 0 && (
             <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act('rerun')}>
-              Re-run {counts.failed} failed {counts.failed === 1 ? 'cell' : 'cells'}
+              Re-run {counts.failed + counts.cancelled} {counts.cancelled === 0 ? 'failed' : counts.failed === 0 ? 'cancelled' : 'failed or cancelled'}{' '}
+              {counts.failed + counts.cancelled === 1 ? 'cell' : 'cells'}
             </button>
           )}
           {counts.active > 0 && (
