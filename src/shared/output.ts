@@ -66,6 +66,8 @@ export const OutputListArgs = z
   .object({
     runId: RunId.optional(),
     batchId: z.string().min(1).max(64).optional(),
+    /** A comparison grid's cell outputs and its grid image (issue 18). */
+    gridId: z.string().min(1).max(64).optional(),
     /** Full-text search over prompts, deployment names and file names (words, prefix-matched). */
     query: z.string().max(200).optional(),
     provider: ProviderId.optional(),

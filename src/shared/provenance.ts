@@ -27,6 +27,11 @@ export const CourierRecord = z.object({
   negativePrompt: z.string().nullable(),
   /** Epoch ms: when the run was created, when it finished, when this file was saved. */
   timings: z.object({ createdAt: z.number(), finishedAt: z.number().nullable(), savedAt: z.number() }),
+  /**
+   * A grid image's set-up (issue 18). Such a file has no run of its own: `runId` then names the grid,
+   * `inputs` are the fixed inputs the cells share, and `outputIndex` is 0.
+   */
+  grid: GridSetup.optional(),
 })
 export type CourierRecord = z.infer<typeof CourierRecord>
 

@@ -141,6 +141,15 @@ export const SimFaults = z.object({
     .describe(
       "ComfyDeploy: a run's final webhook goes out this many real ms before GET /run shows that final state (until then the API still answers the state before it), as a service whose webhook runs ahead of its own API.",
     ),
+  failRunsWithInput: z
+    .string()
+    .min(1)
+    .max(500)
+    .nullable()
+    .default(null)
+    .describe(
+      'ComfyDeploy: a run any of whose submitted values contains this text (e.g. a word of its prompt) fails at its first progress tick, as a run the GPU could not finish; the others run as usual. null = off.',
+    ),
   skipQueuedStarted: z
     .boolean()
     .default(false)

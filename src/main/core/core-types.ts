@@ -1,4 +1,5 @@
 import type { MethodArgs, MethodName, MethodResult } from '@shared/contract'
+import type { ProviderId } from '@shared/run'
 import type { CourierEvent, Result } from '@shared/index'
 import type { EventHub } from './events/event-hub'
 import type { Logger } from './log/logger'
@@ -62,6 +63,8 @@ export interface CoreTuning {
   tunnelOpenTimeoutMs?: number
   /** How long a run whose queue answer was lost is looked for before it is given up (default 2 min). */
   lostSubmitWindowMs?: number
+  /** Runs at once per provider through the local queue (default `PROVIDER_CONCURRENCY`): tests and benches. */
+  providerConcurrency?: Partial<Record<ProviderId, number>>
   /** How often watched import folders are scanned again (default 60 s). */
   importWatchMs?: number
   /** The trash `outputs.delete` uses when `deps.trash` is not given (tests: never the user's real trash). */

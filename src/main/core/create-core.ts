@@ -55,6 +55,8 @@ import type { ProviderClient } from './providers/types'
 import { isLoopback } from './downloads/url-guard'
 import { RunLedger } from './runs/run-ledger'
 import { RunService } from './runs/run-service'
+import { PROVIDER_CONCURRENCY, ProviderQueue } from './runs/provider-queue'
+import { GridService } from './grids/grid-service'
 import { openDatabase } from './store/database'
 import { EventsRepo } from './store/events-repo'
 import { FormsRepo } from './store/forms-repo'
@@ -185,6 +187,33 @@ export function createCore(deps: CoreDeps): Core {
     ...(tuning.lostSubmitWindowMs !== undefined ? { lostSubmitWindowMs: tuning.lostSubmitWindowMs } : {}),
   })
 
+  // Grid cells and prompt-list rows wait here, and are sent within each provider's concurrency.
+  const providerQueue = new ProviderQueue({
+    ledger,
+    events,
+    log: log.child('queue'),
+    send: (runId) => {
+      const sending = runService.sendWaiting(runId)
+      if (sending.outcome === 'sent') sending.done.catch((error: unknown) => log.error('queued send failed', { runId, error: String(error) }))
+      return sending.outcome
+    },
+    ...(tuning.providerConcurrency ? { concurrency: (provider) => tuning.providerConcurrency?.[provider] ?? PROVIDER_CONCURRENCY[provider] } : {}),
+  })
+
+  const grids = new GridService({
+    db,
+    ledger,
+    runService,
+    queue: providerQueue,
+    spend,
+    outputs: outputsRepo,
+    events,
+    log: log.child('grids'),
+    libraryDir: () => settings.config().libraryDir,
+    app: `Comfy Courier ${deps.version ?? buildVersion}`,
+    thumbnails: { ensure: (id) => thumbnails.ensure(id), remove: (id) => thumbnails.remove(id) },
+  })
+
   const poller = new Poller({
     ledger,
     runService,
@@ -269,7 +298,7 @@ export function createCore(deps: CoreDeps): Core {
     formsApi({ providers, forms: formsRepo }),
     runsApi({ runService, runs: ledger }),
     spendApi({ spend }),
-    gridsApi(),
+    gridsApi({ grids }),
     libraryApi({ outputs: outputsRepo, library }),
     exportApi({ outputs: outputsRepo, libraryDir: () => settings.config().libraryDir, videoTools }),
     importApi({ imports, folders: importFolders }),
@@ -339,12 +368,16 @@ export function createCore(deps: CoreDeps): Core {
       pollRunsWithStaleHooks()
       ingest.pruneRejected()
       poller.start()
+      providerQueue.start()
+      grids.start()
       imports.startWatching()
       log.info('core started', { listener: listener.url, mode: deps.mode })
     },
     async stop() {
       if (!started) return
       started = false
+      providerQueue.stop()
+      await grids.stop()
       await poller.stop()
       await imports.stop()
       await tunnel.stop()

@@ -149,7 +149,13 @@ export class RunEngine {
     const timeline: TimelineSpec = { ...DEFAULT_TIMELINE, ...run.deployment.timeline }
     const signal = AbortSignal.any([this.ctx.signal(), run.stop.signal])
     const wait = (ms: number) => sleep(ms * this.ctx.timeScale, signal)
-    const { nodes, failAt } = run.deployment
+    const { nodes } = run.deployment
+    // `failRunsWithInput` picks runs by what they were sent, so a test fails chosen cells of a grid.
+    const marked = this.ctx.faults.failRunsWithInput
+    const failAt =
+      marked !== null && Object.values(run.submitted).some((value) => String(value).includes(marked))
+        ? { progress: 0, node: 'KSampler' }
+        : run.deployment.failAt
     const nodeAt = (progress: number) => nodes[Math.min(nodes.length - 1, Math.floor(progress * nodes.length))] ?? 'Node'
 
     try {

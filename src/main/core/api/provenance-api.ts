@@ -31,7 +31,7 @@ async function restoreOf(record: CourierRecord | null, providers: ProvenanceApiD
 /** "How was this made?": a saved output's or a dropped file's generation data, and how to make it again. */
 export function provenanceApi({ inspectBytes, inspectOutput, providers }: ProvenanceApiDeps): Pick<CoreApi, 'outputs.inspect' | 'files.inspect'> {
   const answer = async ({ inspection, record }: Interpreted): Promise<Result<Inspection>> =>
-    ok({ ...inspection, restore: await restoreOf(record, providers) })
+    ok({ ...inspection, restore: await restoreOf(record, providers), ...(record?.grid ? { grid: record.grid } : {}) })
 
   return {
     'outputs.inspect': async ({ id }) => {

@@ -21,6 +21,11 @@ export interface RunChange {
   recountOutputs?: true
   /** What it cost, priced by `core/spend` from the service's timings (a later, better figure replaces it). */
   cost?: RunCost
+  /**
+   * A run that waited in the local queue is being sent now: it leaves the queue, and takes the webhook
+   * address of this moment (the one it was created with may be gone), polled when there is none.
+   */
+  sent?: { webhookBase: string | null; at: number }
 }
 
 /** What a change of state did: `advance` saved a new state, `ignore` names why nothing changed. */
@@ -115,6 +120,16 @@ export class RunLedger {
     return this.repo.unfinished()
   }
 
+  /** Runs waiting in the local queue to be sent, oldest first. */
+  waiting(): StoredRun[] {
+    return this.repo.waiting()
+  }
+
+  /** How many of a provider's runs are sent (or being sent) and not ended: what its concurrency limits. */
+  activeCount(provider: string): number {
+    return this.repo.activeCount(provider)
+  }
+
   // ── writes ───────────────────────────────────────────────────────────────────────────────────────
 
   /** Records a new run (`submitting`) and announces it. */
@@ -195,12 +210,20 @@ export class RunLedger {
     if (change.error !== undefined) next.error = change.error
     if (change.recountOutputs) next.outputCount = this.repo.countOutputs(id)
     if (change.cost !== undefined) next.cost = change.cost
+    if (change.sent !== undefined && run.waiting) {
+      next.waiting = false
+      next.webhookBase = change.sent.webhookBase
+      next.polling = change.sent.webhookBase === null
+      next.sentAt = change.sent.at
+      next.liveStatus = null // no longer waiting for a slot
+    }
     const changed =
       next.providerRunId !== run.providerRunId ||
       next.status !== run.status ||
       next.polling !== run.polling ||
       next.outputs !== run.outputs ||
       next.outputCount !== run.outputCount ||
+      next.waiting !== run.waiting ||
       JSON.stringify(next.error) !== JSON.stringify(run.error) ||
       JSON.stringify(next.cost) !== JSON.stringify(run.cost)
     if (!changed) return run

@@ -55,15 +55,15 @@ export function toRunError(error: unknown): RunError {
  */
 export class RunService {
   private readonly now: () => number
-  /** Runs whose queue call is in flight: not yet lost, whatever their state says. */
-  private readonly submitting = new Set<string>()
+  /** Runs whose queue call is in flight (not yet lost, whatever their state says), and that call. */
+  private readonly submitting = new Map<string, Promise<unknown>>()
 
   constructor(private readonly deps: RunServiceDeps) {
     this.now = deps.now ?? Date.now
   }
 
   /** The client and the deployment a submit goes to, or why there is none. */
-  private async target(provider: ProviderId, deploymentId: string): Promise<Result<{ client: ProviderClient; deployment: Deployment }>> {
+  async target(provider: ProviderId, deploymentId: string): Promise<Result<{ client: ProviderClient; deployment: Deployment }>> {
     const client = this.deps.providers.get(provider)
     if (!client) return err('NOT_CONFIGURED', `${provider} has no API key yet`)
     let deployment
@@ -190,13 +190,62 @@ export class RunService {
       estimateUsd,
       now: this.now(),
     })
-    return { runId: run.id, result: await this.send(run, client, deployment, inputs) }
+    return { runId: run.id, result: await this.send(run, client) }
   }
 
-  private async send(run: StoredRun, client: ProviderClient, deployment: Deployment, inputs: InputValues): Promise<Result<Run>> {
-    this.submitting.add(run.id)
+  /**
+   * Records a run that waits in the provider's local queue (grid cells, prompt-list rows): it exists in
+   * Runs at once, says why it waits, and is sent by `ProviderQueue` through `sendWaiting`. Nothing is sent here.
+   */
+  createWaiting(
+    client: ProviderClient,
+    deployment: Deployment,
+    inputs: InputValues,
+    opts: { batchId?: string | null; gridId?: string | null; estimateUsd: number | null; liveStatus: string },
+  ): StoredRun {
+    return this.deps.ledger.create({
+      id: newRunId(),
+      provider: client.id,
+      deploymentId: deployment.id,
+      deploymentName: deployment.name,
+      inputs,
+      hookToken: newHookToken(),
+      // Decided when it is sent: the address of that moment is the one that will be up.
+      webhookBase: null,
+      batchId: opts.batchId ?? null,
+      gridId: opts.gridId ?? null,
+      seedInput: seedField(deployment.inputs)?.id ?? null,
+      estimateUsd: opts.estimateUsd,
+      waiting: true,
+      liveStatus: opts.liveStatus,
+      now: this.now(),
+    })
+  }
+
+  /**
+   * Sends a run that waited in the local queue (its one queue call, as for any run). It leaves the queue
+   * synchronously, before the first await, so the queue counts it as active the moment it is picked. False
+   * 'gone' when it is no longer waiting (cancelled meanwhile); 'blocked' when its provider is not configured
+   * now (it stays waiting). `send` never rejects: a failed call fails the run.
+   */
+  sendWaiting(runId: string): { outcome: 'gone' | 'blocked' } | { outcome: 'sent'; done: Promise<Result<Run>> } {
+    const run = this.deps.ledger.get(runId)
+    if (!run || !run.waiting || run.status !== 'submitting') return { outcome: 'gone' }
+    const client = this.deps.providers.get(run.provider)
+    if (!client) return { outcome: 'blocked' }
+    const sending = this.deps.ledger.change(run.id, { sent: { webhookBase: this.deps.webhookBase(client), at: this.now() } })
+    return { outcome: 'sent', done: this.send(sending, client) }
+  }
+
+  private send(run: StoredRun, client: ProviderClient): Promise<Result<Run>> {
+    const call = this.callQueue(run, client)
+    this.submitting.set(run.id, call)
+    return call
+  }
+
+  private async callQueue(run: StoredRun, client: ProviderClient): Promise<Result<Run>> {
     try {
-      const { providerRunId } = await client.queue({ deploymentId: deployment.id, inputs, webhookUrl: webhookUrlOf(run, client) })
+      const { providerRunId } = await client.queue({ deploymentId: run.deploymentId, inputs: run.inputs, webhookUrl: webhookUrlOf(run, client) })
       const queued = this.deps.ledger.change(run.id, { providerRunId })
       this.deps.log.info('run submitted', { runId: run.id, provider: client.id, polling: queued.polling })
       return ok(publicRun(queued))
@@ -269,7 +318,8 @@ export class RunService {
       return
     }
     if (run.providerRunId === null) {
-      if (run.status === 'submitting' && !this.submitting.has(run.id)) await this.findLostRun(run, client)
+      // A run waiting in the local queue was never sent: nothing of it can be lost.
+      if (run.status === 'submitting' && !run.waiting && !this.submitting.has(run.id)) await this.findLostRun(run, client)
       return
     }
     const snapshot = await client.getRun(run.providerRunId, run.deploymentId)
@@ -295,6 +345,16 @@ export class RunService {
     const run = this.deps.ledger.get(id)
     if (!run) return err('NOT_FOUND', `no run ${id}`)
     if (isTerminal(run.status)) return err('CONFLICT', `the run has already ${run.status.replace('_', ' ')}`)
+    if (run.waiting) {
+      // Never sent, so nothing to ask the service: it is cancelled here, and the queue skips it.
+      return ok(publicRun(this.deps.ledger.hint(run.id, { status: 'cancelled' }).run))
+    }
+    const inFlight = run.providerRunId === null ? this.submitting.get(run.id) : undefined
+    if (inFlight) {
+      // Its queue call is under way: once the service has answered, the run it made can be cancelled.
+      await inFlight
+      return this.cancel(id)
+    }
     if (run.providerRunId === null) return err('CONFLICT', 'the run is still being submitted; try again in a moment')
     const client = this.deps.providers.get(run.provider)
     if (!client) return err('NOT_CONFIGURED', `${run.provider} has no API key`)

@@ -282,4 +282,49 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outputs_by_original_sha256 ON outputs (original_sha256) WHERE original_sha256 IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    name: 'grids and prompt lists: grids, their cells, runs waiting in the local queue',
+    sql: `
+      -- A grid's cells are runs carrying its id; a prompt list's rows are runs of one batch.
+      ALTER TABLE runs ADD COLUMN grid_id TEXT;
+      -- 1 while the run waits in its provider's local queue (created, never sent): a restart sends it then,
+      -- and it is never taken for a submit whose answer was lost. Cleared when it is sent.
+      ALTER TABLE runs ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+      -- When its queue call was made: a grid cell's time is counted from here, not from its wait.
+      ALTER TABLE runs ADD COLUMN sent_at INTEGER;
+      CREATE INDEX runs_by_grid ON runs (grid_id) WHERE grid_id IS NOT NULL;
+      -- The provider queue counts the runs at the service (sent, not ended) before each send.
+      CREATE INDEX runs_live ON runs (provider, waiting) WHERE status IN ('submitting', 'queued', 'running');
+      -- A grid's cell outputs and its image are listed together (outputs.list { gridId }); copied from the
+      -- run for a cell's output (a run's grid never changes), set alone for the grid image (no run).
+      ALTER TABLE outputs ADD COLUMN grid_id TEXT;
+      CREATE INDEX outputs_by_grid ON outputs (grid_id, created_at DESC) WHERE grid_id IS NOT NULL;
+      CREATE TABLE grids (
+        id TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        deployment_id TEXT NOT NULL,
+        deployment_name TEXT NOT NULL,
+        -- The fixed inputs (JSON object) and the axes with their labels (JSON array of GridAxis).
+        inputs TEXT NOT NULL,
+        axes TEXT NOT NULL,
+        cell_time INTEGER NOT NULL DEFAULT 1,
+        image_output_id TEXT,
+        image_state TEXT NOT NULL DEFAULT 'waiting',
+        image_error TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX grids_by_time ON grids (created_at DESC);
+      -- One row per place; rerunFailed points a place at its new run.
+      CREATE TABLE grid_cells (
+        grid_id TEXT NOT NULL REFERENCES grids (id),
+        x INTEGER NOT NULL,
+        y INTEGER NOT NULL,
+        z INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        PRIMARY KEY (grid_id, x, y, z)
+      );
+      CREATE INDEX grid_cells_by_run ON grid_cells (run_id);
+    `,
+  },
 ]

@@ -33,11 +33,17 @@ type OutputRow = {
   inputs: string | null
   batch_id: string | null
   seed_input: string | null
+  grid_id: string | null
 }
 
-/** Imported outputs have no run (a LEFT JOIN): their title, prompt and seed are their own columns. */
-const SELECT = `SELECT o.*, r.provider, r.deployment_id, r.deployment_name, r.inputs, r.batch_id, r.seed_input, i.path AS folder
-  FROM outputs o LEFT JOIN runs r ON r.id = o.run_id LEFT JOIN imports i ON i.id = o.import_id`
+/**
+ * Imported outputs have no run (a LEFT JOIN): their title, prompt and seed are their own columns. A grid
+ * image has no run either: its provider and deployment are its grid's.
+ */
+const SELECT = `SELECT o.*, COALESCE(r.provider, g.provider) AS provider, COALESCE(r.deployment_id, g.deployment_id) AS deployment_id,
+    COALESCE(r.deployment_name, g.deployment_name) AS deployment_name, r.inputs, r.batch_id, r.seed_input, i.path AS folder
+  FROM outputs o LEFT JOIN runs r ON r.id = o.run_id LEFT JOIN imports i ON i.id = o.import_id
+    LEFT JOIN grids g ON o.run_id IS NULL AND g.id = o.grid_id`
 
 /** A thumbnail's state: none tried yet, made, or the file could not be read (never tried again). */
 export type ThumbnailState = 'ready' | 'failed' | null
@@ -77,7 +83,7 @@ function fromRow(row: OutputRow): Output {
     seed: inputs ? seedOf(inputs, row.seed_input) : row.seed,
     favourite: row.favourite === 1,
     batchId: row.batch_id,
-    gridId: null,
+    gridId: row.grid_id,
     hasThumbnail: row.thumbnail === 'ready',
     source: row.source,
     folder: row.folder,
@@ -122,6 +128,16 @@ export interface NewImportedOutput extends NewFile {
   prompt: string
   seed: number | null
   mtime: number
+}
+
+/** A grid image (issue 18): made here from its cells' outputs, so it has no run; its grid names it. */
+export interface NewGridImage extends NewFile {
+  gridId: string
+  /** Shown where a deployment's name would be, and searchable. */
+  title: string
+  /** The fixed inputs' prompt, searchable; '' when none. */
+  prompt: string
+  record: 'embedded' | 'sidecar' | null
 }
 
 /** An imported file as a rescan compares it: unchanged when its size and mtime are. */
@@ -197,6 +213,41 @@ export class OutputsRepo {
     return this.require(output.id)
   }
 
+  /** Saves a grid image's row and its search entry together. */
+  insertGridImage(output: NewGridImage): Output {
+    atomically(this.db, () => {
+      const { lastInsertRowid } = statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(
+        output.prompt,
+        output.title,
+        fileNameOf(output.path),
+      )
+      statement(
+        this.db,
+        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at,
+           source, record, title, prompt, grid_id)
+         VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 'generated', ?, ?, ?, ?)`,
+      ).run(
+        output.id,
+        output.root,
+        output.path,
+        output.kind,
+        output.mime,
+        output.bytes,
+        output.sha256,
+        output.width,
+        output.height,
+        lastInsertRowid,
+        this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null,
+        output.createdAt,
+        output.record,
+        output.title,
+        output.prompt,
+        output.gridId,
+      )
+    })
+    return this.require(output.id)
+  }
+
   /** True when some output (ours or imported) is this exact file: its hash now, or as the provider sent it. */
   hasHash(sha256: string): boolean {
     return (
@@ -227,8 +278,8 @@ export class OutputsRepo {
   /** Saves the row and its search entry together; the prompt comes from the run's inputs. */
   insert(output: NewOutput): Output {
     atomically(this.db, () => {
-      const run = first<{ inputs: string; deployment_name: string }>(
-        statement(this.db, 'SELECT inputs, deployment_name FROM runs WHERE id = ?').all(output.runId),
+      const run = first<{ inputs: string; deployment_name: string; grid_id: string | null }>(
+        statement(this.db, 'SELECT inputs, deployment_name, grid_id FROM runs WHERE id = ?').all(output.runId),
       )
       if (!run) throw new Error(`run ${output.runId} vanished from the store`)
       const inputs = JSON.parse(run.inputs) as Record<string, unknown>
@@ -239,8 +290,8 @@ export class OutputsRepo {
       )
       statement(
         this.db,
-        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, original_sha256, record, width, height, duration_ms, fts_rowid, thumbnail, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, original_sha256, record, width, height, duration_ms, fts_rowid, thumbnail, created_at, grid_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         output.id,
         output.runId,
@@ -259,6 +310,7 @@ export class OutputsRepo {
         lastInsertRowid,
         this.options.thumbnailOnInsert?.(output) ?? null,
         output.createdAt,
+        run.grid_id,
       )
     })
     return this.require(output.id)
@@ -333,6 +385,7 @@ export class OutputsRepo {
     }
     if (filter.runId !== undefined) add('o.run_id = ?', filter.runId)
     if (filter.batchId !== undefined) add('r.batch_id = ?', filter.batchId)
+    if (filter.gridId !== undefined) add('o.grid_id = ?', filter.gridId)
     if (filter.provider !== undefined) add('r.provider = ?', filter.provider)
     if (filter.deploymentId !== undefined) add('r.deployment_id = ?', filter.deploymentId)
     if (filter.kind !== undefined) add('o.kind = ?', filter.kind)

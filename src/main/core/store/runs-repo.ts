@@ -11,6 +11,10 @@ export interface StoredRun extends Run {
   seedInput: string | null
   /** What it was expected to cost when submitted (null: free, or no estimate): counted until its `cost` is known. */
   estimateUsd: number | null
+  /** True while it waits in its provider's local queue (`ProviderQueue`): created, never sent. */
+  waiting: boolean
+  /** When its one queue call was made (null: not yet, or before this was recorded). */
+  sentAt: number | null
 }
 
 /** The `downloads` column predates `Run.outputs`: 'done' there is 'saved' here; the other words are the same. */
@@ -40,6 +44,9 @@ type RunRow = {
   cost_estimated: number | null
   cost_gpu: string | null
   estimate_usd: number | null
+  grid_id: string | null
+  waiting: number
+  sent_at: number | null
   created_at: number
   updated_at: number
   finished_at: number | null
@@ -61,7 +68,7 @@ function fromRow(row: RunRow): StoredRun {
     outputCount: row.output_count,
     outputs: outputsOf(row.downloads),
     batchId: row.batch_id,
-    gridId: null,
+    gridId: row.grid_id,
     cost:
       row.cost_usd === null || row.cost_gpu_seconds === null
         ? null
@@ -70,12 +77,12 @@ function fromRow(row: RunRow): StoredRun {
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
   })
-  return { ...run, hookToken: row.hook_token, webhookBase: row.webhook_base, seedInput: row.seed_input ?? null, estimateUsd: row.estimate_usd }
+  return { ...run, hookToken: row.hook_token, webhookBase: row.webhook_base, seedInput: row.seed_input ?? null, estimateUsd: row.estimate_usd, waiting: row.waiting === 1, sentAt: row.sent_at }
 }
 
 /** Strips the fields that must never leave main (the hook token is a secret in the webhook path). */
 export function publicRun(run: StoredRun): Run {
-  const { hookToken: _token, webhookBase: _base, seedInput: _seed, estimateUsd: _estimate, ...rest } = run
+  const { hookToken: _token, webhookBase: _base, seedInput: _seed, estimateUsd: _estimate, waiting: _waiting, sentAt: _sent, ...rest } = run
   return rest
 }
 
@@ -93,6 +100,12 @@ export interface NewRun {
   seedInput?: string | null
   /** Its share of the submit's estimate (see `StoredRun.estimateUsd`). */
   estimateUsd?: number | null
+  /** The comparison grid it is a cell of. */
+  gridId?: string | null
+  /** Created to wait in the provider's local queue (sent later, by `ProviderQueue`). */
+  waiting?: boolean
+  /** What it says while waiting ("Waiting for a free slot: 7 ahead"). */
+  liveStatus?: string | null
   now: number
 }
 
@@ -107,8 +120,8 @@ export class RunsRepo {
     statement(
       this.db,
       `INSERT INTO runs (id, provider, deployment_id, deployment_name, status, progress, polling, inputs,
-         hook_token, webhook_base, batch_id, seed_input, estimate_usd, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'submitting', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         hook_token, webhook_base, batch_id, seed_input, estimate_usd, grid_id, waiting, live_status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'submitting', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       run.id,
       run.provider,
@@ -121,6 +134,9 @@ export class RunsRepo {
       run.batchId ?? null,
       run.seedInput ?? null,
       run.estimateUsd ?? null,
+      run.gridId ?? null,
+      run.waiting ? 1 : 0,
+      run.liveStatus ?? null,
       run.now,
       run.now,
     )
@@ -145,15 +161,39 @@ export class RunsRepo {
     return (statement(this.db, 'SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[]).map(fromRow)
   }
 
-  /** Runs that still need the provider: not final, or final with outputs not yet all on disk. */
+  /**
+   * Runs that still need the provider: not final, or final with outputs not yet all on disk. A run waiting
+   * in the local queue needs nothing from the provider yet, and is left to the queue (`waiting`).
+   */
   unfinished(): StoredRun[] {
     return (
       statement(
         this.db,
-        `SELECT * FROM runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')
+        `SELECT * FROM runs WHERE (status NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out') AND waiting = 0)
            OR downloads = 'pending' ORDER BY created_at`,
       ).all() as RunRow[]
     ).map(fromRow)
+  }
+
+  /** Runs waiting in the local queue, oldest first: what a restart sends (they were never sent). */
+  waiting(): StoredRun[] {
+    return (
+      statement(this.db, `SELECT * FROM runs WHERE status = 'submitting' AND waiting = 1 ORDER BY created_at, rowid`).all() as RunRow[]
+    ).map(fromRow)
+  }
+
+  /** How many of a provider's runs are at the service or being sent: sent (or sent directly) and not ended. */
+  activeCount(provider: string): number {
+    return Number(
+      first<{ n: number }>(
+        statement(this.db, `SELECT count(*) AS n FROM runs WHERE provider = ? AND waiting = 0 AND status IN ('submitting', 'queued', 'running')`).all(provider),
+      )?.n ?? 0,
+    )
+  }
+
+  /** The runs of a grid's cells, by id (a grid's history: replaced cells' runs too). */
+  ofGrid(gridId: string): StoredRun[] {
+    return (statement(this.db, 'SELECT * FROM runs WHERE grid_id = ?').all(gridId) as RunRow[]).map(fromRow)
   }
 
   /** How many outputs of this run are in the library now. */
@@ -167,7 +207,7 @@ export class RunsRepo {
       this.db,
       `UPDATE runs SET provider_run_id = ?, status = ?, progress = ?, live_status = ?, polling = ?, error = ?,
          downloads = ?, output_count = ?, cost_gpu_seconds = ?, cost_usd = ?, cost_estimated = ?, cost_gpu = ?,
-         updated_at = ?, finished_at = ? WHERE id = ?`,
+         webhook_base = ?, waiting = ?, sent_at = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
     ).run(
       run.providerRunId,
       run.status,
@@ -181,6 +221,9 @@ export class RunsRepo {
       run.cost?.usd ?? null,
       run.cost === null ? null : run.cost.estimated ? 1 : 0,
       run.cost?.gpu ?? null,
+      run.webhookBase,
+      run.waiting ? 1 : 0,
+      run.sentAt,
       run.updatedAt,
       run.finishedAt,
       run.id,

@@ -1,0 +1,247 @@
+import sharp, { type OverlayOptions } from 'sharp'
+import type { GridAxis } from '@shared/grid'
+import { err, ok, type Result } from '@shared/result'
+
+/**
+ * The grid image (issue 18), assembled here from the cells' own pictures: X labels on top, Y labels on
+ * the left, and for a Z axis one page per value, stacked downwards under a title (one file, so one output,
+ * one record and one drop on Generate restore the whole grid). Text is drawn in a monospaced face, so its
+ * width is known before it is drawn and labels wrap instead of running over their neighbours.
+ */
+
+/** The largest grid image: libvips and viewers cope, and a 20×20 grid of 256 px cells is about 30 MP. */
+export const GRID_IMAGE_MAX_SIDE = 16_384
+export const GRID_IMAGE_MAX_PIXELS = 100_000_000
+
+const FONT_PX = 16
+const LINE_PX = 20
+/** DejaVu Sans Mono's advance is 0.602 em; a little more keeps a line inside its box with any fallback face. */
+const CHAR_EM = 0.62
+const FONT_FAMILY = 'DejaVu Sans Mono, Menlo, Consolas, monospace'
+const PAD = 16
+const GAP = 6
+const CELL_MAX = 256
+/** Below this a cell shows nothing worth comparing: the image is refused instead. */
+const CELL_MIN = 64
+const LEFT_COLUMN = 200
+const LABEL_LINES = 4
+const ERROR_LINES = 6
+
+/**
+ * Breaks `text` into lines no wider than `maxWidthPx` at `fontPx` in the monospaced face: at spaces where
+ * it can, inside a word only when the word alone is too long. `maxLines` caps it, the last line ending
+ * with an ellipsis when text was left out. Pure: the unit tests pin it.
+ */
+export function wrapLabel(text: string, maxWidthPx: number, fontPx: number, maxLines = Infinity): string[] {
+  const perLine = Math.max(1, Math.floor(maxWidthPx / (fontPx * CHAR_EM)))
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
+    if (word === '') continue
+    let rest = word
+    if (line !== '' && line.length + 1 + rest.length <= perLine) {
+      line = `${line} ${rest}`
+      continue
+    }
+    if (line !== '') lines.push(line)
+    while (rest.length > perLine) {
+      lines.push(rest.slice(0, perLine))
+      rest = rest.slice(perLine)
+    }
+    line = rest
+  }
+  if (line !== '') lines.push(line)
+  if (lines.length <= maxLines) return lines
+  const kept = lines.slice(0, maxLines)
+  const last = kept[maxLines - 1]!
+  kept[maxLines - 1] = `${last.length >= perLine ? last.slice(0, perLine - 1) : last}…`
+  return kept
+}
+
+const escapeXml = (text: string): string =>
+  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!)
+    // XML 1.0 allows no control characters but tab, newline and return (labels are one line: all go).
+    .replace(/\p{Cc}/gu, '')
+
+/** Lines of text as an SVG of exactly `width` × `height`, for sharp to draw over the canvas. */
+function textSvg(lines: string[], width: number, height: number, opts: { anchor?: 'start' | 'middle'; background?: string; color?: string } = {}): Buffer {
+  const x = opts.anchor === 'middle' ? width / 2 : 4
+  const tspans = lines.map((line, i) => `<tspan x="${x}" y="${(i + 1) * LINE_PX - 5}">${escapeXml(line)}</tspan>`).join('')
+  const background = opts.background ? `<rect width="${width}" height="${height}" fill="${opts.background}"/>` : ''
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${background}` +
+      `<text font-family="${FONT_FAMILY}" font-size="${FONT_PX}" fill="${opts.color ?? '#1b1b1b'}" text-anchor="${opts.anchor ?? 'start'}">${tspans}</text></svg>`,
+  )
+}
+
+/** One cell as the image shows it: its picture (a file), or the reason it has none. */
+export type CellPicture = { kind: 'picture'; file: string } | { kind: 'missing'; reason: string }
+
+export interface GridImageCell {
+  x: number
+  y: number
+  z: number
+  picture: CellPicture
+  /** Seconds from send to end, printed under the cell when the grid asks for it. */
+  seconds: number | null
+}
+
+export interface GridImageInput {
+  axes: GridAxis[]
+  cells: GridImageCell[]
+  cellTime: boolean
+  /** Width ÷ height of the cells' pictures (the first picture's). */
+  aspect: number
+}
+
+/** Where everything goes: computed before any pixel is drawn, so an image too large is refused at once. */
+export interface GridLayout {
+  width: number
+  height: number
+  cellWidth: number
+  cellHeight: number
+  /** The cell's top-left corner. */
+  cellAt(x: number, y: number, z: number): { left: number; top: number }
+  xLabels: string[][]
+  yLabels: string[][]
+  pageTitles: string[][]
+  /** The axes' inputs, named in the corner above the Y labels ("seed →", "prompt ↓"); empty with one axis. */
+  corner: string[]
+  headerHeight: number
+  titleHeight: number
+  leftWidth: number
+  timeHeight: number
+  pageHeight: number
+}
+
+const axisSize = (axes: GridAxis[], i: number): number => axes[i]?.values.length ?? 1
+
+/** The grid's geometry, or why it cannot be drawn within the size limits (in words a user can act on). */
+export function layoutGrid(input: Pick<GridImageInput, 'axes' | 'cellTime' | 'aspect'>): Result<GridLayout> {
+  const { axes } = input
+  const [xs, ys, zs] = [axisSize(axes, 0), axisSize(axes, 1), axisSize(axes, 2)]
+  const leftWidth = axes.length >= 2 ? LEFT_COLUMN : 0
+  // Cells shrink (never below CELL_MIN) so that a long X axis still fits the widest image allowed.
+  const fitWidth = Math.floor((GRID_IMAGE_MAX_SIDE - 2 * PAD - leftWidth - GAP) / xs) - GAP
+  const cellWidth = Math.min(CELL_MAX, fitWidth)
+  const aspect = Math.min(4, Math.max(0.25, Number.isFinite(input.aspect) && input.aspect > 0 ? input.aspect : 1))
+  const cellHeight = Math.round(cellWidth / aspect)
+  const tooBig = (width: number, height: number) =>
+    err<GridLayout>(
+      'BAD_INPUT',
+      `The grid image would be ${width} × ${height} px; the limit is ${GRID_IMAGE_MAX_SIDE} px a side and ${GRID_IMAGE_MAX_PIXELS / 1_000_000} MP. ` +
+        'The cells are all saved in the gallery; for one picture, use fewer values on an axis (Z pages stack downwards).',
+    )
+  if (cellWidth < CELL_MIN) return tooBig(2 * PAD + leftWidth + xs * (CELL_MIN + GAP), 0)
+  const xLabels = axes[0]!.labels.map((label) => wrapLabel(label, cellWidth - 8, FONT_PX, LABEL_LINES))
+  const yLabels = axes[1]?.labels.map((label) => wrapLabel(label, leftWidth - 12, FONT_PX, Math.max(1, Math.floor(cellHeight / LINE_PX)))) ?? []
+  const width = 2 * PAD + leftWidth + xs * (cellWidth + GAP) - GAP
+  // Which input each axis is: in the corner with a Y axis; with X alone, as the one page's title.
+  const pageTitles =
+    axes.length === 3
+      ? axes[2]!.labels.map((label) => wrapLabel(`${axes[2]!.input} = ${label}`, width - 2 * PAD, FONT_PX, 2))
+      : axes.length === 1
+        ? [wrapLabel(`${axes[0]!.input} →`, width - 2 * PAD, FONT_PX, 2)]
+        : []
+  const titleHeight = pageTitles.length > 0 ? Math.max(...pageTitles.map((t) => t.length)) * LINE_PX + GAP : 0
+  const corner = axes.length >= 2 ? [...wrapLabel(`${axes[0]!.input} →`, leftWidth - 12, FONT_PX, 2), ...wrapLabel(`${axes[1]!.input} ↓`, leftWidth - 12, FONT_PX, 2)] : []
+  const headerHeight = Math.max(1, corner.length, ...xLabels.map((lines) => lines.length)) * LINE_PX + GAP
+  const timeHeight = input.cellTime ? LINE_PX : 0
+  const rowHeight = cellHeight + timeHeight + GAP
+  const pageHeight = titleHeight + headerHeight + ys * rowHeight
+  const height = 2 * PAD + zs * pageHeight + (zs - 1) * PAD
+  if (width > GRID_IMAGE_MAX_SIDE || height > GRID_IMAGE_MAX_SIDE || width * height > GRID_IMAGE_MAX_PIXELS) return tooBig(width, height)
+  return ok({
+    width,
+    height,
+    cellWidth,
+    cellHeight,
+    xLabels,
+    yLabels,
+    pageTitles,
+    corner,
+    headerHeight,
+    titleHeight,
+    leftWidth,
+    timeHeight,
+    pageHeight,
+    cellAt: (x, y, z) => ({
+      left: PAD + leftWidth + x * (cellWidth + GAP),
+      top: PAD + z * (pageHeight + PAD) + titleHeight + headerHeight + y * rowHeight,
+    }),
+  })
+}
+
+/** "12.3 s", "2 min 5 s": a cell's run time. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`
+  const minutes = Math.floor(seconds / 60)
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`
+}
+
+/** Cell pictures resized at once: enough to keep both cores busy, few enough to hold memory down. */
+const RESIZE_CONCURRENCY = 4
+
+/** Draws the grid as a PNG. A cell whose picture cannot be read becomes a grey tile saying so. */
+export async function renderGrid(input: GridImageInput): Promise<Result<{ png: Buffer; width: number; height: number }>> {
+  const laid = layoutGrid(input)
+  if (!laid.ok) return laid
+  const layout = laid.value
+  const { cellWidth, cellHeight } = layout
+  const layers: OverlayOptions[] = []
+
+  const greyTile = (reason: string) =>
+    textSvg(wrapLabel(reason, cellWidth - 12, FONT_PX, ERROR_LINES), cellWidth, cellHeight, { background: '#8a8a8a', color: '#ffffff' })
+  const tiles = new Array<Buffer>(input.cells.length)
+  let next = 0
+  const worker = async () => {
+    while (next < input.cells.length) {
+      const i = next++
+      const { picture } = input.cells[i]!
+      if (picture.kind === 'missing') {
+        tiles[i] = greyTile(picture.reason)
+        continue
+      }
+      try {
+        tiles[i] = await sharp(picture.file)
+          .resize(cellWidth, cellHeight, { fit: 'contain', background: '#ffffff' })
+          .flatten({ background: '#ffffff' })
+          .png({ compressionLevel: 0 })
+          .toBuffer()
+      } catch (error) {
+        tiles[i] = greyTile(`The picture could not be read: ${(error as Error).message}`)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(RESIZE_CONCURRENCY, input.cells.length) }, worker))
+
+  input.cells.forEach((cell, i) => {
+    const { left, top } = layout.cellAt(cell.x, cell.y, cell.z)
+    layers.push({ input: tiles[i]!, left, top })
+    if (input.cellTime && cell.seconds !== null) {
+      layers.push({ input: textSvg([formatSeconds(cell.seconds)], cellWidth, LINE_PX, { anchor: 'middle', color: '#555555' }), left, top: top + cellHeight })
+    }
+  })
+  const zs = axisSize(input.axes, 2)
+  for (let z = 0; z < zs; z++) {
+    const pageTop = PAD + z * (layout.pageHeight + PAD)
+    const title = layout.pageTitles[z]
+    if (title) layers.push({ input: textSvg(title, layout.width - 2 * PAD, layout.titleHeight), left: PAD, top: pageTop })
+    if (layout.corner.length > 0) {
+      layers.push({ input: textSvg(layout.corner, layout.leftWidth - 8, layout.headerHeight, { color: '#666666' }), left: PAD, top: pageTop + layout.titleHeight })
+    }
+    layout.xLabels.forEach((lines, x) => {
+      const { left } = layout.cellAt(x, 0, z)
+      layers.push({ input: textSvg(lines, cellWidth, layout.headerHeight, { anchor: 'middle' }), left, top: pageTop + layout.titleHeight })
+    })
+    layout.yLabels.forEach((lines, y) => {
+      const { top } = layout.cellAt(0, y, z)
+      layers.push({ input: textSvg(lines, layout.leftWidth - 8, cellHeight), left: PAD, top })
+    })
+  }
+  const png = await sharp({ create: { width: layout.width, height: layout.height, channels: 3, background: '#ffffff' }, limitInputPixels: false })
+    .composite(layers)
+    .png({ compressionLevel: 6 })
+    .toBuffer()
+  return ok({ png, width: layout.width, height: layout.height })
+}

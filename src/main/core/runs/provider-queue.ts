@@ -1,0 +1,151 @@
+import type { CourierEvent } from '@shared/events'
+import type { ProviderId } from '@shared/run'
+import type { EventHub } from '../events/event-hub'
+import type { Logger } from '../log/logger'
+import type { RunLedger } from './run-ledger'
+
+/**
+ * How many runs each provider is given at once. ComfyDeploy machines hold 2 by default
+ * (`concurrency_limit`; surplus runs wait there anyway, and are billed while its GPUs spin up); RunComfy
+ * deployments scale to a few instances, and 4 keeps them fed without flooding its queue; the Demo is this
+ * machine's own simulator, and 8 keeps it busy without starving the app.
+ */
+export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 8 }
+
+/** What a waiting run says, by how many wait before it in its provider's queue. */
+export function waitingText(ahead: number): string {
+  return ahead === 0 ? 'Waiting for a free slot: next' : `Waiting for a free slot: ${ahead} ahead`
+}
+
+/** What became of one waiting run the queue tried to send. */
+export type SendOutcome = 'sent' | 'gone' | 'blocked'
+
+export interface ProviderQueueDeps {
+  ledger: Pick<RunLedger, 'get' | 'waiting' | 'activeCount' | 'transaction'>
+  /**
+   * Sends one waiting run. It must leave the queue (stop counting as waiting, start counting as active)
+   * before this returns; the call itself may go on. 'gone': no longer waiting (cancelled); 'blocked': its
+   * provider cannot take it now (no key), so it stays waiting.
+   */
+  send(runId: string): SendOutcome
+  events: Pick<EventHub<CourierEvent>, 'subscribe'>
+  concurrency?: (provider: ProviderId) => number
+  log: Pick<Logger, 'warn'>
+  /** The waiting runs' "N ahead" is rewritten at most this often (default 1 s): each rewrite is an event per run. */
+  positionsEveryMs?: number
+}
+
+/**
+ * The per-provider local queue (issue 18): grid cells and prompt-list rows are runs created up front as
+ * `waiting`, and sent in order only while the provider's active runs (sent and not ended, from any
+ * source: single submits count too) are fewer than its concurrency. A 10×10 grid never fires 100 requests
+ * at once. The runs themselves hold the waiting state (the ledger owns it); this keeps only their order,
+ * which a restart reads back from the store.
+ */
+export class ProviderQueue {
+  private readonly lines = new Map<ProviderId, string[]>()
+  private readonly pumpSoon = new Set<ProviderId>()
+  private readonly positionTimers = new Map<ProviderId, NodeJS.Timeout>()
+  private readonly positionsAt = new Map<ProviderId, number>()
+  private unsubscribe: (() => void) | null = null
+  private stopped = false
+
+  constructor(private readonly deps: ProviderQueueDeps) {}
+
+  /** Takes back the runs left waiting by the last session (never sent, so sending them now is safe), then sends what fits. */
+  start(): void {
+    this.stopped = false
+    for (const run of this.deps.ledger.waiting()) this.line(run.provider).push(run.id)
+    // A run that moved (one ended, one was sent elsewhere) may free a slot: look again, once per turn.
+    this.unsubscribe = this.deps.events.subscribe((event) => {
+      if (event.type === 'run.updated' && (this.lines.get(event.run.provider)?.length ?? 0) > 0) this.schedule(event.run.provider)
+    })
+    for (const provider of this.lines.keys()) this.pump(provider)
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.unsubscribe?.()
+    this.unsubscribe = null
+    for (const timer of this.positionTimers.values()) clearTimeout(timer)
+    this.positionTimers.clear()
+  }
+
+  /** How many runs wait for this provider now: a new run's "N ahead". */
+  waitingCount(provider: ProviderId): number {
+    return this.lines.get(provider)?.length ?? 0
+  }
+
+  /** Puts runs (already created `waiting`) at the end of their provider's line and sends what fits now. */
+  enqueue(provider: ProviderId, runIds: readonly string[]): void {
+    this.line(provider).push(...runIds)
+    this.pump(provider)
+  }
+
+  private line(provider: ProviderId): string[] {
+    let line = this.lines.get(provider)
+    if (!line) this.lines.set(provider, (line = []))
+    return line
+  }
+
+  private schedule(provider: ProviderId): void {
+    if (this.pumpSoon.has(provider) || this.stopped) return
+    this.pumpSoon.add(provider)
+    setImmediate(() => {
+      this.pumpSoon.delete(provider)
+      if (!this.stopped) this.pump(provider)
+    })
+  }
+
+  /**
+   * Sends the runs at the head of the line while the provider has free slots. Synchronous: each send
+   * leaves the queue before the next count, so two pumps can never both fill the same slot.
+   */
+  private pump(provider: ProviderId): void {
+    const line = this.lines.get(provider)
+    if (!line || line.length === 0 || this.stopped) return
+    const limit = this.deps.concurrency?.(provider) ?? PROVIDER_CONCURRENCY[provider]
+    let free = limit - this.deps.ledger.activeCount(provider)
+    while (free > 0 && line.length > 0) {
+      const outcome = this.deps.send(line[0]!)
+      if (outcome === 'blocked') break // stays first: sent once its provider is back
+      line.shift()
+      if (outcome === 'sent') free--
+    }
+    this.refreshPositions(provider)
+  }
+
+  /** Rewrites each waiting run's "N ahead", at most once per interval, in one transaction, only where it changed. */
+  private refreshPositions(provider: ProviderId): void {
+    if (this.positionTimers.has(provider)) return
+    const every = this.deps.positionsEveryMs ?? 1000
+    const wait = (this.positionsAt.get(provider) ?? -Infinity) + every - Date.now()
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        this.positionTimers.delete(provider)
+        if (!this.stopped) this.refreshPositions(provider)
+      }, wait)
+      timer.unref()
+      this.positionTimers.set(provider, timer)
+      return
+    }
+    this.positionsAt.set(provider, Date.now())
+    const line = this.lines.get(provider) ?? []
+    try {
+      this.deps.ledger.transaction((tx) => {
+        // Runs cancelled while waiting leave the line here, so they are not counted ahead of anyone.
+        const still = line.filter((id) => {
+          const run = tx.get(id)
+          return run !== undefined && run.waiting && run.status === 'submitting'
+        })
+        line.splice(0, line.length, ...still)
+        still.forEach((id, ahead) => {
+          const text = waitingText(ahead)
+          if (tx.get(id)!.liveStatus !== text) tx.hint(id, { status: null, liveStatus: text })
+        })
+      })
+    } catch (error) {
+      this.deps.log.warn('queue positions not updated', { provider, error: String(error) })
+    }
+  }
+}
