@@ -100,7 +100,7 @@ describe('grid editor', () => {
         fake.advance(c.runId)
         fake.advance(c.runId)
       }
-      fake.fail(cells[5]!.runId, { code: 'PROVIDER_ERROR', message: 'Out of GPU memory' })
+      fake.fail(cells[5]!.runId, { code: 'RUN_FAILED', message: 'Out of GPU memory' })
     })
     expect(screen.getByText('6 of 6 cells done · 1 failed')).toBeTruthy()
     expect(screen.getByText('Out of GPU memory')).toBeTruthy()
