@@ -21,6 +21,7 @@ test('a seed × steps grid fills live, and its image appears in the gallery', as
   await y.getByLabel('Y axis values').fill('4, 8')
   await expect(page.getByText('X 2 × Y 2 = 4 cells')).toBeVisible()
   await expect(page.locator('.estimate')).toContainText('Free (Demo)')
+  await page.screenshot({ path: '/tmp/shots/18-grid-editor.png' })
 
   await page.getByRole('button', { name: 'Make grid of 4' }).click()
   await expect(page.getByRole('heading', { name: 'Grid of 4 · Dreamscape SDXL', level: 1 })).toBeVisible()
@@ -34,6 +35,7 @@ test('a seed × steps grid fills live, and its image appears in the gallery', as
   await expect(view).toHaveAttribute('data-image-state', 'saved', { timeout: 30_000 })
   const openImage = page.getByRole('button', { name: 'Open the grid image' })
   await expect(openImage).toBeVisible()
+  await page.screenshot({ path: '/tmp/shots/18-grid-view.png' })
 
   // The grid image is in the gallery, linked to its grid.
   await page.getByRole('link', { name: 'Gallery', exact: true }).click()
@@ -52,6 +54,7 @@ test('a 5-line prompt list gives 5 runs', async ({ page, app }) => {
   const lines = ['a lighthouse at dusk', 'a lighthouse in a storm', 'a lighthouse in fog', 'a lighthouse under stars', 'a lighthouse at noon']
   await page.getByLabel('Prompts, one per line').fill(lines.join('\n'))
   await expect(page.getByRole('table').getByText('5 runs')).toBeVisible()
+  await page.screenshot({ path: '/tmp/shots/18-prompt-list.png' })
   await page.getByRole('button', { name: 'Generate 5 runs' }).click()
   await expect(page.getByText('5 runs started as one batch.')).toBeVisible()
 
@@ -98,10 +101,12 @@ test.describe('side by side at 1024×700', () => {
       expect(box?.height ?? 0).toBeGreaterThan(150)
       expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(700)
     }
+    await page.screenshot({ path: '/tmp/shots/18-compare-1024.png' })
     await dialog.getByRole('button', { name: 'Swipe' }).click()
     const divider = dialog.getByRole('slider', { name: /^Divider/ })
     await divider.focus()
     await divider.press('ArrowLeft')
     await expect(divider).toHaveAttribute('aria-valuenow', '48')
+    await page.screenshot({ path: '/tmp/shots/18-swipe-1024.png' })
   })
 })

@@ -44,7 +44,7 @@ export interface CompareRow {
   differs: boolean
 }
 
-/** The inputs of the outputs compared, one row per input any of them has; a row differs when its values do. */
+/** The inputs of the outputs compared, one row per input any of them has; a row differs when its values do (those come first). */
 export function compareRows(outputs: readonly Output[], runs: ReadonlyArray<Run | null>, labels: (id: string) => string): CompareRow[] {
   const rows: CompareRow[] = []
   const row = (key: string, label: string, values: string[]) => rows.push({ key, label, values, differs: new Set(values).size > 1 })
@@ -57,7 +57,8 @@ export function compareRows(outputs: readonly Output[], runs: ReadonlyArray<Run 
   }
   for (const k of keys) row(`input:${k}`, labels(k), runs.map((r) => valueText(r?.inputs[k])))
   row('size', 'Size', outputs.map((o) => (o.width !== null && o.height !== null ? `${o.width} × ${o.height}` : '—')))
-  return rows
+  // What differs first: it is what the comparison is about, and a short window shows it without scrolling.
+  return [...rows.filter((r) => r.differs), ...rows.filter((r) => !r.differs)]
 }
 
 /**
@@ -215,8 +216,8 @@ export function CompareView({ outputs, onClose }: { outputs: readonly Output[]; 
         <button type="button" className="icon-btn compare__close" aria-label="Close" onClick={onClose}>
           ×
         </button>
+        <p className="compare__help muted">Wheel or pinch to zoom, drag to pan, + − 0 and the arrow keys too: every image follows.</p>
       </header>
-      <p className="compare__help muted">Wheel or pinch to zoom, drag to pan, + − 0 and the arrow keys too: every image follows.</p>
       <div ref={stageRef} className={`compare__stage compare__stage--${mode === 'swipe' && canSwipe ? 'swipe' : `n${outputs.length}`}`}>
         {mode === 'swipe' && canSwipe && outputs[0] !== undefined && outputs[1] !== undefined ? (
           <div className="compare__pane compare__pane--swipe" data-compare-pane="" {...paneHandlers}>
