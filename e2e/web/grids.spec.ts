@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '../fixtures/web-app'
 
 /** Issue 18 on the Demo: a small grid filling live, a prompt list, and two outputs side by side. */
@@ -22,6 +23,8 @@ test('a seed × steps grid fills live, and its image appears in the gallery', as
   await expect(page.getByText('X 2 × Y 2 = 4 cells')).toBeVisible()
   await expect(page.locator('.estimate')).toContainText('Free (Demo)')
   await page.screenshot({ path: '/tmp/shots/18-grid-editor.png' })
+  const editorAxe = await new AxeBuilder({ page }).include('.generate-main').analyze()
+  expect(editorAxe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
 
   await page.getByRole('button', { name: 'Make grid of 4' }).click()
   await expect(page.getByRole('heading', { name: 'Grid of 4 · Dreamscape SDXL', level: 1 })).toBeVisible()
@@ -36,6 +39,11 @@ test('a seed × steps grid fills live, and its image appears in the gallery', as
   const openImage = page.getByRole('button', { name: 'Open the grid image' })
   await expect(openImage).toBeVisible()
   await page.screenshot({ path: '/tmp/shots/18-grid-view.png' })
+  const serious = async () =>
+    (await new AxeBuilder({ page }).include('.view').analyze()).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  expect(await serious()).toEqual([])
 
   // The grid image is in the gallery, linked to its grid.
   await page.getByRole('link', { name: 'Gallery', exact: true }).click()
@@ -102,6 +110,8 @@ test.describe('side by side at 1024×700', () => {
       expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(700)
     }
     await page.screenshot({ path: '/tmp/shots/18-compare-1024.png' })
+    const { violations } = await new AxeBuilder({ page }).include('.compare').analyze()
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
     await dialog.getByRole('button', { name: 'Swipe' }).click()
     const divider = dialog.getByRole('slider', { name: /^Divider/ })
     await divider.focus()

@@ -251,7 +251,7 @@ export function CompareView({ outputs, onClose }: { outputs: readonly Output[]; 
             <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} /> Only the differences
           </label>
         </div>
-        <div className="compare__table-wrap">
+        <div className="compare__table-wrap" tabIndex={0} role="region" aria-label="Inputs of the outputs compared">
           <table className="compare-table">
             <thead>
               <tr>

@@ -181,7 +181,7 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
       {total === 0 ? (
         <EmptyState title="This grid has no cells." />
       ) : (
-        <div className="grid-view__scroll">
+        <div className="grid-view__scroll" tabIndex={0} role="region" aria-label="Cells of the grid">
           <table className="grid-table" style={{ ['--grid-cols' as string]: String(ax?.values.length ?? 1) }}>
             <caption className="visually-hidden">
               {ay !== undefined ? `${yLabel} down, ${xLabel} across` : `${xLabel} across`}

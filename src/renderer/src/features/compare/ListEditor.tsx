@@ -150,7 +150,7 @@ export function ListEditor({ deployment, plan }: { deployment: Deployment; plan:
 function ListPreview({ plan }: { plan: ListPlan }) {
   const shown = plan.rows.slice(0, PREVIEW_ROWS)
   return (
-    <div className="list-preview">
+    <div className="list-preview" tabIndex={0} role="region" aria-label="Preview of the runs">
       <table className="list-preview__table">
         <caption className="list-preview__caption">
           {plan.rows.length} {plan.rows.length === 1 ? 'run' : 'runs'}
