@@ -39,7 +39,19 @@ export const firstOutputOfRun =
   (s: CourierState): Output | undefined =>
     outputIndex(s.outputs.items).get(id)
 
+const idIndexes = new WeakMap<readonly Output[], Map<string, Output>>()
+
+function idIndex(items: readonly Output[]): Map<string, Output> {
+  let index = idIndexes.get(items)
+  if (index === undefined) {
+    index = new Map(items.map((o) => [o.id as string, o]))
+    idIndexes.set(items, index)
+  }
+  return index
+}
+
+/** An output among those the store holds (the newest and live saves, the gallery's pages, a grid's own). */
 export const outputById =
   (id: string | null) =>
   (s: CourierState): Output | undefined =>
-    id === null ? undefined : (s.outputs.items.find((o) => o.id === id) ?? s.outputs.results.find((o) => o.id === id))
+    id === null ? undefined : (idIndex(s.outputs.items).get(id) ?? idIndex(s.outputs.results).get(id))

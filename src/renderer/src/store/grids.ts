@@ -74,7 +74,7 @@ export function createGridsSlice({ get, patch, deps }: SliceContext): GridsSlice
         (confirmUsd) => deps.courier.invoke('grids.submit', confirmUsd === undefined ? args : { ...args, confirmUsd }),
       )
       if (res === null || !res.ok) return res
-      for (const run of res.value.runs) get().runs.receive(run)
+      get().runs.receiveAll(res.value.runs)
       // The grid's own answer may have come as an event already; if not, it is read now.
       if (get().grids.byId[res.value.gridId] === undefined) void get().grids.load(res.value.gridId)
       get().nav.showGrid(res.value.gridId)
@@ -89,7 +89,7 @@ export function createGridsSlice({ get, patch, deps }: SliceContext): GridsSlice
         (confirmUsd) => deps.courier.invoke('runs.submitList', confirmUsd === undefined ? args : { ...args, confirmUsd }),
       )
       if (res === null || !res.ok) return res
-      for (const run of res.value) get().runs.receive(run)
+      get().runs.receiveAll(res.value)
       void get().spend.loadQuote(args.provider, args.deploymentId, count)
       return res
     },

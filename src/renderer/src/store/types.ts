@@ -72,6 +72,8 @@ export interface RunsSlice {
   cancel(id: RunId): Promise<void>
   /** Folds a run from an answer or a `run.updated` event in; never lets an older copy win. */
   receive(run: Run): void
+  /** Folds many runs in at once (a grid's 400 cells): one change of the store, not one per run. */
+  receiveAll(runs: readonly Run[]): void
   /** The run from `items`, else `runs.get` (kept in `byId`). */
   fetch(id: RunId): Promise<Result<Run>>
   /**

@@ -99,23 +99,25 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
   const zPage = Math.min(page, Math.max(0, (az?.values.length ?? 1) - 1))
   const titleId = useId()
 
-  // Rows of cells of the page shown, by y then x (the cells come x fastest, then y, then z).
+  // Which run stands where changes only when cells are re-run: the table is rebuilt then, not at each event
+  // (a cell's status and picture come to the cell itself).
+  const placesKey = grid.cells.map((c) => `${c.x},${c.y},${c.z},${c.runId}`).join(';')
   const rows = useMemo(() => {
     const width = ax?.values.length ?? 1
     const height = ay?.values.length ?? 1
-    const table: Array<Array<GridCell | undefined>> = Array.from({ length: height }, () => Array.from({ length: width }, () => undefined))
-    for (const cell of grid.cells) {
+    const table: Array<Array<CellPlace | undefined>> = Array.from({ length: height }, () => Array.from({ length: width }, () => undefined))
+    grid.cells.forEach((cell, index) => {
       const row = table[cell.y]
-      if (cell.z === zPage && row !== undefined) row[cell.x] = cell
-    }
+      if (cell.z === zPage && row !== undefined) row[cell.x] = { runId: cell.runId, index }
+    })
     return table
-  }, [grid.cells, ax, ay, zPage])
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `placesKey` stands for the cells' places
+  }, [placesKey, ax, ay, zPage])
 
   const runs = useCourier((s) => s.runs.items)
-  const gridRuns = useMemo(() => {
-    const ids = new Set(grid.cells.map((c) => c.runId as string))
-    return runs.filter((r) => ids.has(r.id))
-  }, [runs, grid.cells])
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `placesKey` stands for the cells' runs
+  const runIds = useMemo(() => new Set<string>(grid.cells.map((c) => c.runId)), [placesKey])
+  const gridRuns = useMemo(() => runs.filter((r) => runIds.has(r.id)), [runs, runIds])
 
   const act = async (what: 'rerun' | 'cancel') => {
     setBusy(what)
@@ -181,47 +183,95 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
       {total === 0 ? (
         <EmptyState title="This grid has no cells." />
       ) : (
-        <div className="grid-view__scroll" tabIndex={0} role="region" aria-label="Cells of the grid">
-          <table className="grid-table" style={{ ['--grid-cols' as string]: String(ax?.values.length ?? 1) }}>
-            <caption className="visually-hidden">
-              {ay !== undefined ? `${yLabel} down, ${xLabel} across` : `${xLabel} across`}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" className="grid-table__corner">
-                  {ay !== undefined && <span className="grid-table__axis">{yLabel} ↓</span>}
-                  <span className="grid-table__axis">{xLabel} →</span>
-                </th>
-                {(ax?.labels ?? ['']).map((label, x) => (
-                  <th key={x} scope="col" className="grid-table__label" title={label}>
-                    {label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row, y) => (
-                <tr key={y}>
-                  <th scope="row" className="grid-table__label grid-table__label--row" title={ay?.labels[y]}>
-                    {ay?.labels[y] ?? ''}
-                  </th>
-                  {row.map((cell, x) => (
-                    <td key={x} className="grid-table__td">
-                      {cell !== undefined && (
-                        <GridCellView runId={cell.runId} status={cell.status} xLabel={`${xLabel} ${ax?.labels[x] ?? ''}`} yLabel={ay !== undefined ? `${yLabel} ${ay.labels[y] ?? ''}` : ''} onOpen={setViewing} />
-                      )}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <GridCells
+          gridId={grid.gridId}
+          rows={rows}
+          xName={xLabel}
+          yName={ay !== undefined ? yLabel : null}
+          xLabels={ax?.labels ?? ['']}
+          yLabels={ay?.labels ?? null}
+          onOpen={setViewing}
+        />
       )}
       {viewing !== null && <GridLightbox grid={grid} openId={viewing} onNavigate={setViewing} onClose={close} />}
     </section>
   )
 }
+
+interface CellPlace {
+  runId: string
+  /** The cell's index in `grid.cells`. */
+  index: number
+}
+
+/**
+ * The cells as a CSS grid of fixed-size, contained cells (not a <table>): a cell that changes is laid out alone,
+ * so a 20×20 grid filling stays smooth. The ARIA table roles keep it read as a table. Memoised: it renders again
+ * only when the cells' places change (a re-run), never at a cell's event.
+ */
+const GridCells = memo(function GridCells({
+  gridId,
+  rows,
+  xName,
+  yName,
+  xLabels,
+  yLabels,
+  onOpen,
+}: {
+  gridId: string
+  rows: Array<Array<CellPlace | undefined>>
+  xName: string
+  yName: string | null
+  xLabels: string[]
+  yLabels: string[] | null
+  onOpen(id: OutputId): void
+}) {
+  return (
+    <div className="grid-view__scroll" tabIndex={0} role="region" aria-label="Cells of the grid">
+      <div
+        className="grid-table"
+        role="table"
+        aria-label={yName !== null ? `${yName} down, ${xName} across` : `${xName} across`}
+        aria-rowcount={rows.length + 1}
+        aria-colcount={xLabels.length + 1}
+        style={{ ['--grid-cols' as string]: String(xLabels.length) }}
+      >
+        <div role="row" className="grid-table__row">
+          <div role="columnheader" className="grid-table__corner">
+            {yName !== null && <span className="grid-table__axis">{yName} ↓</span>}
+            <span className="grid-table__axis">{xName} →</span>
+          </div>
+          {xLabels.map((label, x) => (
+            <div key={x} role="columnheader" className="grid-table__label" title={label}>
+              {label}
+            </div>
+          ))}
+        </div>
+        {rows.map((row, y) => (
+          <div key={y} role="row" className="grid-table__row">
+            <div role="rowheader" className="grid-table__label grid-table__label--row" title={yLabels?.[y]}>
+              {yLabels?.[y] ?? ''}
+            </div>
+            {row.map((place, x) => (
+              <div key={x} role="cell" className="grid-table__td">
+                {place !== undefined && (
+                  <GridCellView
+                    gridId={gridId}
+                    index={place.index}
+                    runId={place.runId}
+                    xLabel={`${xName} ${xLabels[x] ?? ''}`}
+                    yLabel={yName !== null ? `${yName} ${yLabels?.[y] ?? ''}` : ''}
+                    onOpen={onOpen}
+                  />
+                )}
+              </div>
+            ))}
+          </div>
+        ))}
+      </div>
+    </div>
+  )
+})
 
 /** The lightbox over a grid: its cells' outputs in cell order, then the grid image. */
 function GridLightbox({ grid, openId, onNavigate, onClose }: { grid: Grid; openId: OutputId; onNavigate(id: OutputId): void; onClose(): void }) {
@@ -269,25 +319,56 @@ function GridImage({ grid, onOpen }: { grid: Grid; onOpen(id: OutputId): void })
   )
 }
 
+interface CellState {
+  run: Run | undefined
+  cell: GridCell | undefined
+  ofRun: Output | undefined
+  byId: Output | undefined
+}
+
+/** What a cell shows, as one selection that keeps its last answer while its four parts are the same ones. */
+function cellSelector(gridId: string, index: number, runId: string): (s: CourierState) => CellState {
+  let last: CellState | null = null
+  const runOf = runById(runId)
+  const outputOf = firstOutputOfRun(runId)
+  return (s) => {
+    const cell = s.grids.byId[gridId]?.cells[index]
+    const run = runOf(s)
+    const ofRun = outputOf(s)
+    const byId = outputById(cell?.outputId ?? null)(s)
+    if (last !== null && last.run === run && last.cell === cell && last.ofRun === ofRun && last.byId === byId) return last
+    last = { run, cell, ofRun, byId }
+    return last
+  }
+}
+
+/** An output found by the cell's `outputId`, if it is the cell's run's. */
+const gridOutput = (output: Output | undefined, runId: string): Output | undefined => (output?.runId === runId ? output : undefined)
+
 const runTime = (run: Run): string | null => (run.finishedAt !== null ? formatDuration(Math.max(0, run.finishedAt - run.createdAt)) : null)
 
 /** One cell: its output (a button to the lightbox), or what became of its run; then its time and cost. */
 const GridCellView = memo(function GridCellView({
+  gridId,
+  index,
   runId,
-  status: cellStatus,
   xLabel,
   yLabel,
   onOpen,
 }: {
+  gridId: string
+  index: number
   runId: string
-  status: GridCell['status']
   xLabel: string
   yLabel: string
   onOpen(id: OutputId): void
 }) {
-  const run = useCourier(runById(runId))
-  const output = useCourier(firstOutputOfRun(runId))
-  const status = run?.status ?? cellStatus
+  // One subscription per cell (400 of them hear every event): its run, the grid's word on it (for a run not among
+  // those loaded, as in an older grid), and its output; compared part by part, so only a change re-renders it.
+  const select = useMemo(() => cellSelector(gridId, index, runId), [gridId, index, runId])
+  const { run, cell, ofRun, byId } = useCourier(select)
+  const output = ofRun ?? gridOutput(byId, runId)
+  const status = run?.status ?? cell?.status ?? 'queued'
   const name = [xLabel, yLabel].filter((s) => s.trim() !== '').join(', ')
   const moving = !isTerminal(status)
   return (
@@ -302,7 +383,8 @@ const GridCellView = memo(function GridCellView({
             {status === 'succeeded' ? (run?.outputs === 'pending' ? 'Saving…' : 'No output') : statusLabel[status]}
             {moving && run !== undefined && run.progress > 0 && ` ${Math.round(run.progress * 100)}%`}
           </span>
-          {moving && <ProgressBar value={run?.progress ?? 0} indeterminate={status !== 'running'} label={`Progress of the cell ${name}`} />}
+          {/* Only running cells have a bar: 400 queued cells animating would cost every frame. */}
+          {status === 'running' && <ProgressBar value={run?.progress ?? 0} label={`Progress of the cell ${name}`} />}
         </div>
       )}
       {run?.error != null && failedStatus(status) && status !== 'cancelled' && (
