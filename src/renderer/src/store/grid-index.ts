@@ -34,10 +34,15 @@ export const runById =
   (s: CourierState): Run | undefined =>
     runIndex(s.runs.items).get(id) ?? s.runs.byId[id as Run['id']]
 
+/** A run's first output: among the newest and live saves, else among its grid's outputs read for the grid view. */
 export const firstOutputOfRun =
-  (id: string) =>
-  (s: CourierState): Output | undefined =>
-    outputIndex(s.outputs.items).get(id)
+  (id: string, gridId?: string) =>
+  (s: CourierState): Output | undefined => {
+    const found = outputIndex(s.outputs.items).get(id)
+    if (found !== undefined || gridId === undefined) return found
+    const own = s.grids.outputs[gridId]
+    return own === undefined ? undefined : outputIndex(own).get(id)
+  }
 
 const idIndexes = new WeakMap<readonly Output[], Map<string, Output>>()
 
@@ -54,4 +59,12 @@ function idIndex(items: readonly Output[]): Map<string, Output> {
 export const outputById =
   (id: string | null) =>
   (s: CourierState): Output | undefined =>
-    id === null ? undefined : (idIndex(s.outputs.items).get(id) ?? idIndex(s.outputs.results).get(id))
+    id === null ? undefined : (idIndex(s.outputs.items).get(id) ?? idIndex(s.outputs.results).get(id) ?? gridOutputById(s, id))
+
+function gridOutputById(s: CourierState, id: string): Output | undefined {
+  for (const list of Object.values(s.grids.outputs)) {
+    const found = list === undefined ? undefined : idIndex(list).get(id)
+    if (found !== undefined) return found
+  }
+  return undefined
+}

@@ -24,6 +24,7 @@ export function createGridsSlice({ get, patch, deps }: SliceContext): GridsSlice
     axes: [],
     list: { text: '', field: null, csv: null },
     byId: {},
+    outputs: {},
     errors: {},
     listStatus: 'idle',
 
@@ -44,6 +45,11 @@ export function createGridsSlice({ get, patch, deps }: SliceContext): GridsSlice
       if (res.ok) get().grids.receive(res.value)
       else patch('grids', (g) => ({ errors: { ...g.errors, [gridId]: res.error } }))
       return res
+    },
+
+    async loadOutputs(gridId) {
+      const res = await deps.courier.invoke('outputs.list', { gridId, limit: 500 })
+      if (res.ok) patch('grids', (g) => ({ outputs: { ...g.outputs, [gridId]: res.value.filter((o) => o.gridId === gridId) } }))
     },
 
     async loadList() {

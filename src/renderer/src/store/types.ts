@@ -485,7 +485,10 @@ export interface GridsSlice {
   errors: Partial<Record<string, Failure>>
   /** The newest grids (`grids.list`), for Runs' grid groups that are not in `byId` yet. */
   listStatus: LoadState
+  /** A grid's saved outputs read with `outputs.list {gridId}` (cells and image of a grid made before this session). */
+  outputs: Partial<Record<string, Output[]>>
   load(gridId: string): Promise<Result<Grid>>
+  loadOutputs(gridId: string): Promise<void>
   loadList(): Promise<void>
   /** Folds in a grid from an answer or a `grid.updated` event. */
   receive(grid: Grid): void

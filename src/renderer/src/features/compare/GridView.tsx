@@ -46,11 +46,17 @@ export function GridView({ gridId }: { gridId: string }) {
   const grid = useCourier((s) => s.grids.byId[gridId])
   const error = useCourier((s) => s.grids.errors[gridId])
   const load = useCourier((s) => s.grids.load)
+  const loadOutputs = useCourier((s) => s.grids.loadOutputs)
   const go = useCourier((s) => s.nav.go)
+  const known = grid !== undefined
 
   useEffect(() => {
-    if (grid === undefined) void load(gridId)
-  }, [grid, gridId, load])
+    if (!known) void load(gridId)
+  }, [known, gridId, load])
+  // The pictures of cells saved before this session are not among the newest outputs: read once.
+  useEffect(() => {
+    void loadOutputs(gridId)
+  }, [gridId, loadOutputs])
 
   const back = (
     <a
@@ -276,13 +282,14 @@ const GridCells = memo(function GridCells({
 /** The lightbox over a grid: its cells' outputs in cell order, then the grid image. */
 function GridLightbox({ grid, openId, onNavigate, onClose }: { grid: Grid; openId: OutputId; onNavigate(id: OutputId): void; onClose(): void }) {
   const items = useCourier((s) => s.outputs.items)
+  const own = useCourier((s) => s.grids.outputs[grid.gridId])
   const image = useCourier(outputById(grid.imageOutputId))
   const outputs = useMemo(() => {
     const byRun = new Map<string, Output>()
-    for (const o of items) if (o.runId !== null) byRun.set(o.runId, o)
+    for (const o of [...(own ?? []), ...items]) if (o.runId !== null) byRun.set(o.runId, o)
     const list = grid.cells.map((c) => byRun.get(c.runId)).filter((o): o is Output => o !== undefined)
     return image !== undefined ? [...list, image] : list
-  }, [items, grid.cells, image])
+  }, [items, own, grid.cells, image])
   if (!outputs.some((o) => o.id === openId)) return null
   return <Lightbox outputs={outputs} openId={openId} onNavigate={onNavigate} onClose={onClose} />
 }
@@ -330,7 +337,7 @@ interface CellState {
 function cellSelector(gridId: string, index: number, runId: string): (s: CourierState) => CellState {
   let last: CellState | null = null
   const runOf = runById(runId)
-  const outputOf = firstOutputOfRun(runId)
+  const outputOf = firstOutputOfRun(runId, gridId)
   return (s) => {
     const cell = s.grids.byId[gridId]?.cells[index]
     const run = runOf(s)

@@ -191,6 +191,26 @@ describe('grid editor', () => {
   })
 })
 
+describe('grid address', () => {
+  it('opens a grid made before from its address, with its cells’ pictures', async () => {
+    const fake = new FakeCourier()
+    const made = await fake.invoke('grids.submit', { provider: 'demo', deploymentId: 'txt2img', inputs: { prompt: 'a kite' }, axes: [{ input: 'steps', values: [5, 10] }] })
+    if (!made.ok) throw new Error(made.error.message)
+    fake.advanceGrid(made.value.gridId)
+    fake.advanceGrid(made.value.gridId)
+    window.history.replaceState(null, '', `#/grids/${made.value.gridId}`)
+    await renderApp(fake)
+    await screen.findByRole('heading', { name: 'Grid of 2 · Text to image', level: 1 })
+    expect(screen.getByRole('link', { name: 'Runs' }).getAttribute('aria-current')).toBe('page')
+    await waitFor(() => expect(screen.getAllByRole('button', { name: /^Open the cell Steps/ })).toHaveLength(2))
+    expect(screen.getByRole('button', { name: 'Open the grid image' })).toBeTruthy()
+    // Going to another view leaves the grid's address.
+    fireEvent.click(screen.getByRole('link', { name: 'Gallery' }))
+    await screen.findByRole('heading', { name: 'Gallery', level: 1 })
+    await waitFor(() => expect(window.location.hash).toBe('#/gallery'))
+  })
+})
+
 describe('prompt list', () => {
   it('submits one run per line as one batch, with the estimate for that many', async () => {
     const { fake } = await renderApp()
