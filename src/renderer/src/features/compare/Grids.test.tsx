@@ -44,6 +44,13 @@ describe('grid editor', () => {
     expect(screen.getByText(/420 cells is more than a grid may have \(400\)/)).toBeTruthy()
     expect(makeButton().disabled).toBe(true)
     expect(fake.callsTo('grids.submit')).toHaveLength(0)
+
+    // Ctrl/⌘+Enter makes the grid, as it generates in One run.
+    fireEvent.change(within(axis('Y')).getByLabelText('Y axis values'), { target: { value: '1, 2' } })
+    fireEvent.change(within(axis('X')).getByLabelText('X axis values'), { target: { value: '10, 20' } })
+    fireEvent.keyDown(screen.getByLabelText('Prompt'), { key: 'Enter', ctrlKey: true })
+    await waitFor(() => expect(fake.callsTo('grids.submit')).toHaveLength(1))
+    expect(fake.callsTo('runs.submit')).toHaveLength(0)
   })
 
   it('fills all the options of an enum, and draws random seeds on request', async () => {
@@ -129,6 +136,7 @@ describe('grid editor', () => {
     await setUpGrid()
     fireEvent.click(makeButton())
     await screen.findByRole('heading', { name: 'Grid of 6 · Text to image', level: 1 })
+    expect(screen.getByText('X: Steps (3) · Y: Seed (2)')).toBeTruthy()
     fireEvent.click(screen.getByRole('button', { name: 'Cancel the rest' }))
     await waitFor(() => expect(fake.callsTo('grids.cancel')).toHaveLength(1))
     await waitFor(() => expect(screen.getByText('6 of 6 cells done · 6 cancelled')).toBeTruthy())
@@ -142,6 +150,7 @@ describe('grid editor', () => {
       return el
     })
     expect(within(group).getByRole('heading', { name: /Grid of 6 runs · Text to image/ })).toBeTruthy()
+    expect(within(group).getByText('X: Steps (3) × Y: Seed (2)')).toBeTruthy()
     fireEvent.click(within(group).getByRole('link', { name: 'Open grid' }))
     await screen.findByRole('heading', { name: 'Grid of 6 · Text to image', level: 1 })
   })

@@ -23,7 +23,8 @@ export function GridGroup({ gridId, runs, compact = false }: { gridId: string; r
   const active = runs.filter((r) => !isTerminal(r.status)).length
   const n = Math.max(1, runs.length)
   const Title = compact ? 'h3' : 'h2'
-  const axes = grid?.axes.map((a, i) => `${axisName(i)} ${a.input} (${a.values.length})`).join(' × ')
+  const fields = useCourier((s) => (grid === undefined ? undefined : s.generate.deployments[grid.provider]?.items.find((d) => d.id === grid.deploymentId)?.inputs))
+  const axes = grid?.axes.map((a, i) => `${axisName(i)}: ${fields?.find((f) => f.id === a.input)?.label ?? a.input} (${a.values.length})`).join(' × ')
   const parts = [`${counts.succeeded} succeeded`, counts.failed > 0 ? `${counts.failed} failed` : null, counts.cancelled > 0 ? `${counts.cancelled} cancelled` : null, active > 0 ? `${active} to go` : null]
   return (
     <li className={`batch batch--grid${compact ? ' batch--compact' : ''}`} data-grid-id={gridId} aria-labelledby={titleId}>
