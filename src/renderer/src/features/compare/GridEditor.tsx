@@ -91,7 +91,7 @@ function AxisRow({
           <label className="axis__field">
             <span className="axis__label">{name} axis input</span>
             <select
-              className="select"
+              className="input select"
               value={draft.input}
               onChange={(e) => {
                 const next = deployment.inputs.find((f) => f.id === e.target.value)
@@ -110,7 +110,7 @@ function AxisRow({
             <label className="axis__field">
               <span className="axis__label">{name} axis values from</span>
               <select
-                className="select"
+                className="input select"
                 value={draft.mode}
                 onChange={(e) => {
                   const mode = e.target.value as AxisMode

@@ -88,7 +88,7 @@ export function ListEditor({ deployment, plan }: { deployment: Deployment; plan:
           {textFields.length > 1 && (
             <label className="axis__field list-editor__target">
               <span className="axis__label">Each line goes to</span>
-              <select className="select" value={target} onChange={(e) => setList({ field: e.target.value })}>
+              <select className="input select" value={target} onChange={(e) => setList({ field: e.target.value })}>
                 {textFields.map((f) => (
                   <option key={f.id} value={f.id}>
                     {f.label || f.id}
@@ -120,7 +120,7 @@ export function ListEditor({ deployment, plan }: { deployment: Deployment; plan:
                     Column “{h || `#${col + 1}`}” goes to
                   </span>
                   <select
-                    className="select"
+                    className="input select"
                     value={list.csv?.mapping[col] ?? ''}
                     onChange={(e) => {
                       const csv = list.csv
