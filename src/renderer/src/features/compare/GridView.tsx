@@ -105,25 +105,28 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
   const zPage = Math.min(page, Math.max(0, (az?.values.length ?? 1) - 1))
   const titleId = useId()
 
-  // Which run stands where changes only when cells are re-run: the table is rebuilt then, not at each event
-  // (a cell's status and picture come to the cell itself).
-  const placesKey = grid.cells.map((c) => `${c.x},${c.y},${c.z},${c.runId}`).join(';')
+  // Which run stands where changes only when cells are re-run, and the axes never: the table is rebuilt then, not
+  // at each event (every event brings a new copy of the grid; a cell's status and picture come to the cell itself).
+  const placesKey = useMemo(() => grid.cells.map((c) => `${c.x},${c.y},${c.z},${c.runId}`).join(';'), [grid.cells])
+  const axesKey = useMemo(() => JSON.stringify(grid.axes.map((a) => a.labels)), [grid.axes])
+  const xCount = ax?.values.length ?? 1
+  const yCount = ay?.values.length ?? 1
   const rows = useMemo(() => {
-    const width = ax?.values.length ?? 1
-    const height = ay?.values.length ?? 1
-    const table: Array<Array<CellPlace | undefined>> = Array.from({ length: height }, () => Array.from({ length: width }, () => undefined))
+    const table: Array<Array<CellPlace | undefined>> = Array.from({ length: yCount }, () => Array.from({ length: xCount }, () => undefined))
     grid.cells.forEach((cell, index) => {
       const row = table[cell.y]
       if (cell.z === zPage && row !== undefined) row[cell.x] = { runId: cell.runId, index }
     })
     return table
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `placesKey` stands for the cells' places
-  }, [placesKey, ax, ay, zPage])
+  }, [placesKey, xCount, yCount, zPage])
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `axesKey` stands for the labels
+  const xLabels = useMemo(() => ax?.labels ?? [''], [axesKey])
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `axesKey` stands for the labels
+  const yLabels = useMemo(() => ay?.labels ?? null, [axesKey])
 
-  const runs = useCourier((s) => s.runs.items)
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `placesKey` stands for the cells' runs
   const runIds = useMemo(() => new Set<string>(grid.cells.map((c) => c.runId)), [placesKey])
-  const gridRuns = useMemo(() => runs.filter((r) => runIds.has(r.id)), [runs, runIds])
 
   const act = async (what: 'rerun' | 'cancel') => {
     setBusy(what)
@@ -159,7 +162,7 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
             ]}
           />
           <span className="grid-view__cost">
-            <BatchCost runs={gridRuns} />
+            <GridCost runIds={runIds} />
           </span>
         </div>
         <div className="grid-view__actions">
@@ -194,14 +197,21 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
           rows={rows}
           xName={xLabel}
           yName={ay !== undefined ? yLabel : null}
-          xLabels={ax?.labels ?? ['']}
-          yLabels={ay?.labels ?? null}
+          xLabels={xLabels}
+          yLabels={yLabels}
           onOpen={setViewing}
         />
       )}
       {viewing !== null && <GridLightbox grid={grid} openId={viewing} onNavigate={setViewing} onClose={close} />}
     </section>
   )
+}
+
+/** What the grid's runs cost so far: its own component, so a run's event re-renders this line, not the view. */
+function GridCost({ runIds }: { runIds: ReadonlySet<string> }) {
+  const runs = useCourier((s) => s.runs.items)
+  const gridRuns = useMemo(() => runs.filter((r) => runIds.has(r.id)), [runs, runIds])
+  return <BatchCost runs={gridRuns} />
 }
 
 interface CellPlace {
