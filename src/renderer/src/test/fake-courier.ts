@@ -735,6 +735,7 @@ export class FakeCourier implements CourierClient {
         (o) =>
           (args.runId === undefined || o.runId === args.runId) &&
           (args.batchId === undefined || o.batchId === args.batchId) &&
+          (args.gridId === undefined || o.gridId === args.gridId) &&
           (args.provider === undefined || o.provider === args.provider) &&
           (args.deploymentId === undefined || o.deploymentId === args.deploymentId) &&
           (args.kind === undefined || o.kind === args.kind) &&

@@ -91,6 +91,8 @@ export function GridView({ gridId }: { gridId: string }) {
 
 function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
   const rerunFailed = useCourier((s) => s.grids.rerunFailed)
+  const setFilter = useCourier((s) => s.outputs.setFilter)
+  const go = useCourier((s) => s.nav.go)
   const cancel = useCourier((s) => s.grids.cancel)
   const [page, setPage] = useState(0)
   const [viewing, setViewing] = useState<OutputId | null>(null)
@@ -166,6 +168,18 @@ function GridLoaded({ grid, back }: { grid: Grid; back: ReactNode }) {
           </span>
         </div>
         <div className="grid-view__actions">
+          {counts.succeeded > 0 && (
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              onClick={() => {
+                setFilter({ gridId: grid.gridId, batchId: null })
+                go('gallery')
+              }}
+            >
+              Show in Gallery
+            </button>
+          )}
           {counts.failed + counts.cancelled > 0 && counts.active === 0 && (
             <button type="button" className="btn btn--small" disabled={busy !== null} onClick={() => void act('rerun')}>
               Re-run {counts.failed + counts.cancelled} {counts.cancelled === 0 ? 'failed' : counts.failed === 0 ? 'cancelled' : 'failed or cancelled'}{' '}

@@ -213,10 +213,14 @@ describe('grid address', () => {
     expect(screen.getByRole('link', { name: 'Runs' }).getAttribute('aria-current')).toBe('page')
     await waitFor(() => expect(screen.getAllByRole('button', { name: /^Open the cell Steps/ })).toHaveLength(2))
     expect(screen.getByRole('button', { name: 'Open the grid image' })).toBeTruthy()
-    // Going to another view leaves the grid's address.
-    fireEvent.click(screen.getByRole('link', { name: 'Gallery' }))
+    // Show in Gallery: the gallery filtered to the grid (its cells and its image), and the grid's address left.
+    fake.seedOutput(fake.seedRun({ prompt: 'not of the grid' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Show in Gallery' }))
     await screen.findByRole('heading', { name: 'Gallery', level: 1 })
     await waitFor(() => expect(window.location.hash).toBe('#/gallery'))
+    expect(screen.getByText('Grid', { selector: '[data-grid-filter]', exact: false })).toBeTruthy()
+    await waitFor(() => expect(document.querySelectorAll('.gallery .tile')).toHaveLength(3))
+    expect(fake.callsTo('outputs.list').at(-1)).toMatchObject({ gridId: made.value.gridId })
   })
 })
 

@@ -63,6 +63,9 @@ function Empty({ filter, onClear, onGenerate }: { filter: GalleryFilter; onClear
   if (filter.batchId !== null) {
     return <EmptyState title="This batch has no saved outputs yet." action={clear}>They appear here as its runs finish.</EmptyState>
   }
+  if (filter.gridId !== null) {
+    return <EmptyState title="This grid has no saved outputs yet." action={clear}>They appear here as its cells finish.</EmptyState>
+  }
   return (
     <EmptyState title="No outputs match these filters." action={clear}>
       Widen the date range or pick another provider, deployment or kind.
