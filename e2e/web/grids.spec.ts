@@ -72,6 +72,29 @@ test('a 5-line prompt list gives 5 runs', async ({ page, app }) => {
   await expect(page.locator('.view [data-run-status="succeeded"]')).toHaveCount(5, { timeout: 30_000 })
 })
 
+test('a search/replace grid’s image puts its set-up back in the grid editor (Use these settings)', async ({ page, app }) => {
+  test.setTimeout(60_000)
+  await page.goto(app.ready.web)
+  await expect(page.locator('[data-app-state="loaded"]')).toBeVisible()
+  await page.getByLabel('Deployment').selectOption({ label: 'Dreamscape SDXL' })
+  await page.getByLabel('Prompt', { exact: true }).fill('a dog in the snow')
+  await page.getByRole('button', { name: 'X/Y grid' }).click()
+  await page.getByRole('button', { name: 'Add X axis' }).click()
+  const x = page.getByRole('listitem', { name: 'X axis' })
+  await x.getByLabel('X axis input').selectOption('positive_prompt')
+  await x.getByLabel('X axis values', { exact: true }).fill('dog, cat')
+  await page.getByRole('button', { name: 'Make grid of 2' }).click()
+  const view = page.locator('.grid-view')
+  await expect(view).toHaveAttribute('data-image-state', 'saved', { timeout: 30_000 })
+  await page.getByRole('button', { name: 'Open the grid image' }).click()
+  const lightbox = page.getByRole('dialog')
+  await lightbox.getByRole('button', { name: 'Use these settings' }).click()
+  await expect(page.getByRole('button', { name: 'X/Y grid' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(page.getByRole('listitem', { name: 'X axis' }).getByLabel('X axis values from')).toHaveValue('sr')
+  await expect(page.getByRole('listitem', { name: 'X axis' }).getByLabel('X axis values', { exact: true })).toHaveValue('dog, cat')
+  await expect(page.getByLabel('Prompt', { exact: true })).toHaveValue('a dog in the snow')
+})
+
 test.describe('side by side at 1024×700', () => {
   test.use({ viewport: { width: 1024, height: 700 } })
 
