@@ -224,6 +224,33 @@ describe('grid address', () => {
   })
 })
 
+describe('pages', () => {
+  it('a Z axis makes one page per value, chosen above the cells', async () => {
+    const fake = new FakeCourier()
+    const made = await fake.invoke('grids.submit', {
+      provider: 'demo',
+      deploymentId: 'txt2img',
+      inputs: { prompt: 'a kite' },
+      axes: [
+        { input: 'steps', values: [5, 10] },
+        { input: 'seed', values: [1] },
+        { input: 'cfg', values: [3, 9] },
+      ],
+    })
+    if (!made.ok) throw new Error(made.error.message)
+    window.history.replaceState(null, '', `#/grids/${made.value.gridId}`)
+    await renderApp(fake)
+    await screen.findByRole('heading', { name: 'Grid of 4 · Text to image', level: 1 })
+    const pages = screen.getByRole('group', { name: 'Page (Z: Guidance)' })
+    const cellRuns = () => [...document.querySelectorAll<HTMLElement>('.grid-cell')].map((c) => c.dataset.runId)
+    const [a, b, c, d] = made.value.runs.map((r) => r.id)
+    expect(cellRuns()).toEqual([a, b])
+    fireEvent.click(within(pages).getByRole('button', { name: 'Guidance 9' }))
+    expect(within(pages).getByRole('button', { name: 'Guidance 9' }).getAttribute('aria-pressed')).toBe('true')
+    expect(cellRuns()).toEqual([c, d])
+  })
+})
+
 describe('prompt list', () => {
   it('submits one run per line as one batch, with the estimate for that many', async () => {
     const { fake } = await renderApp()
