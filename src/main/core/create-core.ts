@@ -264,6 +264,8 @@ export function createCore(deps: CoreDeps): Core {
       if (key) clients.push(serviceClient(provider, key))
     }
     providers.replace(clients)
+    // Runs left waiting for a provider that had no key are sent once it has one again.
+    providerQueue.kick()
     tunnel.configure({
       mode: config.tunnelMode,
       host: config.tunnelHost,

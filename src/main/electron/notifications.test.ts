@@ -146,6 +146,38 @@ describe('watchRuns', () => {
     expect(published.at(-1)).toEqual({ type: 'app.open', target: { view: 'runs', runId: 'r1' } })
   })
 
+  it('announces a grid once, when its image is saved, never its cells one by one', async () => {
+    const { core, published } = await fakeCore([makeOutput('og', 'r9', { hasThumbnail: true })])
+    const { notifier, shown } = setup(core)
+    publishRun(core, makeRun('r1', 'succeeded', { outputs: 'saved', outputCount: 1, gridId: 'g1' }))
+    await notifier.idle()
+    expect(shown).toEqual([])
+    const cell = (runId: string, status: 'succeeded' | 'failed') => ({ x: 0, y: 0, z: 0, runId, status, outputId: null }) as never
+    const grid = {
+      gridId: 'g1',
+      provider: 'demo',
+      deploymentId: 'd',
+      deploymentName: 'Sketch',
+      inputs: {},
+      axes: [],
+      cells: [cell('r1', 'succeeded'), cell('r2', 'failed')],
+      cellTime: true,
+      imageOutputId: 'og',
+      imageState: 'saved',
+      imageError: null,
+      createdAt: 1,
+    } as never
+    core.events.publish({ type: 'grid.updated', grid })
+    core.events.publish({ type: 'grid.updated', grid })
+    await notifier.idle()
+    expect(shown).toHaveLength(1)
+    expect(shown[0]).toMatchObject({ title: 'Sketch grid finished · 1 of 2 cells', body: 'The grid image is in the gallery.' })
+    expect(shown[0]?.iconPng?.subarray(0, 4)).toEqual(PNG_MAGIC)
+    shown[0]?.onClick()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(published.at(-1)).toEqual({ type: 'app.open', target: { view: 'gallery', outputId: 'og' } })
+  })
+
   it('stays quiet while the window is focused, and for runs final before the start', async () => {
     const { core } = await fakeCore()
     const { notifier, shown, focus } = setup(core, { focused: true, initial: [makeRun('r1', 'running'), makeRun('old', 'failed'), makeRun('r2', 'running')] })

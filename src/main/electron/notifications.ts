@@ -1,6 +1,7 @@
 import sharp from 'sharp'
 import type { CourierEvent } from '@shared/events'
 import { RunWatch, describeRunEnd, firstOutput } from '@shared/run-watch'
+import type { Grid } from '@shared/grid'
 import type { Output } from '@shared/output'
 import type { Run } from '@shared/run'
 import type { Core } from '../core/core-types'
@@ -89,7 +90,40 @@ export function watchRuns(deps: RunNotifierDeps): RunNotifier {
     })
   }
 
+  /**
+   * A grid is announced once, when its image is saved or refused, never cell by cell (a 20×20 grid would
+   * be 400 notifications). Each image is announced once: a re-run's new image is news again.
+   */
+  const gridsAnnounced = new Set<string>()
+  const announceGrid = (grid: Grid): void => {
+    if (grid.imageState !== 'saved' && grid.imageState !== 'failed') return
+    const key = `${grid.gridId}/${grid.imageOutputId ?? 'none'}`
+    if (gridsAnnounced.has(key) || deps.isWindowFocused()) return
+    gridsAnnounced.add(key)
+    const succeeded = grid.cells.filter((cell) => cell.status === 'succeeded').length
+    const imageId = grid.imageOutputId
+    const job = (imageId ? thumbnailPng(deps.core, imageId, deps.log) : Promise.resolve(null))
+      .then((iconPng) =>
+        deps.show({
+          title: `${grid.deploymentName} grid finished · ${succeeded} of ${grid.cells.length} cells`,
+          body: grid.imageError ?? 'The grid image is in the gallery.',
+          iconPng,
+          onClick: () => {
+            const target = imageId ? { view: 'gallery' as const, outputId: imageId } : { view: 'runs' as const, runId: grid.cells[0]!.runId }
+            deps
+              .showWindow()
+              .then(() => deps.core.events.publish({ type: 'app.open', target }))
+              .catch((error: unknown) => deps.log(`could not open the window for a notification: ${String(error)}`))
+          },
+        }),
+      )
+      .catch((error: unknown) => deps.log(`notification for grid ${grid.gridId} failed: ${String(error)}`))
+      .finally(() => pending.delete(job))
+    pending.add(job)
+  }
+
   const unsubscribe = deps.core.events.subscribe((event: CourierEvent) => {
+    if (event.type === 'grid.updated') return announceGrid(event.grid)
     if (event.type !== 'run.updated') return
     const ended = watch.update(event.run)
     const now = watch.liveCount()
@@ -98,7 +132,7 @@ export function watchRuns(deps: RunNotifierDeps): RunNotifier {
       deps.onLiveCount(now)
     }
     // The user is looking at the app: the Runs view already shows it.
-    if (!ended || deps.isWindowFocused()) return
+    if (!ended || ended.gridId !== null || deps.isWindowFocused()) return
     const job = announce(ended)
       .catch((error: unknown) => deps.log(`notification for run ${ended.id} failed: ${String(error)}`))
       .finally(() => pending.delete(job))

@@ -45,6 +45,15 @@ describe('ComfyDeploy simulator: webhook knobs', () => {
     expect(ok(await receiver.waitFor(until('failed'))).at(-1)).toMatchObject({ status: 'failed', progress: 70 })
   })
 
+  it('failRunsWithInput fails the runs sent that text, and only those', async () => {
+    sim.faults.failRunsWithInput = 'zebra'
+    const marked = await queue(sim, { deployment_id: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: 'a zebra on a road', seed: 1 } })
+    const plain = await queue(sim, { deployment_id: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: 'a fox', seed: 1 } })
+    const terminal = (run: RunBody) => ['success', 'failed'].includes(String(run.status))
+    expect(await pollRun(sim, marked, terminal)).toMatchObject({ status: 'failed', live_status: 'Executing KSampler' })
+    expect((await pollRun(sim, plain, terminal)).status).toBe('success')
+  })
+
   it('reads target_events from the URL query without decoding it', () => {
     expect(wantsOutputEvents('https://h/cd/1?target_events=run.output,run.updated')).toBe(true)
     expect(wantsOutputEvents('https://h/cd/1?token=x&target_events=run.updated,run.output#frag')).toBe(true)

@@ -17,13 +17,15 @@ describe('removeStaleParts', () => {
     await mkdir(join(library, 'my-things'), { recursive: true })
     const keep = [
       join(folder, 'abcd1234-1.png'), // a saved output
+      join(folder, 'grid-AbC_-123-mip3x2k1.png'), // a saved grid image
       join(folder, 'notes.part'), // not a name we make
       join(library, 'my-things', 'abcd1234-1.part'), // not a dated folder
       join(library, 'abcd1234-2.part'), // not inside a deployment folder
     ]
-    for (const file of [...keep, join(folder, 'abcd1234-2.part'), join(folder, 'Zz9-10.part')]) await writeFile(file, 'x')
-    expect(await removeStaleParts(library)).toBe(2)
-    expect((await readdir(folder)).sort()).toEqual(['abcd1234-1.png', 'notes.part'])
+    // A grid image's scratch file is never resumed: one left by a crash goes.
+    for (const file of [...keep, join(folder, 'abcd1234-2.part'), join(folder, 'Zz9-10.part'), join(folder, 'grid-AbC_-123-mip3x2k1.png.part')]) await writeFile(file, 'x')
+    expect(await removeStaleParts(library)).toBe(3)
+    expect((await readdir(folder)).sort()).toEqual(['abcd1234-1.png', 'grid-AbC_-123-mip3x2k1.png', 'notes.part'])
     for (const file of keep) await expect(readdir(join(file, '..'))).resolves.toContain(file.split('/').pop())
   })
 

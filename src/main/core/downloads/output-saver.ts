@@ -14,7 +14,7 @@ import type { NewOutput, OutputsRepo } from '../store/outputs-repo'
 import type { StoredRun } from '../store/runs-repo'
 import { DownloadError } from './download-file'
 import { DownloadManager, type DownloadManagerOptions } from './download-manager'
-import { DAY_FOLDER, PART_NAME, outputTarget } from './output-target'
+import { DAY_FOLDER, GRID_PART_NAME, PART_NAME, outputTarget } from './output-target'
 import { RESUME_SUFFIX, discardPart, readResume } from './resume-file'
 import type { Resolver } from './url-guard'
 
@@ -68,7 +68,10 @@ export async function removeStaleParts(libraryDir: string, now = Date.now()): Pr
       const files = await readdir(folder, { withFileTypes: true }).catch(() => [])
       const names = new Set(files.filter((file) => file.isFile()).map((file) => file.name))
       for (const name of names) {
-        if (PART_NAME.test(name)) {
+        if (GRID_PART_NAME.test(name)) {
+          await rm(join(folder, name), { force: true })
+          removed++
+        } else if (PART_NAME.test(name)) {
           const partPath = join(folder, name)
           if ((await readResume(partPath, now)).validator !== null) continue // its run's download continues it
           await discardPart(partPath)

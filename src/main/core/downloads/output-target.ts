@@ -61,5 +61,7 @@ export function outputTarget(libraryDir: string, run: { id: string; createdAt: n
 
 /** A `.part` name this app makes (`{runShort}-{n}.part`): the only files start-up cleaning may remove. */
 export const PART_NAME = /^[A-Za-z0-9]{1,8}-\d+\.part$/
+/** A grid image's scratch file (`grids/grid-image-file.ts`): never resumed, so one left by a crash just goes. */
+export const GRID_PART_NAME = /^grid-[A-Za-z0-9_-]{1,8}-[a-z0-9]{1,12}\.png\.part$/
 /** The library's dated folders (`yyyy-mm-dd`). */
 export const DAY_FOLDER = /^\d{4}-\d{2}-\d{2}$/

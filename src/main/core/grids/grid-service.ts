@@ -288,7 +288,11 @@ export class GridService {
         this.deps.log.error('grid image failed', { gridId, error: String(error) })
         this.setImage(gridId, { state: 'failed', error: `The grid image could not be made: ${(error as Error).message}` })
       })
-      .finally(() => this.making.delete(gridId))
+      .finally(() => {
+        this.making.delete(gridId)
+        // A re-run may have started and ended while this image was drawn (and discarded): its turn now.
+        if (this.repo.get(gridId)?.imageState === 'waiting') this.settle(gridId)
+      })
     this.making.set(gridId, job)
   }
 

@@ -68,9 +68,10 @@ describe('ProviderQueue', () => {
 
   const rig = (concurrency: number) => {
     const { client, state } = countingClient(ledger)
+    const key = { configured: true }
     const runService = new RunService({
       ledger,
-      providers: { get: () => client, findDeployment: async () => deployment } as unknown as ProviderRegistry,
+      providers: { get: () => (key.configured ? client : undefined), findDeployment: async () => deployment } as unknown as ProviderRegistry,
       spend: { authorize: async () => ({ ok: true, value: { perRunUsd: null, release() {} } }), costOf: async () => null, afterCost() {} } as never,
       log: quiet,
       webhookBase: () => null,
@@ -99,7 +100,7 @@ describe('ProviderQueue', () => {
         const check = () => (ledger.list(1000).every((run) => isTerminal(run.status)) ? resolve() : setTimeout(check, 5))
         check()
       })
-    return { client, state, runService, waitingRuns, allEnded }
+    return { client, state, runService, waitingRuns, allEnded, key }
   }
 
   it('never has more runs at the service than the provider’s concurrency, and sends every one', async () => {
@@ -142,6 +143,18 @@ describe('ProviderQueue', () => {
     await runService.reconcile(id!)
     expect(ledger.get(id!)).toMatchObject({ status: 'submitting', waiting: true, error: null })
     expect(state.queued).toBe(0)
+  })
+
+  it('keeps runs waiting while their provider has no key, and sends them once it has one again', async () => {
+    const { state, waitingRuns, allEnded, key } = rig(2)
+    key.configured = false
+    const ids = waitingRuns(3)
+    queue!.enqueue('demo', ids)
+    expect(ids.every((id) => ledger.get(id)!.waiting)).toBe(true)
+    key.configured = true
+    queue!.kick()
+    await allEnded()
+    expect(state.queued).toBe(3)
   })
 
   it('tells each waiting run how many wait before it', () => {

@@ -71,6 +71,11 @@ export class ProviderQueue {
     this.positionTimers.clear()
   }
 
+  /** Looks at every line again: a provider whose key came back can take its waiting runs now. */
+  kick(): void {
+    for (const provider of this.lines.keys()) this.schedule(provider)
+  }
+
   /** How many runs wait for this provider now: a new run's "N ahead". */
   waitingCount(provider: ProviderId): number {
     return this.lines.get(provider)?.length ?? 0

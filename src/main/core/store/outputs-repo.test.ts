@@ -11,6 +11,7 @@ import { OutputsRepo } from './outputs-repo'
 import { EventHub } from '../events/event-hub'
 import { RunLedger } from '../runs/run-ledger'
 import { RunsRepo } from './runs-repo'
+import { GridsRepo } from './grids-repo'
 
 describe('OutputsRepo', () => {
   let dir: string
@@ -387,5 +388,40 @@ describe('OutputsRepo', () => {
       const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT 1 AS x FROM outputs WHERE ${column} = ? LIMIT 1`).all('x') as { detail: string }[]
       expect(plan.map((step) => step.detail).join('; ')).toMatch(/USING (COVERING )?INDEX/)
     }
+  })
+
+  it('lists a grid’s cell outputs and its image by gridId; the image has no run but its grid’s provider and deployment', () => {
+    new GridsRepo(db).insert({ id: 'g_1', provider: 'demo', deploymentId: 'dep-sketch', deploymentName: 'Quick Sketch', inputs: { prompt: 'a fox' }, axes: [], cellTime: true, createdAt: 1 })
+    const cellRun = runs.create({ id: 'r_cell' as RunId, provider: 'demo', deploymentId: 'dep-sketch', deploymentName: 'Quick Sketch', inputs: { prompt: 'a fox', seed: 1 }, hookToken: 'tc', webhookBase: null, gridId: 'g_1', waiting: true, now: 2 })
+    expect(cellRun).toMatchObject({ gridId: 'g_1', waiting: true, status: 'submitting' })
+    const other = addOutput(addRun({ inputs: { prompt: 'elsewhere' } }), { createdAt: 5 })
+    const cell = addOutput(cellRun.id, { createdAt: 10 })
+    const image = outputs.insertGridImage({
+      id: 'o_grid',
+      gridId: 'g_1',
+      root: '/library',
+      path: '2026-11-25/quick-sketch/grid-1.png',
+      kind: 'image',
+      mime: 'image/png',
+      bytes: 10,
+      sha256: 'cd',
+      width: 1000,
+      height: 800,
+      createdAt: 20,
+      title: 'Quick Sketch grid',
+      prompt: 'a fox',
+      record: 'embedded',
+    })
+    expect(cell.gridId).toBe('g_1')
+    expect(other.gridId).toBeNull()
+    expect(image).toMatchObject({ runId: null, gridId: 'g_1', provider: 'demo', deploymentId: 'dep-sketch', deploymentName: 'Quick Sketch', source: 'generated', prompt: 'a fox' })
+    expect(ids(outputs.list({ gridId: 'g_1' }))).toEqual(['o_grid', cell.id])
+    expect(search('fox')).toContain('o_grid')
+    // Deleted from the gallery, it is no longer the grid's image.
+    const grids = new GridsRepo(db)
+    grids.setImage('g_1', { state: 'saved', outputId: 'o_grid' })
+    expect(grids.get('g_1')?.imageOutputId).toBe('o_grid')
+    outputs.remove(['o_grid'])
+    expect(grids.get('g_1')?.imageOutputId).toBeNull()
   })
 })

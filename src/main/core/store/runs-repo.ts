@@ -191,11 +191,6 @@ export class RunsRepo {
     )
   }
 
-  /** The runs of a grid's cells, by id (a grid's history: replaced cells' runs too). */
-  ofGrid(gridId: string): StoredRun[] {
-    return (statement(this.db, 'SELECT * FROM runs WHERE grid_id = ?').all(gridId) as RunRow[]).map(fromRow)
-  }
-
   /** How many outputs of this run are in the library now. */
   countOutputs(id: string): number {
     return Number(first<{ n: number }>(statement(this.db, 'SELECT count(*) AS n FROM outputs WHERE run_id = ?').all(id))?.n ?? 0)
