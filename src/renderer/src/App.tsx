@@ -7,6 +7,7 @@ import { HelpSheet } from './components/HelpSheet'
 import { Toasts } from './components/Toasts'
 import { GalleryView } from './features/gallery/GalleryView'
 import { GenerateView } from './features/generate/GenerateView'
+import { GridView } from './features/compare/GridView'
 import { RunsView } from './features/runs/RunsView'
 import { SettingsView } from './features/settings/SettingsView'
 import { SpendView } from './features/spend/SpendView'
@@ -50,6 +51,7 @@ function LoadProblems() {
 function Workspace() {
   const state = useCourier((s) => s.app.state)
   const view = useCourier((s) => s.nav.view)
+  const grid = useCourier((s) => s.nav.grid)
   const helpOpen = useCourier((s) => s.nav.helpOpen)
   const setHelpOpen = useCourier((s) => s.nav.setHelpOpen)
   const Screen = screens[view]
@@ -57,7 +59,7 @@ function Workspace() {
   // Each view starts at its top, not where the previous one was scrolled to.
   useEffect(() => {
     mainRef.current?.scrollTo?.({ top: 0 })
-  }, [view])
+  }, [view, grid])
   return (
     <>
       <Sidebar />
@@ -69,9 +71,7 @@ function Workspace() {
         ) : (
           <>
             <LoadProblems />
-            <ErrorBoundary resetKey={view}>
-              <Screen />
-            </ErrorBoundary>
+            <ErrorBoundary resetKey={grid === null ? view : `grid/${grid}`}>{grid !== null ? <GridView key={grid} gridId={grid} /> : <Screen />}</ErrorBoundary>
           </>
         )}
       </main>

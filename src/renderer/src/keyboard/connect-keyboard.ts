@@ -34,7 +34,9 @@ function act(store: CourierStore, id: ShortcutId, win: Window): boolean {
   }
   if (id === 'generate.submit') {
     if (s.nav.view !== 'generate') return false
-    void s.generate.submit()
+    // A grid or a prompt list is submitted by its own button (it has its own checks and estimate).
+    if (s.grids.mode !== 'one') win.document.querySelector<HTMLButtonElement>('[data-compose-submit]:not(:disabled)')?.click()
+    else void s.generate.submit()
     return true
   }
   const view = (shortcuts[id] as Shortcut).view

@@ -39,6 +39,9 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
     case 'spend.budget':
       s.spend.receiveAlert(event.alert)
       return
+    case 'grid.updated':
+      s.grids.receive(event.grid)
+      return
   }
 }
 

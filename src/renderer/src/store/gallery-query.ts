@@ -23,6 +23,8 @@ export interface GalleryFilter {
   range: DateRange
   /** Set by a tile's batch chip (or a batch in Runs): only that batch's outputs. */
   batchId: string | null
+  /** Set by a grid's "Show in Gallery": only its cells' outputs and its grid image. */
+  gridId: string | null
 }
 
 export const emptyGalleryFilter: GalleryFilter = {
@@ -34,6 +36,7 @@ export const emptyGalleryFilter: GalleryFilter = {
   favourite: false,
   range: 'all',
   batchId: null,
+  gridId: null,
 }
 
 /** `outputs.list` args for a filter, without the page cursor and size. */
@@ -65,6 +68,7 @@ export function galleryQuery(filter: GalleryFilter, now: number): GalleryQuery {
   const from = rangeStart(filter.range, now)
   if (from !== undefined) q.from = from
   if (filter.batchId !== null) q.batchId = filter.batchId
+  if (filter.gridId !== null) q.gridId = filter.gridId
   return q
 }
 
@@ -76,7 +80,8 @@ export const isFiltered = (filter: GalleryFilter): boolean =>
   filter.source !== null ||
   filter.favourite ||
   filter.range !== 'all' ||
-  filter.batchId !== null
+  filter.batchId !== null ||
+  filter.gridId !== null
 
 export const sameQuery = (a: GalleryQuery, b: GalleryQuery): boolean => JSON.stringify(a) === JSON.stringify(b)
 
@@ -90,6 +95,7 @@ export const words = (text: string): string[] => text.toLowerCase().split(/[^\p{
 export function matchesQuery(o: Output, q: GalleryQuery): boolean {
   if (q.runId !== undefined && o.runId !== q.runId) return false
   if (q.batchId !== undefined && o.batchId !== q.batchId) return false
+  if (q.gridId !== undefined && o.gridId !== q.gridId) return false
   if (q.provider !== undefined && o.provider !== q.provider) return false
   if (q.deploymentId !== undefined && o.deploymentId !== q.deploymentId) return false
   if (q.kind !== undefined && o.kind !== q.kind) return false

@@ -297,7 +297,17 @@ export function createGenerateSlice({ get, patch, deps }: SliceContext): Generat
 
     applyFileSettings(data, from) {
       const toast = get().toasts.show
+      if (data.grid !== undefined) {
+        // A grid image: its deployment and fixed inputs in the form, its axes in the grid editor.
+        fillWith({ provider: data.grid.provider, deploymentId: data.grid.deploymentId, inputs: data.grid.inputs })
+        get().grids.restore(data.grid)
+        const n = data.grid.axes.length
+        toast({ tone: 'info', text: `The grid of ${from} is set up again: its deployment, its fixed inputs and its ${n === 1 ? 'axis' : `${n} axes`}.` })
+        return
+      }
       if (data.restore !== null) {
+        // The settings of one run: Generate makes one run again.
+        get().grids.setMode('one')
         fillWith(data.restore)
         toast({ tone: 'info', text: `The settings of ${from} are back: the deployment it was made with, and every input as it was.` })
         return

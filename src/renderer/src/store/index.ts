@@ -3,6 +3,7 @@ import { createAppSlice } from './app'
 import { createComfyUISlice } from './comfyui'
 import { createDownloadsSlice } from './downloads'
 import { createGenerateSlice } from './generate'
+import { createGridsSlice } from './grids'
 import { createNavSlice } from './nav'
 import { createOutputsSlice } from './outputs'
 import { createRunsSlice } from './runs'
@@ -49,6 +50,7 @@ export function createCourierStore(deps: StoreDeps): CourierStore {
       toasts: createToastsSlice(ctx),
       spend: createSpendSlice(ctx),
       comfyui: createComfyUISlice(ctx),
+      grids: createGridsSlice(ctx),
     }
   })
 }

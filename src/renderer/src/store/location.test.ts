@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { afterHistorySettles, openHistoryLayer } from './location'
+import { afterHistorySettles, gridFromHash, openHistoryLayer, viewFromHash } from './location'
 
 const popped = () => new Promise<void>((resolve) => window.addEventListener('popstate', () => resolve(), { once: true }))
 
@@ -46,5 +46,15 @@ describe('openHistoryLayer', () => {
     afterHistorySettles(() => (ran = true))
     expect(ran).toBe(true)
     spy.mockRestore()
+  })
+})
+
+describe('grid addresses', () => {
+  it('reads #/grids/<id> as that grid, under Runs', () => {
+    expect(gridFromHash('#/grids/g_12')).toBe('g_12')
+    expect(viewFromHash('#/grids/g_12')).toBe('runs')
+    expect(gridFromHash('#/grids/')).toBeNull()
+    expect(gridFromHash('#/gallery')).toBeNull()
+    expect(gridFromHash('#/grids/a/b')).toBeNull()
   })
 })

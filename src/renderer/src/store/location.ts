@@ -2,28 +2,47 @@ import { views, type CourierStore, type View } from './types'
 
 export function viewFromHash(hash: string): View | null {
   const name = hash.replace(/^#\/?/, '')
+  if (gridFromHash(hash) !== null) return 'runs'
   return (views as readonly string[]).includes(name) ? (name as View) : null
 }
+
+/** The grid a `#/grids/<id>` address shows (the live grid view, under Runs), or null. */
+export function gridFromHash(hash: string): string | null {
+  const m = /^#?\/?grids\/([A-Za-z0-9_-]{1,64})$/.exec(hash)
+  return m?.[1] ?? null
+}
+
+/** The address of what the store shows: a grid's own, else its view's. */
+const hashOf = (view: View, grid: string | null): string => (grid !== null ? `#/grids/${grid}` : `#/${view}`)
 
 /** Keeps the shown view and `#/view` in step, so reload and back/forward work (also under file:// in Electron). */
 export function connectLocation(store: CourierStore, win: Window, signal: AbortSignal): void {
   const initial = viewFromHash(win.location.hash)
-  if (initial !== null) store.getState().nav.go(initial)
+  const initialGrid = gridFromHash(win.location.hash)
+  if (initialGrid !== null) store.getState().nav.showGrid(initialGrid)
+  else if (initial !== null) store.getState().nav.go(initial)
   // The first entry names its view too, so Back to it (from the Gallery, say) shows that view again.
   else if (win.location.hash.replace(/^#\/?/, '') === '') win.history.replaceState(win.history.state, '', `#/${store.getState().nav.view}`)
   const unsubscribe = store.subscribe((state, previous) => {
-    const view = state.nav.view
-    if (view === previous.nav.view) return
+    const { view, grid } = state.nav
+    if (view === previous.nav.view && grid === previous.nav.grid) return
     // After a layer's own history entry is taken back (a closed lightbox), not before: the step back would undo it.
     afterHistorySettles(() => {
-      if (store.getState().nav.view === view && viewFromHash(win.location.hash) !== view) win.history.pushState(null, '', `#/${view}`)
+      const now = store.getState().nav
+      if (now.view === view && now.grid === grid && win.location.hash !== hashOf(view, grid)) win.history.pushState(null, '', hashOf(view, grid))
     })
   })
   win.addEventListener(
     'hashchange',
     () => {
+      const grid = gridFromHash(win.location.hash)
+      const nav = store.getState().nav
+      if (grid !== null) {
+        if (grid !== nav.grid) nav.showGrid(grid)
+        return
+      }
       const view = viewFromHash(win.location.hash)
-      if (view !== null && view !== store.getState().nav.view) store.getState().nav.go(view)
+      if (view !== null && (view !== nav.view || nav.grid !== null)) nav.go(view)
     },
     { signal },
   )

@@ -7,9 +7,15 @@ export function createNavSlice({ get, patch }: SliceContext): NavSlice {
     view: 'generate',
     helpOpen: false,
     pendingOutput: null,
+    grid: null,
 
     go(view) {
-      patch('nav', { view })
+      patch('nav', { view, grid: null })
+    },
+
+    showGrid(gridId) {
+      patch('nav', { view: 'runs', grid: gridId })
+      void get().grids.load(gridId)
     },
 
     setHelpOpen(open) {

@@ -42,6 +42,19 @@ export function createRunsSlice({ get, patch, deps }: SliceContext): RunsSlice {
       })
     },
 
+    receiveAll(runs) {
+      patch('runs', (s) => {
+        let items = s.items
+        let byId = s.byId
+        for (const run of runs) {
+          items = upsertRun(items, run)
+          const cached = byId[run.id]
+          if (cached !== undefined && isNewer(run, cached)) byId = { ...byId, [run.id]: run }
+        }
+        return items === s.items && byId === s.byId ? {} : { items, byId }
+      })
+    },
+
     async fetch(id) {
       const s = get().runs
       const known = s.items.find((r) => r.id === id) ?? s.byId[id]

@@ -22,14 +22,25 @@ export const activeRunCount = (s: CourierState): number => s.runs.items.filter(i
 export const outputsOfRun = (runId: string) => (s: CourierState): Output[] =>
   s.outputs.items.filter((o) => o.runId === runId).reverse()
 
-/** A run on its own, or the runs of one batch (variations submitted together), in the list's order. */
-export type RunEntry = { kind: 'run'; run: Run } | { kind: 'batch'; batchId: string; runs: Run[] }
+/** A run on its own, the runs of one batch (variations submitted together), or the cells of one grid, in the list's order. */
+export type RunEntry = { kind: 'run'; run: Run } | { kind: 'batch'; batchId: string; runs: Run[] } | { kind: 'grid'; gridId: string; runs: Run[] }
 
-/** Groups runs that share a batch id where the batch's newest run stands; other runs stay as they are. */
+/** Groups runs that share a batch id (or a grid id) where the group's newest run stands; other runs stay as they are. */
 export function groupRuns(runs: readonly Run[]): RunEntry[] {
   const entries: RunEntry[] = []
   const batches = new Map<string, { kind: 'batch'; batchId: string; runs: Run[] }>()
+  const grids = new Map<string, { kind: 'grid'; gridId: string; runs: Run[] }>()
   for (const run of runs) {
+    if (run.gridId != null) {
+      const grid = grids.get(run.gridId)
+      if (grid !== undefined) grid.runs.push(run)
+      else {
+        const entry = { kind: 'grid' as const, gridId: run.gridId, runs: [run] }
+        grids.set(run.gridId, entry)
+        entries.push(entry)
+      }
+      continue
+    }
     if (run.batchId === null) {
       entries.push({ kind: 'run', run })
       continue

@@ -14,6 +14,8 @@ import type { Failure, Result } from '@shared/result'
 import type { ProviderId, Run, RunId } from '@shared/run'
 import type { SettingsPatch, SettingsView } from '@shared/settings'
 import type { BudgetAlert, SpendOverview, SpendQuote, SpendRow } from '@shared/spend'
+import type { AxisMode } from '@shared/grid-axes'
+import type { Grid, GridSetup, GridSubmitArgs, GridSubmitResult, SubmitListArgs } from '@shared/grid'
 import type { Period, PeriodGroup, RangeKind, SpendRange } from '../features/spend/spend-range'
 import type { Draft, DraftValue } from './form-model'
 import type { WebhookQuery } from './webhook-query'
@@ -39,7 +41,12 @@ export interface AppSlice {
 
 export interface NavSlice {
   view: View
+  /** Leaves a grid's view too. */
   go(view: View): void
+  /** The comparison grid shown (`#/grids/<id>`, under Runs), or null. */
+  grid: string | null
+  /** Shows a grid's live view (and reads it from main). */
+  showGrid(gridId: string): void
   /** The keyboard shortcuts sheet (`?`) is open. */
   helpOpen: boolean
   setHelpOpen(open: boolean): void
@@ -66,6 +73,8 @@ export interface RunsSlice {
   cancel(id: RunId): Promise<void>
   /** Folds a run from an answer or a `run.updated` event in; never lets an older copy win. */
   receive(run: Run): void
+  /** Folds many runs in at once (a grid's 400 cells): one change of the store, not one per run. */
+  receiveAll(runs: readonly Run[]): void
   /** The run from `items`, else `runs.get` (kept in `byId`). */
   fetch(id: RunId): Promise<Result<Run>>
   /**
@@ -450,6 +459,70 @@ export interface SpendSlice {
   receiveAlert(alert: BudgetAlert): void
 }
 
+/** What Generate submits: one run (or variations), a comparison grid, or a prompt list. */
+export type ComposeMode = 'one' | 'grid' | 'list'
+
+/** One axis as the grid editor holds it: what is typed, and the seeds drawn for a random axis. */
+export interface AxisDraft {
+  key: number
+  input: string
+  mode: AxisMode
+  text: string
+  /** How many random seeds (`random`). */
+  count: number
+  /** The seeds drawn (`random`), kept until the count changes or the user asks for new ones. */
+  rolled: number[] | null
+}
+
+/** A CSV loaded into the prompt list: its header, its rows, and the input each column goes to (null: ignored). */
+export interface CsvDraft {
+  fileName: string
+  header: string[]
+  rows: string[][]
+  mapping: Array<string | null>
+}
+
+export interface ListDraft {
+  /** Pasted (or loaded from a .txt): one prompt per line. */
+  text: string
+  /** The input each line goes to (the prompt, by default). */
+  field: string | null
+  csv: CsvDraft | null
+}
+
+export interface GridsSlice {
+  /** What Generate's segmented control has chosen. */
+  mode: ComposeMode
+  setMode(mode: ComposeMode): void
+  /** The grid editor's axes (X, Y, Z in order). */
+  axes: AxisDraft[]
+  setAxes(axes: AxisDraft[]): void
+  list: ListDraft
+  setList(change: Partial<ListDraft>): void
+  /** Every grid read or announced (`grid.updated`), by id. */
+  byId: Partial<Record<string, Grid>>
+  /** Why a grid could not be read, by id. */
+  errors: Partial<Record<string, Failure>>
+  /** The newest grids (`grids.list`), for Runs' grid groups that are not in `byId` yet. */
+  listStatus: LoadState
+  /** A grid's saved outputs read with `outputs.list {gridId}` (cells and image of a grid made before this session). */
+  outputs: Partial<Record<string, Output[]>>
+  load(gridId: string): Promise<Result<Grid>>
+  loadOutputs(gridId: string): Promise<void>
+  loadList(): Promise<void>
+  /** Folds in a grid from an answer or a `grid.updated` event. */
+  receive(grid: Grid): void
+  /** Submits a grid through the spend check, folds its runs in and shows its live view; null when declined. */
+  submit(args: Omit<GridSubmitArgs, 'confirmUsd'>, deploymentName: string): Promise<Result<GridSubmitResult> | null>
+  /** Submits a prompt list (one run per row) through the spend check; null when declined. */
+  submitList(args: Omit<SubmitListArgs, 'confirmUsd'>, deploymentName: string): Promise<Result<Run[]> | null>
+  /** Runs the failed, cancelled and timed-out cells again (through the spend check). */
+  rerunFailed(gridId: string): Promise<Result<Grid> | null>
+  cancel(gridId: string): Promise<Result<Grid>>
+  /** Puts a saved grid's set-up in Generate: its deployment, its fixed inputs in the form, its axes in the grid editor. */
+  restore(setup: GridSetup): void
+}
+
 export interface CourierState {
   app: AppSlice
   nav: NavSlice
@@ -464,6 +537,7 @@ export interface CourierState {
   toasts: ToastsSlice
   spend: SpendSlice
   comfyui: ComfyUISlice
+  grids: GridsSlice
 }
 
 export type SliceKey = keyof CourierState

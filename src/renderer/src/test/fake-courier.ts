@@ -16,6 +16,7 @@ import { OUTPUTS_PAGE_DEFAULT, OutputId, type Output, type OutputFacets, type Ou
 import { emptyInspection, type Inspection } from '@shared/provenance'
 import { err, errWith, ok, type Failure, type Result } from '@shared/result'
 import { isTerminal, RunId, type InputValues, type ProviderId, type Run } from '@shared/run'
+import { GRID_MAX_CELLS, type Grid, type GridCell } from '@shared/grid'
 import type { KeyState, SettingsView } from '@shared/settings'
 import { DEFAULT_BUDGET, type SpendGroupBy, type SpendOverview, type SpendQuote, type SpendRow } from '@shared/spend'
 import { isoWeekKey, localDayKey, localMonthKey } from '../features/spend/spend-range'
@@ -442,7 +443,92 @@ export class FakeCourier implements CourierClient {
     const next: Run = { ...run, ...change, updatedAt: this.now() }
     this.runs.set(next.id, next)
     this.emit({ type: 'run.updated', run: next })
+    if (next.gridId !== null) this.gridCellMoved(next)
     return next
+  }
+
+  // ---- grids (issue 18) ----
+
+  /** The grids `grids.submit` made, by id. */
+  grids = new Map<string, Grid>()
+  /** Makes the grid image fail with this reason (e.g. too big) instead of saving it. */
+  gridImageProblem: string | null = null
+
+  /** A grid's cell moved on with its run: the cell follows, and once every cell has ended the image is made. */
+  private gridCellMoved(run: Run): void {
+    const grid = this.grids.get(run.gridId ?? '')
+    if (grid === undefined || !grid.cells.some((c) => c.runId === run.id)) return
+    const outputId = run.status === 'succeeded' ? (this.outputs.find((o) => o.runId === run.id)?.id ?? null) : null
+    const cells = grid.cells.map((c): GridCell => (c.runId === run.id ? { ...c, status: run.status, outputId } : c))
+    this.setGrid({ ...grid, cells })
+    this.makeGridImageIfDone(run.gridId ?? '')
+  }
+
+  private setGrid(grid: Grid): Grid {
+    this.grids.set(grid.gridId, grid)
+    this.emit({ type: 'grid.updated', grid })
+    return grid
+  }
+
+  /** As core does once every cell has ended (and their files are saved): making, then saved (or refused). */
+  private makeGridImageIfDone(gridId: string): void {
+    const grid = this.grids.get(gridId)
+    if (grid === undefined || grid.imageState !== 'waiting') return
+    const runs = grid.cells.map((c) => this.runs.get(c.runId))
+    if (runs.some((r) => r === undefined || !isTerminal(r.status) || r.outputs === 'pending')) return
+    this.setGrid({ ...grid, imageState: 'making' })
+    if (!grid.cells.some((c) => c.status === 'succeeded')) {
+      this.setGrid({ ...grid, imageState: 'failed', imageError: 'No cell succeeded, so there is no grid image to make: re-run the failed cells.' })
+      return
+    }
+    if (this.gridImageProblem !== null) {
+      this.setGrid({ ...grid, imageState: 'failed', imageError: this.gridImageProblem })
+      return
+    }
+    const first = this.runs.get(grid.cells[0]?.runId ?? '')
+    const t = this.now()
+    const output: Output = {
+      id: OutputId.parse(`grid-${gridId}-${t}`),
+      runId: null,
+      path: `${new Date(t).toISOString().slice(0, 10)}/${grid.deploymentId}/grid-${gridId}.png`,
+      kind: 'image',
+      mime: 'image/png',
+      bytes: 654321,
+      sha256: 'cd'.repeat(32),
+      originalSha256: null,
+      width: 2048,
+      height: 1536,
+      durationMs: null,
+      provider: grid.provider,
+      deploymentId: grid.deploymentId,
+      deploymentName: grid.deploymentName,
+      prompt: first !== undefined && typeof first.inputs.prompt === 'string' ? first.inputs.prompt : '',
+      seed: null,
+      favourite: false,
+      batchId: null,
+      gridId,
+      folder: null,
+      missing: false,
+      hasThumbnail: false,
+      source: 'generated',
+      createdAt: t,
+    }
+    this.outputs.unshift(output)
+    this.inspections.set(output.id, {
+      ...emptyInspection(),
+      source: 'courier',
+      restore: { provider: grid.provider, deploymentId: grid.deploymentId, inputs: grid.inputs },
+      grid: { provider: grid.provider, deploymentId: grid.deploymentId, inputs: grid.inputs, axes: grid.axes },
+    })
+    this.emit({ type: 'output.saved', output })
+    this.setGrid({ ...grid, imageState: 'saved', imageOutputId: output.id, imageError: null })
+  }
+
+  /** Every cell of a grid one step on (`advance`), for tests that fill it. */
+  advanceGrid(gridId: string): void {
+    const grid = this.grids.get(gridId)
+    if (grid === undefined) throw new Error(`fake courier: no grid ${gridId}`)
+    for (const cell of grid.cells) this.advance(cell.runId)
   }
 
   private makeOutput(run: Run, patch: Partial<Output>): Output {
@@ -487,7 +573,7 @@ export class FakeCourier implements CourierClient {
   }
 
   /** A run as `runs.submit` makes it: queued with a provider run id, its event sent. */
-  private queueRun(provider: ProviderId, deployment: Deployment, inputs: InputValues, batchId: string | null): Run {
+  private queueRun(provider: ProviderId, deployment: Deployment, inputs: InputValues, batchId: string | null, gridId: string | null = null): Run {
     const t = this.now()
     const run: Run = {
       id: RunId.parse(`run-${++this.seq}`),
@@ -504,7 +590,7 @@ export class FakeCourier implements CourierClient {
       outputCount: 0,
       outputs: 'none',
       batchId,
-      gridId: null,
+      gridId,
       cost: null,
       createdAt: t,
       updatedAt: t,
@@ -649,6 +735,7 @@ export class FakeCourier implements CourierClient {
         (o) =>
           (args.runId === undefined || o.runId === args.runId) &&
           (args.batchId === undefined || o.batchId === args.batchId) &&
+          (args.gridId === undefined || o.gridId === args.gridId) &&
           (args.provider === undefined || o.provider === args.provider) &&
           (args.deploymentId === undefined || o.deploymentId === args.deploymentId) &&
           (args.kind === undefined || o.kind === args.kind) &&
@@ -983,7 +1070,6 @@ export class FakeCourier implements CourierClient {
       return ok(matching.slice(0, limit ?? 200))
     },
     // Grids and prompt lists (issue 18) are answered by the renderer's grid work.
-    'runs.submitList': () => err('NOT_SUPPORTED', 'prompt lists are not in the fake yet'),
     'deployments.add': () => err('NOT_SUPPORTED', 'ComfyUI workflows are not in the fake yet'),
     'deployments.remove': () => err('NOT_SUPPORTED', 'ComfyUI workflows are not in the fake yet'),
     'comfyui.servers': () => ok([]),
@@ -991,11 +1077,102 @@ export class FakeCourier implements CourierClient {
     'comfyui.removeServer': () => err('NOT_SUPPORTED', 'ComfyUI servers are not in the fake yet'),
     'comfyui.testServer': () => err('NOT_SUPPORTED', 'ComfyUI servers are not in the fake yet'),
     'comfyui.savedWorkflows': () => ok([]),
-    'grids.submit': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
-    'grids.get': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
-    'grids.list': () => ok([]),
-    'grids.rerunFailed': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
-    'grids.cancel': () => err('NOT_SUPPORTED', 'grids are not in the fake yet'),
+    'runs.submitList': ({ provider, deploymentId, inputs, rows, confirmUsd }) => {
+      for (const row of rows) {
+        const checked = this.checkSubmit(provider, deploymentId, { ...inputs, ...row })
+        if (!checked.ok) return checked
+      }
+      const checked = this.checkSubmit(provider, deploymentId, { ...inputs, ...rows[0] })
+      if (!checked.ok) return checked
+      const spend = this.spendCheck(provider, rows.length, confirmUsd)
+      if (!spend.ok) return spend
+      const batchId = `l_${++this.seq}`
+      return ok(rows.map((row) => this.queueRun(provider, checked.value, { ...inputs, ...row }, batchId)))
+    },
+    'grids.submit': ({ provider, deploymentId, inputs, axes, cellTime, confirmUsd }) => {
+      const cellsOf = axes.reduce((n, a) => n * a.values.length, 1)
+      if (cellsOf > GRID_MAX_CELLS) return err('BAD_INPUT', `${cellsOf} cells is more than a grid may have (${GRID_MAX_CELLS}).`, 'axes')
+      const deployment = this.deployments.find((d) => d.provider === provider && d.id === deploymentId)
+      for (const axis of axes) {
+        if (deployment !== undefined && !deployment.inputs.some((f) => f.id === axis.input)) return err('BAD_INPUT', `unknown input ${axis.input}`, axis.input)
+      }
+      const [ax, ay, az] = axes
+      const places: Array<{ x: number; y: number; z: number; inputs: InputValues }> = []
+      for (let z = 0; z < (az?.values.length ?? 1); z++) {
+        for (let y = 0; y < (ay?.values.length ?? 1); y++) {
+          for (let x = 0; x < (ax?.values.length ?? 1); x++) {
+            const cell: InputValues = { ...inputs }
+            ;[ax, ay, az].forEach((axis, i) => {
+              const value = axis?.values[[x, y, z][i] ?? 0]
+              if (axis !== undefined && value !== undefined) cell[axis.input] = value
+            })
+            places.push({ x, y, z, inputs: cell })
+          }
+        }
+      }
+      for (const place of places) {
+        const checked = this.checkSubmit(provider, deploymentId, place.inputs)
+        if (!checked.ok) return checked
+      }
+      const checked = this.checkSubmit(provider, deploymentId, places[0]?.inputs ?? inputs)
+      if (!checked.ok) return checked
+      const spend = this.spendCheck(provider, places.length, confirmUsd)
+      if (!spend.ok) return spend
+      const gridId = `g_${++this.seq}`
+      const grid: Grid = {
+        gridId,
+        provider,
+        deploymentId,
+        deploymentName: checked.value.name,
+        inputs,
+        axes: axes.map((a) => ({ input: a.input, values: a.values, labels: a.labels ?? a.values.map(String) })),
+        cells: [],
+        cellTime: cellTime ?? true,
+        imageOutputId: null,
+        imageState: 'waiting',
+        imageError: null,
+        createdAt: this.now(),
+      }
+      this.grids.set(gridId, grid)
+      const runs = places.map((place) => this.queueRun(provider, checked.value, place.inputs, null, gridId))
+      const cells = places.map((place, i): GridCell => ({ x: place.x, y: place.y, z: place.z, runId: runs[i]?.id ?? RunId.parse('missing'), status: 'queued', outputId: null }))
+      this.setGrid({ ...grid, cells })
+      return ok({ gridId, runs })
+    },
+    'grids.get': ({ gridId }) => {
+      const grid = this.grids.get(gridId)
+      return grid ? ok(grid) : err('NOT_FOUND', `There is no grid ${gridId}: it may have been made on another computer.`)
+    },
+    'grids.list': ({ limit }) => ok([...this.grids.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit ?? 50)),
+    'grids.rerunFailed': ({ gridId, confirmUsd }) => {
+      const grid = this.grids.get(gridId)
+      if (grid === undefined) return err('NOT_FOUND', `There is no grid ${gridId}.`)
+      const again = grid.cells.filter((c) => c.status === 'failed' || c.status === 'cancelled' || c.status === 'timed_out')
+      if (again.length === 0) return err('CONFLICT', 'No cell of this grid failed: there is nothing to run again.')
+      const deployment = this.deployments.find((d) => d.provider === grid.provider && d.id === grid.deploymentId)
+      if (deployment === undefined) return err('NOT_FOUND', `no deployment ${grid.deploymentId}`)
+      const spend = this.spendCheck(grid.provider, again.length, confirmUsd)
+      if (!spend.ok) return spend
+      const fresh = new Map<GridCell, Run>()
+      for (const cell of again) {
+        const old = this.runs.get(cell.runId)
+        if (old !== undefined) fresh.set(cell, this.queueRun(grid.provider, deployment, old.inputs, null, gridId))
+      }
+      const cells = grid.cells.map((c): GridCell => {
+        const run = fresh.get(c)
+        return run === undefined ? c : { ...c, runId: run.id, status: run.status, outputId: null }
+      })
+      return ok(this.setGrid({ ...grid, cells, imageState: 'waiting', imageError: null, imageOutputId: null }))
+    },
+    'grids.cancel': ({ gridId }) => {
+      const grid = this.grids.get(gridId)
+      if (grid === undefined) return err('NOT_FOUND', `There is no grid ${gridId}.`)
+      for (const cell of grid.cells) {
+        const run = this.runs.get(cell.runId)
+        if (run !== undefined && !isTerminal(run.status)) this.update(run, { status: 'cancelled', finishedAt: this.clock })
+      }
+      return ok(this.grids.get(gridId) ?? grid)
+    },
     'webhooks.replay': ({ id }) => {
       const original = this.webhooks.find((w) => w.id === id)
       if (original === undefined) return err('NOT_FOUND', `no webhook ${id}`)

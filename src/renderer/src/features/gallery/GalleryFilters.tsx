@@ -181,6 +181,14 @@ export const GalleryFilters = memo(function GalleryFilters() {
           </button>
         </span>
       )}
+      {filter.gridId !== null && (
+        <span className="chip" data-grid-filter={filter.gridId}>
+          Grid <code>{shortId(filter.gridId)}</code>
+          <button type="button" className="chip__remove" aria-label="Remove the grid filter" onClick={() => setFilter({ gridId: null })}>
+            ×
+          </button>
+        </span>
+      )}
       {isFiltered(filter) && (
         <button type="button" className="link link--small" onClick={clearFilters}>
           Clear filters

@@ -5,6 +5,7 @@ import { useMinuteNow } from '../../components/useNow'
 import { Icon } from '../../components/Icon'
 import { extension, kindLabel, MediaThumb, outputAlt } from '../../components/MediaThumb'
 import { outputDragProps } from '../../components/output-drag'
+import { useCourier } from '../../store/context'
 
 interface Props {
   output: Output
@@ -25,6 +26,7 @@ interface Props {
 export const GalleryTile = memo(function GalleryTile({ output: o, index, column, active, selected, deferMedia, onActivate, onFocusTile, onFavourite, onBatch }: Props) {
   const tab = active ? 0 : -1
   const now = useMinuteNow()
+  const showGrid = useCourier((s) => s.nav.showGrid)
   const alt = outputAlt(o)
   const length = (o.kind === 'video' || o.kind === 'audio') && o.durationMs !== null ? `, ${formatMediaDuration(o.durationMs)}` : ''
   // A WebM and an MP4 of one run look alike: the format tells them apart (files show it on their icon).
@@ -88,6 +90,22 @@ export const GalleryTile = memo(function GalleryTile({ output: o, index, column,
         >
           Batch
         </button>
+      )}
+      {o.gridId != null && (
+        <a
+          href={`#/grids/${o.gridId}`}
+          className="tile__batch tile__grid"
+          aria-label={o.runId === null ? `Open the grid this image shows (${shortId(o.gridId)})` : `Open the grid of this cell (${shortId(o.gridId)})`}
+          title={o.runId === null ? 'The grid image: open its grid' : 'A cell of a grid: open the grid'}
+          tabIndex={tab}
+          onClick={(e) => {
+            if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0 || o.gridId == null) return
+            e.preventDefault()
+            showGrid(o.gridId)
+          }}
+        >
+          Grid
+        </a>
       )}
       {selected && (
         <span className="tile__check" aria-hidden="true">

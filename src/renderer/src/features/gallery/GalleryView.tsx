@@ -11,6 +11,7 @@ import { Icon } from '../../components/Icon'
 import { useCourier, useCourierClient } from '../../store/context'
 import { exactCount, isFiltered, type GalleryFilter } from '../../store/gallery-query'
 import { ExportDialog, exportedText } from './ExportDialog'
+import { COMPARE_MAX, COMPARE_MIN, CompareView } from '../compare/CompareView'
 import { densities, loadDensity, minTileOf, pageStorage, saveDensity, type Density } from './density'
 import { GalleryFilters } from './GalleryFilters'
 import { GalleryGrid, type GridHandle, type SelectMode } from './GalleryGrid'
@@ -62,6 +63,9 @@ function Empty({ filter, onClear, onGenerate }: { filter: GalleryFilter; onClear
   if (filter.batchId !== null) {
     return <EmptyState title="This batch has no saved outputs yet." action={clear}>They appear here as its runs finish.</EmptyState>
   }
+  if (filter.gridId !== null) {
+    return <EmptyState title="This grid has no saved outputs yet." action={clear}>They appear here as its cells finish.</EmptyState>
+  }
   return (
     <EmptyState title="No outputs match these filters." action={clear}>
       Widen the date range or pick another provider, deployment or kind.
@@ -96,6 +100,7 @@ export function GalleryView() {
   const [trashing, setTrashing] = useState<readonly OutputId[] | null>(null)
   const [deleting, setDeleting] = useState(false)
   const [exporting, setExporting] = useState<readonly OutputId[] | null>(null)
+  const [comparing, setComparing] = useState<readonly Output[] | null>(null)
   const [density, setDensity] = useState<Density>(() => loadDensity(pageStorage()))
   const chooseDensity = (d: Density) => {
     setDensity(d)
@@ -253,6 +258,21 @@ export function GalleryView() {
         {selectedCount > 0 && (
           <div className="selection-bar" role="group" aria-label="Selection">
             <span>{formatCount(selectedCount)} selected</span>
+            <button
+              type="button"
+              className="btn btn--small"
+              disabled={selectedCount < COMPARE_MIN || selectedCount > COMPARE_MAX}
+              title={selectedCount < COMPARE_MIN || selectedCount > COMPARE_MAX ? `Select ${COMPARE_MIN} to ${COMPARE_MAX} outputs to compare them` : 'Side by side, zoom and pan together'}
+              aria-describedby={selectedCount < COMPARE_MIN || selectedCount > COMPARE_MAX ? 'compare-why' : undefined}
+              onClick={() => setComparing(results.filter((o) => selected.has(o.id)))}
+            >
+              Compare
+            </button>
+            {(selectedCount < COMPARE_MIN || selectedCount > COMPARE_MAX) && (
+              <span id="compare-why" className="visually-hidden">
+                Compare takes {COMPARE_MIN} to {COMPARE_MAX} outputs.
+              </span>
+            )}
             {selectionZip !== null ? (
               <a className="btn btn--small" href={selectionZip} download>
                 <Icon name="download" size={16} />
@@ -331,6 +351,7 @@ export function GalleryView() {
           onFilterBatch={onBatch}
         />
       )}
+      {comparing !== null && <CompareView outputs={comparing} onClose={() => setComparing(null)} />}
       {exporting !== null && (
         <ExportDialog
           ids={exporting}

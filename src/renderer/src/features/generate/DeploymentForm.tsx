@@ -6,6 +6,7 @@ import { validateField, valueOf } from '../../store/form-model'
 import { currentDraft, hasSeedInput, isUploadWait, MAX_VARIATIONS, selectedDeployment, variationsError } from '../../store/generate'
 import { FieldControl } from './FieldControl'
 import { SpendEstimate } from './SpendEstimate'
+import { ComposeActions } from '../compare/compose'
 import { publishesNoInputs } from './form-editor'
 
 interface Props {
@@ -26,12 +27,15 @@ export function DeploymentForm({ onCustomize }: Props) {
   const provider = useCourier((s) => s.generate.provider)
   const showToast = useCourier((s) => s.toasts.show)
   const resetRef = useRef<HTMLButtonElement>(null)
+  const mode = useCourier((s) => s.grids.mode)
 
   if (deployment === null) return null
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault()
-    void submit()
+    // A grid or a list goes by its own button, which knows whether it may.
+    if (mode !== 'one') (e.currentTarget as HTMLFormElement).querySelector<HTMLButtonElement>('[data-compose-submit]:not(:disabled)')?.click()
+    else void submit()
   }
   const fieldNamed = submitError?.field !== undefined && submitError.field in serverFieldErrors
   const hasSeed = hasSeedInput(deployment)
@@ -58,6 +62,9 @@ export function DeploymentForm({ onCustomize }: Props) {
     <form className="gen-form" noValidate onSubmit={onSubmit} aria-label={`Inputs for ${deployment.name}`}>
       {deployment.inputs.length > 0 && (
         <div className="gen-form__tools">
+          {mode !== 'one' && (
+            <h2 className="gen-form__heading">{mode === 'grid' ? 'Fixed inputs: every cell starts from these' : 'Shared inputs: every run starts from these'}</h2>
+          )}
           <button ref={resetRef} type="button" className="btn btn--small btn--ghost" onClick={onReset}>
             Reset to defaults
           </button>
@@ -106,6 +113,9 @@ export function DeploymentForm({ onCustomize }: Props) {
           Fix {invalidCount === 1 ? 'the highlighted field' : `the ${invalidCount} highlighted fields`} to generate.
         </p>
       )}
+      {mode !== 'one' ? (
+        <ComposeActions deployment={deployment} mode={mode} />
+      ) : (
       <div className="form-actions">
         <button type="submit" className="btn btn--primary btn--large" disabled={submitting} aria-busy={submitting}>
           {submitting && <span className="spinner spinner--small" aria-hidden="true" />}
@@ -120,6 +130,7 @@ export function DeploymentForm({ onCustomize }: Props) {
           <ShortcutKeys id="generate.submit" />
         </span>
       </div>
+      )}
     </form>
   )
 }

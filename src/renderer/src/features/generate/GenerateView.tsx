@@ -7,10 +7,13 @@ import { DeploymentForm } from './DeploymentForm'
 import { DeploymentPicker } from './DeploymentPicker'
 import { ProviderPicker } from './ProviderPicker'
 import { RecentRuns } from './RecentRuns'
+import { ComposeEditor, ComposeModes } from '../compare/compose'
+import { selectedDeployment } from '../../store/generate'
 
 export function GenerateView() {
   const provider = useCourier((s) => s.generate.provider)
   const deploymentId = useCourier((s) => s.generate.deploymentId)
+  const deployment = useCourier(selectedDeployment)
   /** The deployment whose form is being customized (the dialog is open). */
   const [customizing, setCustomizing] = useState<FormTarget | null>(null)
   const customize = () => {
@@ -25,6 +28,8 @@ export function GenerateView() {
         <div className="card generate-main">
           <ProviderPicker />
           <DeploymentPicker onCustomize={customize} />
+          {deployment !== null && deployment.inputs.length > 0 && <ComposeModes />}
+          {deployment !== null && <ComposeEditor deployment={deployment} />}
           <DeploymentForm onCustomize={customize} />
         </div>
         <RecentRuns />

@@ -3,6 +3,7 @@ import { RunRow } from '../../components/RunRow'
 import { useCourier } from '../../store/context'
 import { batchSizes, groupRuns } from '../../store/selectors'
 import { BatchGroup } from '../runs/BatchGroup'
+import { GridGroup } from '../runs/GridGroup'
 
 /** How many entries show: a run on its own, or a whole batch as one contact-sheet row. */
 const RECENT = 5
@@ -36,6 +37,8 @@ export function RecentRuns() {
           {entries.map((entry) =>
             entry.kind === 'run' ? (
               <RunRow key={entry.run.id} run={entry.run} compact />
+            ) : entry.kind === 'grid' ? (
+              <GridGroup key={entry.gridId} gridId={entry.gridId} runs={entry.runs} compact />
             ) : (
               <BatchGroup key={entry.batchId} batchId={entry.batchId} runs={entry.runs} total={sizes.get(entry.batchId) ?? entry.runs.length} highlight={null} compact />
             ),

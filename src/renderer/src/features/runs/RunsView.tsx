@@ -8,6 +8,7 @@ import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
 import { batchSizes, groupRuns } from '../../store/selectors'
 import { BatchGroup } from './BatchGroup'
+import { GridGroup } from './GridGroup'
 import type { CourierState } from '../../store/types'
 
 type Filter = 'all' | 'active' | 'succeeded' | 'problems' | 'cancelled'
@@ -48,8 +49,15 @@ export function RunsView() {
   const go = useCourier((s) => s.nav.go)
   const all = useCourier((s) => s.runs.items)
   const highlight = useCourier((s) => s.runs.highlight)
+  const loadGrids = useCourier((s) => s.grids.loadList)
+  const hasGridRuns = useCourier((s) => s.runs.items.some((r) => r.gridId != null))
   const entries = useMemo(() => groupRuns(runs), [runs])
   const sizes = useMemo(() => batchSizes(all), [all])
+
+  // The grids' axes, for their groups' headers (read once there are grid runs to show).
+  useEffect(() => {
+    if (hasGridRuns) void loadGrids()
+  }, [hasGridRuns, loadGrids])
 
   // A run just started elsewhere (a re-run from the gallery) is brought into view.
   useEffect(() => {
@@ -88,6 +96,8 @@ export function RunsView() {
           {entries.map((entry) =>
             entry.kind === 'run' ? (
               <RunRow key={entry.run.id} run={entry.run} highlighted={entry.run.id === highlight} />
+            ) : entry.kind === 'grid' ? (
+              <GridGroup key={entry.gridId} gridId={entry.gridId} runs={entry.runs} />
             ) : (
               <BatchGroup key={entry.batchId} batchId={entry.batchId} runs={entry.runs} total={sizes.get(entry.batchId) ?? entry.runs.length} highlight={highlight} />
             ),
