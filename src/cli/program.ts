@@ -121,7 +121,10 @@ export function buildProgram(run: Runner, opts: { helpWidth?: number } = {}): Co
       .description('a comparison grid: one run per combination of the axes\' values')
       .argument('<provider/deployment>', 'as for run')
       .argument('[inputs...]', 'the inputs every cell shares: key=value, key:=<json>, key=@file')
-      .option('--x <axis>', "input=values: a list (seed=1,2,3), a range with a step (steps=10-30 (+10)) or a count (cfg=4-8 [5])")
+      .option(
+        '--x <axis>',
+        'input=values: a list (seed=1,2,3), a range with a step (steps=10-30 (+10)) or a count (cfg=4-8 [5]), every option of a choice (sampler=fill), random seeds (seed=random:5), or search/replace in the prompt (prompt=sr:dog,cat,fox)',
+      )
       .option('--y <axis>', 'a second axis, as --x')
       .option('--z <axis>', 'a third axis (one page per value), as --x')
       .option('--yes', 'accept the estimated cost without asking')

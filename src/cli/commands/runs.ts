@@ -2,10 +2,11 @@ import { randomInt } from 'node:crypto'
 import { resolve } from 'node:path'
 import { seedField, type Deployment } from '@shared/deployment'
 import type { GridAxisArgs } from '@shared/grid'
+import { cellCount, cellCountError } from '@shared/grid-axes'
 import { ProviderId, type InputValues, type Run, type RunCost, type RunId } from '@shared/run'
 import type { Output } from '@shared/output'
 import type { Result } from '@shared/result'
-import { parseAxis } from '../axes'
+import { axisFor, splitAxis } from '../axes'
 import type { Context } from '../context'
 import { CliError, EXIT, usage } from '../exit-codes'
 import { copyOutputs, EventTap, follow, outputJson, runJson, type Followed } from '../follow'
@@ -311,22 +312,24 @@ export async function watchCommand(ctx: Context, id: string, opts: WaitOptions):
 export async function gridCommand(ctx: Context, target: string, assignments: string[], opts: GridOptions): Promise<number> {
   ctx.summaryShape = RUN_SHAPE
   const { provider, deployment: ref } = parseTarget(target)
-  const specs = (['x', 'y', 'z'] as const).flatMap((axis) => (opts[axis] === undefined ? [] : [parseAxis(opts[axis]!, `--${axis}`)]))
+  const specs = (['x', 'y', 'z'] as const).flatMap((axis) => (opts[axis] === undefined ? [] : [{ flag: `--${axis}`, ...splitAxis(opts[axis]!, `--${axis}`) }]))
   if (specs.length === 0) throw usage('a grid needs at least --x input=values')
   const parsed = assignments.map(parseAssignment)
   const session = await ctx.session()
   const deployment = await findDeployment(session, provider, ref)
   const fields = new Map(deployment.inputs.map((field) => [field.id, field]))
-  const axes: GridAxisArgs[] = specs.map((spec) => {
-    const field = fields.get(spec.input)
-    if (!field) throw usage(`"${spec.input}" is not an input of ${deployment.name}; its inputs: ${deployment.inputs.map((f) => f.id).join(', ')}`)
-    return { input: spec.input, values: spec.values.map((value) => (typeof value === 'number' ? value : coerceText(field, spec.input, value))) }
-  })
+  for (const spec of specs) {
+    if (!fields.has(spec.input)) throw usage(`"${spec.input}" is not an input of ${deployment.name}; its inputs: ${deployment.inputs.map((f) => f.id).join(', ')}`)
+  }
   const inputs = await buildInputs(deployment, {}, parsed, async (key, path) => {
     const file = await readInputFile(path, key)
     return (await must(session, 'uploads.create', { provider, fileName: file.name, mime: mimeFor(path), dataBase64: file.bytes.toString('base64') })).value
   })
-  const cells = axes.reduce((product, axis) => product * axis.values.length, 1)
+  // Parsed once the fixed inputs are known: a search/replace axis searches the prompt given with them.
+  const axes: GridAxisArgs[] = specs.map((spec) => axisFor(spec, fields.get(spec.input)!, inputs, spec.flag))
+  const cells = cellCount(axes)
+  const tooMany = cellCountError(cells)
+  if (tooMany !== null) throw usage(tooMany)
   const confirmUsd = await consent(ctx, session, { provider, deploymentId: deployment.id, count: cells }, opts)
   const tap = await EventTap.open(session)
   let submitted: { gridId: string; runs: Run[] }

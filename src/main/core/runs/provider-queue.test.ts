@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger'
 import type { ProviderRegistry } from '../providers/registry'
 import type { ProviderClient, QueueRequest } from '../providers/types'
 import { openDatabase, type Db } from '../store/database'
-import { ProviderQueue, waitingText } from './provider-queue'
+import { EXACT_PLACES, ProviderQueue, waitingText } from './provider-queue'
 import { RunLedger } from './run-ledger'
 import { RunService } from './run-service'
 
@@ -163,6 +163,24 @@ describe('ProviderQueue', () => {
     queue!.enqueue('demo', ids)
     expect(ids.map((id) => ledger.get(id)!.liveStatus)).toEqual([waitingText(0), waitingText(1), waitingText(2)])
     expect(waitingText(2)).toBe('Waiting for a free slot: 2 ahead')
+  })
+
+  it('rewrites only the places near the front as runs are sent: the rest keep one text, so a big grid is not an update per run per send', async () => {
+    const { waitingRuns, allEnded } = rig(5)
+    const ids = waitingRuns(30)
+    const changed = new Set<string>()
+    const stop = events.subscribe((event) => {
+      if (event.type === 'run.updated') changed.add(event.run.id)
+    })
+    // Five are sent at once and the other 25 move up five places: only those now near the front are told.
+    queue!.enqueue('demo', ids)
+    stop()
+    const moved = ids.slice(5, 5 + EXACT_PLACES)
+    const back = ids.slice(5 + EXACT_PLACES)
+    expect(moved.map((id) => ledger.get(id)!.liveStatus)).toEqual(moved.map((_, ahead) => waitingText(ahead)))
+    expect(back.every((id) => ledger.get(id)!.liveStatus === `Waiting for a free slot: ${EXACT_PLACES} or more ahead`)).toBe(true)
+    expect(back.filter((id) => changed.has(id))).toEqual([])
+    await allEnded()
   })
 
   it('after a restart, sends the runs left waiting (they were never sent)', async () => {

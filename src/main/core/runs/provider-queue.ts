@@ -14,9 +14,17 @@ import type { RunLedger } from './run-ledger'
  */
 export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 8, comfyui: 2 }
 
+/**
+ * How many waiting runs are told their exact place. Every send moves each waiting run up one, so exact places
+ * for all of a 20×20 grid were 400 run updates a second for the window to apply (thousands while it filled);
+ * beyond this the text stays the same, and only the runs near the front change.
+ */
+export const EXACT_PLACES = 10
+
 /** What a waiting run says, by how many wait before it in its provider's queue. */
 export function waitingText(ahead: number): string {
-  return ahead === 0 ? 'Waiting for a free slot: next' : `Waiting for a free slot: ${ahead} ahead`
+  if (ahead === 0) return 'Waiting for a free slot: next'
+  return ahead < EXACT_PLACES ? `Waiting for a free slot: ${ahead} ahead` : `Waiting for a free slot: ${EXACT_PLACES} or more ahead`
 }
 
 /** What became of one waiting run the queue tried to send. */
