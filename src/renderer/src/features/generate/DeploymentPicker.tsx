@@ -1,4 +1,4 @@
-import { useId } from 'react'
+import { useId, type ReactNode } from 'react'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
 import { useCourier } from '../../store/context'
@@ -9,9 +9,11 @@ import { canCustomize, publishesNoInputs } from './form-editor'
 interface Props {
   /** Opens "Customize form" for the deployment on screen. */
   onCustomize(): void
+  /** What to make of it (one run, a grid, a prompt list), on the heading's line: a row of its own pushed the Generate bar out of a small window. */
+  modes?: ReactNode
 }
 
-export function DeploymentPicker({ onCustomize }: Props) {
+export function DeploymentPicker({ onCustomize, modes }: Props) {
   const provider = useCourier((s) => s.generate.provider)
   const providerLabel = useCourier((s) => s.generate.providers.find((p) => p.id === s.generate.provider)?.label ?? '')
   const list = useCourier((s) => (s.generate.provider === null ? undefined : s.generate.deployments[s.generate.provider]))
@@ -63,6 +65,7 @@ export function DeploymentPicker({ onCustomize }: Props) {
         <button type="button" className="link link--small" onClick={() => void reload(provider)} disabled={list.status === 'loading'}>
           {list.status === 'loading' ? 'Refreshing…' : 'Refresh'}
         </button>
+        {modes}
       </div>
       <div className="deployment-row">
         <select id={id} className="input select" value={deploymentId ?? ''} onChange={(e) => select(e.target.value)}>

@@ -27,8 +27,7 @@ export function GenerateView() {
       <div className="generate-layout">
         <div className="card generate-main">
           <ProviderPicker />
-          <DeploymentPicker onCustomize={customize} />
-          {deployment !== null && deployment.inputs.length > 0 && <ComposeModes />}
+          <DeploymentPicker onCustomize={customize} modes={deployment !== null && deployment.inputs.length > 0 ? <ComposeModes /> : undefined} />
           {deployment !== null && <ComposeEditor deployment={deployment} />}
           <DeploymentForm onCustomize={customize} />
         </div>
