@@ -8,10 +8,10 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  // Three spec files at a time: each test has its own app process, data folder and ports, and most of a
-  // test's time is waiting (on runs, the page, the host): with two, a 2-core CI machine was half idle over the
-  // e2e step (20 min of CPU in a 20-minute run), and the whole run reached CI's limit.
-  workers: 3,
+  // Two spec files at a time: each test has its own app process, data folder and ports, and two workers keep
+  // a 2-core CI machine busy without starving either (the whole run was near CI's 20-minute limit with one;
+  // with three, each test ran so much slower that the run took as long and the longest specs timed out).
+  workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.test-reports/e2e.json' }]],
