@@ -160,9 +160,10 @@ async function uiFrames(): Promise<FrameFigures> {
         ],
       }),
     })
-    const submitted = (await answer.json()) as { gridId?: string; error?: { message: string } }
-    if (!answer.ok || submitted.gridId === undefined) throw new Error(`grids.submit: ${submitted.error?.message ?? answer.status}`)
-    await page.goto(`${origin}/#/grids/${submitted.gridId}`)
+    // The host answers every method with its Result: `{ ok, value }` or `{ ok: false, error }`.
+    const submitted = (await answer.json()) as { ok: boolean; value?: { gridId: string }; error?: { message: string } }
+    if (!submitted.ok || submitted.value === undefined) throw new Error(`grids.submit: ${submitted.error?.message ?? answer.status}`)
+    await page.goto(`${origin}/#/grids/${submitted.value.gridId}`)
     await page.locator('.grid-view').waitFor()
     return await page.evaluate(async () => {
       const view = () => document.querySelector<HTMLElement>('.grid-view')
