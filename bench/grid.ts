@@ -16,6 +16,17 @@ const SIDE = Number(process.env.BENCH_GRID_SIDE ?? 20)
 const TIME_SCALE = Number(process.env.BENCH_GRID_TIME_SCALE ?? 0.05)
 const CELLS = SIDE * SIDE
 
+/** The grid every phase submits: seed × prompt on the Demo's Quick Sketch, SIDE values each. */
+const BENCH_GRID = {
+  provider: 'demo' as const,
+  deploymentId: DEPLOYMENT_IDS.quickSketch,
+  inputs: {},
+  axes: [
+    { input: 'seed', values: Array.from({ length: SIDE }, (_, i) => i + 1) },
+    { input: 'prompt', values: Array.from({ length: SIDE }, (_, i) => `a lighthouse, variation ${i + 1}`) },
+  ],
+}
+
 async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> {
   const dataDir = await mkdtemp(join(tmpdir(), 'courier-bench-grid-'))
   const core = createCore({
@@ -58,15 +69,7 @@ async function gridSeconds(): Promise<{ seconds: number; imageState: string }> {
       })
     })
     const started = performance.now()
-    const submitted = await core.call('grids.submit', {
-      provider: 'demo',
-      deploymentId: DEPLOYMENT_IDS.quickSketch,
-      inputs: {},
-      axes: [
-        { input: 'seed', values: Array.from({ length: SIDE }, (_, i) => i + 1) },
-        { input: 'prompt', values: Array.from({ length: SIDE }, (_, i) => `a lighthouse, variation ${i + 1}`) },
-      ],
-    })
+    const submitted = await core.call('grids.submit', BENCH_GRID)
     if (!submitted.ok) throw new Error(`grids.submit: ${submitted.error.message}`)
     gridId = submitted.value.gridId
     const imageState = await finished
@@ -150,15 +153,7 @@ async function uiFrames(): Promise<FrameFigures> {
     const answer = await fetch(`${origin}/api/grids.submit`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        provider: 'demo',
-        deploymentId: DEPLOYMENT_IDS.quickSketch,
-        inputs: {},
-        axes: [
-          { input: 'seed', values: Array.from({ length: SIDE }, (_, i) => i + 1) },
-          { input: 'prompt', values: Array.from({ length: SIDE }, (_, i) => `a lighthouse, variation ${i + 1}`) },
-        ],
-      }),
+      body: JSON.stringify(BENCH_GRID),
     })
     // The host answers every method with its Result: `{ ok, value }` or `{ ok: false, error }`.
     const submitted = (await answer.json()) as { ok: boolean; value?: { gridId: string }; error?: { message: string } }

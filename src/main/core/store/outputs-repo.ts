@@ -202,14 +202,15 @@ export class OutputsRepo {
     private readonly options: OutputsRepoOptions = {},
   ) {}
 
+  /** A file's search entry (its prompt, its title and its file name); its rowid ties the output row to it. Call inside the row's transaction. */
+  private insertSearchEntry(prompt: string, title: string, path: string): number | bigint {
+    return statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(prompt, title, fileNameOf(path)).lastInsertRowid
+  }
+
   /** Saves an imported file's row and its search entry together (its prompt and title are searchable). */
   insertImported(output: NewImportedOutput): Output {
     atomically(this.db, () => {
-      const { lastInsertRowid } = statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(
-        output.prompt,
-        output.title,
-        fileNameOf(output.path),
-      )
+      const lastInsertRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
       statement(
         this.db,
         `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at,
@@ -242,11 +243,7 @@ export class OutputsRepo {
   /** Saves a grid image's row and its search entry together. */
   insertGridImage(output: NewGridImage): Output {
     atomically(this.db, () => {
-      const { lastInsertRowid } = statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(
-        output.prompt,
-        output.title,
-        fileNameOf(output.path),
-      )
+      const lastInsertRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
       statement(
         this.db,
         `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at,
