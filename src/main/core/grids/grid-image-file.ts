@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Output } from '@shared/output'
 import { COURIER_RECORD_FORMAT, COURIER_RECORD_KEY, type CourierRecord } from '@shared/provenance'
 import { folderName } from '../library/paths'
+import { writeDurably } from '../library/write-durably'
 import { readImageMetadata, writeImageMetadata } from '../metadata/containers/image'
 import { parametersForRecord } from '../metadata/interpret/index'
 import type { OutputsRepo } from '../store/outputs-repo'
@@ -65,13 +66,7 @@ export async function saveGridImage(deps: SaveGridImageDeps, grid: StoredGrid, p
   const part = `${path}.part`
   await mkdir(dirname(path), { recursive: true })
   try {
-    const handle = await open(part, 'wx', 0o644)
-    try {
-      await handle.writeFile(bytes)
-      await handle.datasync()
-    } finally {
-      await handle.close()
-    }
+    await writeDurably(part, bytes)
     const back = createHash('sha256').update(await readFile(part)).digest('hex')
     if (back !== sha256) throw new Error('the grid image did not read back as written')
     await rename(part, path)

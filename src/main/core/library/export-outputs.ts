@@ -11,6 +11,7 @@ import { stripVideoMetadata, videoContainerOf, type VideoTools } from '../metada
 import type { OutputsRepo } from '../store/outputs-repo'
 import { downloadName } from './download-name'
 import { isInside, resolveInside } from './media'
+import { writeDurably } from './write-durably'
 
 
 export interface ExportArgs {
@@ -91,16 +92,6 @@ export function isWorkflowJson(text: string): boolean {
   })
 }
 
-/** Writes `bytes` to a new `part` (never an existing file) and makes it durable. */
-async function writeDurably(part: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(part, 'wx', 0o644)
-  try {
-    await handle.writeFile(bytes)
-    await handle.datasync()
-  } finally {
-    await handle.close()
-  }
-}
 
 async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r+')
