@@ -1,6 +1,6 @@
 import type { CourierClient } from '@shared/client'
 import { createCourierStore } from './store'
-import { connectEvents } from './store/connect-events'
+import { connectEvents, type EventDelivery } from './store/connect-events'
 import { cryptoRandom } from './store/form-model'
 import { connectLocation } from './store/location'
 import { connectKeyboard } from './keyboard/connect-keyboard'
@@ -13,6 +13,8 @@ export interface BootOptions {
   storage?: Storage | null
   random?: () => number
   window?: Window
+  /** `each` for tests that emit an event and read the store at once; the app gathers them per frame. */
+  eventDelivery?: EventDelivery
 }
 
 export interface App extends Runtime {
@@ -29,8 +31,8 @@ export function bootstrap(courier: CourierClient, options: BootOptions = {}): Ap
     random: options.random ?? cryptoRandom,
   })
   // Subscribe before fetching so nothing that happens during the fetches is missed; merges keep the newest copy.
-  connectEvents(courier, store, controller.signal)
   const win = options.window ?? window
+  connectEvents(courier, store, controller.signal, options.eventDelivery ?? 'frame', win)
   connectLocation(store, win, controller.signal)
   connectKeyboard(store, win, controller.signal)
   guardFileDrops(win, controller.signal, (files) => void takeDroppedFiles(store, courier, files))

@@ -45,7 +45,45 @@ export function foldEvent(store: CourierStore, event: CourierEvent): void {
   }
 }
 
+/**
+ * How main's events reach the store. `frame` folds those that arrive before the next frame as one store change
+ * (a 20×20 grid filling sends over a hundred events a second: folded one by one, each ran every cell's selector
+ * and re-rendered, and frames ran long); `each` folds each as it arrives, for tests that emit and read at once.
+ */
+export type EventDelivery = 'frame' | 'each'
+
+/** Gathered events wait at most this long where no frame comes (a hidden tab draws none). */
+const MAX_WAIT_MS = 100
+
 /** The one subscription to main's events, made at start-up; components read the store and never subscribe. */
-export function connectEvents(courier: CourierClient, store: CourierStore, signal: AbortSignal): void {
-  courier.subscribe((event) => foldEvent(store, event), signal)
+export function connectEvents(courier: CourierClient, store: CourierStore, signal: AbortSignal, delivery: EventDelivery = 'frame', win: Window = window): void {
+  if (delivery === 'each') {
+    courier.subscribe((event) => foldEvent(store, event), signal)
+    return
+  }
+  let waiting: CourierEvent[] = []
+  let frame: number | null = null
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const flush = () => {
+    if (frame !== null) win.cancelAnimationFrame(frame)
+    if (timer !== null) clearTimeout(timer)
+    frame = null
+    timer = null
+    const events = waiting
+    waiting = []
+    // In arrival order, as one change.
+    store.batch(() => {
+      for (const event of events) foldEvent(store, event)
+    })
+  }
+  courier.subscribe((event) => {
+    waiting.push(event)
+    if (timer !== null) return
+    frame = win.requestAnimationFrame(flush)
+    timer = setTimeout(flush, MAX_WAIT_MS)
+  }, signal)
+  signal.addEventListener('abort', () => {
+    if (frame !== null) win.cancelAnimationFrame(frame)
+    if (timer !== null) clearTimeout(timer)
+  })
 }

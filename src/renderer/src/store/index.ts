@@ -13,7 +13,7 @@ import { createToastsSlice } from './toasts'
 import { createTunnelSlice } from './tunnel'
 import { createUploadsSlice } from './uploads'
 import { createWebhooksSlice } from './webhooks'
-import type { CourierState, CourierStore, SliceContext, StoreDeps } from './types'
+import type { CourierState, CourierStore, SliceContext, SliceKey, StoreDeps } from './types'
 
 export type * from './types'
 
@@ -23,17 +23,15 @@ export type * from './types'
  * mirrors main and owns no facts beyond the form being filled in and the view being shown.
  */
 export function createCourierStore(deps: StoreDeps): CourierStore {
-  return createStore<CourierState>()((set, get) => {
+  /** The state being built inside `batch`: slices read and patch it, and the store publishes it once at the end. */
+  let draft: CourierState | null = null
+  const store = createStore<CourierState>()((set, get) => {
     const ctx: SliceContext = {
-      get,
+      get: () => draft ?? get(),
       deps,
       patch(key, change) {
-        set((state) => {
-          const slice = state[key]
-          const partial = typeof change === 'function' ? change(slice) : change
-          if (Object.keys(partial).length === 0) return state
-          return { [key]: { ...slice, ...partial } } as Partial<CourierState>
-        })
+        if (draft !== null) draft = patched(draft, key, change)
+        else set((state) => patched(state, key, change))
       },
     }
     return {
@@ -53,4 +51,25 @@ export function createCourierStore(deps: StoreDeps): CourierStore {
       grids: createGridsSlice(ctx),
     }
   })
+  return Object.assign(store, {
+    batch(work: () => void): void {
+      if (draft !== null) return work()
+      draft = store.getState()
+      try {
+        work()
+      } finally {
+        const next = draft
+        draft = null
+        if (next !== store.getState()) store.setState(next, true)
+      }
+    },
+  })
+}
+
+/** The state with one slice shallow-merged; the same state when the change is empty. */
+function patched<K extends SliceKey>(state: CourierState, key: K, change: Partial<CourierState[K]> | ((slice: CourierState[K]) => Partial<CourierState[K]>)): CourierState {
+  const slice = state[key]
+  const partial = typeof change === 'function' ? change(slice) : change
+  if (Object.keys(partial).length === 0) return state
+  return { ...state, [key]: { ...slice, ...partial } }
 }

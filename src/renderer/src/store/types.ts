@@ -541,7 +541,13 @@ export interface CourierState {
 }
 
 export type SliceKey = keyof CourierState
-export type CourierStore = StoreApi<CourierState>
+export interface CourierStore extends StoreApi<CourierState> {
+  /**
+   * Runs `work` (slices' actions and receives) against a draft and publishes the result as one change: the
+   * components' selectors run once for all of it, not once per patch.
+   */
+  batch(work: () => void): void
+}
 
 export interface StoreDeps {
   courier: CourierClient

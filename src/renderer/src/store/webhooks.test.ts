@@ -55,7 +55,7 @@ describe('webhooks slice', () => {
   const start = () => {
     const fake = new FakeCourier()
     const store = createCourierStore({ courier: fake, storage: null, random: () => 0.5 })
-    connectEvents(fake, store, new AbortController().signal)
+    connectEvents(fake, store, new AbortController().signal, 'each')
     return { fake, store, webhooks: () => store.getState().webhooks }
   }
 

@@ -29,7 +29,7 @@ export interface RenderOptions {
 
 /** Boots the real store against a fake courier and renders the whole app, as main.tsx does. */
 export async function renderApp(fake = new FakeCourier(), options: RenderOptions = {}) {
-  const app = bootstrap(fake, { storage: options.storage === undefined ? window.localStorage : options.storage, random: options.random })
+  const app = bootstrap(fake, { storage: options.storage === undefined ? window.localStorage : options.storage, random: options.random, eventDelivery: 'each' })
   running.push(app)
   const view = render(
     <RuntimeProvider runtime={app}>
