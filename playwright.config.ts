@@ -7,18 +7,19 @@ export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  // Tests, not spec files, are shared out: each test has its own app process, data folder and ports, so any two
-  // can run side by side, and a spec file of long tests no longer leaves one worker idle at the end (whole
-  // files: 13.4 min for 1,413 s of tests on two workers). Two workers keep a 2-core CI machine busy without
-  // starving either (with three, each test ran so much slower that the run took as long and the longest specs
-  // timed out).
-  fullyParallel: true,
+  // Whole spec files are shared out, not tests: sharing tests paired a file's heavy variants (the same flow at
+  // three window sizes) side by side, and every test ran about a quarter slower (21.9 min against 19.0).
+  // Two workers keep a 2-core CI machine busy without starving either (with three, each test ran so much
+  // slower that the run took as long and the longest specs timed out).
+  fullyParallel: false,
   workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: '.test-reports/e2e.json' }]],
   use: {
-    trace: 'retain-on-failure',
+    // Recording a trace made every test about a third slower (it snapshots the page at each step), and CI keeps
+    // only what is printed: `COURIER_E2E_TRACE=1` records one, kept for a failed test (`npx playwright show-trace`).
+    trace: process.env.COURIER_E2E_TRACE === '1' ? 'retain-on-failure' : 'off',
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: chromium,
