@@ -108,6 +108,32 @@ describe('renderGrid', () => {
     }
   })
 
+  it('places a 16-bit grey picture and a half-transparent one as the eye sees them', async () => {
+    // A 16-bit grey PNG (as some workflows save) and an RGBA one: tiles are raw pixels, so each must come out
+    // as 8-bit sRGB, the transparent one over white.
+    const grey16 = join(dir, 'grey16.png')
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#404040' } }).toColourspace('grey16').png().toFile(grey16)
+    const rgba = join(dir, 'rgba.png')
+    await sharp({ create: { width: 64, height: 64, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } }).png().toFile(rgba)
+    const axes: GridAxis[] = [axis('seed', 2)]
+    const cells = [grey16, rgba].map((file, x) => ({ x, y: 0, z: 0, seconds: null, picture: { kind: 'picture', file } as const }))
+    const rendered = await renderGrid({ axes, cells, cellTime: false, aspect: 1 })
+    if (!rendered.ok) throw new Error(rendered.error.message)
+    const laid = layoutGrid({ axes, cellTime: false, aspect: 1 })
+    if (!laid.ok) throw new Error('layout')
+    const { data, info } = await sharp(rendered.value.png).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const centre = (x: number) => {
+      const { left, top } = laid.value.cellAt(x, 0, 0)
+      const at = ((top + 128) * info.width + left + 128) * 3
+      return [data[at]!, data[at + 1]!, data[at + 2]!]
+    }
+    for (const channel of centre(0)) expect(Math.abs(channel - 0x40)).toBeLessThanOrEqual(1)
+    const [r, g, b] = centre(1)
+    expect(Math.abs(r! - 128)).toBeLessThanOrEqual(2)
+    expect(Math.abs(g! - 128)).toBeLessThanOrEqual(2)
+    expect(b).toBe(255)
+  })
+
   it('formats run times', () => {
     expect(formatSeconds(2.345)).toBe('2.3 s')
     expect(formatSeconds(125)).toBe('2 min 5 s')
