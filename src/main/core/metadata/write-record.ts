@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, extname, join } from 'node:path'
 import sharp from 'sharp'
 import { COURIER_RECORD_KEY, type CourierRecord } from '@shared/provenance'
@@ -8,6 +8,7 @@ import { imageContainer, readImageMetadata, writeImageMetadata } from './contain
 import { writeSidecar } from './containers/sidecar'
 import { videoContainerOf, writeVideoMetadata, type VideoTools } from './containers/video'
 import { parametersForRecord } from './interpret/index'
+import { writeDurably } from '../library/write-durably'
 import { fileHead } from './read-file'
 import type { MetadataToWrite } from './raw'
 
@@ -35,13 +36,7 @@ async function sha256Of(path: string): Promise<string> {
 
 /** Writes `bytes` durably to `part`, then puts it in place of `path` (a rename: the old file or the new, never half). */
 async function replaceWith(path: string, part: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(part, 'w', 0o644)
-  try {
-    await handle.writeFile(bytes)
-    await handle.datasync()
-  } finally {
-    await handle.close()
-  }
+  await writeDurably(part, bytes, 'w')
   await rename(part, path)
 }
 
