@@ -222,9 +222,9 @@ export async function benchGrid(): Promise<void> {
   const direct = framesOnly ? null : await oneByOneSeconds()
   const grid = framesOnly ? null : await gridSeconds()
   if (direct !== null && grid !== null) {
-  console.log(`  ${CELLS} runs one by one, to all saved:     ${direct.toFixed(1)} s`)
-  console.log(`  grid, submit to grid image (${grid.imageState}): ${grid.seconds.toFixed(1)} s  (every cell ended at ${grid.cellsSeconds.toFixed(1)} s, then the image)`)
-  console.log(`  ratio grid / one by one = ${(grid.seconds / direct).toFixed(2)}  (goal ≤ 1: no slower)`)
+    console.log(`  ${CELLS} runs one by one, to all saved:     ${direct.toFixed(1)} s`)
+    console.log(`  grid, submit to grid image (${grid.imageState}): ${grid.seconds.toFixed(1)} s  (every cell ended at ${grid.cellsSeconds.toFixed(1)} s, then the image)`)
+    console.log(`  ratio grid / one by one = ${(grid.seconds / direct).toFixed(2)}  (goal ≤ 1: no slower)`)
   }
   const ui = await uiFrames()
   const ms = (x: number) => `${x.toFixed(1)} ms`

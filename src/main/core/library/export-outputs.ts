@@ -13,7 +13,6 @@ import { downloadName } from './download-name'
 import { isInside, resolveInside } from './media'
 import { writeDurably } from './write-durably'
 
-
 export interface ExportArgs {
   ids: readonly OutputId[]
   folder: string
@@ -91,7 +90,6 @@ export function isWorkflowJson(text: string): boolean {
     return isGraph(value)
   })
 }
-
 
 async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r+')
