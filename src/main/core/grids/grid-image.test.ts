@@ -134,6 +134,37 @@ describe('renderGrid', () => {
     expect(b).toBe(255)
   })
 
+  it('uses a picture resized ahead for its cell, and resizes again one resized to another size', async () => {
+    const axes: GridAxis[] = [axis('seed', 2)]
+    const laid = layoutGrid({ axes, cellTime: false, aspect: 1 })
+    if (!laid.ok) throw new Error('layout')
+    const { cellWidth, cellHeight } = laid.value
+    const filled = (width: number, height: number, rgb: [number, number, number]) => ({
+      width,
+      height,
+      pixels: Buffer.from(Array.from({ length: width * height }, () => rgb).flat()),
+    })
+    // The first file does not exist: only its prepared tile can put magenta there. The second's tile has the
+    // wrong size, so the file itself (red) is resized instead.
+    const absent = join(dir, 'never-written.png')
+    const red = join(dir, '0.png')
+    const tiles = new Map([
+      [absent, filled(cellWidth, cellHeight, [255, 0, 255])],
+      [red, filled(cellWidth - 1, cellHeight, [0, 255, 0])],
+    ])
+    const cells = [absent, red].map((file, x) => ({ x, y: 0, z: 0, seconds: null, picture: { kind: 'picture', file } as const }))
+    const rendered = await renderGrid({ axes, cells, cellTime: false, aspect: 1, tiles })
+    if (!rendered.ok) throw new Error(rendered.error.message)
+    const { data, info } = await sharp(rendered.value.png).raw().toBuffer({ resolveWithObject: true })
+    const centre = (x: number) => {
+      const { left, top } = laid.value.cellAt(x, 0, 0)
+      const at = ((top + cellHeight / 2) * info.width + left + cellWidth / 2) * 3
+      return [data[at], data[at + 1], data[at + 2]]
+    }
+    expect(centre(0)).toEqual([255, 0, 255])
+    expect(centre(1)).toEqual([...sharpColour('#ff0000')])
+  })
+
   it('formats run times', () => {
     expect(formatSeconds(2.345)).toBe('2.3 s')
     expect(formatSeconds(125)).toBe('2 min 5 s')

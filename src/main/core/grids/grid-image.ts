@@ -1,5 +1,6 @@
-import sharp, { type OverlayOptions } from 'sharp'
+import sharp from 'sharp'
 import type { GridAxis } from '@shared/grid'
+import { encodeRgbPng } from './grid-png'
 import { err, ok, type Result } from '@shared/result'
 
 /**
@@ -92,6 +93,8 @@ export interface GridImageInput {
   cellTime: boolean
   /** Width ÷ height of the cells' pictures (the first picture's). */
   aspect: number
+  /** Pictures already resized, by file: used when they have the layout's cell size, else resized again. */
+  tiles?: ReadonlyMap<string, RawTile>
 }
 
 /** Where everything goes: computed before any pixel is drawn, so an image too large is refused at once. */
@@ -182,70 +185,117 @@ export function formatSeconds(seconds: number): string {
 /** Cell pictures resized at once: enough to keep both cores busy, few enough to hold memory down. */
 const RESIZE_CONCURRENCY = 4
 
-/** Draws the grid as a PNG. A cell whose picture cannot be read becomes a grey tile saying so. */
+/** A cell's picture at its size in the grid: 8-bit sRGB, no alpha (flattened on white), row-major. */
+export interface RawTile {
+  width: number
+  height: number
+  pixels: Buffer
+}
+
+/** Resizes a picture into a `width` × `height` cell, letterboxed on white. Throws when it cannot be read. */
+export async function resizeTile(file: string, width: number, height: number): Promise<RawTile> {
+  const { data, info } = await sharp(file)
+    .resize(width, height, { fit: 'contain', background: '#ffffff' })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+  if (info.channels !== 3 || info.width !== width || info.height !== height) {
+    throw new Error(`resized to ${info.width} × ${info.height} × ${info.channels}, not ${width} × ${height} × 3`)
+  }
+  return { width, height, pixels: data }
+}
+
+/** Text on white (or on its own background) as a raw tile: every piece of text has its box to itself. */
+async function textTile(svg: Buffer, width: number, height: number): Promise<RawTile> {
+  const { data, info } = await sharp(svg).flatten({ background: '#ffffff' }).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
+  if (info.channels !== 3 || info.width !== width || info.height !== height) {
+    throw new Error(`text drawn at ${info.width} × ${info.height} × ${info.channels}, not ${width} × ${height} × 3`)
+  }
+  return { width, height, pixels: data }
+}
+
+/** Copies a tile into the RGB canvas with its top-left corner at (left, top); layoutGrid keeps it inside. */
+function place(canvas: Buffer, canvasWidth: number, tile: RawTile, left: number, top: number): void {
+  const rowBytes = tile.width * 3
+  for (let row = 0; row < tile.height; row++) tile.pixels.copy(canvas, ((top + row) * canvasWidth + left) * 3, row * rowBytes, (row + 1) * rowBytes)
+}
+
+/**
+ * Draws the grid as a PNG. A cell whose picture cannot be read becomes a grey tile saying so.
+ *
+ * Every piece (picture, time, label, grey tile) has a box of its own on the white canvas, so each is drawn
+ * as raw pixels and copied into place (compositing 400 pictures and 400 SVG times over the canvas took longer
+ * than resizing the pictures did), and the canvas is encoded by `encodeRgbPng`.
+ */
 export async function renderGrid(input: GridImageInput): Promise<Result<{ png: Buffer; width: number; height: number }>> {
   const laid = layoutGrid(input)
   if (!laid.ok) return laid
   const layout = laid.value
   const { cellWidth, cellHeight } = layout
-  const layers: OverlayOptions[] = []
-
+  const pieces: { tile: RawTile; left: number; top: number }[] = []
   const greyTile = (reason: string) =>
-    textSvg(wrapLabel(reason, cellWidth - 12, FONT_PX, ERROR_LINES), cellWidth, cellHeight, { background: '#8a8a8a', color: '#ffffff' })
-  // Resized pictures stay raw pixels: encoding 400 tiles as PNG only for the composite to decode them again
-  // cost about a second of a 20×20 grid's image.
-  const tiles = new Array<Pick<OverlayOptions, 'input' | 'raw'>>(input.cells.length)
+    textTile(textSvg(wrapLabel(reason, cellWidth - 12, FONT_PX, ERROR_LINES), cellWidth, cellHeight, { background: '#8a8a8a', color: '#ffffff' }), cellWidth, cellHeight)
+
   let next = 0
   const worker = async () => {
     while (next < input.cells.length) {
-      const i = next++
-      const { picture } = input.cells[i]!
-      if (picture.kind === 'missing') {
-        tiles[i] = { input: greyTile(picture.reason) }
-        continue
+      const cell = input.cells[next++]!
+      const { picture } = cell
+      const at = layout.cellAt(cell.x, cell.y, cell.z)
+      let tile: RawTile
+      if (picture.kind === 'missing') tile = await greyTile(picture.reason)
+      else {
+        const ready = input.tiles?.get(picture.file)
+        try {
+          tile = ready && ready.width === cellWidth && ready.height === cellHeight ? ready : await resizeTile(picture.file, cellWidth, cellHeight)
+        } catch (error) {
+          tile = await greyTile(`The picture could not be read: ${(error as Error).message}`)
+        }
       }
-      try {
-        const { data, info } = await sharp(picture.file)
-          .resize(cellWidth, cellHeight, { fit: 'contain', background: '#ffffff' })
-          .flatten({ background: '#ffffff' })
-          .toColourspace('srgb')
-          .raw({ depth: 'uchar' })
-          .toBuffer({ resolveWithObject: true })
-        tiles[i] = { input: data, raw: { width: info.width, height: info.height, channels: info.channels } }
-      } catch (error) {
-        tiles[i] = { input: greyTile(`The picture could not be read: ${(error as Error).message}`) }
-      }
+      pieces.push({ tile, ...at })
     }
   }
   await Promise.all(Array.from({ length: Math.min(RESIZE_CONCURRENCY, input.cells.length) }, worker))
 
-  input.cells.forEach((cell, i) => {
-    const { left, top } = layout.cellAt(cell.x, cell.y, cell.z)
-    layers.push({ ...tiles[i]!, left, top })
-    if (input.cellTime && cell.seconds !== null) {
-      layers.push({ input: textSvg([formatSeconds(cell.seconds)], cellWidth, LINE_PX, { anchor: 'middle', color: '#555555' }), left, top: top + cellHeight })
+  // Times repeat ("3.2 s" under many cells): each is drawn once.
+  const times = new Map<string, Promise<RawTile>>()
+  const timeTile = (text: string) => {
+    if (!times.has(text)) times.set(text, textTile(textSvg([text], cellWidth, LINE_PX, { anchor: 'middle', color: '#555555' }), cellWidth, LINE_PX))
+    return times.get(text)!
+  }
+  const texts: Promise<{ tile: RawTile; left: number; top: number }>[] = []
+  const text = (tile: Promise<RawTile>, left: number, top: number) => texts.push(tile.then((drawn) => ({ tile: drawn, left, top })))
+  if (input.cellTime) {
+    for (const cell of input.cells) {
+      if (cell.seconds === null) continue
+      const { left, top } = layout.cellAt(cell.x, cell.y, cell.z)
+      text(timeTile(formatSeconds(cell.seconds)), left, top + cellHeight)
     }
-  })
+  }
   const zs = axisSize(input.axes, 2)
   for (let z = 0; z < zs; z++) {
     const pageTop = PAD + z * (layout.pageHeight + PAD)
     const title = layout.pageTitles[z]
-    if (title) layers.push({ input: textSvg(title, layout.width - 2 * PAD, layout.titleHeight), left: PAD, top: pageTop })
+    const labelTop = pageTop + layout.titleHeight
+    if (title) text(textTile(textSvg(title, layout.width - 2 * PAD, layout.titleHeight), layout.width - 2 * PAD, layout.titleHeight), PAD, pageTop)
     if (layout.corner.length > 0) {
-      layers.push({ input: textSvg(layout.corner, layout.leftWidth - 8, layout.headerHeight, { color: '#666666' }), left: PAD, top: pageTop + layout.titleHeight })
+      const corner = textSvg(layout.corner, layout.leftWidth - 8, layout.headerHeight, { color: '#666666' })
+      text(textTile(corner, layout.leftWidth - 8, layout.headerHeight), PAD, labelTop)
     }
     layout.xLabels.forEach((lines, x) => {
       const { left } = layout.cellAt(x, 0, z)
-      layers.push({ input: textSvg(lines, cellWidth, layout.headerHeight, { anchor: 'middle' }), left, top: pageTop + layout.titleHeight })
+      text(textTile(textSvg(lines, cellWidth, layout.headerHeight, { anchor: 'middle' }), cellWidth, layout.headerHeight), left, labelTop)
     })
     layout.yLabels.forEach((lines, y) => {
       const { top } = layout.cellAt(0, y, z)
-      layers.push({ input: textSvg(lines, layout.leftWidth - 8, cellHeight), left: PAD, top })
+      text(textTile(textSvg(lines, layout.leftWidth - 8, cellHeight), layout.leftWidth - 8, cellHeight), PAD, top)
     })
   }
-  const png = await sharp({ create: { width: layout.width, height: layout.height, channels: 3, background: '#ffffff' }, limitInputPixels: false })
-    .composite(layers)
-    .png({ compressionLevel: 6 })
-    .toBuffer()
+  pieces.push(...(await Promise.all(texts)))
+
+  const canvas = Buffer.alloc(layout.width * layout.height * 3, 0xff)
+  for (const { tile, left, top } of pieces) place(canvas, layout.width, tile, left, top)
+  const png = await encodeRgbPng(canvas, layout.width, layout.height)
   return ok({ png, width: layout.width, height: layout.height })
 }

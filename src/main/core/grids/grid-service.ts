@@ -17,8 +17,9 @@ import type { OutputsRepo } from '../store/outputs-repo'
 import { publicRun, type StoredRun } from '../store/runs-repo'
 import type { Db } from '../store/database'
 import { planGrid, planList } from './grid-cells'
-import { renderGrid, type GridImageCell } from './grid-image'
+import { layoutGrid, renderGrid, type GridImageCell } from './grid-image'
 import { saveGridImage } from './grid-image-file'
+import { GridTiles } from './grid-tiles'
 
 export interface GridServiceDeps {
   db: Db
@@ -57,6 +58,9 @@ export class GridService {
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly lastSent = new Map<string, number>()
   private readonly making = new Map<string, Promise<void>>()
+  private readonly tiles = new GridTiles()
+  /** Each filling grid's cell size for a picture shape (width ÷ height), or null where none fits. */
+  private readonly cellSizes = new Map<string, { aspect: number; size: { width: number; height: number } | null }>()
   private unsubscribe: (() => void) | null = null
   private stopped = false
 
@@ -80,6 +84,9 @@ export class GridService {
     for (const timer of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
     await Promise.allSettled(this.making.values())
+    // After the images: one being made waits for its tiles.
+    await this.tiles.stop()
+    this.cellSizes.clear()
   }
 
   // ── submits ──────────────────────────────────────────────────────────────────────────────────────
@@ -253,7 +260,26 @@ export class GridService {
     // A progress tick or a cost: the grid shows statuses, not those. (A string per cell run this session.)
     if (this.seen.get(run.id) === key) return
     this.seen.set(run.id, key)
+    if (isTerminal(run.status) && run.outputs === 'saved') this.prepareTile(run.gridId!, run.id)
     this.announce(run.gridId!)
+  }
+
+  /** Starts resizing a cell's picture for the grid image as soon as its run has saved it. */
+  private prepareTile(gridId: string, runId: string): void {
+    const imageId = this.repo.cellImageId(runId)
+    const output = imageId === null ? undefined : this.deps.outputs.get(imageId)
+    const file = imageId === null ? null : this.fileOf(imageId)
+    if (!output?.width || !output.height || file === null) return
+    const aspect = output.width / output.height
+    let known = this.cellSizes.get(gridId)
+    if (known?.aspect !== aspect) {
+      const grid = this.repo.get(gridId)
+      if (!grid) return
+      const layout = layoutGrid({ axes: grid.axes, cellTime: grid.cellTime, aspect })
+      known = { aspect, size: layout.ok ? { width: layout.value.cellWidth, height: layout.value.cellHeight } : null }
+      this.cellSizes.set(gridId, known)
+    }
+    if (known.size) this.tiles.prepare(gridId, file, known.size.width, known.size.height)
   }
 
   /**
@@ -290,6 +316,8 @@ export class GridService {
       })
       .finally(() => {
         this.making.delete(gridId)
+        this.tiles.forget(gridId)
+        this.cellSizes.delete(gridId)
         // A re-run may have started and ended while this image was drawn (and discarded): its turn now.
         if (this.repo.get(gridId)?.imageState === 'waiting') this.settle(gridId)
       })
@@ -320,7 +348,8 @@ export class GridService {
     const first = cells.find((cell) => cell.imageOutputId !== null)!
     const firstOutput = this.deps.outputs.get(first.imageOutputId!)
     const aspect = firstOutput?.width && firstOutput.height ? firstOutput.width / firstOutput.height : 1
-    const rendered = await renderGrid({ axes: grid.axes, cells: pictures, cellTime: grid.cellTime, aspect })
+    const tiles = await this.tiles.ready(grid.id)
+    const rendered = await renderGrid({ axes: grid.axes, cells: pictures, cellTime: grid.cellTime, aspect, tiles })
     if (!rendered.ok) {
       this.setImage(grid.id, { state: 'failed', error: rendered.error.message })
       return
@@ -333,25 +362,35 @@ export class GridService {
     this.deps.events.publish({ type: 'output.saved', output: saved })
     void this.deps.thumbnails.ensure(saved.id)
     if (previous !== null && previous !== saved.id) await this.forget(previous)
-    this.deps.log.info('grid image saved', { gridId: grid.id, outputId: saved.id, width: rendered.value.width, height: rendered.value.height })
+    this.deps.log.info('grid image saved', {
+      gridId: grid.id,
+      outputId: saved.id,
+      width: rendered.value.width,
+      height: rendered.value.height,
+      resizedAhead: tiles.size,
+    })
   }
 
   /** A cell's picture for the image: its first saved picture, or a grey tile saying why there is none. */
   private pictureOf(cell: StoredCell): GridImageCell['picture'] {
-    if (cell.imageOutputId !== null) {
-      const location = this.deps.outputs.location(cell.imageOutputId)
-      if (location) return { kind: 'picture', file: join(location.root, ...location.path.split('/')) }
-    }
+    const file = cell.imageOutputId === null ? null : this.fileOf(cell.imageOutputId)
+    if (file !== null) return { kind: 'picture', file }
     if (cell.status === 'succeeded') return { kind: 'missing', reason: cell.error?.message ?? 'No picture was saved for this cell.' }
     const what = cell.status === 'timed_out' ? 'Timed out' : cell.status === 'cancelled' ? 'Cancelled' : 'Failed'
     return { kind: 'missing', reason: cell.error ? `${what}: ${cell.error.message}` : what }
   }
 
+  /** Where a saved output's file is, or null for an output no longer in the library. */
+  private fileOf(outputId: string): string | null {
+    const location = this.deps.outputs.location(outputId)
+    return location ? join(location.root, ...location.path.split('/')) : null
+  }
+
   /** The image a re-run replaced: its row, thumbnail and file go (it was made here, and is made again at will). */
   private async forget(outputId: string): Promise<void> {
-    const location = this.deps.outputs.location(outputId)
+    const file = this.fileOf(outputId)
     this.deps.outputs.remove([outputId])
     await this.deps.thumbnails.remove(outputId).catch(() => undefined)
-    if (location) await rm(join(location.root, ...location.path.split('/')), { force: true })
+    if (file !== null) await rm(file, { force: true })
   }
 }

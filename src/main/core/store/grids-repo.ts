@@ -139,6 +139,12 @@ export class GridsRepo {
     }))
   }
 
+  /** The picture a cell's run shows in the grid: its first image output (as `cells` reads it), or null. */
+  cellImageId(runId: string): string | null {
+    const row = statement(this.db, `SELECT o.id FROM outputs o WHERE o.run_id = ? AND o.kind = 'image' ORDER BY o.idx LIMIT 1`).get(runId) as { id: string } | undefined
+    return row?.id ?? null
+  }
+
   setImage(id: string, image: { state: GridImageState; outputId?: string | null; error?: string | null }): void {
     if (image.outputId !== undefined) statement(this.db, 'UPDATE grids SET image_output_id = ? WHERE id = ?').run(image.outputId, id)
     statement(this.db, 'UPDATE grids SET image_state = ?, image_error = ? WHERE id = ?').run(image.state, image.error ?? null, id)

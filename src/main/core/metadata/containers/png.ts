@@ -121,7 +121,8 @@ export function readPng(b: Uint8Array, raw: RawMetadata): void {
   }
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One chunk: length, type, data and the CRC over type and data (PNG spec §5.3). */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const out = Buffer.alloc(12 + data.length)
   out.writeUInt32BE(data.length, 0)
   out.write(type, 4, 'latin1')
@@ -137,10 +138,10 @@ function textChunk(key: string, value: string): Uint8Array {
   }
   const keyword = Buffer.from(key, 'latin1')
   if (value.length <= MAX_TEXT_CHUNK && /^[^\0\u0100-\uffff]*$/.test(value)) {
-    return chunk('tEXt', concat([keyword, Uint8Array.of(0), Buffer.from(value, 'latin1')]))
+    return pngChunk('tEXt', concat([keyword, Uint8Array.of(0), Buffer.from(value, 'latin1')]))
   }
   // keyword NUL, not compressed, method 0, empty language tag NUL, empty translated keyword NUL, text.
-  return chunk('iTXt', concat([keyword, Uint8Array.of(0, 0, 0, 0, 0), Buffer.from(value, 'utf8')]))
+  return pngChunk('iTXt', concat([keyword, Uint8Array.of(0, 0, 0, 0, 0), Buffer.from(value, 'utf8')]))
 }
 
 /** The keyword of a text chunk, or null for any other chunk. */
