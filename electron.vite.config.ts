@@ -10,11 +10,13 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // One bundle for the Electron main process, one for the web host, one for the `courier` command
-        // line (bin/courier.mjs loads it); all share core.
+        // line (bin/courier.mjs loads it); all share core. The Demo's painter thread is an entry of its own,
+        // which both apps start beside them (src/sim/media/painter.ts).
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           web: resolve(__dirname, 'src/main/web/cli.ts'),
           courier: resolve(__dirname, 'src/cli/courier.ts'),
+          'painter-worker': resolve(__dirname, 'src/sim/media/painter-worker.ts'),
         },
       },
     },

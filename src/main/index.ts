@@ -196,6 +196,7 @@ function main(): void {
         env: process.env,
         secrets,
         version: app.getVersion(),
+        demoPainterWorker: join(mainDir, 'painter-worker.js'),
         // Deleted outputs go to the OS trash; open and reveal hand files to the desktop.
         trash: (path) => shell.trashItem(path),
         desktop: { openPath: (path) => shell.openPath(path), showItemInFolder: (path) => shell.showItemInFolder(path) },

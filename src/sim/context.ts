@@ -1,3 +1,4 @@
+import type { PicturePainter } from './media/painter'
 import type { SimFaults } from './faults'
 import type { SimLedger } from './ledger'
 import type { MediaStore } from './media/media-store'
@@ -7,6 +8,8 @@ import type { WebhookSender } from './webhooks/webhook-sender'
 
 /** What every provider module of the simulator shares; built once per `startSim`. */
 export interface SimContext {
+  /** Draws the pictures outputs carry (in-process, or on a low-priority worker thread). */
+  readonly painter: PicturePainter
   readonly timeScale: number
   readonly faults: SimFaults
   readonly stats: SimStats

@@ -11,6 +11,7 @@ import { mediaRoutes } from './media/media-routes'
 import { MediaStore } from './media/media-store'
 import { emptyStats, type SimStats } from './stats'
 import { WebhookSender } from './webhooks/webhook-sender'
+import { inlinePainter, workerPainter } from './media/painter'
 
 export interface SimOptions {
   /** Default 0: any free port (read the real one from `url`). */
@@ -20,6 +21,11 @@ export interface SimOptions {
   /** Multiplies every duration of the run timeline and the webhook retry waits; default 1. */
   timeScale?: number
   log?: (line: string) => void
+  /**
+   * The bundled painter worker (`painter-worker.js`): the Demo's pictures are then drawn on a thread of
+   * their own at the lowest priority. Without it (tests, `npm run sim`) they are drawn in-process.
+   */
+  painterWorker?: string
 }
 
 const WEBHOOK_LOG_LIMIT = 20_000
@@ -110,7 +116,9 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
   })
 
+  const painter = options.painterWorker === undefined ? inlinePainter() : workerPainter(options.painterWorker, log)
   const ctx: SimContext = {
+    painter,
     timeScale,
     faults,
     stats,
@@ -203,7 +211,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         webhooks.destroy()
         server.close(() => resolve())
         server.closeAllConnections()
-      })),
+      }).then(() => painter.close())),
   }
   return sim
 }

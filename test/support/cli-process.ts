@@ -7,7 +7,7 @@ import { startReadyProcess, type ReadyProcess } from './ready-process'
 export const ROOT = resolve(import.meta.dirname, '../..')
 /** The package's bin, as `npx courier` runs it. */
 export const COURIER_BIN = join(ROOT, 'bin', 'courier.mjs')
-const BUILT = ['out/main/courier.js', 'out/main/web.js', 'out/renderer/index.html'].map((file) => join(ROOT, file))
+const BUILT = ['out/main/courier.js', 'out/main/web.js', 'out/main/painter-worker.js', 'out/renderer/index.html'].map((file) => join(ROOT, file))
 
 function newestSource(dir: string): number {
   let newest = 0

@@ -40,6 +40,11 @@ export interface CoreDeps {
   trash?: TrashFile
   /** Present in the desktop app only. */
   desktop?: DesktopShell
+  /**
+   * The bundled `painter-worker.js`, beside the app's entry: the Demo draws its pictures there, on a thread
+   * of its own at the lowest priority, instead of on core's thread (tests run without it).
+   */
+  demoPainterWorker?: string
   /** Timings and seams for tests and benchmarks; the defaults are the product's. */
   tuning?: CoreTuning
 }

@@ -413,7 +413,10 @@ export function createCore(deps: CoreDeps): Core {
         isKnownHook: (_family, token) => ledger.hasHookToken(token),
         ...(tuning.listenerRateLimit !== undefined ? { rateLimit: tuning.listenerRateLimit } : {}),
       })
-      demo = await startDemoProvider(tuning.demoTimeScale !== undefined ? { timeScale: tuning.demoTimeScale } : {})
+      demo = await startDemoProvider({
+        ...(tuning.demoTimeScale !== undefined ? { timeScale: tuning.demoTimeScale } : {}),
+        ...(deps.demoPainterWorker !== undefined ? { painterWorker: deps.demoPainterWorker } : {}),
+      })
       applyConfig()
       pollRunsWithStaleHooks()
       ingest.pruneRejected()

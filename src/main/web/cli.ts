@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   if (!locked.ok) {
     throw new Error(`the data folder ${dataDir} is in use by ${describeHolder(locked.holder)}; stop it first, or choose another folder with --data-dir`)
   }
-  const core = createCore({ dataDir, mode: 'web', flags, env: process.env })
+  const core = createCore({ dataDir, mode: 'web', flags, env: process.env, demoPainterWorker: join(import.meta.dirname, 'painter-worker.js') })
   logUncaughtFaults(process, core.log.child('web'))
   await core.start()
   const rendererDir = join(import.meta.dirname, '../renderer')

@@ -3,7 +3,6 @@ import type { SimContext } from '../context'
 import { encodeImage } from '../media/encode'
 import { motionLoopClips } from '../media/fixtures'
 import { largePng } from '../media/large-png'
-import { renderPicture, renderPng } from '../media/procedural-image'
 import { WEBSOCKET_IMAGE_CLASS, type OutputSpec, type SeedDeployment } from './deployments'
 import type { CdRunState, MediaItem, OutputItem, RunOutputModel } from './models'
 
@@ -73,17 +72,19 @@ export async function renderOutput(ctx: SimContext, run: CdRunState, spec: Outpu
   let data: Record<string, OutputItem[]>
   switch (spec.kind) {
     case 'png': {
-      const images = Array.from({ length: spec.count }, (_, k) => {
-        const filename = numbered(k, 'png')
-        put(filename, renderPng({ key: `${key}|${k}`, width: spec.width, height: spec.height, detail: pictureDetail(run) }), 'image/png')
-        return item(filename)
-      })
+      const images = await Promise.all(
+        Array.from({ length: spec.count }, async (_, k) => {
+          const filename = numbered(k, 'png')
+          put(filename, await ctx.painter.png({ key: `${key}|${k}`, width: spec.width, height: spec.height, detail: pictureDetail(run) }), 'image/png')
+          return item(filename)
+        }),
+      )
       data = { images }
       break
     }
     case 'webp':
     case 'jpeg': {
-      const picture = renderPicture({ key: `${key}|0`, width: spec.width, height: spec.height, detail: pictureDetail(run) })
+      const picture = await ctx.painter.pixels({ key: `${key}|0`, width: spec.width, height: spec.height, detail: pictureDetail(run) })
       const filename = numbered(0, spec.kind === 'webp' ? 'webp' : 'jpg')
       put(filename, await encodeImage(picture, spec.kind), spec.kind === 'webp' ? 'image/webp' : 'image/jpeg')
       data = { images: [item(filename)] }

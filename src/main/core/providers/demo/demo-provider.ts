@@ -5,8 +5,13 @@ import { ComfyDeployClient } from '../comfydeploy/client'
  * The offline default: the provider simulator embedded in-process, driven through the real ComfyDeploy
  * client, so a new user sees the whole flow — form, live run, saved image — with no account and no cost.
  */
-export async function startDemoProvider(opts: { timeScale?: number }): Promise<{ client: ComfyDeployClient; sim: Sim }> {
-  const sim = await startSim({ port: 0, host: '127.0.0.1', ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}) })
+export async function startDemoProvider(opts: { timeScale?: number; painterWorker?: string }): Promise<{ client: ComfyDeployClient; sim: Sim }> {
+  const sim = await startSim({
+    port: 0,
+    host: '127.0.0.1',
+    ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+    ...(opts.painterWorker !== undefined ? { painterWorker: opts.painterWorker } : {}),
+  })
   const client = new ComfyDeployClient({
     id: 'demo',
     label: 'Demo',
