@@ -14,6 +14,23 @@ function newer(current: Grid | undefined, next: Grid): boolean {
 }
 
 /**
+ * `next` with every cell that did not change kept as the object it was: each of a grid view's 400 cells
+ * compares its own by identity, and a `grid.updated` (every 200 ms while a grid fills) otherwise re-rendered
+ * all of them for the few that moved. With no cell changed, the array itself is kept.
+ */
+export function keepUnchangedCells(current: Grid | undefined, next: Grid): Grid {
+  if (current === undefined || current.cells.length !== next.cells.length) return next
+  let changed = false
+  const cells = next.cells.map((cell, i) => {
+    const was = current.cells[i]!
+    const same = was.x === cell.x && was.y === cell.y && was.z === cell.z && was.runId === cell.runId && was.status === cell.status && was.outputId === cell.outputId
+    if (!same) changed = true
+    return same ? was : cell
+  })
+  return { ...next, cells: changed ? cells : current.cells }
+}
+
+/**
  * Comparison grids (issue 18): the one owner of the grids the renderer knows, kept in step with `grid.updated`.
  * Each cell is an ordinary run (in the runs slice); a grid holds where each run stands and its image.
  */
@@ -69,7 +86,7 @@ export function createGridsSlice({ get, patch, deps }: SliceContext): GridsSlice
       if (!newer(current, grid)) return
       patch('grids', (g) => {
         const { [grid.gridId]: _gone, ...errors } = g.errors
-        return { byId: { ...g.byId, [grid.gridId]: grid }, errors }
+        return { byId: { ...g.byId, [grid.gridId]: keepUnchangedCells(current, grid) }, errors }
       })
     },
 
