@@ -260,8 +260,13 @@ export class GridService {
     // A progress tick or a cost: the grid shows statuses, not those. (A string per cell run this session.)
     if (this.seen.get(run.id) === key) return
     this.seen.set(run.id, key)
-    if (isTerminal(run.status) && run.outputs === 'saved') this.prepareTile(run.gridId!, run.id)
-    this.announce(run.gridId!)
+    const gridId = run.gridId!
+    if (isTerminal(run.status) && run.outputs !== 'pending') {
+      if (run.outputs === 'saved') this.prepareTile(gridId, run.id)
+      // The last cell to end starts the image at once, not at the next announcement.
+      if (this.repo.openCells(gridId) === 0) this.settle(gridId)
+    }
+    this.announce(gridId)
   }
 
   /** Starts resizing a cell's picture for the grid image as soon as its run has saved it. */
@@ -282,10 +287,7 @@ export class GridService {
     if (known.size) this.tiles.prepare(gridId, file, known.size.width, known.size.height)
   }
 
-  /**
-   * Sends `grid.updated` for a grid, at most once per interval (the last change always goes out), and
-   * looks whether its image can be made.
-   */
+  /** Sends `grid.updated` for a grid, at most once per interval (the last change always goes out). */
   private announce(gridId: string): void {
     if (this.timers.has(gridId) || this.stopped) return
     const every = this.deps.updateEveryMs ?? 200
@@ -297,7 +299,6 @@ export class GridService {
       const grid = this.read(gridId)
       if (!grid) return
       this.deps.events.publish({ type: 'grid.updated', grid })
-      this.settle(gridId)
     }, wait)
     this.timers.set(gridId, timer)
   }

@@ -1,5 +1,5 @@
 import type { GridAxis, GridImageState } from '@shared/grid'
-import type { InputValues, ProviderId, RunError, RunOutputs, RunStatus } from '@shared/run'
+import { terminalStatuses, type InputValues, type ProviderId, type RunError, type RunOutputs, type RunStatus } from '@shared/run'
 import { first, statement, type Db } from './database'
 
 /** A grid as stored: its set-up and where its image stands (its cells are read with `cells`). */
@@ -137,6 +137,20 @@ export class GridsRepo {
       outputId: row.output_id,
       imageOutputId: row.image_id,
     }))
+  }
+
+  /**
+   * How many of a grid's cells are still open: their run has not ended, or its files are still being saved.
+   * One count, where `cells` reads every cell with its outputs: asked each time a cell's run ends.
+   */
+  openCells(gridId: string): number {
+    const ended = terminalStatuses.map(() => '?').join(', ')
+    const row = statement(
+      this.db,
+      `SELECT COUNT(*) AS open FROM grid_cells c JOIN runs r ON r.id = c.run_id
+       WHERE c.grid_id = ? AND (r.status NOT IN (${ended}) OR r.downloads = 'pending')`,
+    ).get(gridId, ...terminalStatuses) as { open: number }
+    return row.open
   }
 
   /** The picture a cell's run shows in the grid: its first image output (as `cells` reads it), or null. */
