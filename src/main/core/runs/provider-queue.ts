@@ -1,5 +1,5 @@
 import type { CourierEvent } from '@shared/events'
-import type { ProviderId } from '@shared/run'
+import { isTerminal, type ProviderId } from '@shared/run'
 import type { EventHub } from '../events/event-hub'
 import type { Logger } from '../log/logger'
 import type { RunLedger } from './run-ledger'
@@ -66,9 +66,10 @@ export class ProviderQueue {
   start(): void {
     this.stopped = false
     for (const run of this.deps.ledger.waiting()) this.line(run.provider).push(run.id)
-    // A run that moved (one ended, one was sent elsewhere) may free a slot: look again, once per turn.
+    // Only a run that ended frees a slot (or leaves the line, cancelled while waiting): look again, once per
+    // turn. Progress and webhooks of running runs, thousands while a grid fills, change neither.
     this.unsubscribe = this.deps.events.subscribe((event) => {
-      if (event.type === 'run.updated' && (this.lines.get(event.run.provider)?.length ?? 0) > 0) this.schedule(event.run.provider)
+      if (event.type === 'run.updated' && isTerminal(event.run.status) && (this.lines.get(event.run.provider)?.length ?? 0) > 0) this.schedule(event.run.provider)
     })
     for (const provider of this.lines.keys()) this.pump(provider)
   }
