@@ -15,6 +15,8 @@ const SIDE = Number(process.env.BENCH_GRID_SIDE ?? 20)
 /** The Demo's speed: 0.05 makes a run's waits about 0.1 s, so the machine's own work (pictures, saving) dominates. */
 const TIME_SCALE = Number(process.env.BENCH_GRID_TIME_SCALE ?? 0.05)
 const CELLS = SIDE * SIDE
+const WEB_ENTRY = join(process.cwd(), 'out', 'main', 'web.js')
+const PAINTER_WORKER = join(process.cwd(), 'out', 'main', 'painter-worker.js')
 
 /** The grid every phase submits: seed × prompt on the Demo's Quick Sketch, SIDE values each. */
 const BENCH_GRID = {
@@ -28,6 +30,7 @@ const BENCH_GRID = {
 }
 
 async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> {
+  if (!existsSync(PAINTER_WORKER)) throw new Error(`${PAINTER_WORKER} is missing: run \`npm run build\` first`)
   const dataDir = await mkdtemp(join(tmpdir(), 'courier-bench-grid-'))
   const core = createCore({
     dataDir,
@@ -36,6 +39,8 @@ async function withCore<T>(work: (core: Core) => Promise<T>): Promise<T> {
     env: {},
     tuning: { demoTimeScale: TIME_SCALE, pollIntervalMs: 500 },
     logSink: () => {},
+    // The Demo as the apps run it: its pictures drawn on their own low-priority thread.
+    demoPainterWorker: PAINTER_WORKER,
   })
   await core.start()
   try {
@@ -115,7 +120,6 @@ async function oneByOneSeconds(): Promise<number> {
 }
 
 const TOKEN = 'bench-token-0123456789abcdefghijkl'
-const WEB_ENTRY = join(process.cwd(), 'out', 'main', 'web.js')
 const CHROMIUM = process.env.COURIER_CHROMIUM ?? '/usr/bin/chromium'
 
 interface FrameFigures {
