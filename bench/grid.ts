@@ -133,6 +133,8 @@ interface FrameFigures {
   imageState: string
   /** The long animation frames' time (Chromium's LoAF entries), split: our scripts, rendering, and the rest. */
   longFrames: { count: number; scriptMs: number; renderMs: number; otherMs: number }
+  /** When each frame over 50 ms ended, and how far the grid was. */
+  longAt: string[]
 }
 
 /**
@@ -193,9 +195,12 @@ async function uiFrames(): Promise<FrameFigures> {
       }).observe({ type: 'long-animation-frame', buffered: true })
       let last = await frame()
       // Until the image is saved (or refused), at most ten minutes.
+      // When each long one came, in seconds from the view's opening, and what the grid was doing then.
+      const longAt: string[] = []
       while (!['saved', 'failed'].includes(view()?.dataset.imageState ?? '') && performance.now() - started < 600_000) {
         const now = await frame()
         intervals.push(now - last)
+        if (now - last > 50) longAt.push(`${((now - started) / 1000).toFixed(1)} s (${view()?.dataset.gridDone ?? '?'} done, image ${view()?.dataset.imageState ?? '?'})`)
         last = now
       }
       const sorted = [...intervals].sort((a, b) => a - b)
@@ -209,6 +214,7 @@ async function uiFrames(): Promise<FrameFigures> {
         filled: Number(view()?.dataset.gridDone ?? 0),
         imageState: view()?.dataset.imageState ?? 'unknown',
         longFrames,
+        longAt,
       }
     })
   } finally {
@@ -236,4 +242,5 @@ export async function benchGrid(): Promise<void> {
   console.log(`    frame p50 ${ms(ui.p50)}, p95 ${ms(ui.p95)}, max ${ms(ui.max)}; ${ui.over50} of ${ui.frames} frames over 50 ms  (goal: frames under 50 ms)`)
   const lf = ui.longFrames
   console.log(`    the long frames (${lf.count}, Chromium's account): scripts ${ms(lf.scriptMs)}, style/layout/paint ${ms(lf.renderMs)}, other (tasks that are not script, or the thread waiting for a core) ${ms(lf.otherMs)}`)
+  if (ui.longAt.length > 0) console.log(`    frames over 50 ms came at: ${ui.longAt.slice(0, 12).join(', ')}${ui.longAt.length > 12 ? ', …' : ''}`)
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
@@ -11,6 +11,7 @@ describe('GridTiles', () => {
     dir = await mkdtemp(join(tmpdir(), 'courier-tiles-'))
     await sharp({ create: { width: 40, height: 20, channels: 3, background: '#2040c0' } }).png().toFile(join(dir, 'blue.png'))
     await writeFile(join(dir, 'broken.png'), Buffer.from('not a picture'))
+    for (const copy of ['blue2.png', 'blue3.png']) await copyFile(join(dir, 'blue.png'), join(dir, copy))
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
@@ -29,6 +30,17 @@ describe('GridTiles', () => {
     expect((await tiles.ready('g2')).get(join(dir, 'blue.png'))?.width).toBe(16)
     tiles.forget('g1')
     expect((await tiles.ready('g1')).size).toBe(0)
+    await tiles.stop()
+  })
+
+  it('leaves to the image the pictures still waiting their turn when it is made', async () => {
+    const tiles = new GridTiles()
+    const blue = join(dir, 'blue.png')
+    // One at a time: the first starts at once, the other two (readable copies) wait behind it.
+    tiles.prepare('g', blue, 32, 32)
+    tiles.prepare('g', join(dir, 'blue2.png'), 32, 32)
+    tiles.prepare('g', join(dir, 'blue3.png'), 32, 32)
+    expect([...(await tiles.ready('g')).keys()]).toEqual([blue])
     await tiles.stop()
   })
 

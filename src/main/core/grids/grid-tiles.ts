@@ -11,7 +11,7 @@ export const GRID_TILES_MAX_BYTES = 256 * 1024 * 1024
  * error drawn) when the image is made; one whose size no longer fits the layout is too.
  */
 export class GridTiles {
-  private readonly grids = new Map<string, { tiles: Map<string, Promise<RawTile | null>>; bytes: number }>()
+  private readonly grids = new Map<string, { tiles: Map<string, Promise<RawTile | null>>; bytes: number; collected: boolean }>()
   private readonly queue = new PQueue({ concurrency: 1 })
   private bytes = 0
 
@@ -23,24 +23,30 @@ export class GridTiles {
     let grid = this.grids.get(gridId)
     if (grid?.tiles.has(file) || this.bytes + size > this.maxBytes) return
     if (!grid) {
-      grid = { tiles: new Map(), bytes: 0 }
+      grid = { tiles: new Map(), bytes: 0, collected: false }
       this.grids.set(gridId, grid)
     }
     grid.bytes += size
     this.bytes += size
+    const held = grid
     grid.tiles.set(
       file,
-      this.queue.add(() => resizeTile(file, width, height)).then(
+      // Not started by the time the image is made: left to the image, which resizes four at once.
+      this.queue.add(async () => (held.collected ? null : resizeTile(file, width, height))).then(
         (tile) => tile ?? null,
         () => null,
       ),
     )
   }
 
-  /** The grid's pictures resized so far, by file, once those under way are done. */
+  /**
+   * The grid's pictures resized so far, by file, once those under way are done; those still waiting
+   * their turn are not resized here any more (one at a time behind the others would be slower).
+   */
   async ready(gridId: string): Promise<Map<string, RawTile>> {
     const grid = this.grids.get(gridId)
     if (!grid) return new Map()
+    grid.collected = true
     const entries = await Promise.all([...grid.tiles].map(async ([file, tile]) => [file, await tile] as const))
     return new Map(entries.filter((entry): entry is readonly [string, RawTile] => entry[1] !== null))
   }
