@@ -99,13 +99,12 @@ export function workerPainter(entry: string, log: (line: string) => void = () =>
   }
 }
 
+/** The bytes of a view as an ArrayBuffer of their own, which can be transferred to another thread. */
+const ownBytes = (view: Uint8Array): ArrayBuffer => view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer
+
 /** What the worker would have answered, drawn here. */
 export function paintInline(request: PaintRequest): PaintReply {
-  if (request.kind === 'png') {
-    const png = renderPng(request.spec)
-    return { id: request.id, bytes: png.buffer.slice(png.byteOffset, png.byteOffset + png.length) as ArrayBuffer, width: 0, height: 0 }
-  }
-  const picture = renderPicture(request.spec)
-  const { pixels } = picture
-  return { id: request.id, bytes: pixels.buffer.slice(pixels.byteOffset, pixels.byteOffset + pixels.length) as ArrayBuffer, width: picture.width, height: picture.height }
+  if (request.kind === 'png') return { id: request.id, bytes: ownBytes(renderPng(request.spec)), width: 0, height: 0 }
+  const { width, height, pixels } = renderPicture(request.spec)
+  return { id: request.id, bytes: ownBytes(pixels), width, height }
 }
