@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import type { GridAxis } from '@shared/grid'
 import { encodeRgbPng } from './grid-png'
 import { err, ok, type Result } from '@shared/result'
@@ -192,28 +192,21 @@ export interface RawTile {
   pixels: Buffer
 }
 
-/** Resizes a picture into a `width` × `height` cell, letterboxed on white. Throws when it cannot be read. */
-export async function resizeTile(file: string, width: number, height: number): Promise<RawTile> {
-  const { data, info } = await sharp(file)
-    .resize(width, height, { fit: 'contain', background: '#ffffff' })
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true })
+/** A sharp pipeline's result as a tile: flattened on white, 8-bit sRGB, checked to be `width` × `height`. */
+async function toTile(image: Sharp, width: number, height: number): Promise<RawTile> {
+  const { data, info } = await image.flatten({ background: '#ffffff' }).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
   if (info.channels !== 3 || info.width !== width || info.height !== height) {
-    throw new Error(`resized to ${info.width} × ${info.height} × ${info.channels}, not ${width} × ${height} × 3`)
+    throw new Error(`drawn at ${info.width} × ${info.height} × ${info.channels}, not ${width} × ${height} × 3`)
   }
   return { width, height, pixels: data }
 }
 
-/** Text on white (or on its own background) as a raw tile: every piece of text has its box to itself. */
-async function textTile(svg: Buffer, width: number, height: number): Promise<RawTile> {
-  const { data, info } = await sharp(svg).flatten({ background: '#ffffff' }).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
-  if (info.channels !== 3 || info.width !== width || info.height !== height) {
-    throw new Error(`text drawn at ${info.width} × ${info.height} × ${info.channels}, not ${width} × ${height} × 3`)
-  }
-  return { width, height, pixels: data }
-}
+/** Resizes a picture into a `width` × `height` cell, letterboxed on white. Throws when it cannot be read. */
+export const resizeTile = (file: string, width: number, height: number): Promise<RawTile> =>
+  toTile(sharp(file).resize(width, height, { fit: 'contain', background: '#ffffff' }), width, height)
+
+/** Text on white (or on its own background) as a tile: every piece of text has its box to itself. */
+const textTile = (svg: Buffer, width: number, height: number): Promise<RawTile> => toTile(sharp(svg), width, height)
 
 /** Copies a tile into the RGB canvas with its top-left corner at (left, top); layoutGrid keeps it inside. */
 function place(canvas: Buffer, canvasWidth: number, tile: RawTile, left: number, top: number): void {
