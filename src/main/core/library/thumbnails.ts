@@ -223,7 +223,9 @@ export class Thumbnails {
       await sharp(source)
         .rotate()
         .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 72 })
+        // Effort 2 of 6 (the default is 4): a third faster for about 6 % more bytes on a photo-like picture.
+        // Thumbnails come in bursts (a grid's 400 cells, an imported folder) beside everything else.
+        .webp({ quality: 72, effort: 2 })
         .toFile(part)
       await rename(part, target)
     } catch (error) {
