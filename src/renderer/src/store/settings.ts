@@ -157,13 +157,15 @@ export function createSettingsSlice({ get, patch, deps }: SliceContext): Setting
     async finishWelcome(provider) {
       const res = await get().settings.save({ onboarded: true })
       if (!res.ok) return res
+      // Generate opens now, with the app: going there after the providers were read took the user back from
+      // wherever they had gone meanwhile (Settings, clicked at once, became Generate again).
+      get().nav.go('generate')
       const g = get().generate
       if (provider !== null) {
         // A key saved in the welcome changed what can run: know that before picking the provider.
         await g.loadProviders()
         if (get().generate.providers.some((p) => p.id === provider && p.configured)) await get().generate.selectProvider(provider)
       }
-      get().nav.go('generate')
       return res
     },
 
