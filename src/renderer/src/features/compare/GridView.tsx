@@ -1,22 +1,18 @@
-import { memo, useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react'
-import type { Grid, GridCell } from '@shared/grid'
+import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react'
+import type { Grid } from '@shared/grid'
 import type { Output, OutputId } from '@shared/output'
-import { isTerminal, type Run } from '@shared/run'
 import { EmptyState } from '../../components/EmptyState'
 import { ErrorNotice } from '../../components/ErrorNotice'
-import { formatDuration } from '../../components/format'
 import { Lightbox } from '../../components/Lightbox'
 import { MediaThumb } from '../../components/MediaThumb'
 import { ProgressBar } from '../../components/ProgressBar'
-import { BatchCost, RunCost } from '../../components/RunCost'
-import { statusLabel } from '../../components/StatusPill'
+import { BatchCost } from '../../components/RunCost'
 import { ViewHeader } from '../../components/ViewHeader'
 import { useCourier } from '../../store/context'
-import { firstOutputOfRun, outputById, runById } from '../../store/grid-index'
+import { outputById } from '../../store/grid-index'
 import type { CourierState } from '../../store/types'
+import { failedStatus, GridCells, type CellPlace } from './GridCells'
 import { axisName } from './plan'
-
-const failedStatus = (status: GridCell['status']): boolean => status === 'failed' || status === 'cancelled' || status === 'timed_out'
 
 /** A grid's cells counted by what became of them. */
 export function gridCounts(grid: Grid): { done: number; succeeded: number; failed: number; cancelled: number; active: number } {
@@ -228,81 +224,6 @@ function GridCost({ runIds }: { runIds: ReadonlySet<string> }) {
   return <BatchCost runs={gridRuns} />
 }
 
-interface CellPlace {
-  runId: string
-  /** The cell's index in `grid.cells`. */
-  index: number
-}
-
-/**
- * The cells as a CSS grid of fixed-size, contained cells (not a <table>): a cell that changes is laid out alone,
- * so a 20×20 grid filling stays smooth. The ARIA table roles keep it read as a table. Memoised: it renders again
- * only when the cells' places change (a re-run), never at a cell's event.
- */
-const GridCells = memo(function GridCells({
-  gridId,
-  rows,
-  xName,
-  yName,
-  xLabels,
-  yLabels,
-  onOpen,
-}: {
-  gridId: string
-  rows: Array<Array<CellPlace | undefined>>
-  xName: string
-  yName: string | null
-  xLabels: string[]
-  yLabels: string[] | null
-  onOpen(id: OutputId): void
-}) {
-  return (
-    <div className="grid-view__scroll" tabIndex={0} role="region" aria-label="Cells of the grid">
-      <div
-        className="grid-table"
-        role="table"
-        aria-label={yName !== null ? `${yName} down, ${xName} across` : `${xName} across`}
-        aria-rowcount={rows.length + 1}
-        aria-colcount={xLabels.length + 1}
-        style={{ ['--grid-cols' as string]: String(xLabels.length) }}
-      >
-        <div role="row" className="grid-table__row">
-          <div role="columnheader" className="grid-table__corner">
-            {yName !== null && <span className="grid-table__axis">{yName} ↓</span>}
-            <span className="grid-table__axis">{xName} →</span>
-          </div>
-          {xLabels.map((label, x) => (
-            <div key={x} role="columnheader" className="grid-table__label" title={label}>
-              {label}
-            </div>
-          ))}
-        </div>
-        {rows.map((row, y) => (
-          <div key={y} role="row" className="grid-table__row">
-            <div role="rowheader" className="grid-table__label grid-table__label--row" title={yLabels?.[y]}>
-              {yLabels?.[y] ?? ''}
-            </div>
-            {row.map((place, x) => (
-              <div key={x} role="cell" className="grid-table__td">
-                {place !== undefined && (
-                  <GridCellView
-                    gridId={gridId}
-                    index={place.index}
-                    runId={place.runId}
-                    xLabel={`${xName} ${xLabels[x] ?? ''}`}
-                    yLabel={yName !== null ? `${yName} ${yLabels?.[y] ?? ''}` : ''}
-                    onOpen={onOpen}
-                  />
-                )}
-              </div>
-            ))}
-          </div>
-        ))}
-      </div>
-    </div>
-  )
-})
-
 /** The lightbox over a grid: its cells' outputs in cell order, then the grid image. */
 function GridLightbox({ grid, openId, onNavigate, onClose }: { grid: Grid; openId: OutputId; onNavigate(id: OutputId): void; onClose(): void }) {
   const items = useCourier((s) => s.outputs.items)
@@ -349,86 +270,3 @@ function GridImage({ grid, onOpen }: { grid: Grid; onOpen(id: OutputId): void })
     </div>
   )
 }
-
-interface CellState {
-  run: Run | undefined
-  cell: GridCell | undefined
-  ofRun: Output | undefined
-  byId: Output | undefined
-}
-
-/** What a cell shows, as one selection that keeps its last answer while its four parts are the same ones. */
-function cellSelector(gridId: string, index: number, runId: string): (s: CourierState) => CellState {
-  let last: CellState | null = null
-  const runOf = runById(runId)
-  const outputOf = firstOutputOfRun(runId, gridId)
-  return (s) => {
-    const cell = s.grids.byId[gridId]?.cells[index]
-    const run = runOf(s)
-    const ofRun = outputOf(s)
-    const byId = outputById(cell?.outputId ?? null)(s)
-    if (last !== null && last.run === run && last.cell === cell && last.ofRun === ofRun && last.byId === byId) return last
-    last = { run, cell, ofRun, byId }
-    return last
-  }
-}
-
-/** An output found by the cell's `outputId`, if it is the cell's run's. */
-const gridOutput = (output: Output | undefined, runId: string): Output | undefined => (output?.runId === runId ? output : undefined)
-
-const runTime = (run: Run): string | null => (run.finishedAt !== null ? formatDuration(Math.max(0, run.finishedAt - run.createdAt)) : null)
-
-/** One cell: its output (a button to the lightbox), or what became of its run; then its time and cost. */
-const GridCellView = memo(function GridCellView({
-  gridId,
-  index,
-  runId,
-  xLabel,
-  yLabel,
-  onOpen,
-}: {
-  gridId: string
-  index: number
-  runId: string
-  xLabel: string
-  yLabel: string
-  onOpen(id: OutputId): void
-}) {
-  // One subscription per cell (400 of them hear every event): its run, the grid's word on it (for a run not among
-  // those loaded, as in an older grid), and its output; compared part by part, so only a change re-renders it.
-  const select = useMemo(() => cellSelector(gridId, index, runId), [gridId, index, runId])
-  const { run, cell, ofRun, byId } = useCourier(select)
-  const output = ofRun ?? gridOutput(byId, runId)
-  const status = run?.status ?? cell?.status ?? 'queued'
-  const name = [xLabel, yLabel].filter((s) => s.trim() !== '').join(', ')
-  const moving = !isTerminal(status)
-  return (
-    <div className={`grid-cell grid-cell--${status}`} data-run-id={runId} data-status={status}>
-      {output !== undefined ? (
-        <button type="button" className="grid-cell__thumb" data-output-id={output.id} aria-label={`Open the cell ${name}`} onClick={() => onOpen(output.id)}>
-          <MediaThumb output={output} />
-        </button>
-      ) : (
-        <div className="grid-cell__thumb grid-cell__thumb--empty">
-          <span className="grid-cell__state">
-            {status === 'succeeded' ? (run?.outputs === 'pending' ? 'Saving…' : 'No output') : statusLabel[status]}
-            {moving && run !== undefined && run.progress > 0 && ` ${Math.round(run.progress * 100)}%`}
-          </span>
-          {/* Only running cells have a bar: 400 queued cells animating would cost every frame. */}
-          {status === 'running' && <ProgressBar value={run?.progress ?? 0} label={`Progress of the cell ${name}`} />}
-        </div>
-      )}
-      {run?.error != null && failedStatus(status) && status !== 'cancelled' && (
-        <p className="grid-cell__error" title={run.error.message}>
-          {run.error.message}
-        </p>
-      )}
-      {run !== undefined && isTerminal(status) && (
-        <p className="grid-cell__facts">
-          {runTime(run) !== null && <span className="grid-cell__time">{runTime(run)}</span>}
-          <RunCost run={run} className="grid-cell__cost" />
-        </p>
-      )}
-    </div>
-  )
-})

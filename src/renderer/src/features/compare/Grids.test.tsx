@@ -251,6 +251,57 @@ describe('pages', () => {
   })
 })
 
+describe('a large grid', () => {
+  it('keeps only the cells in view in the DOM, reads as the whole table, and shows others as it scrolls', async () => {
+    const fake = new FakeCourier()
+    const values = Array.from({ length: 20 }, (_, i) => i + 1)
+    const made = await fake.invoke('grids.submit', {
+      provider: 'demo',
+      deploymentId: 'txt2img',
+      inputs: { prompt: 'a kite' },
+      axes: [
+        { input: 'seed', values },
+        { input: 'steps', values },
+      ],
+    })
+    if (!made.ok) throw new Error(made.error.message)
+    window.history.replaceState(null, '', `#/grids/${made.value.gridId}`)
+    await renderApp(fake)
+    await screen.findByRole('heading', { name: 'Grid of 400 · Text to image', level: 1 })
+    const table = screen.getByRole('table', { name: 'Steps down, Seed across' })
+    expect(table.getAttribute('aria-rowcount')).toBe('21')
+    expect(table.getAttribute('aria-colcount')).toBe('21')
+    // jsdom lays nothing out: the box is taken as 1024×768, which shows 9 columns of 96 px and 5 rows, plus 2 of each.
+    const shown = () => [...document.querySelectorAll<HTMLElement>('.grid-cell')].map((c) => c.dataset.runId)
+    const runAt = (x: number, y: number) => made.value.runs[y * 20 + x]!.id
+    expect(shown().length).toBeGreaterThan(20)
+    expect(shown().length).toBeLessThan(120)
+    expect(shown()).toContain(runAt(0, 0))
+    expect(shown()).not.toContain(runAt(19, 19))
+    expect(within(table).getByRole('columnheader', { name: '1' }).getAttribute('aria-colindex')).toBe('2')
+    expect(within(table).queryByRole('columnheader', { name: '20' })).toBeNull()
+
+    // Scrolled to the far corner: its cells come, the first go, and the labels follow.
+    const box = screen.getByRole('region', { name: 'Cells of the grid' })
+    act(() => {
+      box.scrollTop = 20 * 142
+      box.scrollLeft = 20 * 102
+      fireEvent.scroll(box)
+    })
+    await waitFor(() => expect(shown()).toContain(runAt(19, 19)))
+    expect(shown()).not.toContain(runAt(0, 0))
+    const last = within(table).getByRole('rowheader', { name: '20' })
+    expect(last.closest('[role="row"]')?.getAttribute('aria-rowindex')).toBe('21')
+    expect(within(table).getByRole('columnheader', { name: '20' }).getAttribute('aria-colindex')).toBe('21')
+    // A cell's event still reaches a cell shown.
+    act(() => {
+      fake.advance(runAt(19, 19))
+      fake.advance(runAt(19, 19))
+    })
+    expect(screen.getByRole('button', { name: 'Open the cell Seed 20, Steps 20' })).toBeTruthy()
+  })
+})
+
 describe('prompt list', () => {
   it('submits one run per line as one batch, with the estimate for that many', async () => {
     const { fake } = await renderApp()
