@@ -229,13 +229,19 @@ export async function benchGrid(): Promise<void> {
   console.log(`  machine: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`)
   // BENCH_GRID_FRAMES_ONLY=1: the live view's frames alone (the two timed phases take over a minute and a half).
   const framesOnly = process.env.BENCH_GRID_FRAMES_ONLY === '1'
+  const directCpu = process.cpuUsage()
   const direct = framesOnly ? null : await oneByOneSeconds()
+  const gridCpu = process.cpuUsage()
   const grid = framesOnly ? null : await gridSeconds()
+  const cpuSeconds = (since: NodeJS.CpuUsage, until: NodeJS.CpuUsage) => ((until.user - since.user + until.system - since.system) / 1e6).toFixed(1)
   if (direct !== null && grid !== null) {
-    console.log(`  ${CELLS} runs one by one, to all saved:     ${direct.toFixed(1)} s`)
-    console.log(`  grid, submit to grid image (${grid.imageState}): ${grid.seconds.toFixed(1)} s  (every cell ended at ${grid.cellsSeconds.toFixed(1)} s, then the image)`)
+    const ended = process.cpuUsage()
+    console.log(`  ${CELLS} runs one by one, to all saved:     ${direct.toFixed(1)} s  (CPU ${cpuSeconds(directCpu, gridCpu)} s, all threads)`)
+    console.log(`  grid, submit to grid image (${grid.imageState}): ${grid.seconds.toFixed(1)} s  (every cell ended at ${grid.cellsSeconds.toFixed(1)} s, then the image; CPU ${cpuSeconds(gridCpu, ended)} s)`)
     console.log(`  ratio grid / one by one = ${(grid.seconds / direct).toFixed(2)}  (goal ≤ 1: no slower)`)
   }
+  // BENCH_GRID_TIMED_ONLY=1: the two timed phases alone.
+  if (process.env.BENCH_GRID_TIMED_ONLY === '1') return
   const ui = await uiFrames()
   const ms = (x: number) => `${x.toFixed(1)} ms`
   console.log(`  live grid view while it fills (${ui.filled} cells, ${ui.seconds.toFixed(0)} s, image ${ui.imageState}; the Demo at its own speed):`)

@@ -1,6 +1,6 @@
 import sharp, { type Sharp } from 'sharp'
 import type { GridAxis } from '@shared/grid'
-import { encodeRgbPng } from './grid-png'
+import { encodeScanlines, newScanlines, placeRgb } from './grid-png'
 import { err, ok, type Result } from '@shared/result'
 
 /**
@@ -208,18 +208,12 @@ export const resizeTile = (file: string, width: number, height: number): Promise
 /** Text on white (or on its own background) as a tile: every piece of text has its box to itself. */
 const textTile = (svg: Buffer, width: number, height: number): Promise<RawTile> => toTile(sharp(svg), width, height)
 
-/** Copies a tile into the RGB canvas with its top-left corner at (left, top); layoutGrid keeps it inside. */
-function place(canvas: Buffer, canvasWidth: number, tile: RawTile, left: number, top: number): void {
-  const rowBytes = tile.width * 3
-  for (let row = 0; row < tile.height; row++) tile.pixels.copy(canvas, ((top + row) * canvasWidth + left) * 3, row * rowBytes, (row + 1) * rowBytes)
-}
-
 /**
  * Draws the grid as a PNG. A cell whose picture cannot be read becomes a grey tile saying so.
  *
  * Every piece (picture, time, label, grey tile) has a box of its own on the white canvas, so each is drawn
  * as raw pixels and copied into place (compositing 400 pictures and 400 SVG times over the canvas took longer
- * than resizing the pictures did), and the canvas is encoded by `encodeRgbPng`.
+ * than resizing the pictures did), and the canvas is encoded by `encodeScanlines`.
  */
 export async function renderGrid(input: GridImageInput): Promise<Result<{ png: Buffer; width: number; height: number }>> {
   const laid = layoutGrid(input)
@@ -287,8 +281,9 @@ export async function renderGrid(input: GridImageInput): Promise<Result<{ png: B
   }
   pieces.push(...(await Promise.all(texts)))
 
-  const canvas = Buffer.alloc(layout.width * layout.height * 3, 0xff)
-  for (const { tile, left, top } of pieces) place(canvas, layout.width, tile, left, top)
-  const png = await encodeRgbPng(canvas, layout.width, layout.height)
+  // Drawn as PNG scanlines, so the encoder filters and deflates the rows where they lie (layoutGrid keeps every piece inside).
+  const canvas = newScanlines(layout.width, layout.height)
+  for (const { tile, left, top } of pieces) placeRgb(canvas, tile.pixels, tile.width, tile.height, left, top)
+  const png = await encodeScanlines(canvas)
   return ok({ png, width: layout.width, height: layout.height })
 }

@@ -1,7 +1,14 @@
 import { crc32, inflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { encodeRgbPng } from './grid-png'
+import { encodeScanlines, newScanlines, placeRgb } from './grid-png'
+
+/** RGB pixels drawn into a white picture and encoded. */
+function encodeRgbPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
+  const image = newScanlines(width, height)
+  placeRgb(image, pixels, width, height, 0, 0)
+  return encodeScanlines(image)
+}
 
 /** Pixels no filter can flatten: a PRNG's bytes, with a few repeated rows so "Up" finds zeros too. */
 function noise(width: number, height: number, seed: number): Uint8Array {
@@ -28,9 +35,13 @@ function chunks(png: Buffer): { type: string; data: Buffer }[] {
   return out
 }
 
-describe('encodeRgbPng', () => {
+describe('encodeScanlines', () => {
   it.each([
+    // Rows of 3, 6, 9, 12, 21 bytes and more: the filter's four-byte steps and every remainder.
     [1, 1],
+    [2, 4],
+    [3, 2],
+    [4, 3],
     [7, 3],
     [64, 5],
     [301, 257],
@@ -47,8 +58,21 @@ describe('encodeRgbPng', () => {
     expect(Buffer.compare(data, Buffer.from(pixels))).toBe(0)
   })
 
-  it('refuses pixels that do not match the size', async () => {
-    await expect(encodeRgbPng(new Uint8Array(10), 2, 2)).rejects.toThrow(/do not make 2 × 2 RGB/)
-    await expect(encodeRgbPng(new Uint8Array(0), 0, 1)).rejects.toThrow(/bad PNG size/)
+  it('draws a picture placed inside a white one, and refuses sizes and places that do not fit', async () => {
+    const image = newScanlines(9, 6)
+    const tile = noise(4, 3, 7)
+    placeRgb(image, tile, 4, 3, 5, 3)
+    const { data, info } = await sharp(await encodeScanlines(image)).raw().toBuffer({ resolveWithObject: true })
+    expect([info.width, info.height]).toEqual([9, 6])
+    const pixel = (x: number, y: number) => [...data.subarray((y * 9 + x) * 3, (y * 9 + x) * 3 + 3)]
+    expect(pixel(0, 0)).toEqual([255, 255, 255])
+    expect(pixel(4, 3)).toEqual([255, 255, 255])
+    expect(pixel(5, 3)).toEqual([...tile.subarray(0, 3)])
+    expect(pixel(8, 5)).toEqual([...tile.subarray(33, 36)])
+    expect(() => placeRgb(image, tile, 4, 3, 6, 3)).toThrow(/outside the 9 × 6 picture/)
+    expect(() => placeRgb(image, tile, 4, 3, 0, -1)).toThrow(/outside/)
+    expect(() => newScanlines(0, 1)).toThrow(/bad PNG size/)
+    expect(() => newScanlines(2.5, 1)).toThrow(/bad PNG size/)
+    await expect(encodeScanlines({ width: 2, height: 2, data: Buffer.alloc(10) })).rejects.toThrow(/do not make 2 scanlines/)
   })
 })

@@ -17,65 +17,127 @@ const BANDS = 4
 /** Up: each byte minus the byte above it (PNG spec §9.2, filter type 2). */
 const FILTER_UP = 2
 
-/** Rows `from`..`to` of the RGB image, each led by its filter byte, ready to deflate. */
-function filterRows(pixels: Uint8Array, stride: number, from: number, to: number): Buffer {
-  const band = Buffer.allocUnsafe((to - from) * (stride + 1))
-  // A plain Uint8Array view: its stores wrap modulo 256 by themselves, and V8 runs this loop twice as fast
-  // as it does through the Buffer.
-  const out = new Uint8Array(band.buffer, band.byteOffset, band.length)
-  for (let y = from; y < to; y++) {
-    const src = y * stride
-    const dst = (y - from) * (stride + 1) + 1
-    out[dst - 1] = FILTER_UP
-    if (y === 0) {
-      out.set(pixels.subarray(src, src + stride), dst)
-      continue
-    }
-    const above = src - stride
-    for (let x = 0; x < stride; x++) out[dst + x] = pixels[src + x]! - pixels[above + x]!
-  }
-  return band
+/**
+ * An RGB picture held as PNG scanlines: every row of `width` × 3 bytes led by its filter byte. The grid is
+ * drawn straight into this, so its rows are filtered where they lie and deflated without a copy: on this
+ * VM a fresh 93 MB buffer (a 31 MP grid) costs 0.3 s in page faults alone, which a separate filtered copy paid.
+ */
+export interface Scanlines {
+  width: number
+  height: number
+  data: Buffer
 }
 
-/** Adler-32 of `parts` as one stream (RFC 1950 §8.2): the zlib wrapper's checksum of the filtered rows. */
-function adler32(parts: Uint8Array[]): number {
+/** Bytes in one scanline: the filter byte and the row's RGB. */
+export const scanlineBytes = (width: number): number => width * 3 + 1
+
+function checkSize(width: number, height: number): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`bad PNG size ${width} × ${height}`)
+}
+
+/** A `width` × `height` picture of one grey level (0xff: white). */
+export function newScanlines(width: number, height: number, level = 0xff): Scanlines {
+  checkSize(width, height)
+  return { width, height, data: Buffer.alloc(scanlineBytes(width) * height, level) }
+}
+
+/** Copies RGB rows (`width` × `height`, no padding) into the picture with their top-left corner at (left, top). */
+export function placeRgb(target: Scanlines, pixels: Uint8Array, width: number, height: number, left: number, top: number): void {
+  if (left < 0 || top < 0 || left + width > target.width || top + height > target.height) {
+    throw new RangeError(`${width} × ${height} at (${left}, ${top}) is outside the ${target.width} × ${target.height} picture`)
+  }
+  const line = scanlineBytes(target.width)
+  const rowBytes = width * 3
+  for (let row = 0; row < height; row++) target.data.set(pixels.subarray(row * rowBytes, (row + 1) * rowBytes), (top + row) * line + 1 + left * 3)
+}
+
+// Four bytes at a time: each byte of a minus the same byte of b, modulo 256, with no borrow crossing between
+// bytes (the high bits are set in a and cleared in b first, then put right). A third of the byte loop's time.
+const HIGH = 0x80808080 | 0
+const LOW = 0x7f7f7f7f
+
+/** Filters rows `from`..`to` with "Up" in place, the lowest first, so the row above each is still unfiltered. */
+function filterUp(data: Buffer, width: number, from: number, to: number): void {
+  const line = scanlineBytes(width)
+  const rowBytes = line - 1
+  const words = rowBytes >>> 2
+  // A plain Uint8Array view: V8 runs its loops twice as fast as it does through the Buffer, and its stores wrap
+  // modulo 256. The DataView reads words at any alignment (a scanline's pixels start one byte past it).
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length)
+  const view = new DataView(data.buffer, data.byteOffset, data.length)
+  for (let y = to - 1; y >= from; y--) {
+    const start = y * line
+    bytes[start] = FILTER_UP
+    // The first row has zeros above it: "Up" leaves it as it is.
+    if (y === 0) continue
+    const px = start + 1
+    const above = px - line
+    for (let o = 0; o < words * 4; o += 4) {
+      const a = view.getInt32(px + o, true)
+      const b = view.getInt32(above + o, true)
+      view.setInt32(px + o, ((a | HIGH) - (b & LOW)) ^ ((a ^ ~b) & HIGH), true)
+    }
+    for (let x = words * 4; x < rowBytes; x++) bytes[px + x] = bytes[px + x]! - bytes[above + x]!
+  }
+}
+
+const ADLER_BASE = 65521
+
+/** Adler-32 of `bytes` (RFC 1950 §8.2): the zlib wrapper's checksum of the filtered rows. */
+function adler32(bytes: Uint8Array): number {
   let a = 1
   let b = 0
-  for (const part of parts) {
-    // 5552 is the most bytes that can be summed before b must be reduced to stay within 32 bits.
-    for (let start = 0; start < part.length; start += 5552) {
-      const end = Math.min(part.length, start + 5552)
-      for (let i = start; i < end; i++) {
-        a += part[i]!
-        b += a
-      }
-      a %= 65521
-      b %= 65521
+  // 5552 is the most bytes that can be summed before b must be reduced to stay within 32 bits.
+  for (let start = 0; start < bytes.length; start += 5552) {
+    const end = Math.min(bytes.length, start + 5552)
+    for (let i = start; i < end; i++) {
+      a += bytes[i]!
+      b += a
     }
+    a %= ADLER_BASE
+    b %= ADLER_BASE
   }
   return ((b << 16) | a) >>> 0
 }
 
-/** Encodes 8-bit RGB pixels (row-major, no padding) as a PNG. */
-export async function encodeRgbPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`bad PNG size ${width} × ${height}`)
-  const stride = width * 3
-  if (pixels.length !== stride * height) throw new RangeError(`${pixels.length} bytes of pixels do not make ${width} × ${height} RGB`)
+/** The Adler-32 of two byte runs one after the other, from each one's own (zlib's adler32_combine). */
+function adler32Combine(first: number, second: number, secondLength: number): number {
+  const rem = secondLength % ADLER_BASE
+  const a1 = first & 0xffff
+  const b1 = first >>> 16
+  let a = a1 + (second & 0xffff) + ADLER_BASE - 1
+  let b = ((rem * a1) % ADLER_BASE) + b1 + (second >>> 16) + ADLER_BASE - rem
+  a %= ADLER_BASE
+  b %= ADLER_BASE
+  return ((b << 16) | a) >>> 0
+}
 
+/**
+ * Encodes the picture as a PNG. Its rows are filtered in place: afterwards `image` no longer holds the picture.
+ * The bands are filtered from the bottom up, and each is deflated on libuv's pool as soon as it is filtered,
+ * while this thread filters the next one up and sums the checksum.
+ */
+export async function encodeScanlines(image: Scanlines): Promise<Buffer> {
+  const { width, height, data } = image
+  const line = scanlineBytes(width)
+  if (data.length !== line * height) throw new RangeError(`${data.length} bytes do not make ${height} scanlines of ${width} pixels`)
   const bands = Math.min(BANDS, height)
   const rows = Math.ceil(height / bands)
-  const filtered: Buffer[] = []
+  const starts = Array.from({ length: Math.ceil(height / rows) }, (_, i) => i * rows)
   const deflated: Promise<Buffer>[] = []
-  for (let from = 0; from < height; from += rows) {
+  const checksums: number[] = []
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const from = starts[i]!
     const to = Math.min(height, from + rows)
-    const band = filterRows(pixels, stride, from, to)
-    filtered.push(band)
+    filterUp(data, width, from, to)
+    const band = data.subarray(from * line, to * line)
     // Every band but the last ends on a byte boundary without closing the stream (a sync flush), so the
     // bands joined are one deflate stream; each starts with an empty window, which costs a few bytes.
-    const last = to === height
-    deflated.push(deflateBand(band, { level: 1, strategy: constants.Z_RLE, finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH }))
+    deflated[i] = deflateBand(band, { level: 1, strategy: constants.Z_RLE, finishFlush: to === height ? constants.Z_FINISH : constants.Z_SYNC_FLUSH })
+    checksums[i] = adler32(band)
   }
-  const checksum = adler32(filtered)
+  const bandBytes = (i: number) => (Math.min(height, starts[i]! + rows) - starts[i]!) * line
+  const checksum = checksums.reduce((sum, next, i) => adler32Combine(sum, next, bandBytes(i)))
   const bodies = await Promise.all(deflated)
 
   // One IDAT written straight into the file's buffer: 20 MB copied once, not through a chunk and a concat
