@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GridAxis } from '@shared/grid'
-import { formatSeconds, GRID_IMAGE_MAX_SIDE, layoutGrid, renderGrid, wrapLabel } from './grid-image'
+import { cellKey, formatSeconds, GRID_IMAGE_MAX_SIDE, layoutGrid, renderGrid, wrapLabel } from './grid-image'
+import { newScanlines, placeRgb } from './grid-png'
 
 const axis = (input: string, n: number): GridAxis => ({
   input,
@@ -134,35 +135,41 @@ describe('renderGrid', () => {
     expect(b).toBe(255)
   })
 
-  it('uses a picture resized ahead for its cell, and resizes again one resized to another size', async () => {
-    const axes: GridAxis[] = [axis('seed', 2)]
+  it('draws into the image drawn ahead, only the cells it lacks; a draft of another size is not used', async () => {
+    const axes: GridAxis[] = [axis('seed', 3)]
     const laid = layoutGrid({ axes, cellTime: false, aspect: 1 })
     if (!laid.ok) throw new Error('layout')
-    const { cellWidth, cellHeight } = laid.value
-    const filled = (width: number, height: number, rgb: [number, number, number]) => ({
-      width,
-      height,
-      pixels: Buffer.from(Array.from({ length: width * height }, () => rgb).flat()),
-    })
-    // The first file does not exist: only its prepared tile can put magenta there. The second's tile has the
-    // wrong size, so the file itself (red) is resized instead.
+    const { width, height, cellWidth, cellHeight } = laid.value
+    const filled = (rgb: [number, number, number]) => Buffer.from(Array.from({ length: cellWidth * cellHeight }, () => rgb).flat())
+    // Cell 0's file does not exist: only the draft can put magenta there. Cell 1's draft holds another file
+    // (green), so its own file (red) is drawn over it. Cell 2 is not in the draft: its file (red) is drawn.
     const absent = join(dir, 'never-written.png')
     const red = join(dir, '0.png')
-    const tiles = new Map([
-      [absent, filled(cellWidth, cellHeight, [255, 0, 255])],
-      [red, filled(cellWidth - 1, cellHeight, [0, 255, 0])],
-    ])
-    const cells = [absent, red].map((file, x) => ({ x, y: 0, z: 0, seconds: null, picture: { kind: 'picture', file } as const }))
-    const rendered = await renderGrid({ axes, cells, cellTime: false, aspect: 1, tiles })
-    if (!rendered.ok) throw new Error(rendered.error.message)
-    const { data, info } = await sharp(rendered.value.png).raw().toBuffer({ resolveWithObject: true })
-    const centre = (x: number) => {
-      const { left, top } = laid.value.cellAt(x, 0, 0)
-      const at = ((top + cellHeight / 2) * info.width + left + cellWidth / 2) * 3
-      return [data[at], data[at + 1], data[at + 2]]
+    const draftFor = (canvasWidth: number) => {
+      const canvas = newScanlines(canvasWidth, height)
+      placeRgb(canvas, filled([255, 0, 255]), cellWidth, cellHeight, laid.value.cellAt(0, 0, 0).left, laid.value.cellAt(0, 0, 0).top)
+      placeRgb(canvas, filled([0, 255, 0]), cellWidth, cellHeight, laid.value.cellAt(1, 0, 0).left, laid.value.cellAt(1, 0, 0).top)
+      return { canvas, cellWidth, cellHeight, placed: new Map([[cellKey(0, 0, 0), absent], [cellKey(1, 0, 0), join(dir, 'green.png')]]) }
     }
-    expect(centre(0)).toEqual([255, 0, 255])
-    expect(centre(1)).toEqual([...sharpColour('#ff0000')])
+    const cells = [absent, red, red].map((file, x) => ({ x, y: 0, z: 0, seconds: null, picture: { kind: 'picture', file } as const }))
+    const centres = async (png: Buffer) => {
+      const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
+      return [0, 1, 2].map((x) => {
+        const { left, top } = laid.value.cellAt(x, 0, 0)
+        const at = ((top + cellHeight / 2) * info.width + left + cellWidth / 2) * 3
+        return [data[at], data[at + 1], data[at + 2]]
+      })
+    }
+    const rendered = await renderGrid({ axes, cells, cellTime: false, aspect: 1, draft: draftFor(width) })
+    if (!rendered.ok) throw new Error(rendered.error.message)
+    expect(await centres(rendered.value.png)).toEqual([[255, 0, 255], sharpColour('#ff0000'), sharpColour('#ff0000')])
+
+    // A draft begun for another layout: every cell is drawn from its file, and the absent one says so.
+    const fresh = await renderGrid({ axes, cells, cellTime: false, aspect: 1, draft: draftFor(width + 1) })
+    if (!fresh.ok) throw new Error(fresh.error.message)
+    const [first, ...rest] = await centres(fresh.value.png)
+    expect(first).not.toEqual([255, 0, 255])
+    expect(rest).toEqual([sharpColour('#ff0000'), sharpColour('#ff0000')])
   })
 
   it('formats run times', () => {

@@ -1,6 +1,6 @@
 import sharp, { type Sharp } from 'sharp'
 import type { GridAxis } from '@shared/grid'
-import { encodeScanlines, newScanlines, placeRgb } from './grid-png'
+import { encodeScanlines, newScanlines, placeRgb, type Scanlines } from './grid-png'
 import { err, ok, type Result } from '@shared/result'
 
 /**
@@ -93,9 +93,20 @@ export interface GridImageInput {
   cellTime: boolean
   /** Width ÷ height of the cells' pictures (the first picture's). */
   aspect: number
-  /** Pictures already resized, by file: used when they have the layout's cell size, else resized again. */
-  tiles?: ReadonlyMap<string, RawTile>
+  /** The image drawn ahead while the grid filled (`GridTiles`): used when it has the layout's sizes. */
+  draft?: GridDraft | null
 }
+
+/** A grid's image drawn ahead: its canvas, at the layout's size, and which picture each cell holds. */
+export interface GridDraft {
+  canvas: Scanlines
+  cellWidth: number
+  cellHeight: number
+  /** The file drawn in each cell, by `cellKey`. */
+  placed: ReadonlyMap<string, string>
+}
+
+export const cellKey = (x: number, y: number, z: number): string => `${x},${y},${z}`
 
 /** Where everything goes: computed before any pixel is drawn, so an image too large is refused at once. */
 export interface GridLayout {
@@ -224,18 +235,21 @@ export async function renderGrid(input: GridImageInput): Promise<Result<{ png: B
   const greyTile = (reason: string) =>
     textTile(textSvg(wrapLabel(reason, cellWidth - 12, FONT_PX, ERROR_LINES), cellWidth, cellHeight, { background: '#8a8a8a', color: '#ffffff' }), cellWidth, cellHeight)
 
+  const { draft } = input
+  const drafted = draft && draft.canvas.width === layout.width && draft.canvas.height === layout.height && draft.cellWidth === cellWidth && draft.cellHeight === cellHeight
+  // The cells whose picture the draft holds are drawn already; every other piece covers its whole box.
+  const toDraw = drafted ? input.cells.filter((cell) => cell.picture.kind !== 'picture' || draft.placed.get(cellKey(cell.x, cell.y, cell.z)) !== cell.picture.file) : input.cells
   let next = 0
   const worker = async () => {
-    while (next < input.cells.length) {
-      const cell = input.cells[next++]!
+    while (next < toDraw.length) {
+      const cell = toDraw[next++]!
       const { picture } = cell
       const at = layout.cellAt(cell.x, cell.y, cell.z)
       let tile: RawTile
       if (picture.kind === 'missing') tile = await greyTile(picture.reason)
       else {
-        const ready = input.tiles?.get(picture.file)
         try {
-          tile = ready && ready.width === cellWidth && ready.height === cellHeight ? ready : await resizeTile(picture.file, cellWidth, cellHeight)
+          tile = await resizeTile(picture.file, cellWidth, cellHeight)
         } catch (error) {
           tile = await greyTile(`The picture could not be read: ${(error as Error).message}`)
         }
@@ -243,7 +257,7 @@ export async function renderGrid(input: GridImageInput): Promise<Result<{ png: B
       pieces.push({ tile, ...at })
     }
   }
-  await Promise.all(Array.from({ length: Math.min(RESIZE_CONCURRENCY, input.cells.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(RESIZE_CONCURRENCY, toDraw.length) }, worker))
 
   // Times repeat ("3.2 s" under many cells): each is drawn once.
   const times = new Map<string, Promise<RawTile>>()
@@ -282,7 +296,7 @@ export async function renderGrid(input: GridImageInput): Promise<Result<{ png: B
   pieces.push(...(await Promise.all(texts)))
 
   // Drawn as PNG scanlines, so the encoder filters and deflates the rows where they lie (layoutGrid keeps every piece inside).
-  const canvas = newScanlines(layout.width, layout.height)
+  const canvas = drafted ? draft.canvas : newScanlines(layout.width, layout.height)
   for (const { tile, left, top } of pieces) placeRgb(canvas, tile.pixels, tile.width, tile.height, left, top)
   const png = await encodeScanlines(canvas)
   return ok({ png, width: layout.width, height: layout.height })

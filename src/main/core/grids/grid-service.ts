@@ -17,7 +17,7 @@ import type { OutputsRepo } from '../store/outputs-repo'
 import { publicRun, type StoredRun } from '../store/runs-repo'
 import type { Db } from '../store/database'
 import { planGrid, planList } from './grid-cells'
-import { layoutGrid, renderGrid, type GridImageCell } from './grid-image'
+import { layoutGrid, renderGrid, type GridImageCell, type GridLayout } from './grid-image'
 import { saveGridImage } from './grid-image-file'
 import { GridTiles } from './grid-tiles'
 
@@ -59,8 +59,8 @@ export class GridService {
   private readonly lastSent = new Map<string, number>()
   private readonly making = new Map<string, Promise<void>>()
   private readonly tiles = new GridTiles()
-  /** Each filling grid's cell size for a picture shape (width ÷ height), or null where none fits. */
-  private readonly cellSizes = new Map<string, { aspect: number; size: { width: number; height: number } | null }>()
+  /** Each filling grid's image layout for a picture shape (width ÷ height), or null where none fits. */
+  private readonly layouts = new Map<string, { aspect: number; layout: GridLayout | null }>()
   private unsubscribe: (() => void) | null = null
   private stopped = false
 
@@ -86,7 +86,7 @@ export class GridService {
     await Promise.allSettled(this.making.values())
     // After the images: one being made waits for its tiles.
     await this.tiles.stop()
-    this.cellSizes.clear()
+    this.layouts.clear()
   }
 
   // ── submits ──────────────────────────────────────────────────────────────────────────────────────
@@ -269,22 +269,22 @@ export class GridService {
     this.announce(gridId)
   }
 
-  /** Starts resizing a cell's picture for the grid image as soon as its run has saved it. */
+  /** Draws a cell's picture into the grid's image ahead, as soon as its run has saved it. */
   private prepareTile(gridId: string, runId: string): void {
-    const imageId = this.repo.cellImageId(runId)
-    const output = imageId === null ? undefined : this.deps.outputs.get(imageId)
-    const file = imageId === null ? null : this.fileOf(imageId)
-    if (!output?.width || !output.height || file === null) return
+    const cell = this.repo.cellPicture(runId)
+    const output = cell?.imageId == null ? undefined : this.deps.outputs.get(cell.imageId)
+    const file = cell?.imageId == null ? null : this.fileOf(cell.imageId)
+    if (!cell || !output?.width || !output.height || file === null) return
     const aspect = output.width / output.height
-    let known = this.cellSizes.get(gridId)
+    let known = this.layouts.get(gridId)
     if (known?.aspect !== aspect) {
       const grid = this.repo.get(gridId)
       if (!grid) return
-      const layout = layoutGrid({ axes: grid.axes, cellTime: grid.cellTime, aspect })
-      known = { aspect, size: layout.ok ? { width: layout.value.cellWidth, height: layout.value.cellHeight } : null }
-      this.cellSizes.set(gridId, known)
+      const laid = layoutGrid({ axes: grid.axes, cellTime: grid.cellTime, aspect })
+      known = { aspect, layout: laid.ok ? laid.value : null }
+      this.layouts.set(gridId, known)
     }
-    if (known.size) this.tiles.prepare(gridId, file, known.size.width, known.size.height)
+    if (known.layout) this.tiles.prepare(gridId, known.layout, cell, file)
   }
 
   /** Sends `grid.updated` for a grid, at most once per interval (the last change always goes out). */
@@ -318,7 +318,7 @@ export class GridService {
       .finally(() => {
         this.making.delete(gridId)
         this.tiles.forget(gridId)
-        this.cellSizes.delete(gridId)
+        this.layouts.delete(gridId)
         // A re-run may have started and ended while this image was drawn (and discarded): its turn now.
         if (this.repo.get(gridId)?.imageState === 'waiting') this.settle(gridId)
       })
@@ -349,8 +349,8 @@ export class GridService {
     const first = cells.find((cell) => cell.imageOutputId !== null)!
     const firstOutput = this.deps.outputs.get(first.imageOutputId!)
     const aspect = firstOutput?.width && firstOutput.height ? firstOutput.width / firstOutput.height : 1
-    const tiles = await this.tiles.ready(grid.id)
-    const rendered = await renderGrid({ axes: grid.axes, cells: pictures, cellTime: grid.cellTime, aspect, tiles })
+    const draft = await this.tiles.ready(grid.id)
+    const rendered = await renderGrid({ axes: grid.axes, cells: pictures, cellTime: grid.cellTime, aspect, draft })
     if (!rendered.ok) {
       this.setImage(grid.id, { state: 'failed', error: rendered.error.message })
       return
@@ -368,7 +368,7 @@ export class GridService {
       outputId: saved.id,
       width: rendered.value.width,
       height: rendered.value.height,
-      resizedAhead: tiles.size,
+      drawnAhead: draft?.placed.size ?? 0,
     })
   }
 

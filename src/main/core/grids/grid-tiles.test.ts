@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cellKey, type GridDraft, type GridLayout } from './grid-image'
+import { scanlineBytes } from './grid-png'
 import { GridTiles } from './grid-tiles'
 
 describe('GridTiles', () => {
@@ -15,44 +17,60 @@ describe('GridTiles', () => {
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
-  it('holds each grid’s pictures resized to the cell, letterboxed on white; a broken one is left out', async () => {
+  /** A layout of `columns` cells of `side` px in a row, 2 px apart, on a canvas of `width` (as layoutGrid would give). */
+  const row = (columns: number, side: number, width = columns * (side + 2)): GridLayout =>
+    ({ width, height: side, cellWidth: side, cellHeight: side, cellAt: (x: number) => ({ left: x * (side + 2), top: 0 }) }) as unknown as GridLayout
+  const at = (draft: GridDraft, x: number, y: number) => {
+    const i = y * scanlineBytes(draft.canvas.width) + 1 + x * 3
+    return [...draft.canvas.data.subarray(i, i + 3)]
+  }
+
+  it('draws each picture into its cell, letterboxed on white; a broken one is left for the image', async () => {
     const tiles = new GridTiles()
-    tiles.prepare('g1', join(dir, 'blue.png'), 32, 32)
-    tiles.prepare('g1', join(dir, 'broken.png'), 32, 32)
-    tiles.prepare('g2', join(dir, 'blue.png'), 16, 8)
-    const g1 = await tiles.ready('g1')
-    expect([...g1.keys()]).toEqual([join(dir, 'blue.png')])
-    const tile = g1.get(join(dir, 'blue.png'))!
-    expect([tile.width, tile.height, tile.pixels.length]).toEqual([32, 32, 32 * 32 * 3])
-    const pixel = (x: number, y: number) => [...tile.pixels.subarray((y * 32 + x) * 3, (y * 32 + x) * 3 + 3)]
-    expect(pixel(16, 16)).toEqual([0x20, 0x40, 0xc0])
-    expect(pixel(16, 0)).toEqual([255, 255, 255]) // 2:1 in a square: white above and below
-    expect((await tiles.ready('g2')).get(join(dir, 'blue.png'))?.width).toBe(16)
+    const layout = row(3, 32)
+    tiles.prepare('g1', layout, { x: 0, y: 0, z: 0 }, join(dir, 'blue.png'))
+    tiles.prepare('g1', layout, { x: 2, y: 0, z: 0 }, join(dir, 'broken.png'))
+    tiles.prepare('g2', row(1, 16), { x: 0, y: 0, z: 0 }, join(dir, 'blue.png'))
+    const g1 = (await tiles.ready('g1'))!
+    expect([...g1.placed]).toEqual([[cellKey(0, 0, 0), join(dir, 'blue.png')]])
+    expect([g1.canvas.width, g1.canvas.height, g1.cellWidth, g1.cellHeight]).toEqual([102, 32, 32, 32])
+    expect(at(g1, 16, 16)).toEqual([0x20, 0x40, 0xc0])
+    expect(at(g1, 16, 0)).toEqual([255, 255, 255]) // 2:1 in a square: white above and below
+    expect(at(g1, 33, 16)).toEqual([255, 255, 255]) // the gap
+    expect(at(g1, 84, 16)).toEqual([255, 255, 255]) // the broken picture's cell
+    expect((await tiles.ready('g2'))!.placed.size).toBe(1)
+    // Once collected, nothing more is drawn into it.
+    tiles.prepare('g1', layout, { x: 1, y: 0, z: 0 }, join(dir, 'blue2.png'))
+    expect((await tiles.ready('g1'))!.placed.size).toBe(1)
     tiles.forget('g1')
-    expect((await tiles.ready('g1')).size).toBe(0)
+    expect(await tiles.ready('g1')).toBeNull()
     await tiles.stop()
   })
 
-  it('leaves to the image the pictures still waiting their turn when it is made', async () => {
+  it('leaves to the image the pictures still waiting their turn when it is made, and ignores another layout', async () => {
     const tiles = new GridTiles()
     const blue = join(dir, 'blue.png')
+    const layout = row(4, 32)
     // One at a time: the first starts at once, the other two (readable copies) wait behind it.
-    tiles.prepare('g', blue, 32, 32)
-    tiles.prepare('g', join(dir, 'blue2.png'), 32, 32)
-    tiles.prepare('g', join(dir, 'blue3.png'), 32, 32)
-    expect([...(await tiles.ready('g')).keys()]).toEqual([blue])
+    tiles.prepare('g', layout, { x: 0, y: 0, z: 0 }, blue)
+    tiles.prepare('g', layout, { x: 1, y: 0, z: 0 }, join(dir, 'blue2.png'))
+    tiles.prepare('g', layout, { x: 2, y: 0, z: 0 }, join(dir, 'blue3.png'))
+    // A picture of another shape gives another layout: the canvas begun is not redrawn for it.
+    tiles.prepare('g', row(4, 32, 200), { x: 3, y: 0, z: 0 }, blue)
+    expect([...(await tiles.ready('g'))!.placed.values()]).toEqual([blue])
     await tiles.stop()
   })
 
   it('holds no more than its memory cap, and makes room again once a grid is forgotten', async () => {
-    // Room for two 32 × 32 tiles: the third grid's picture is resized only when the image is made.
-    const tiles = new GridTiles(2 * 32 * 32 * 3)
+    // Room for two canvases of one 32 px cell: the third grid's picture is drawn only when the image is made.
+    const layout = row(1, 32)
+    const tiles = new GridTiles(2 * scanlineBytes(layout.width) * layout.height)
     const blue = join(dir, 'blue.png')
-    for (const grid of ['a', 'b', 'c']) tiles.prepare(grid, blue, 32, 32)
-    const held = async (grid: string) => (await tiles.ready(grid)).has(blue)
+    for (const grid of ['a', 'b', 'c']) tiles.prepare(grid, layout, { x: 0, y: 0, z: 0 }, blue)
+    const held = async (grid: string) => (await tiles.ready(grid))?.placed.has(cellKey(0, 0, 0)) ?? false
     expect([await held('a'), await held('b'), await held('c')]).toEqual([true, true, false])
     tiles.forget('a')
-    tiles.prepare('c', blue, 32, 32)
+    tiles.prepare('c', layout, { x: 0, y: 0, z: 0 }, blue)
     expect(await held('c')).toBe(true)
     await tiles.stop()
   })

@@ -153,10 +153,14 @@ export class GridsRepo {
     return row.open
   }
 
-  /** The picture a cell's run shows in the grid: its first image output (as `cells` reads it), or null. */
-  cellImageId(runId: string): string | null {
-    const row = statement(this.db, `SELECT o.id FROM outputs o WHERE o.run_id = ? AND o.kind = 'image' ORDER BY o.idx LIMIT 1`).get(runId) as { id: string } | undefined
-    return row?.id ?? null
+  /** Where a run stands in its grid, and the picture it shows there: its first image output (as `cells` reads it), or null. */
+  cellPicture(runId: string): { x: number; y: number; z: number; imageId: string | null } | null {
+    const row = statement(
+      this.db,
+      `SELECT c.x, c.y, c.z, (SELECT o.id FROM outputs o WHERE o.run_id = c.run_id AND o.kind = 'image' ORDER BY o.idx LIMIT 1) AS image_id
+       FROM grid_cells c WHERE c.run_id = ?`,
+    ).get(runId) as { x: number; y: number; z: number; image_id: string | null } | undefined
+    return row === undefined ? null : { x: row.x, y: row.y, z: row.z, imageId: row.image_id }
   }
 
   setImage(id: string, image: { state: GridImageState; outputId?: string | null; error?: string | null }): void {
