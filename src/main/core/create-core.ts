@@ -41,6 +41,7 @@ import { provenanceApi } from './api/provenance-api'
 import { plainResponse, serveFile } from './library/media'
 import { folderName } from './library/paths'
 import { probeMedia } from './library/probe'
+import { RecentPictures } from './library/recent-pictures'
 import { Thumbnails } from './library/thumbnails'
 import { VideoPosters } from './library/video-poster'
 import { countRuns } from './diagnostics/diagnostics'
@@ -111,7 +112,9 @@ export function createCore(deps: CoreDeps): Core {
   const posters = new VideoPosters({ env: deps.env ?? process.env, log: log.child('thumbnails') })
   // ffmpeg and ffprobe write and read video tags (generation records); without them a sidecar is written.
   const videoTools = locateVideoTools(deps.env ?? process.env)
-  const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails'), posters })
+  // Pictures the thumbnails decode are drawn from again by the grids' images (one decode per cell, not two).
+  const recentPictures = new RecentPictures()
+  const thumbnails: Thumbnails = new Thumbnails({ dir: join(dataDir, 'thumbnails'), outputs: outputsRepo, log: log.child('thumbnails'), posters, recent: recentPictures })
   const importsRepo = new ImportsRepo(db)
   const imports = new ImportService({
     outputs: outputsRepo,
@@ -220,6 +223,7 @@ export function createCore(deps: CoreDeps): Core {
     libraryDir: () => settings.config().libraryDir,
     app: `Comfy Courier ${deps.version ?? buildVersion}`,
     thumbnails: { ensure: (id) => thumbnails.ensure(id), remove: (id) => thumbnails.remove(id) },
+    recentPictures,
   })
 
   const poller = new Poller({

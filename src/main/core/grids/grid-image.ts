@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp'
 import type { GridAxis } from '@shared/grid'
+import type { DecodedPicture } from '../library/recent-pictures'
 import { encodeScanlines, newScanlines, placeRgb, type Scanlines } from './grid-png'
 import { err, ok, type Result } from '@shared/result'
 
@@ -212,9 +213,22 @@ async function toTile(image: Sharp, width: number, height: number): Promise<RawT
   return { width, height, pixels: data }
 }
 
-/** Resizes a picture into a `width` × `height` cell, letterboxed on white. Throws when it cannot be read. */
-export const resizeTile = (file: string, width: number, height: number): Promise<RawTile> =>
-  toTile(sharp(file).resize(width, height, { fit: 'contain', background: '#ffffff' }), width, height)
+/**
+ * Resizes a picture into a `width` × `height` cell, letterboxed on white. Throws when it cannot be read.
+ * `decoded`: the same picture decoded already (`RecentPictures`), used when it is at least as large as the
+ * picture will be in the cell; else the file is read.
+ */
+export function resizeTile(file: string, width: number, height: number, decoded?: DecodedPicture): Promise<RawTile> {
+  const fit = { fit: 'contain', background: '#ffffff' } as const
+  if (decoded) {
+    const scale = Math.min(width / decoded.width, height / decoded.height)
+    if (scale <= 1) {
+      const raw = { width: decoded.width, height: decoded.height, channels: decoded.channels as 3 | 4 }
+      return toTile(sharp(decoded.pixels, { raw }).resize(width, height, fit), width, height)
+    }
+  }
+  return toTile(sharp(file).resize(width, height, fit), width, height)
+}
 
 /** Text on white (or on its own background) as a tile: every piece of text has its box to itself. */
 const textTile = (svg: Buffer, width: number, height: number): Promise<RawTile> => toTile(sharp(svg), width, height)

@@ -19,6 +19,7 @@ import type { Db } from '../store/database'
 import { planGrid, planList } from './grid-cells'
 import { layoutGrid, renderGrid, type GridImageCell, type GridLayout } from './grid-image'
 import { saveGridImage } from './grid-image-file'
+import type { RecentPictures } from '../library/recent-pictures'
 import { GridTiles } from './grid-tiles'
 
 export interface GridServiceDeps {
@@ -35,6 +36,8 @@ export interface GridServiceDeps {
   app: string
   /** Makes the saved image's thumbnail (and forgets a replaced one's). */
   thumbnails: { ensure(id: string): Promise<boolean>; remove(id: string): Promise<void> }
+  /** The pictures the thumbnail step decoded last: a cell's picture is drawn from these where they have it. */
+  recentPictures?: RecentPictures
   /** Grid updates are sent at most this often per grid (default 200 ms): each carries every cell. */
   updateEveryMs?: number
   now?: () => number
@@ -58,7 +61,7 @@ export class GridService {
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly lastSent = new Map<string, number>()
   private readonly making = new Map<string, Promise<void>>()
-  private readonly tiles = new GridTiles()
+  private readonly tiles: GridTiles
   /** Each filling grid's image layout for a picture shape (width ÷ height), or null where none fits. */
   private readonly layouts = new Map<string, { aspect: number; layout: GridLayout | null }>()
   private unsubscribe: (() => void) | null = null
@@ -66,6 +69,7 @@ export class GridService {
 
   constructor(private readonly deps: GridServiceDeps) {
     this.repo = new GridsRepo(deps.db)
+    this.tiles = new GridTiles(undefined, deps.recentPictures)
     this.now = deps.now ?? Date.now
   }
 

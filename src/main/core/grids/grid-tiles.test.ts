@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cellKey, type GridDraft, type GridLayout } from './grid-image'
 import { scanlineBytes } from './grid-png'
 import { GridTiles } from './grid-tiles'
+import { RecentPictures } from '../library/recent-pictures'
 
 describe('GridTiles', () => {
   let dir: string
@@ -59,6 +60,28 @@ describe('GridTiles', () => {
     tiles.prepare('g', row(4, 32, 200), { x: 3, y: 0, z: 0 }, blue)
     expect([...(await tiles.ready('g'))!.placed.values()]).toEqual([blue])
     await tiles.stop()
+  })
+
+  it('draws from the pixels the thumbnail step left when they are large enough, else from the file', async () => {
+    const recent = new RecentPictures()
+    const layout = row(1, 32)
+    // The first file does not exist: only the remembered pixels (red, 64 px) can draw it. The second's remembered
+    // pixels (green, 16 px) are smaller than the cell: its file (blue) is drawn instead.
+    const absent = join(dir, 'never-written.png')
+    const solid = (side: number, rgb: number[]) => ({ width: side, height: side, channels: 3, pixels: Buffer.from(Array.from({ length: side * side }, () => rgb).flat()) })
+    recent.remember(absent, solid(64, [255, 0, 0]))
+    recent.remember(join(dir, 'blue.png'), solid(16, [0, 255, 0]))
+    const drawn = async (file: string) => {
+      const tiles = new GridTiles(undefined, recent)
+      tiles.prepare('g', layout, { x: 0, y: 0, z: 0 }, file)
+      const draft = (await tiles.ready('g'))!
+      await tiles.stop()
+      return draft.placed.has(cellKey(0, 0, 0)) ? at(draft, 16, 16) : null
+    }
+    expect(await drawn(absent)).toEqual([255, 0, 0])
+    expect(await drawn(join(dir, 'blue.png'))).toEqual([0x20, 0x40, 0xc0])
+    // Each is used once: drawn again, the absent file has nothing left to draw from.
+    expect(await drawn(absent)).toBeNull()
   })
 
   it('holds no more than its memory cap, and makes room again once a grid is forgotten', async () => {

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import PQueue from 'p-queue'
+import type { RecentPictures } from '../library/recent-pictures'
 import { cellKey, resizeTile, type GridDraft, type GridLayout } from './grid-image'
 import { placeRgb, scanlineBytes, type Scanlines } from './grid-png'
 
@@ -40,7 +41,11 @@ export class GridTiles {
   private readonly queue = new PQueue({ concurrency: 1 })
   private bytes = 0
 
-  constructor(private readonly maxBytes = GRID_TILES_MAX_BYTES) {}
+  /** `recent`: pictures the thumbnail step decoded, drawn from instead of decoding their files again. */
+  constructor(
+    private readonly maxBytes = GRID_TILES_MAX_BYTES,
+    private readonly recent?: RecentPictures,
+  ) {}
 
   /**
    * Draws `file` into the cell at (x, y, z) of `gridId`'s image as `layout` places it. Skipped when the grid's
@@ -64,7 +69,7 @@ export class GridTiles {
       .add(async () => {
         // Not started by the time the image is made: left to the image, which resizes four at once.
         if (held.collected) return
-        const tile = await resizeTile(file, layout.cellWidth, layout.cellHeight)
+        const tile = await resizeTile(file, layout.cellWidth, layout.cellHeight, this.recent?.take(file))
         placeRgb(await held.canvas, tile.pixels, tile.width, tile.height, left, top)
         held.placed.set(key, file)
       })

@@ -17,6 +17,7 @@ import { LibraryService } from './library-service'
 import { serveFile } from './media'
 import { readSidecar } from '../metadata/containers/sidecar'
 import { moveLibrary } from './move-library'
+import { RecentPictures } from './recent-pictures'
 import { Thumbnails } from './thumbnails'
 import { locateFfmpeg, VideoPosters } from './video-poster'
 
@@ -229,7 +230,8 @@ describe('the library', () => {
     it('makes the thumbnail while the saver checks the file, so the output is announced with it', async () => {
       let early: Thumbnails | null = null
       const repo = new OutputsRepo(db, { thumbnailOnInsert: (output) => early!.adopt(output) })
-      early = new Thumbnails({ dir: join(dir, 'thumbnails'), outputs: repo, log: quiet })
+      const recent = new RecentPictures()
+      early = new Thumbnails({ dir: join(dir, 'thumbnails'), outputs: repo, log: quiet, recent })
       const { run, outputs: [existing] } = await savedRun(1)
       const path = existing!.path.replace('-1.png', '-2.png')
       const file = join(libraryDir, path)
@@ -240,6 +242,11 @@ describe('the library', () => {
       expect(saved.hasThumbnail).toBe(true)
       expect(await sharp(early.fileFor('o_early')!).metadata()).toMatchObject({ width: 128, height: 384 })
       expect(await readdir(join(dir, 'thumbnails', 'pending'))).toEqual([])
+      // Its pixels at thumbnail size are left for the next user (a grid's image), once.
+      const decoded = recent.take(file)
+      expect(decoded && [decoded.width, decoded.height, decoded.channels, decoded.pixels.length]).toEqual([128, 384, 3, 128 * 384 * 3])
+      expect([...decoded!.pixels.subarray(0, 3)]).toEqual([0x22, 0x44, 0x66])
+      expect(recent.take(file)).toBeUndefined()
       await early.stop()
     })
 

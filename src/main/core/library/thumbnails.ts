@@ -8,6 +8,7 @@ import type { Output } from '@shared/output'
 import type { Logger } from '../log/logger'
 import type { NewOutput, OutputsRepo, ThumbnailState } from '../store/outputs-repo'
 import { fileResponse, plainResponse, resolveInside } from './media'
+import type { RecentPictures } from './recent-pictures'
 import { VIDEO_DEMUXERS, VideoPosters } from './video-poster'
 
 /** The long side of a thumbnail, in pixels: sharp on a high-density gallery tile of ~190 CSS px. */
@@ -34,6 +35,8 @@ export interface ThumbnailsDeps {
   log: Logger
   /** Poster frames of videos (ffmpeg); default: ffmpeg looked up on `PATH` or `COURIER_FFMPEG` on first use. */
   posters?: VideoPosters
+  /** Where each picture decoded here is left, at thumbnail size, for whoever needs it small next (a grid's image). */
+  recent?: RecentPictures
 }
 
 /**
@@ -108,7 +111,7 @@ export class Thumbnails {
       await this.queue.add(() => {
         if (this.stopped) return Promise.reject(new Error('stopping'))
         if (signal?.aborted) return Promise.reject(new Error('stopped before its turn'))
-        return this.render(source, target)
+        return this.render(source, target, video ? undefined : key)
       })
       this.prepared.set(key, target)
       return true
@@ -216,18 +219,25 @@ export class Thumbnails {
   }
 
   /** Decodes `source` (a file, or a poster frame's bytes) and writes its thumbnail to `target` (through a `.part`, renamed once complete). */
-  private async render(source: string | Buffer, target: string): Promise<void> {
+  /** Makes the thumbnail of `source`; the pixels of a `picture` file are left in `recent`, at thumbnail size. */
+  private async render(source: string | Buffer, target: string, picture?: string): Promise<void> {
     const part = `${target}.${process.pid}.part`
     try {
       await mkdir(dirname(target), { recursive: true })
-      await sharp(source)
+      // Decoded and shrunk, then encoded: two steps, so the shrunk pixels can be kept for the next user.
+      const { data, info } = await sharp(source)
         .rotate()
         .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
+        .toColourspace('srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true })
+      await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
         // Effort 2 of 6 (the default is 4): a third faster for about 6 % more bytes on a photo-like picture.
         // Thumbnails come in bursts (a grid's 400 cells, an imported folder) beside everything else.
         .webp({ quality: 72, effort: 2 })
         .toFile(part)
       await rename(part, target)
+      if (picture !== undefined) this.deps.recent?.remember(picture, { width: info.width, height: info.height, channels: info.channels, pixels: data })
     } catch (error) {
       await rm(part, { force: true })
       throw error
@@ -257,7 +267,7 @@ export class Thumbnails {
       (await this.queue.add(async () => {
         if (this.stopped) return false
         try {
-          await this.render(source, file)
+          await this.render(source, file, location.kind === 'video' ? undefined : found.file)
         } catch (error) {
           if (this.stopped) return false
           return this.failed(id, (error as Error).message)
