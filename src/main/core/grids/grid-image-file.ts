@@ -57,7 +57,9 @@ export async function saveGridImage(deps: SaveGridImageDeps, grid: StoredGrid, p
   const now = (deps.now ?? Date.now)()
   const record = JSON.stringify(gridRecord(grid, deps.app, now))
   const parameters = parametersForRecord(JSON.parse(record) as CourierRecord, size)
-  const bytes = Buffer.from(writeImageMetadata(png, { text: { parameters, [COURIER_RECORD_KEY]: record }, userComment: null, xmp: {} }))
+  const written = writeImageMetadata(png, { text: { parameters, [COURIER_RECORD_KEY]: record }, userComment: null, xmp: {} })
+  // A Buffer over the same memory: a copy of a 20 MB grid is 70 ms of page faults here.
+  const bytes = Buffer.from(written.buffer, written.byteOffset, written.byteLength)
   if (readImageMetadata(bytes)?.text[COURIER_RECORD_KEY] !== record) throw new Error('the grid record did not read back from the picture')
   const sha256 = createHash('sha256').update(bytes).digest('hex')
 
