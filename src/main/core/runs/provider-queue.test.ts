@@ -183,6 +183,17 @@ describe('ProviderQueue', () => {
     await allEnded()
   })
 
+  it('counts no run cancelled while waiting ahead of anyone', async () => {
+    const { waitingRuns } = rig(0)
+    const ids = waitingRuns(4)
+    queue!.enqueue('demo', ids)
+    for (const id of ids.slice(0, 2)) ledger.hint(id, { status: 'cancelled' })
+    queue!.kick()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(ids.slice(2).map((id) => ledger.get(id)!.liveStatus)).toEqual([waitingText(0), waitingText(1)])
+    expect(queue!.waitingCount('demo')).toBe(2)
+  })
+
   it('after a restart, sends the runs left waiting (they were never sent)', async () => {
     const first = rig(0)
     first.waitingRuns(5)

@@ -149,16 +149,22 @@ export class ProviderQueue {
     const line = this.lines.get(provider) ?? []
     try {
       this.deps.ledger.transaction((tx) => {
-        // Runs cancelled while waiting leave the line here, so they are not counted ahead of anyone.
-        const still = line.filter((id) => {
-          const run = tx.get(id)
-          return run !== undefined && run.waiting && run.status === 'submitting'
-        })
-        line.splice(0, line.length, ...still)
-        still.forEach((id, ahead) => {
+        // Only the first places' texts can change (beyond, each says "10 or more ahead" from its creation on), so
+        // the line is read only that far: reading every waiting run each second was 400 reads a second while a
+        // 20×20 grid filled. Runs cancelled while waiting leave the line on the way, so they are not counted
+        // ahead of anyone; those further back leave it as the pump reaches them.
+        let ahead = 0
+        for (let i = 0; i < line.length && ahead < EXACT_PLACES; ) {
+          const run = tx.get(line[i]!)
+          if (run === undefined || !run.waiting || run.status !== 'submitting') {
+            line.splice(i, 1)
+            continue
+          }
           const text = waitingText(ahead)
-          if (tx.get(id)!.liveStatus !== text) tx.hint(id, { status: null, liveStatus: text })
-        })
+          if (run.liveStatus !== text) tx.hint(run.id, { status: null, liveStatus: text })
+          ahead++
+          i++
+        }
       })
     } catch (error) {
       this.deps.log.warn('queue positions not updated', { provider, error: String(error) })
