@@ -232,21 +232,28 @@ export async function benchGrid(): Promise<void> {
   // BENCH_GRID_FRAMES_ONLY=1: the live view's frames alone (the two timed phases take over a minute and a half).
   const framesOnly = process.env.BENCH_GRID_FRAMES_ONLY === '1'
   // The two timed phases take turns, ROUNDS times: this VM's speed drifts by 10-20 % from minute to minute, so
-  // each grid is set beside the one-by-one run just before it, and the headline is the ratio of their sums.
+  // each grid is set beside the one-by-one run next to it, and the headline is the ratio of their sums.
   const cpuSeconds = (since: NodeJS.CpuUsage) => {
     const used = process.cpuUsage(since)
     return (used.user + used.system) / 1e6
   }
   const rounds: { direct: number; directCpu: number; grid: Awaited<ReturnType<typeof gridSeconds>>; gridCpu: number }[] = []
   for (let round = 0; !framesOnly && round < ROUNDS; round++) {
-    let since = process.cpuUsage()
-    const direct = await oneByOneSeconds()
-    const directCpu = cpuSeconds(since)
-    since = process.cpuUsage()
-    const grid = await gridSeconds()
-    rounds.push({ direct, directCpu, grid, gridCpu: cpuSeconds(since) })
+    const timed = async <T>(phase: () => Promise<T>) => {
+      const since = process.cpuUsage()
+      const value = await phase()
+      return { value, cpu: cpuSeconds(since) }
+    }
+    // Each goes first in turn: the second of a pair runs on the heap the first left.
+    const gridFirst = round % 2 === 1
+    const early = gridFirst ? await timed(gridSeconds) : await timed(oneByOneSeconds)
+    const late = gridFirst ? await timed(oneByOneSeconds) : await timed(gridSeconds)
+    const [directPhase, gridPhase] = (gridFirst ? [late, early] : [early, late]) as [{ value: number; cpu: number }, { value: Awaited<ReturnType<typeof gridSeconds>>; cpu: number }]
+    const direct = directPhase.value
+    const grid = gridPhase.value
+    rounds.push({ direct, directCpu: directPhase.cpu, grid, gridCpu: gridPhase.cpu })
     const last = rounds.at(-1)!
-    console.log(`  round ${round + 1}: ${CELLS} runs one by one, to all saved: ${direct.toFixed(1)} s (CPU ${last.directCpu.toFixed(1)} s, all threads)`)
+    console.log(`  round ${round + 1}${gridFirst ? ' (grid first)' : ''}: ${CELLS} runs one by one, to all saved: ${direct.toFixed(1)} s (CPU ${last.directCpu.toFixed(1)} s, all threads)`)
     console.log(
       `           grid, submit to grid image (${grid.imageState}): ${grid.seconds.toFixed(1)} s (every cell ended at ${grid.cellsSeconds.toFixed(1)} s, then the image; CPU ${last.gridCpu.toFixed(1)} s)  ratio ${(grid.seconds / direct).toFixed(2)}`,
     )
