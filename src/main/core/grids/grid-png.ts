@@ -87,33 +87,11 @@ const ADLER_BASE = 65521
 function adler32(bytes: Uint8Array): number {
   let a = 1
   let b = 0
-  let i = 0
-  while (i < bytes.length) {
-    // 5552 is the most bytes that can be summed before b must be reduced to stay within 32 bits.
-    const end = Math.min(bytes.length, i + 5552)
-    // Eight bytes a turn: V8 runs the unrolled loop in 60 % of the time.
-    const eights = i + ((end - i) & ~7)
-    while (i < eights) {
+  // 5552 is the most bytes that can be summed before b must be reduced to stay within 32 bits.
+  for (let start = 0; start < bytes.length; start += 5552) {
+    const end = Math.min(bytes.length, start + 5552)
+    for (let i = start; i < end; i++) {
       a += bytes[i]!
-      b += a
-      a += bytes[i + 1]!
-      b += a
-      a += bytes[i + 2]!
-      b += a
-      a += bytes[i + 3]!
-      b += a
-      a += bytes[i + 4]!
-      b += a
-      a += bytes[i + 5]!
-      b += a
-      a += bytes[i + 6]!
-      b += a
-      a += bytes[i + 7]!
-      b += a
-      i += 8
-    }
-    while (i < end) {
-      a += bytes[i++]!
       b += a
     }
     a %= ADLER_BASE
