@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual'
 import type { GridCell } from '@shared/grid'
 import type { Output, OutputId } from '@shared/output'
@@ -34,6 +34,13 @@ const FACTS = 40
 const HEADER = 40
 /** Rows and columns rendered beyond those in view, so a scroll shows cells already drawn. */
 const OVERSCAN = 2
+/**
+ * Up to this many columns, every column of a row shown is rendered: Tab then goes through each row whole, in
+ * the DOM's order (with only the columns in view, a row's next cell is often not rendered yet when Tab is
+ * pressed again, and the browser skips to the next row). A wider grid (at most 400 cells, so 10 rows or fewer)
+ * renders the columns in view only.
+ */
+const ALL_COLUMNS_UP_TO = 40
 /** Where layout is not measured (jsdom), the table assumes a box of this size. */
 const UNMEASURED: Rect = { width: 1024, height: 768 }
 
@@ -44,8 +51,8 @@ export function cellSide(boxWidth: number, columns: number): number {
 }
 
 /**
- * The cells as a CSS grid of fixed-size, contained cells (not a <table>), virtualized in both directions: only
- * the rows and columns in view, plus OVERSCAN, are in the DOM. A 20×20 grid shows a few dozen cells at once;
+ * The cells as a CSS grid of fixed-size, contained cells (not a <table>), virtualized: only the rows in view,
+ * plus OVERSCAN, are in the DOM (and of a grid wider than ALL_COLUMNS_UP_TO, the columns in view). A 20×20 grid shows a few dozen cells at once;
  * keeping all 400 mounted cost every frame of a fill a layerisation, an intersection check and a selector
  * per cell (Chromium's trace: 12.7 ms per frame with 400, the main thread busy two thirds of the time).
  * The ARIA table roles with row and column indexes keep it read as the whole table. Memoised: it renders
@@ -96,7 +103,7 @@ export const GridCells = memo(function GridCells({
     getScrollElement: () => scrollRef.current,
     estimateSize: () => side + GAP,
     paddingStart: PAD + LABEL_COLUMN + GAP,
-    overscan: OVERSCAN,
+    overscan: xLabels.length <= ALL_COLUMNS_UP_TO ? xLabels.length : OVERSCAN,
     observeElementRect: observeRect,
     useFlushSync: false,
   })
@@ -107,10 +114,41 @@ export const GridCells = memo(function GridCells({
 
   const shownRows = rowVirtualizer.getVirtualItems()
   const shownColumns = columnVirtualizer.getVirtualItems()
+
+  // Tab goes through the cells row by row, as the DOM has them. But from the end of a row the DOM's next cell is
+  // the next row's first one *rendered*: scrolled to the right, the cells at its start are not in the DOM, and
+  // the browser would skip them. There, the box scrolls back to the start, and the first cell of a later row
+  // takes the focus once rendered (Shift+Tab: to the end, and the last cell of an earlier row).
+  const pendingFocus = useRef<{ row: number; backwards: boolean } | null>(null)
+  const cellButtons = () => [...(scrollRef.current?.querySelectorAll<HTMLElement>('.grid-table__td button') ?? [])]
+  const rowOf = (element: Element) => Number(element.closest('[role="row"]')?.getAttribute('aria-rowindex') ?? 0)
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const box = scrollRef.current
+    const focused = event.target as HTMLElement
+    if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey || box === null || !focused.matches('.grid-table__td button')) return
+    const backwards = event.shiftKey
+    const buttons = cellButtons()
+    const next = buttons[buttons.indexOf(focused) + (backwards ? -1 : 1)]
+    const edgeShown = backwards ? shownColumns.at(-1)?.index === xLabels.length - 1 : shownColumns[0]?.index === 0
+    if (next === undefined || rowOf(next) === rowOf(focused) || edgeShown) return
+    event.preventDefault()
+    pendingFocus.current = { row: rowOf(focused), backwards }
+    box.scrollLeft = backwards ? box.scrollWidth : 0
+  }
+  useEffect(() => {
+    const pending = pendingFocus.current
+    if (pending === null) return
+    const buttons = cellButtons()
+    const target = pending.backwards ? buttons.findLast((b) => rowOf(b) < pending.row) : buttons.find((b) => rowOf(b) > pending.row)
+    // Not rendered yet: the scroll has not reached the virtualizer; this runs again at its render.
+    if (target === undefined || (pending.backwards ? shownColumns.at(-1)?.index !== xLabels.length - 1 : shownColumns[0]?.index !== 0)) return
+    pendingFocus.current = null
+    target.focus()
+  })
   // Grid lines count from 1, and the labels take the first row and column.
   const line = (index: number) => index + 2
   return (
-    <div ref={scrollRef} className="grid-view__scroll" tabIndex={0} role="region" aria-label="Cells of the grid">
+    <div ref={scrollRef} className="grid-view__scroll" tabIndex={0} role="region" aria-label="Cells of the grid" onKeyDown={onKeyDown}>
       <div
         className="grid-table"
         role="table"
