@@ -19,6 +19,18 @@ async function setUpGrid() {
   fireEvent.change(within(axis('Y')).getByLabelText('Y axis values'), { target: { value: '1, 2' } })
 }
 
+/** A grid made on the fake (Text to image, prompt "a kite") and opened at its address; resolves once its view is shown. */
+async function openGrid(axes: Array<{ input: string; values: Array<string | number> }>) {
+  const fake = new FakeCourier()
+  const made = await fake.invoke('grids.submit', { provider: 'demo', deploymentId: 'txt2img', inputs: { prompt: 'a kite' }, axes })
+  if (!made.ok) throw new Error(made.error.message)
+  window.history.replaceState(null, '', `#/grids/${made.value.gridId}`)
+  await renderApp(fake)
+  const cells = axes.reduce((product, axis) => product * axis.values.length, 1)
+  await screen.findByRole('heading', { name: `Grid of ${cells} · Text to image`, level: 1 })
+  return { fake, made: made.value }
+}
+
 describe('grid editor', () => {
   it('previews each axis, counts the cells, estimates them, and refuses bad specs and too many cells with the reason', async () => {
     const { fake } = await renderApp()
@@ -226,24 +238,14 @@ describe('grid address', () => {
 
 describe('pages', () => {
   it('a Z axis makes one page per value, chosen above the cells', async () => {
-    const fake = new FakeCourier()
-    const made = await fake.invoke('grids.submit', {
-      provider: 'demo',
-      deploymentId: 'txt2img',
-      inputs: { prompt: 'a kite' },
-      axes: [
-        { input: 'steps', values: [5, 10] },
-        { input: 'seed', values: [1] },
-        { input: 'cfg', values: [3, 9] },
-      ],
-    })
-    if (!made.ok) throw new Error(made.error.message)
-    window.history.replaceState(null, '', `#/grids/${made.value.gridId}`)
-    await renderApp(fake)
-    await screen.findByRole('heading', { name: 'Grid of 4 · Text to image', level: 1 })
+    const { made } = await openGrid([
+      { input: 'steps', values: [5, 10] },
+      { input: 'seed', values: [1] },
+      { input: 'cfg', values: [3, 9] },
+    ])
     const pages = screen.getByRole('group', { name: 'Page (Z: Guidance)' })
     const cellRuns = () => [...document.querySelectorAll<HTMLElement>('.grid-cell')].map((c) => c.dataset.runId)
-    const [a, b, c, d] = made.value.runs.map((r) => r.id)
+    const [a, b, c, d] = made.runs.map((r) => r.id)
     expect(cellRuns()).toEqual([a, b])
     fireEvent.click(within(pages).getByRole('button', { name: 'Guidance 9' }))
     expect(within(pages).getByRole('button', { name: 'Guidance 9' }).getAttribute('aria-pressed')).toBe('true')
@@ -253,28 +255,18 @@ describe('pages', () => {
 
 describe('a large grid', () => {
   it('keeps only the cells in view in the DOM, reads as the whole table, and shows others as it scrolls', async () => {
-    const fake = new FakeCourier()
     const values = Array.from({ length: 20 }, (_, i) => i + 1)
-    const made = await fake.invoke('grids.submit', {
-      provider: 'demo',
-      deploymentId: 'txt2img',
-      inputs: { prompt: 'a kite' },
-      axes: [
-        { input: 'seed', values },
-        { input: 'steps', values },
-      ],
-    })
-    if (!made.ok) throw new Error(made.error.message)
-    window.history.replaceState(null, '', `#/grids/${made.value.gridId}`)
-    await renderApp(fake)
-    await screen.findByRole('heading', { name: 'Grid of 400 · Text to image', level: 1 })
+    const { fake, made } = await openGrid([
+      { input: 'seed', values },
+      { input: 'steps', values },
+    ])
     const table = screen.getByRole('table', { name: 'Steps down, Seed across' })
     expect(table.getAttribute('aria-rowcount')).toBe('21')
     expect(table.getAttribute('aria-colcount')).toBe('21')
     // jsdom lays nothing out: the box is taken as 1024×768, which shows 5 rows of 142 px, plus 2; of 20 columns,
     // every one is rendered (Tab goes through a row whole).
     const shown = () => [...document.querySelectorAll<HTMLElement>('.grid-cell')].map((c) => c.dataset.runId)
-    const runAt = (x: number, y: number) => made.value.runs[y * 20 + x]!.id
+    const runAt = (x: number, y: number) => made.runs[y * 20 + x]!.id
     expect(shown().length % 20).toBe(0)
     expect(shown().length).toBeGreaterThanOrEqual(100)
     expect(shown().length).toBeLessThan(200)
@@ -304,22 +296,12 @@ describe('a large grid', () => {
 
 describe('a large grid, by keyboard', () => {
   it('in a grid too wide to render whole, Tab from a row’s last cell goes to the next row’s first, scrolled out of the DOM (and Shift+Tab back)', async () => {
-    const fake = new FakeCourier()
-    const made = await fake.invoke('grids.submit', {
-      provider: 'demo',
-      deploymentId: 'txt2img',
-      inputs: { prompt: 'a kite' },
-      axes: [
-        { input: 'seed', values: Array.from({ length: 50 }, (_, i) => i + 1) },
-        { input: 'steps', values: [10, 20] },
-      ],
-    })
-    if (!made.ok) throw new Error(made.error.message)
-    window.history.replaceState(null, '', `#/grids/${made.value.gridId}`)
-    await renderApp(fake)
-    await screen.findByRole('heading', { name: 'Grid of 100 · Text to image', level: 1 })
+    const { fake, made } = await openGrid([
+      { input: 'seed', values: Array.from({ length: 50 }, (_, i) => i + 1) },
+      { input: 'steps', values: [10, 20] },
+    ])
     act(() => {
-      for (const run of made.value.runs) {
+      for (const run of made.runs) {
         fake.advance(run.id)
         fake.advance(run.id)
       }
