@@ -1,5 +1,5 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual'
+import { memo, useEffect, useMemo, useRef, type KeyboardEvent } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
 import type { GridCell } from '@shared/grid'
 import type { Output, OutputId } from '@shared/output'
 import { isTerminal, type Run } from '@shared/run'
@@ -7,6 +7,7 @@ import { formatDuration } from '../../components/format'
 import { MediaThumb } from '../../components/MediaThumb'
 import { ProgressBar } from '../../components/ProgressBar'
 import { RunCost } from '../../components/RunCost'
+import { UNMEASURED, useScrollBoxRect } from '../../components/scroll-box-rect'
 import { statusLabel } from '../../components/StatusPill'
 import { useCourier } from '../../store/context'
 import { firstOutputOfRun, outputById, runById } from '../../store/grid-index'
@@ -41,20 +42,18 @@ const OVERSCAN = 2
  * renders the columns in view only.
  */
 const ALL_COLUMNS_UP_TO = 40
-/** Where layout is not measured (jsdom), the table assumes a box of this size. */
-const UNMEASURED: Rect = { width: 1024, height: 768 }
 
 /** A cell's side for a scroll box this wide: the columns share the width, within readable bounds. */
-export function cellSide(boxWidth: number, columns: number): number {
+function cellSide(boxWidth: number, columns: number): number {
   const share = Math.floor((boxWidth - 2 * PAD - LABEL_COLUMN - GAP * Math.max(1, columns)) / Math.max(1, columns))
   return Math.min(MAX_CELL, Math.max(MIN_CELL, share))
 }
 
 /**
  * The cells as a CSS grid of fixed-size, contained cells (not a <table>), virtualized: only the rows in view,
- * plus OVERSCAN, are in the DOM (and of a grid wider than ALL_COLUMNS_UP_TO, the columns in view). A 20×20 grid shows a few dozen cells at once;
- * keeping all 400 mounted cost every frame of a fill a layerisation, an intersection check and a selector
- * per cell (Chromium's trace: 12.7 ms per frame with 400, the main thread busy two thirds of the time).
+ * plus OVERSCAN, are in the DOM (and of a grid wider than ALL_COLUMNS_UP_TO, the columns in view): a 20×20
+ * grid has about 180 of its 400 cells there. Keeping all 400 mounted cost every frame of a fill a
+ * layerisation, an intersection check and a selector per cell (Chromium's trace: 12.7 ms per frame with 400, the main thread busy two thirds of the time).
  * The ARIA table roles with row and column indexes keep it read as the whole table. Memoised: it renders
  * again when the cells' places change (a re-run) or it scrolls, never at a cell's event.
  */
@@ -76,18 +75,9 @@ export const GridCells = memo(function GridCells({
   onOpen(id: OutputId): void
 }) {
   const scrollRef = useRef<HTMLDivElement>(null)
-  const [width, setWidth] = useState(UNMEASURED.width)
   // Both virtualizers measure the scroll box; the same measurement sizes the cells.
-  const observeRect = useCallback(
-    (instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: Rect) => void) =>
-      observeElementRect(instance, (measured) => {
-        const r = measured.width === 0 && measured.height === 0 ? UNMEASURED : measured
-        setWidth(r.width)
-        cb(r)
-      }),
-    [],
-  )
-  const side = cellSide(width, xLabels.length)
+  const { rect, observeRect } = useScrollBoxRect(UNMEASURED)
+  const side = cellSide(rect.width, xLabels.length)
   const rowVirtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,

@@ -1,6 +1,7 @@
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react'
-import { observeElementRect, useVirtualizer, type Rect, type Virtualizer } from '@tanstack/react-virtual'
+import { useVirtualizer } from '@tanstack/react-virtual'
 import type { Output, OutputId } from '@shared/output'
+import { useScrollBoxRect } from '../../components/scroll-box-rect'
 import { shortcutFor } from '../../keyboard/shortcuts'
 import { GalleryTile } from './GalleryTile'
 
@@ -22,8 +23,6 @@ const FLING_SPEED = 1.5
 const FLING_GAP_MS = 250
 /** A fling is over once the grid has not scrolled for this long: the tiles in view then load their pictures. */
 const FLING_SETTLE_MS = 150
-/** Where layout is not measured (jsdom), the grid assumes a window of this size. */
-const UNMEASURED: Rect = { width: 1024, height: 768 }
 
 export interface GridHandle {
   /** Brings an output's tile into view and focuses it (the one the lightbox closed on); null: the active tile. */
@@ -63,7 +62,8 @@ interface Props {
 const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
   const { outputs, listKey, label, minTile, busy, hasMore, canLoadMore, onLoadMore, selected, onSelect, onOpen, onFavourite, onBatch, onDelete } = props
   const scrollRef = useRef<HTMLDivElement>(null)
-  const [rect, setRect] = useState<Rect>({ width: 0, height: 0 })
+  // The virtualizer measures the scroll box; the same measurement sizes the columns.
+  const { rect, observeRect } = useScrollBoxRect({ width: 0, height: 0 })
   const [active, setActive] = useState(0)
   const [shownList, setShownList] = useState(listKey)
   if (shownList !== listKey) {
@@ -71,17 +71,6 @@ const Grid = forwardRef<GridHandle, Props>(function GalleryGrid(props, ref) {
     setActive(0)
   }
   const pendingFocus = useRef<number | null>(null)
-
-  // The virtualizer measures the scroll box; the same measurement sizes the columns.
-  const observeRect = useCallback(
-    (instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: Rect) => void) =>
-      observeElementRect(instance, (measured) => {
-        const r = measured.width === 0 && measured.height === 0 ? UNMEASURED : measured
-        setRect((old) => (old.width === r.width && old.height === r.height ? old : r))
-        cb(r)
-      }),
-    [],
-  )
 
   const width = rect.width
   const columns = Math.max(1, Math.floor((width + GAP) / (minTile + GAP)))
