@@ -9,7 +9,7 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import type { Grid } from '../../src/shared/grid'
 import type { Output } from '../../src/shared/output'
-import { layoutGrid } from '../../src/main/core/grids/grid-image'
+import { layoutGrid } from '../../src/main/core/grids/grid-layout'
 import { DEPLOYMENT_IDS } from '../../src/sim/index'
 import type { TestCore, TestCoreOptions } from '../support/core-fixture'
 import { useSimAndCores } from '../support/sim-and-cores'
@@ -159,6 +159,19 @@ describe('grids against the simulator', () => {
     const ended = await waitForGrid(t, gridId, (grid) => grid.imageState === 'failed' || grid.imageState === 'saved')
     if (ended.cells[0]!.status === 'cancelled') expect(ended.imageError).toContain('No cell succeeded')
     expect(await simQueued()).toBe(queuedBefore + 1)
+  })
+
+  it('announces the grid image the moment its state changes, however long the grid waits between other updates', async () => {
+    // Cells' updates held back ten minutes: only the image's states, announced at once, arrive within the test.
+    const t = await start({ gridUpdateEveryMs: 600_000 })
+    const { gridId } = await t.call('grids.submit', {
+      provider: 'comfydeploy',
+      deploymentId: DEPLOYMENT_IDS.quickSketch,
+      inputs: { prompt: 'a heron' },
+      axes: [{ input: 'seed', values: [1, 2] }],
+    })
+    const saved = await t.waitForEvent((e) => e.type === 'grid.updated' && e.grid.gridId === gridId && e.grid.imageState === 'saved', 20_000)
+    expect(saved.type === 'grid.updated' && saved.grid.cells.map((cell) => cell.status)).toEqual(['succeeded', 'succeeded'])
   })
 
   it('after a restart, sends the cells that were still waiting and finishes the grid', async () => {

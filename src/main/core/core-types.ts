@@ -72,6 +72,8 @@ export interface CoreTuning {
   lostSubmitWindowMs?: number
   /** Runs at once per provider through the local queue (default `PROVIDER_CONCURRENCY`): tests and benches. */
   providerConcurrency?: Partial<Record<ProviderId, number>>
+  /** The least time between two `grid.updated` of a grid (default 200 ms). */
+  gridUpdateEveryMs?: number
   /** How often watched import folders are scanned again (default 60 s). */
   importWatchMs?: number
   /** The trash `outputs.delete` uses when `deps.trash` is not given (tests: never the user's real trash). */

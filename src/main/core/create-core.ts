@@ -224,6 +224,7 @@ export function createCore(deps: CoreDeps): Core {
     app: `Comfy Courier ${deps.version ?? buildVersion}`,
     thumbnails: { ensure: (id) => thumbnails.ensure(id), remove: (id) => thumbnails.remove(id) },
     recentPictures,
+    ...(tuning.gridUpdateEveryMs !== undefined ? { updateEveryMs: tuning.gridUpdateEveryMs } : {}),
   })
 
   const poller = new Poller({

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Output } from '@shared/output'
 import { COURIER_RECORD_FORMAT, COURIER_RECORD_KEY, type CourierRecord } from '@shared/provenance'
 import { folderName } from '../library/paths'
-import { writeDurably } from '../library/write-durably'
+import { readsBackAs, writeDurably } from '../library/write-durably'
 import { readImageMetadata, writeImageMetadata } from '../metadata/containers/image'
 import { parametersForRecord } from '../metadata/interpret/index'
 import type { OutputsRepo } from '../store/outputs-repo'
@@ -50,7 +50,7 @@ export interface SaveGridImageDeps {
 
 /**
  * Saves a grid image into the library as saved files are: the record written into the PNG and read back,
- * the bytes to `.part`, synced, read back and hashed, then renamed to the final name, and only then the row.
+ * the bytes hashed and written to `.part`, synced and read back, then renamed to the final name, and only then the row.
  * A failure leaves no file behind.
  */
 export async function saveGridImage(deps: SaveGridImageDeps, grid: StoredGrid, png: Buffer, size: { width: number; height: number }): Promise<Output> {
@@ -69,8 +69,7 @@ export async function saveGridImage(deps: SaveGridImageDeps, grid: StoredGrid, p
   await mkdir(dirname(path), { recursive: true })
   try {
     await writeDurably(part, bytes)
-    const back = createHash('sha256').update(await readFile(part)).digest('hex')
-    if (back !== sha256) throw new Error('the grid image did not read back as written')
+    if (!(await readsBackAs(part, bytes))) throw new Error('the grid image did not read back as written')
     await rename(part, path)
   } catch (error) {
     await rm(part, { force: true })

@@ -4,69 +4,15 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GridAxis } from '@shared/grid'
-import { cellKey, formatSeconds, GRID_IMAGE_MAX_SIDE, layoutGrid, renderGrid, wrapLabel } from './grid-image'
-import { newScanlines, placeRgb } from './grid-png'
+import { renderGrid, type GridDraft } from './grid-image'
+import { layoutGrid } from './grid-layout'
+import { cellPieces, labelPieces, type GridImageCell } from './grid-pieces'
+import { deflateRows, newScanlines, placeRgb } from './grid-png'
 
 const axis = (input: string, n: number): GridAxis => ({
   input,
   values: Array.from({ length: n }, (_, i) => i),
   labels: Array.from({ length: n }, (_, i) => String(i)),
-})
-
-describe('wrapLabel', () => {
-  // 16 px at 0.62 em: 9.92 px a character, so 100 px holds 10 characters.
-  it('breaks at spaces, never past the width', () => {
-    expect(wrapLabel('a fox in the snow at dusk', 100, 16)).toEqual(['a fox in', 'the snow', 'at dusk'])
-    for (const line of wrapLabel('the quick brown fox jumps over the lazy dog', 100, 16)) expect(line.length).toBeLessThanOrEqual(10)
-  })
-
-  it('keeps a short label on one line and folds runs of whitespace', () => {
-    expect(wrapLabel('  cfg   7 ', 100, 16)).toEqual(['cfg 7'])
-    expect(wrapLabel('', 100, 16)).toEqual([])
-  })
-
-  it('cuts a word longer than a line instead of letting it overflow', () => {
-    expect(wrapLabel('masterpiece,bestquality,ultradetailed', 100, 16)).toEqual(['masterpiec', 'e,bestqual', 'ity,ultrad', 'etailed'])
-  })
-
-  it('ends with an ellipsis when lines are capped', () => {
-    // 60 px holds 6 characters: "one two" is 7.
-    expect(wrapLabel('one two three four five six seven', 60, 16, 2)).toEqual(['one', 'two…'])
-    expect(wrapLabel('one two three four five six seven', 100, 16, 2)).toEqual(['one two', 'three fou…'])
-    expect(wrapLabel('abcdefghijklmnop', 60, 16, 2)).toEqual(['abcdef', 'ghijk…'])
-  })
-
-  it('scales with the font size', () => {
-    // 32 px: 19.84 px a character, 5 in 100 px.
-    expect(wrapLabel('a fox in the snow', 100, 32)).toEqual(['a fox', 'in', 'the', 'snow'])
-    expect(wrapLabel('a fox in the snow', 60, 32)).toEqual(['a', 'fox', 'in', 'the', 'sno', 'w'])
-  })
-})
-
-describe('layoutGrid', () => {
-  it('places cells left to right, top to bottom, Z pages stacked downwards', () => {
-    const laid = layoutGrid({ axes: [axis('seed', 3), axis('steps', 2), axis('cfg', 2)], cellTime: true, aspect: 1 })
-    expect(laid.ok).toBe(true)
-    if (!laid.ok) return
-    const { cellAt, cellWidth, cellHeight } = laid.value
-    expect(cellWidth).toBe(256)
-    expect(cellHeight).toBe(256)
-    expect(cellAt(1, 0, 0).left - cellAt(0, 0, 0).left).toBeGreaterThanOrEqual(cellWidth)
-    expect(cellAt(0, 1, 0).top - cellAt(0, 0, 0).top).toBeGreaterThanOrEqual(cellHeight)
-    expect(cellAt(0, 0, 1).top).toBeGreaterThan(cellAt(0, 1, 0).top + cellHeight)
-    expect(cellAt(2, 1, 1).top + cellHeight).toBeLessThanOrEqual(laid.value.height)
-    expect(cellAt(2, 1, 1).left + cellWidth).toBeLessThanOrEqual(laid.value.width)
-  })
-
-  it('shrinks cells to fit a long axis, and refuses a grid that cannot fit, saying why and what to do', () => {
-    const wide = layoutGrid({ axes: [axis('seed', 100)], cellTime: false, aspect: 1 })
-    expect(wide.ok && wide.value.width).toBeLessThanOrEqual(GRID_IMAGE_MAX_SIDE)
-    const tooWide = layoutGrid({ axes: [axis('seed', 400)], cellTime: false, aspect: 1 })
-    expect(tooWide).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } })
-    expect(!tooWide.ok && tooWide.error.message).toMatch(/the limit is 16384 px a side and 100 MP.*use fewer values on an axis/)
-    const tooTall = layoutGrid({ axes: [axis('seed', 2), axis('steps', 20), axis('cfg', 10)], cellTime: true, aspect: 0.5 })
-    expect(tooTall.ok).toBe(false)
-  })
 })
 
 describe('renderGrid', () => {
@@ -135,46 +81,91 @@ describe('renderGrid', () => {
     expect(b).toBe(255)
   })
 
-  it('draws into the image drawn ahead, only the cells it lacks; a draft of another size is not used', async () => {
+  describe('with an image drawn ahead', () => {
     const axes: GridAxis[] = [axis('seed', 3)]
     const laid = layoutGrid({ axes, cellTime: false, aspect: 1 })
     if (!laid.ok) throw new Error('layout')
-    const { width, height, cellWidth, cellHeight } = laid.value
+    const layout = laid.value
+    const { width, height, cellWidth, cellHeight } = layout
+    const row = layout.rowBand(0, 0)
     const filled = (rgb: [number, number, number]) => Buffer.from(Array.from({ length: cellWidth * cellHeight }, () => rgb).flat())
-    // Cell 0's file does not exist: only the draft can put magenta there. Cell 1's draft holds another file
-    // (green), so its own file (red) is drawn over it. Cell 2 is not in the draft: its file (red) is drawn.
-    const absent = join(dir, 'never-written.png')
-    const red = join(dir, '0.png')
-    const draftFor = (canvasWidth: number) => {
+    const magenta = [255, 0, 255]
+    const cell = (x: number, file: string): GridImageCell => ({ x, y: 0, z: 0, seconds: null, picture: { kind: 'picture', file } })
+    /** What the draft says its row of cells holds: the slot and content of each cell's piece. */
+    const holding = (...cells: GridImageCell[]) => new Map(cells.flatMap((c) => cellPieces(layout, c)).map((piece) => [piece.slot, piece.content]))
+    /** A draft whose row has magenta in the cells `painted`; its head holds nothing yet. */
+    const draftWith = (painted: number[], drawn: Map<string, string>, canvasWidth = width): GridDraft => {
       const canvas = newScanlines(canvasWidth, height)
-      placeRgb(canvas, filled([255, 0, 255]), cellWidth, cellHeight, laid.value.cellAt(0, 0, 0).left, laid.value.cellAt(0, 0, 0).top)
-      placeRgb(canvas, filled([0, 255, 0]), cellWidth, cellHeight, laid.value.cellAt(1, 0, 0).left, laid.value.cellAt(1, 0, 0).top)
-      return { canvas, cellWidth, cellHeight, placed: new Map([[cellKey(0, 0, 0), absent], [cellKey(1, 0, 0), join(dir, 'green.png')]]) }
+      for (const x of painted) placeRgb(canvas, filled([255, 0, 255]), cellWidth, cellHeight, layout.cellAt(x, 0, 0).left, layout.cellAt(x, 0, 0).top)
+      const bands = layout.bands.map((_, i) => ({ drawn: i === row ? drawn : new Map<string, string>(), encoded: null, intact: true }))
+      return { canvas, cellWidth, cellHeight, bands }
     }
-    const cells = [absent, red, red].map((file, x) => ({ x, y: 0, z: 0, seconds: null, picture: { kind: 'picture', file } as const }))
     const centres = async (png: Buffer) => {
       const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
       return [0, 1, 2].map((x) => {
-        const { left, top } = laid.value.cellAt(x, 0, 0)
+        const { left, top } = layout.cellAt(x, 0, 0)
         const at = ((top + cellHeight / 2) * info.width + left + cellWidth / 2) * 3
         return [data[at], data[at + 1], data[at + 2]]
       })
     }
-    const rendered = await renderGrid({ axes, cells, cellTime: false, aspect: 1, draft: draftFor(width) })
-    if (!rendered.ok) throw new Error(rendered.error.message)
-    expect(await centres(rendered.value.png)).toEqual([[255, 0, 255], sharpColour('#ff0000'), sharpColour('#ff0000')])
+    const render = async (cells: GridImageCell[], draft: GridDraft) => {
+      const rendered = await renderGrid({ axes, cells, cellTime: false, aspect: 1, draft })
+      if (!rendered.ok) throw new Error(rendered.error.message)
+      return rendered.value.png
+    }
+    // The absent file can be drawn by the draft only: where the image draws it, the cell is a grey tile.
+    const absent = () => join(dir, 'never-written.png')
+    const red = () => join(dir, '0.png')
+    const grey = [138, 138, 138]
 
-    // A draft begun for another layout: every cell is drawn from its file, and the absent one says so.
-    const fresh = await renderGrid({ axes, cells, cellTime: false, aspect: 1, draft: draftFor(width + 1) })
-    if (!fresh.ok) throw new Error(fresh.error.message)
-    const [first, ...rest] = await centres(fresh.value.png)
-    expect(first).not.toEqual([255, 0, 255])
-    expect(rest).toEqual([sharpColour('#ff0000'), sharpColour('#ff0000')])
-  })
+    it('draws only the cells it lacks, and one the draft holds another picture in; a draft of another size is not used', async () => {
+      // Cell 0 holds the absent file's picture (magenta); cell 1 another file's; cell 2 nothing.
+      const cells = [cell(0, absent()), cell(1, red()), cell(2, red())]
+      const drawn = holding(cell(0, absent()), cell(1, join(dir, 'green.png')))
+      expect(await centres(await render(cells, draftWith([0, 1], drawn)))).toEqual([magenta, sharpColour('#ff0000'), sharpColour('#ff0000')])
+      expect(await centres(await render(cells, draftWith([0, 1], drawn, width + 1)))).toEqual([grey, sharpColour('#ff0000'), sharpColour('#ff0000')])
+    })
 
-  it('formats run times', () => {
-    expect(formatSeconds(2.345)).toBe('2.3 s')
-    expect(formatSeconds(125)).toBe('2 min 5 s')
+    it('takes a band encoded ahead as it is when it holds what the image wants, and draws it all again when not', async () => {
+      const cells = [0, 1, 2].map((x) => cell(x, absent()))
+      const encodedAhead = async (drawn: Map<string, string>) => {
+        const draft = draftWith([0, 1, 2], drawn)
+        const rows = layout.bands[row]!
+        draft.bands[row] = { drawn, encoded: await deflateRows(draft.canvas, rows.from, rows.to), intact: false }
+        return draft
+      }
+      expect(await centres(await render(cells, await encodedAhead(holding(...cells))))).toEqual([magenta, magenta, magenta])
+      // Cell 2 was drawn from another file: its rows are filtered, so the whole band is drawn from the files.
+      const stale = await encodedAhead(holding(cells[0]!, cells[1]!, cell(2, red())))
+      expect(await centres(await render(cells, stale))).toEqual([grey, grey, grey])
+      // A band whose encoding failed after its rows were filtered is drawn again too.
+      const spoilt = draftWith([0, 1, 2], holding(...cells))
+      spoilt.bands[row]!.intact = false
+      expect(await centres(await render(cells, spoilt))).toEqual([grey, grey, grey])
+    })
+
+    it('draws the same image from a draft with every band encoded ahead as from none', async () => {
+      const cells = [0, 1, 2].map((x) => cell(x, join(dir, `${x}.png`)))
+      const fresh = await render(cells, draftWith([], new Map()))
+      // Every band drawn by the image itself, then encoded, as a draft: the image must come out the same.
+      const pieces = [...labelPieces(layout), ...cells.flatMap((c) => cellPieces(layout, c))]
+      const canvas = newScanlines(width, height)
+      for (const piece of pieces) {
+        const tile = await piece.draw()
+        placeRgb(canvas, tile.pixels, tile.width, tile.height, piece.left, piece.top)
+      }
+      const bands = await Promise.all(
+        layout.bands.map(async (rows, i) => ({
+          drawn: new Map(pieces.filter((piece) => piece.band === i).map((piece) => [piece.slot, piece.content])),
+          encoded: await deflateRows(canvas, rows.from, rows.to),
+          intact: false,
+        })),
+      )
+      const ahead = await render(cells, { canvas, cellWidth, cellHeight, bands })
+      const pixels = async (png: Buffer) => (await sharp(png).raw().toBuffer()).toString('base64')
+      expect(await pixels(ahead)).toBe(await pixels(fresh))
+      expect(ahead.equals(fresh)).toBe(true)
+    })
   })
 })
 

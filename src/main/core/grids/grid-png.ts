@@ -4,9 +4,10 @@ import { PNG_SIGNATURE, pngChunk } from '../metadata/containers/png'
 
 /**
  * The grid image's PNG writer. sharp's filters no rows and deflates on one thread: a 20×20 grid (31 MP)
- * took 1.5 s and 43 MB. Here every row takes the "Up" filter (cells and labels repeat down the rows, so
+ * took 1.5 s and 43 MB. Here the rows take the "Up" filter (cells and labels repeat down the rows, so
  * most bytes become zeros), zlib's run-length strategy deflates them, and the rows are deflated in bands
- * at once on libuv's thread pool: the same grid in about a third of the time, at less than half the size.
+ * on libuv's thread pool, at once or one by one as the grid fills: the same grid in about a third of the
+ * time, at less than half the size.
  * The picture is lossless either way; any PNG reader decodes it.
  */
 
@@ -14,7 +15,8 @@ const deflateBand = promisify(deflateRaw)
 
 /** Bands deflated at once: libuv's pool has four threads, and a band needs a megabyte or so to be worth it. */
 const BANDS = 4
-/** Up: each byte minus the byte above it (PNG spec §9.2, filter type 2). */
+/** None: the bytes as they are; Up: each byte minus the byte above it (PNG spec §9.2, filter types 0 and 2). */
+const FILTER_NONE = 0
 const FILTER_UP = 2
 
 /**
@@ -51,13 +53,23 @@ export function placeRgb(target: Scanlines, pixels: Uint8Array, width: number, h
   for (let row = 0; row < height; row++) target.data.set(pixels.subarray(row * rowBytes, (row + 1) * rowBytes), (top + row) * line + 1 + left * 3)
 }
 
+/** Paints rows `from`..`to` white again (their filter bytes are set when they are encoded). */
+export function whitenRows(image: Scanlines, from: number, to: number): void {
+  const line = scanlineBytes(image.width)
+  image.data.fill(0xff, from * line, to * line)
+}
+
 // Four bytes at a time: each byte of a minus the same byte of b, modulo 256, with no borrow crossing between
 // bytes (the high bits are set in a and cleared in b first, then put right). A third of the byte loop's time.
 const HIGH = 0x80808080 | 0
 const LOW = 0x7f7f7f7f
 
-/** Filters rows `from`..`to` with "Up" in place, the lowest first, so the row above each is still unfiltered. */
-function filterUp(data: Buffer, width: number, from: number, to: number): void {
+/**
+ * Filters rows `from`..`to` in place, the lowest first, so the row above each is still unfiltered: "Up" for all
+ * but the first, which takes "None" (the band then needs nothing above it, so bands are filtered and deflated
+ * in any order; a band starts where a row of cells does, under white space that "Up" gains nothing from).
+ */
+function filterBand(data: Buffer, width: number, from: number, to: number): void {
   const line = scanlineBytes(width)
   const rowBytes = line - 1
   const words = rowBytes >>> 2
@@ -65,11 +77,10 @@ function filterUp(data: Buffer, width: number, from: number, to: number): void {
   // modulo 256. The DataView reads words at any alignment (a scanline's pixels start one byte past it).
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length)
   const view = new DataView(data.buffer, data.byteOffset, data.length)
-  for (let y = to - 1; y >= from; y--) {
+  bytes[from * line] = FILTER_NONE
+  for (let y = to - 1; y > from; y--) {
     const start = y * line
     bytes[start] = FILTER_UP
-    // The first row has zeros above it: "Up" leaves it as it is.
-    if (y === 0) continue
     const px = start + 1
     const above = px - line
     for (let o = 0; o < words * 4; o += 4) {
@@ -112,33 +123,41 @@ function adler32Combine(first: number, second: number, secondLength: number): nu
   return ((b << 16) | a) >>> 0
 }
 
+/** Rows `from`..`to` of a picture, filtered and deflated: one piece of the PNG's one deflate stream. */
+export interface DeflatedBand {
+  from: number
+  to: number
+  body: Buffer
+  /** Adler-32 of the filtered rows, for the stream's checksum. */
+  adler: number
+}
+
 /**
- * Encodes the picture as a PNG. Its rows are filtered in place: afterwards `image` no longer holds the picture.
- * The bands are filtered from the bottom up, and each is deflated on libuv's pool as soon as it is filtered,
- * while this thread filters the next one up and sums the checksum.
+ * Filters rows `from`..`to` in place (afterwards they no longer hold the picture) and deflates them on libuv's
+ * pool. A band that does not end the picture ends on a byte boundary without closing the stream (a sync
+ * flush), so bands joined in order are one deflate stream; each starts with an empty window, a few bytes more.
  */
-export async function encodeScanlines(image: Scanlines): Promise<Buffer> {
+export async function deflateRows(image: Scanlines, from: number, to: number): Promise<DeflatedBand> {
   const { width, height, data } = image
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > height || from >= to) throw new RangeError(`rows ${from}..${to} are not in a picture ${height} rows high`)
   const line = scanlineBytes(width)
-  if (data.length !== line * height) throw new RangeError(`${data.length} bytes do not make ${height} scanlines of ${width} pixels`)
-  const bands = Math.min(BANDS, height)
-  const rows = Math.ceil(height / bands)
-  const starts = Array.from({ length: Math.ceil(height / rows) }, (_, i) => i * rows)
-  const deflated: Promise<Buffer>[] = []
-  const checksums: number[] = []
-  for (let i = starts.length - 1; i >= 0; i--) {
-    const from = starts[i]!
-    const to = Math.min(height, from + rows)
-    filterUp(data, width, from, to)
-    const band = data.subarray(from * line, to * line)
-    // Every band but the last ends on a byte boundary without closing the stream (a sync flush), so the
-    // bands joined are one deflate stream; each starts with an empty window, which costs a few bytes.
-    deflated[i] = deflateBand(band, { level: 1, strategy: constants.Z_RLE, finishFlush: to === height ? constants.Z_FINISH : constants.Z_SYNC_FLUSH })
-    checksums[i] = adler32(band)
-  }
-  const bandBytes = (i: number) => (Math.min(height, starts[i]! + rows) - starts[i]!) * line
-  const checksum = checksums.reduce((sum, next, i) => adler32Combine(sum, next, bandBytes(i)))
-  const bodies = await Promise.all(deflated)
+  filterBand(data, width, from, to)
+  const rows = data.subarray(from * line, to * line)
+  const body = deflateBand(rows, { level: 1, strategy: constants.Z_RLE, finishFlush: to === height ? constants.Z_FINISH : constants.Z_SYNC_FLUSH })
+  // Summed here while the pool deflates.
+  const adler = adler32(rows)
+  return { from, to, body: await body, adler }
+}
+
+/** The PNG of a `width` × `height` RGB picture from its bands, which must cover its rows in order. */
+export function joinPng(width: number, height: number, bands: readonly DeflatedBand[]): Buffer {
+  checkSize(width, height)
+  bands.forEach((band, i) => {
+    if (band.from !== (i === 0 ? 0 : bands[i - 1]!.to)) throw new RangeError(`band ${i} starts at row ${band.from}, not where the one before ends`)
+  })
+  if (bands.at(-1)?.to !== height) throw new RangeError(`the bands end at row ${bands.at(-1)?.to ?? 0}, not ${height}`)
+  const line = scanlineBytes(width)
+  const checksum = bands.reduce((sum, band, i) => (i === 0 ? band.adler : adler32Combine(sum, band.adler, (band.to - band.from) * line)), 1)
 
   // One IDAT written straight into the file's buffer: 20 MB copied once, not through a chunk and a concat
   // each (the largest grid, 100 MP, deflates far below the 2 GB a chunk can hold).
@@ -149,7 +168,7 @@ export async function encodeScanlines(image: Scanlines): Promise<Buffer> {
   header[9] = 2 // truecolour
   const head = Buffer.concat([Buffer.from(PNG_SIGNATURE), pngChunk('IHDR', header)])
   const tail = pngChunk('IEND', new Uint8Array(0))
-  const streamLength = 2 + bodies.reduce((sum, body) => sum + body.length, 0) + 4
+  const streamLength = 2 + bands.reduce((sum, band) => sum + band.body.length, 0) + 4
   const png = Buffer.allocUnsafe(head.length + 12 + streamLength + tail.length)
   png.set(head, 0)
   let at = head.length
@@ -159,12 +178,24 @@ export async function encodeScanlines(image: Scanlines): Promise<Buffer> {
   // 0x78 0x01: deflate with a 32 KB window, no preset dictionary, and the header check bits (RFC 1950 §2.2).
   png[at++] = 0x78
   png[at++] = 0x01
-  for (const body of bodies) {
-    png.set(body, at)
-    at += body.length
+  for (const band of bands) {
+    png.set(band.body, at)
+    at += band.body.length
   }
   at = png.writeUInt32BE(checksum, at)
   at = png.writeUInt32BE(crc32(png.subarray(idatStart + 4, at)), at)
   png.set(tail, at)
   return png
+}
+
+/**
+ * Encodes the whole picture as a PNG, in BANDS bands deflated at once. Its rows are filtered in place:
+ * afterwards `image` no longer holds the picture.
+ */
+export async function encodeScanlines(image: Scanlines): Promise<Buffer> {
+  const { width, height, data } = image
+  if (data.length !== scanlineBytes(width) * height) throw new RangeError(`${data.length} bytes do not make ${height} scanlines of ${width} pixels`)
+  const rows = Math.ceil(height / Math.min(BANDS, height))
+  const bands = await Promise.all(Array.from({ length: Math.ceil(height / rows) }, (_, i) => deflateRows(image, i * rows, Math.min(height, (i + 1) * rows))))
+  return joinPng(width, height, bands)
 }

@@ -17,10 +17,12 @@ import type { OutputsRepo } from '../store/outputs-repo'
 import { publicRun, type StoredRun } from '../store/runs-repo'
 import type { Db } from '../store/database'
 import { planGrid, planList } from './grid-cells'
-import { layoutGrid, renderGrid, type GridImageCell, type GridLayout } from './grid-image'
+import { renderGrid } from './grid-image'
+import { layoutGrid, type GridLayout } from './grid-layout'
+import type { GridImageCell } from './grid-pieces'
 import { saveGridImage } from './grid-image-file'
 import type { RecentPictures } from '../library/recent-pictures'
-import { GridTiles } from './grid-tiles'
+import { GridDrafts } from './grid-drafts'
 
 export interface GridServiceDeps {
   db: Db
@@ -47,6 +49,10 @@ const newGridId = () => `g_${randomBytes(9).toString('base64url')}`
 const newBatchId = () => `b_${randomBytes(9).toString('base64url')}`
 const ENDED_BADLY = new Set(['failed', 'cancelled', 'timed_out'])
 
+/** The time printed under a cell: from its run's send to its end, for a cell that succeeded. */
+const cellSeconds = (cell: Pick<StoredCell, 'status' | 'startedAt' | 'finishedAt'>): number | null =>
+  cell.status === 'succeeded' && cell.finishedAt !== null ? Math.max(0, (cell.finishedAt - cell.startedAt) / 1000) : null
+
 /**
  * Comparison grids and prompt lists (issue 18): the one owner of grid state (its set-up, its cells'
  * places, its image). Every cell and row is an ordinary run, created up front and sent through the
@@ -61,7 +67,7 @@ export class GridService {
   private readonly timers = new Map<string, NodeJS.Timeout>()
   private readonly lastSent = new Map<string, number>()
   private readonly making = new Map<string, Promise<void>>()
-  private readonly tiles: GridTiles
+  private readonly drafts: GridDrafts
   /** Each filling grid's image layout for a picture shape (width ÷ height), or null where none fits. */
   private readonly layouts = new Map<string, { aspect: number; layout: GridLayout | null }>()
   private unsubscribe: (() => void) | null = null
@@ -69,7 +75,7 @@ export class GridService {
 
   constructor(private readonly deps: GridServiceDeps) {
     this.repo = new GridsRepo(deps.db)
-    this.tiles = new GridTiles(undefined, deps.recentPictures)
+    this.drafts = new GridDrafts(undefined, deps.recentPictures)
     this.now = deps.now ?? Date.now
   }
 
@@ -88,8 +94,8 @@ export class GridService {
     for (const timer of this.timers.values()) clearTimeout(timer)
     this.timers.clear()
     await Promise.allSettled(this.making.values())
-    // After the images: one being made waits for its tiles.
-    await this.tiles.stop()
+    // After the images: one being made waits for its draft.
+    await this.drafts.stop()
     this.layouts.clear()
   }
 
@@ -266,15 +272,15 @@ export class GridService {
     this.seen.set(run.id, key)
     const gridId = run.gridId!
     if (isTerminal(run.status) && run.outputs !== 'pending') {
-      if (run.outputs === 'saved') this.prepareTile(gridId, run.id)
+      if (run.outputs === 'saved') this.drawAhead(gridId, run.id)
       // The last cell to end starts the image at once, not at the next announcement.
-      if (this.repo.openCells(gridId) === 0) this.settle(gridId)
+      if (!this.repo.hasOpenCells(gridId)) this.settle(gridId)
     }
     this.announce(gridId)
   }
 
-  /** Draws a cell's picture into the grid's image ahead, as soon as its run has saved it. */
-  private prepareTile(gridId: string, runId: string): void {
+  /** Draws a cell (its picture and time) into the grid's image ahead, as soon as its run has saved it. */
+  private drawAhead(gridId: string, runId: string): void {
     const cell = this.repo.cellPicture(runId)
     const output = cell?.imageId == null ? undefined : this.deps.outputs.get(cell.imageId)
     const file = cell?.imageId == null ? null : this.fileOf(cell.imageId)
@@ -288,14 +294,20 @@ export class GridService {
       known = { aspect, layout: laid.ok ? laid.value : null }
       this.layouts.set(gridId, known)
     }
-    if (known.layout) this.tiles.prepare(gridId, known.layout, cell, file)
+    if (known.layout) this.drafts.prepare(gridId, known.layout, { x: cell.x, y: cell.y, z: cell.z, picture: { kind: 'picture', file }, seconds: cellSeconds(cell) })
   }
 
-  /** Sends `grid.updated` for a grid, at most once per interval (the last change always goes out). */
-  private announce(gridId: string): void {
-    if (this.timers.has(gridId) || this.stopped) return
+  /**
+   * Sends `grid.updated` for a grid, at most once per interval (the last change always goes out); `atOnce`
+   * for a change of the image's state, which ends a wait (the image made, or failed) and is never held back.
+   */
+  private announce(gridId: string, atOnce = false): void {
+    if (this.stopped) return
+    const pending = this.timers.get(gridId)
+    if (pending && !atOnce) return
+    clearTimeout(pending)
     const every = this.deps.updateEveryMs ?? 200
-    const wait = Math.max(0, (this.lastSent.get(gridId) ?? -Infinity) + every - Date.now())
+    const wait = atOnce ? 0 : Math.max(0, (this.lastSent.get(gridId) ?? -Infinity) + every - Date.now())
     const timer = setTimeout(() => {
       this.timers.delete(gridId)
       this.lastSent.set(gridId, Date.now())
@@ -321,7 +333,7 @@ export class GridService {
       })
       .finally(() => {
         this.making.delete(gridId)
-        this.tiles.forget(gridId)
+        this.drafts.forget(gridId)
         this.layouts.delete(gridId)
         // A re-run may have started and ended while this image was drawn (and discarded): its turn now.
         if (this.repo.get(gridId)?.imageState === 'waiting') this.settle(gridId)
@@ -331,7 +343,7 @@ export class GridService {
 
   private setImage(gridId: string, image: { state: Grid['imageState']; outputId?: string | null; error?: string | null }): void {
     this.repo.setImage(gridId, image)
-    this.announce(gridId)
+    this.announce(gridId, true)
   }
 
   private async makeImage(grid: StoredGrid, cells: StoredCell[]): Promise<void> {
@@ -348,12 +360,12 @@ export class GridService {
       y: cell.y,
       z: cell.z,
       picture: this.pictureOf(cell),
-      seconds: cell.status === 'succeeded' && cell.finishedAt !== null ? Math.max(0, (cell.finishedAt - cell.startedAt) / 1000) : null,
+      seconds: cellSeconds(cell),
     }))
     const first = cells.find((cell) => cell.imageOutputId !== null)!
     const firstOutput = this.deps.outputs.get(first.imageOutputId!)
     const aspect = firstOutput?.width && firstOutput.height ? firstOutput.width / firstOutput.height : 1
-    const draft = await this.tiles.ready(grid.id)
+    const draft = await this.drafts.ready(grid.id)
     const rendered = await renderGrid({ axes: grid.axes, cells: pictures, cellTime: grid.cellTime, aspect, draft })
     if (!rendered.ok) {
       this.setImage(grid.id, { state: 'failed', error: rendered.error.message })
@@ -372,7 +384,7 @@ export class GridService {
       outputId: saved.id,
       width: rendered.value.width,
       height: rendered.value.height,
-      drawnAhead: draft?.placed.size ?? 0,
+      bandsAhead: draft?.bands.filter((band) => band.encoded !== null).length ?? 0,
     })
   }
 

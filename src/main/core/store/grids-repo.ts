@@ -140,27 +140,31 @@ export class GridsRepo {
   }
 
   /**
-   * How many of a grid's cells are still open: their run has not ended, or its files are still being saved.
-   * One count, where `cells` reads every cell with its outputs: asked each time a cell's run ends.
+   * Whether any of a grid's cells is still open: its run has not ended, or its files are still being saved.
+   * Asked each time a cell's run ends, so it looks from the last cell backwards (the primary key's order,
+   * read in reverse), where a filling grid's open cells are: one row read, not every cell with its outputs.
    */
-  openCells(gridId: string): number {
+  hasOpenCells(gridId: string): boolean {
     const ended = terminalStatuses.map(() => '?').join(', ')
     const row = statement(
       this.db,
-      `SELECT COUNT(*) AS open FROM grid_cells c JOIN runs r ON r.id = c.run_id
-       WHERE c.grid_id = ? AND (r.status NOT IN (${ended}) OR r.downloads = 'pending')`,
-    ).get(gridId, ...terminalStatuses) as { open: number }
-    return row.open
+      `SELECT 1 AS open FROM grid_cells c JOIN runs r ON r.id = c.run_id
+       WHERE c.grid_id = ? AND (r.status NOT IN (${ended}) OR r.downloads = 'pending')
+       ORDER BY c.x DESC, c.y DESC, c.z DESC LIMIT 1`,
+    ).get(gridId, ...terminalStatuses) as { open: number } | undefined
+    return row !== undefined
   }
 
-  /** Where a run stands in its grid, and the picture it shows there: its first image output (as `cells` reads it), or null. */
-  cellPicture(runId: string): { x: number; y: number; z: number; imageId: string | null } | null {
+  /** Where a run stands in its grid, its run's times, and the picture it shows there: its first image output (as `cells` reads it), or null. */
+  cellPicture(runId: string): (Pick<StoredCell, 'x' | 'y' | 'z' | 'status' | 'startedAt' | 'finishedAt'> & { imageId: string | null }) | null {
     const row = statement(
       this.db,
-      `SELECT c.x, c.y, c.z, (SELECT o.id FROM outputs o WHERE o.run_id = c.run_id AND o.kind = 'image' ORDER BY o.idx LIMIT 1) AS image_id
-       FROM grid_cells c WHERE c.run_id = ?`,
-    ).get(runId) as { x: number; y: number; z: number; image_id: string | null } | undefined
-    return row === undefined ? null : { x: row.x, y: row.y, z: row.z, imageId: row.image_id }
+      `SELECT c.x, c.y, c.z, r.status, r.created_at, r.sent_at, r.finished_at,
+         (SELECT o.id FROM outputs o WHERE o.run_id = c.run_id AND o.kind = 'image' ORDER BY o.idx LIMIT 1) AS image_id
+       FROM grid_cells c JOIN runs r ON r.id = c.run_id WHERE c.run_id = ?`,
+    ).get(runId) as { x: number; y: number; z: number; status: string; created_at: number; sent_at: number | null; finished_at: number | null; image_id: string | null } | undefined
+    if (row === undefined) return null
+    return { x: row.x, y: row.y, z: row.z, status: row.status as RunStatus, startedAt: row.sent_at ?? row.created_at, finishedAt: row.finished_at, imageId: row.image_id }
   }
 
   setImage(id: string, image: { state: GridImageState; outputId?: string | null; error?: string | null }): void {
