@@ -207,35 +207,50 @@ export class OutputsRepo {
     return statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(prompt, title, fileNameOf(path)).lastInsertRowid
   }
 
+  /**
+   * Writes one `outputs` row, its columns named beside their values (the three kinds of row fill different
+   * columns, and parallel lists of names and values drifted apart once). Call inside the row's transaction.
+   */
+  private insertRow(columns: Record<string, string | number | bigint | null>): void {
+    const names = Object.keys(columns)
+    statement(this.db, `INSERT INTO outputs (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...Object.values(columns))
+  }
+
+  /** The columns every kind of row fills alike: the file, its search entry and its thumbnail's state. */
+  private fileColumns(output: Pick<NewOutput, 'id' | 'root' | 'path' | 'kind' | 'mime' | 'bytes' | 'sha256' | 'width' | 'height' | 'createdAt'>, ftsRowid: number | bigint, thumbnail: ThumbnailState | null) {
+    return {
+      id: output.id,
+      root: output.root,
+      path: output.path,
+      kind: output.kind,
+      mime: output.mime,
+      bytes: output.bytes,
+      sha256: output.sha256,
+      width: output.width,
+      height: output.height,
+      fts_rowid: ftsRowid,
+      thumbnail,
+      created_at: output.createdAt,
+    }
+  }
+
   /** Saves an imported file's row and its search entry together (its prompt and title are searchable). */
   insertImported(output: NewImportedOutput): Output {
     atomically(this.db, () => {
-      const lastInsertRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
-      statement(
-        this.db,
-        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at,
-           source, import_id, title, prompt, seed, mtime)
-         VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?, ?, ?, ?)`,
-      ).run(
-        output.id,
-        output.root,
-        output.path,
-        output.kind,
-        output.mime,
-        output.bytes,
-        output.sha256,
-        output.width,
-        output.height,
-        output.durationMs,
-        lastInsertRowid,
-        this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null,
-        output.createdAt,
-        output.importId,
-        output.title,
-        output.prompt,
-        output.seed,
-        output.mtime,
-      )
+      const ftsRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
+      const thumbnail = this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null
+      this.insertRow({
+        ...this.fileColumns(output, ftsRowid, thumbnail),
+        run_id: null,
+        idx: 0,
+        duration_ms: output.durationMs,
+        source: 'imported',
+        import_id: output.importId,
+        title: output.title,
+        prompt: output.prompt,
+        seed: output.seed,
+        mtime: output.mtime,
+      })
     })
     return this.require(output.id)
   }
@@ -243,30 +258,19 @@ export class OutputsRepo {
   /** Saves a grid image's row and its search entry together. */
   insertGridImage(output: NewGridImage): Output {
     atomically(this.db, () => {
-      const lastInsertRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
-      statement(
-        this.db,
-        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, width, height, duration_ms, fts_rowid, thumbnail, created_at,
-           source, record, title, prompt, grid_id)
-         VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 'generated', ?, ?, ?, ?)`,
-      ).run(
-        output.id,
-        output.root,
-        output.path,
-        output.kind,
-        output.mime,
-        output.bytes,
-        output.sha256,
-        output.width,
-        output.height,
-        lastInsertRowid,
-        this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null,
-        output.createdAt,
-        output.record,
-        output.title,
-        output.prompt,
-        output.gridId,
-      )
+      const ftsRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
+      const thumbnail = this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null
+      this.insertRow({
+        ...this.fileColumns(output, ftsRowid, thumbnail),
+        run_id: null,
+        idx: 0,
+        duration_ms: null,
+        source: 'generated',
+        record: output.record,
+        title: output.title,
+        prompt: output.prompt,
+        grid_id: output.gridId,
+      })
     })
     return this.require(output.id)
   }
@@ -306,35 +310,16 @@ export class OutputsRepo {
       )
       if (!run) throw new Error(`run ${output.runId} vanished from the store`)
       const inputs = JSON.parse(run.inputs) as Record<string, unknown>
-      const { lastInsertRowid } = statement(this.db, 'INSERT INTO outputs_fts (prompt, deployment, file) VALUES (?, ?, ?)').run(
-        searchablePrompt(inputs),
-        run.deployment_name,
-        fileNameOf(output.path),
-      )
-      statement(
-        this.db,
-        `INSERT INTO outputs (id, run_id, idx, root, path, kind, mime, bytes, sha256, original_sha256, record, width, height, duration_ms, fts_rowid, thumbnail, created_at, grid_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        output.id,
-        output.runId,
-        output.index,
-        output.root,
-        output.path,
-        output.kind,
-        output.mime,
-        output.bytes,
-        output.sha256,
-        output.originalSha256 ?? null,
-        output.record ?? null,
-        output.width,
-        output.height,
-        output.durationMs ?? null,
-        lastInsertRowid,
-        this.options.thumbnailOnInsert?.(output) ?? null,
-        output.createdAt,
-        run.grid_id,
-      )
+      const ftsRowid = this.insertSearchEntry(searchablePrompt(inputs), run.deployment_name, output.path)
+      this.insertRow({
+        ...this.fileColumns(output, ftsRowid, this.options.thumbnailOnInsert?.(output) ?? null),
+        run_id: output.runId,
+        idx: output.index,
+        original_sha256: output.originalSha256 ?? null,
+        record: output.record ?? null,
+        duration_ms: output.durationMs ?? null,
+        grid_id: run.grid_id,
+      })
     })
     return this.require(output.id)
   }
