@@ -168,7 +168,7 @@ export type OutputFilter = Omit<OutputListArgs, 'limit'> & { limit?: number }
 
 export interface OutputsRepoOptions {
   /** Asked as a row is written: a thumbnail already made for the file makes the row start `ready`. */
-  thumbnailOnInsert?: (output: NewOutput) => ThumbnailState
+  thumbnailOnInsert?: (output: Pick<NewOutput, 'id' | 'root' | 'path'>) => ThumbnailState
 }
 
 /** One group of a facets scan: outputs sharing provider, deployment, kind and source under one filter. */
@@ -208,17 +208,16 @@ export class OutputsRepo {
   }
 
   /**
-   * Writes one `outputs` row, its columns named beside their values (the three kinds of row fill different
-   * columns, and parallel lists of names and values drifted apart once). Call inside the row's transaction.
+   * Writes one `outputs` row and its search entry (inside the caller's transaction): the file's columns, which
+   * every kind of row fills alike, and `columns`, each named beside its value (the kinds fill different
+   * columns, and parallel lists of names and values drift apart).
    */
-  private insertRow(columns: Record<string, string | number | bigint | null>): void {
-    const names = Object.keys(columns)
-    statement(this.db, `INSERT INTO outputs (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...Object.values(columns))
-  }
-
-  /** The columns every kind of row fills alike: the file, its search entry and its thumbnail's state. */
-  private fileColumns(output: Pick<NewOutput, 'id' | 'root' | 'path' | 'kind' | 'mime' | 'bytes' | 'sha256' | 'width' | 'height' | 'createdAt'>, ftsRowid: number | bigint, thumbnail: ThumbnailState | null) {
-    return {
+  private insertRow(
+    output: Pick<NewOutput, 'id' | 'root' | 'path' | 'kind' | 'mime' | 'bytes' | 'sha256' | 'width' | 'height' | 'createdAt'>,
+    search: { prompt: string; title: string },
+    columns: Record<string, string | number | null>,
+  ): void {
+    const row = {
       id: output.id,
       root: output.root,
       path: output.path,
@@ -228,19 +227,19 @@ export class OutputsRepo {
       sha256: output.sha256,
       width: output.width,
       height: output.height,
-      fts_rowid: ftsRowid,
-      thumbnail,
+      fts_rowid: this.insertSearchEntry(search.prompt, search.title, output.path),
+      thumbnail: this.options.thumbnailOnInsert?.(output) ?? null,
       created_at: output.createdAt,
+      ...columns,
     }
+    const names = Object.keys(row)
+    statement(this.db, `INSERT INTO outputs (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...Object.values(row))
   }
 
   /** Saves an imported file's row and its search entry together (its prompt and title are searchable). */
   insertImported(output: NewImportedOutput): Output {
     atomically(this.db, () => {
-      const ftsRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
-      const thumbnail = this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null
-      this.insertRow({
-        ...this.fileColumns(output, ftsRowid, thumbnail),
+      this.insertRow(output, output, {
         run_id: null,
         idx: 0,
         duration_ms: output.durationMs,
@@ -258,10 +257,7 @@ export class OutputsRepo {
   /** Saves a grid image's row and its search entry together. */
   insertGridImage(output: NewGridImage): Output {
     atomically(this.db, () => {
-      const ftsRowid = this.insertSearchEntry(output.prompt, output.title, output.path)
-      const thumbnail = this.options.thumbnailOnInsert?.({ id: output.id, root: output.root, path: output.path } as NewOutput) ?? null
-      this.insertRow({
-        ...this.fileColumns(output, ftsRowid, thumbnail),
+      this.insertRow(output, output, {
         run_id: null,
         idx: 0,
         duration_ms: null,
@@ -310,9 +306,7 @@ export class OutputsRepo {
       )
       if (!run) throw new Error(`run ${output.runId} vanished from the store`)
       const inputs = JSON.parse(run.inputs) as Record<string, unknown>
-      const ftsRowid = this.insertSearchEntry(searchablePrompt(inputs), run.deployment_name, output.path)
-      this.insertRow({
-        ...this.fileColumns(output, ftsRowid, this.options.thumbnailOnInsert?.(output) ?? null),
+      this.insertRow(output, { prompt: searchablePrompt(inputs), title: run.deployment_name }, {
         run_id: output.runId,
         idx: output.index,
         original_sha256: output.originalSha256 ?? null,
