@@ -1,7 +1,7 @@
 import { crc32, inflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { encodeScanlines, newScanlines, placeRgb } from './grid-png'
+import { deflateRows, encodeScanlines, joinPng, newScanlines, placeRgb } from './grid-png'
 
 /** RGB pixels drawn into a white picture and encoded. */
 function encodeRgbPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
@@ -74,5 +74,24 @@ describe('encodeScanlines', () => {
     expect(() => newScanlines(0, 1)).toThrow(/bad PNG size/)
     expect(() => newScanlines(2.5, 1)).toThrow(/bad PNG size/)
     await expect(encodeScanlines({ width: 2, height: 2, data: Buffer.alloc(10) })).rejects.toThrow(/do not make 2 scanlines/)
+  })
+
+  it('joins bands deflated in any order, each its first row unfiltered, into one PNG of the picture', async () => {
+    const [width, height] = [37, 50]
+    const pixels = noise(width, height, 99)
+    const image = newScanlines(width, height)
+    placeRgb(image, pixels, width, height, 0, 0)
+    const rows: [number, number][] = [[0, 7], [7, 20], [20, 50]]
+    // The last band first, as a grid's rows can end in any order.
+    const [last, first, middle] = await Promise.all([deflateRows(image, 20, 50), deflateRows(image, 0, 7), deflateRows(image, 7, 20)])
+    const png = joinPng(width, height, [first, middle, last])
+    const filtered = inflateSync(chunks(png)[1]!.data)
+    expect(rows.map(([from]) => filtered[from * (width * 3 + 1)])).toEqual([0, 0, 0])
+    expect(filtered[1 * (width * 3 + 1)]).toBe(2)
+    const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
+    expect(Buffer.compare(data, Buffer.from(pixels))).toBe(0)
+    expect(() => joinPng(width, height, [first, last])).toThrow(/band 1 starts at row 20, not where the one before ends/)
+    expect(() => joinPng(width, height, [first, middle])).toThrow(/end at row 20, not 50/)
+    await expect(deflateRows(image, 10, 10)).rejects.toThrow(/not in a picture 50 rows high/)
   })
 })
