@@ -1,13 +1,21 @@
 import { crc32, inflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { deflateRows, encodeScanlines, joinPng, newScanlines, placeRgb } from './grid-png'
+import { deflateRows, joinPng, newScanlines, placeRgb, type Scanlines } from './grid-png'
+
+/** A picture encoded in three bands (or fewer, for a short one), deflated at once, as a grid's rows are. */
+async function encodePicture(image: Scanlines): Promise<Buffer> {
+  const rows = Math.ceil(image.height / Math.min(3, image.height))
+  const starts = Array.from({ length: Math.ceil(image.height / rows) }, (_, i) => i * rows)
+  const bands = await Promise.all(starts.map((from) => deflateRows(image, from, Math.min(image.height, from + rows))))
+  return joinPng(image.width, image.height, bands)
+}
 
 /** RGB pixels drawn into a white picture and encoded. */
 function encodeRgbPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
   const image = newScanlines(width, height)
   placeRgb(image, pixels, width, height, 0, 0)
-  return encodeScanlines(image)
+  return encodePicture(image)
 }
 
 /** Pixels no filter can flatten: a PRNG's bytes, with a few repeated rows so "Up" finds zeros too. */
@@ -35,7 +43,7 @@ function chunks(png: Buffer): { type: string; data: Buffer }[] {
   return out
 }
 
-describe('encodeScanlines', () => {
+describe('grid PNG writer', () => {
   it.each([
     // Rows of 3, 6, 9, 12, 21 bytes and more: the filter's four-byte steps and every remainder.
     [1, 1],
@@ -62,7 +70,7 @@ describe('encodeScanlines', () => {
     const image = newScanlines(9, 6)
     const tile = noise(4, 3, 7)
     placeRgb(image, tile, 4, 3, 5, 3)
-    const { data, info } = await sharp(await encodeScanlines(image)).raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await sharp(await encodePicture(image)).raw().toBuffer({ resolveWithObject: true })
     expect([info.width, info.height]).toEqual([9, 6])
     const pixel = (x: number, y: number) => [...data.subarray((y * 9 + x) * 3, (y * 9 + x) * 3 + 3)]
     expect(pixel(0, 0)).toEqual([255, 255, 255])
@@ -73,7 +81,7 @@ describe('encodeScanlines', () => {
     expect(() => placeRgb(image, tile, 4, 3, 0, -1)).toThrow(/outside/)
     expect(() => newScanlines(0, 1)).toThrow(/bad PNG size/)
     expect(() => newScanlines(2.5, 1)).toThrow(/bad PNG size/)
-    await expect(encodeScanlines({ width: 2, height: 2, data: Buffer.alloc(10) })).rejects.toThrow(/do not make 2 scanlines/)
+    await expect(deflateRows({ width: 2, height: 2, data: Buffer.alloc(10) }, 0, 2)).rejects.toThrow(/do not make 2 scanlines/)
   })
 
   it('joins bands deflated in any order, each its first row unfiltered, into one PNG of the picture', async () => {

@@ -13,8 +13,6 @@ import { PNG_SIGNATURE, pngChunk } from '../metadata/containers/png'
 
 const deflateBand = promisify(deflateRaw)
 
-/** Bands deflated at once: libuv's pool has four threads, and a band needs a megabyte or so to be worth it. */
-const BANDS = 4
 /** None: the bytes as they are; Up: each byte minus the byte above it (PNG spec §9.2, filter types 0 and 2). */
 const FILTER_NONE = 0
 const FILTER_UP = 2
@@ -141,6 +139,7 @@ export async function deflateRows(image: Scanlines, from: number, to: number): P
   const { width, height, data } = image
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > height || from >= to) throw new RangeError(`rows ${from}..${to} are not in a picture ${height} rows high`)
   const line = scanlineBytes(width)
+  if (data.length !== line * height) throw new RangeError(`${data.length} bytes do not make ${height} scanlines of ${width} pixels`)
   filterBand(data, width, from, to)
   const rows = data.subarray(from * line, to * line)
   const body = deflateBand(rows, { level: 1, strategy: constants.Z_RLE, finishFlush: to === height ? constants.Z_FINISH : constants.Z_SYNC_FLUSH })
@@ -186,16 +185,4 @@ export function joinPng(width: number, height: number, bands: readonly DeflatedB
   at = png.writeUInt32BE(crc32(png.subarray(idatStart + 4, at)), at)
   png.set(tail, at)
   return png
-}
-
-/**
- * Encodes the whole picture as a PNG, in BANDS bands deflated at once. Its rows are filtered in place:
- * afterwards `image` no longer holds the picture.
- */
-export async function encodeScanlines(image: Scanlines): Promise<Buffer> {
-  const { width, height, data } = image
-  if (data.length !== scanlineBytes(width) * height) throw new RangeError(`${data.length} bytes do not make ${height} scanlines of ${width} pixels`)
-  const rows = Math.ceil(height / Math.min(BANDS, height))
-  const bands = await Promise.all(Array.from({ length: Math.ceil(height / rows) }, (_, i) => deflateRows(image, i * rows, Math.min(height, (i + 1) * rows))))
-  return joinPng(width, height, bands)
 }

@@ -141,8 +141,9 @@ export class GridsRepo {
 
   /**
    * Whether any of a grid's cells is still open: its run has not ended, or its files are still being saved.
-   * Asked each time a cell's run ends, so it looks from the last cell backwards (the primary key's order,
-   * read in reverse), where a filling grid's open cells are: one row read, not every cell with its outputs.
+   * Asked each time a cell's run ends, so it reads the primary key (x, y, z) backwards: the last rows' cells
+   * come first, and while a grid fills they are the open ones, so it stops after a row or two instead of
+   * counting every cell.
    */
   hasOpenCells(gridId: string): boolean {
     const ended = terminalStatuses.map(() => '?').join(', ')
