@@ -56,7 +56,7 @@ describe('GridDrafts', () => {
     const row = g1.bands[layout.rowBand(0, 0)]!
     expect([...row.drawn.values()]).toEqual([`picture ${file('blue.png')}`])
     expect(row.encoded).toBeNull()
-    expect([g1.canvas.width, g1.canvas.height, g1.cellWidth, g1.cellHeight]).toEqual([layout.width, layout.height, 256, 256])
+    expect([g1.canvas.width, g1.canvas.height, g1.layout.cellWidth, g1.layout.cellHeight]).toEqual([layout.width, layout.height, 256, 256])
     const [cx, cy] = centreOf(layout, 0, 0)
     expect(at(g1, cx, cy)).toEqual([0x20, 0x40, 0xc0])
     expect(at(g1, cx, cy - 100)).toEqual([255, 255, 255]) // 2:1 in a square: white above and below

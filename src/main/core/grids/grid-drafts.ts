@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import PQueue from 'p-queue'
 import type { RecentPictures } from '../library/recent-pictures'
 import type { DraftBand, GridDraft } from './grid-image'
-import type { GridLayout } from './grid-layout'
+import { sameGeometry, type GridLayout } from './grid-layout'
 import { cellPieces, labelPieces, type GridImageCell, type GridPiece, type RawTile } from './grid-pieces'
 import { deflateRows, placeRgb, scanlineBytes, type Scanlines } from './grid-png'
 
@@ -36,9 +36,6 @@ interface Held {
   collected: boolean
 }
 
-const sameSizes = (a: GridLayout, b: GridLayout): boolean =>
-  a.width === b.width && a.height === b.height && a.cellWidth === b.cellWidth && a.cellHeight === b.cellHeight && a.bands.length === b.bands.length
-
 /**
  * Grids' images drawn while they fill. At a grid's first saved picture its canvas is made and its labels are
  * drawn; then each cell's picture (and time) is drawn as the cell's run saves it, one piece at a time beside
@@ -64,7 +61,7 @@ export class GridDrafts {
    */
   prepare(gridId: string, layout: GridLayout, cell: GridImageCell): void {
     const grid = this.grids.get(gridId) ?? this.begin(gridId, layout)
-    if (!grid || grid.collected || !sameSizes(grid.layout, layout)) return
+    if (!grid || grid.collected || !sameGeometry(grid.layout, layout)) return
     const decoded = (file: string) => this.recent?.take(file)
     for (const piece of cellPieces(layout, cell, { decoded, times: grid.times })) this.draw(grid, piece)
   }
@@ -146,7 +143,7 @@ export class GridDrafts {
     if (!grid) return null
     grid.collected = true
     while (grid.pending.size > 0) await Promise.all(grid.pending)
-    return { canvas: await grid.canvas, cellWidth: grid.layout.cellWidth, cellHeight: grid.layout.cellHeight, bands: grid.bands }
+    return { layout: grid.layout, canvas: await grid.canvas, bands: grid.bands }
   }
 
   /** Resolves once every piece queued so far is drawn, and every band one completed is encoded. */

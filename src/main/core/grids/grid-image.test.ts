@@ -88,17 +88,17 @@ describe('renderGrid', () => {
     const layout = laid.value
     const { width, height, cellWidth, cellHeight } = layout
     const row = layout.rowBand(0, 0)
-    const filled = (rgb: [number, number, number]) => Buffer.from(Array.from({ length: cellWidth * cellHeight }, () => rgb).flat())
     const magenta = [255, 0, 255]
     const cell = (x: number, file: string): GridImageCell => ({ x, y: 0, z: 0, seconds: null, picture: { kind: 'picture', file } })
     /** What the draft says its row of cells holds: the slot and content of each cell's piece. */
     const holding = (...cells: GridImageCell[]) => new Map(cells.flatMap((c) => cellPieces(layout, c)).map((piece) => [piece.slot, piece.content]))
     /** A draft whose row has magenta in the cells `painted`; its head holds nothing yet. */
-    const draftWith = (painted: number[], drawn: Map<string, string>, canvasWidth = width): GridDraft => {
-      const canvas = newScanlines(canvasWidth, height)
-      for (const x of painted) placeRgb(canvas, filled([255, 0, 255]), cellWidth, cellHeight, layout.cellAt(x, 0, 0).left, layout.cellAt(x, 0, 0).top)
-      const bands = layout.bands.map((_, i) => ({ drawn: i === row ? drawn : new Map<string, string>(), encoded: null, intact: true }))
-      return { canvas, cellWidth, cellHeight, bands }
+    const draftWith = (painted: number[], drawn: Map<string, string>, drawnFor = layout): GridDraft => {
+      const canvas = newScanlines(drawnFor.width, drawnFor.height)
+      const magentaCell = Buffer.from(Array.from({ length: drawnFor.cellWidth * drawnFor.cellHeight }, () => [255, 0, 255]).flat())
+      for (const x of painted) placeRgb(canvas, magentaCell, drawnFor.cellWidth, drawnFor.cellHeight, drawnFor.cellAt(x, 0, 0).left, drawnFor.cellAt(x, 0, 0).top)
+      const bands = drawnFor.bands.map((_, i) => ({ drawn: i === row ? drawn : new Map<string, string>(), encoded: null, intact: true }))
+      return { layout: drawnFor, canvas, bands }
     }
     const centres = async (png: Buffer) => {
       const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
@@ -123,7 +123,10 @@ describe('renderGrid', () => {
       const cells = [cell(0, absent()), cell(1, red()), cell(2, red())]
       const drawn = holding(cell(0, absent()), cell(1, join(dir, 'green.png')))
       expect(await centres(await render(cells, draftWith([0, 1], drawn)))).toEqual([magenta, sharpColour('#ff0000'), sharpColour('#ff0000')])
-      expect(await centres(await render(cells, draftWith([0, 1], drawn, width + 1)))).toEqual([grey, sharpColour('#ff0000'), sharpColour('#ff0000')])
+      // Drawn for pictures twice as wide as tall: its cells are 128 px high, so nothing in it is where this image wants it.
+      const wide = layoutGrid({ axes, cellTime: false, aspect: 2 })
+      if (!wide.ok) throw new Error('layout')
+      expect(await centres(await render(cells, draftWith([0, 1], drawn, wide.value)))).toEqual([grey, sharpColour('#ff0000'), sharpColour('#ff0000')])
     })
 
     it('takes a band encoded ahead as it is when it holds what the image wants, and draws it all again when not', async () => {
@@ -161,7 +164,7 @@ describe('renderGrid', () => {
           intact: false,
         })),
       )
-      const ahead = await render(cells, { canvas, cellWidth, cellHeight, bands })
+      const ahead = await render(cells, { layout, canvas, bands })
       const pixels = async (png: Buffer) => (await sharp(png).raw().toBuffer()).toString('base64')
       expect(await pixels(ahead)).toBe(await pixels(fresh))
       expect(ahead.equals(fresh)).toBe(true)

@@ -1,6 +1,6 @@
 import type { GridAxis } from '@shared/grid'
 import { ok, type Result } from '@shared/result'
-import { layoutGrid, type GridLayout } from './grid-layout'
+import { layoutGrid, sameGeometry, type GridLayout } from './grid-layout'
 import { cellPieces, greyTile, labelPieces, type GridImageCell, type GridPiece, type RawTile } from './grid-pieces'
 import { deflateRows, joinPng, newScanlines, placeRgb, whitenRows, type DeflatedBand, type Scanlines } from './grid-png'
 
@@ -30,28 +30,15 @@ export interface DraftBand {
   intact: boolean
 }
 
-/** A grid's image drawn ahead: its canvas, at the layout's size, and each band's state (by the layout's bands). */
+/** A grid's image drawn ahead: the layout it was drawn for, its canvas, and each band's state (by the layout's bands). */
 export interface GridDraft {
+  layout: GridLayout
   canvas: Scanlines
-  cellWidth: number
-  cellHeight: number
   bands: DraftBand[]
 }
 
 /** Pieces drawn at once: enough to keep both cores busy, few enough to hold memory down. */
 const DRAW_CONCURRENCY = 4
-
-/** A draft made for this very layout: the same canvas, cells and bands. */
-function fits(draft: GridDraft | null | undefined, layout: GridLayout): draft is GridDraft {
-  return (
-    !!draft &&
-    draft.canvas.width === layout.width &&
-    draft.canvas.height === layout.height &&
-    draft.cellWidth === layout.cellWidth &&
-    draft.cellHeight === layout.cellHeight &&
-    draft.bands.length === layout.bands.length
-  )
-}
 
 /** Whether a band drawn ahead holds exactly `wanted`: each slot with the same content, and no other slot. */
 function holdsExactly(band: DraftBand, wanted: GridPiece[]): boolean {
@@ -84,7 +71,7 @@ export async function renderGrid(input: GridImageInput): Promise<Result<{ png: B
   const byBand = layout.bands.map((): GridPiece[] => [])
   for (const piece of pieces) byBand[piece.band]!.push(piece)
 
-  const draft = fits(input.draft, layout) ? input.draft : null
+  const draft = input.draft && sameGeometry(input.draft.layout, layout) ? input.draft : null
   const canvas = draft?.canvas ?? newScanlines(layout.width, layout.height)
   const ready: (DeflatedBand | null)[] = []
   const toDraw: GridPiece[] = []

@@ -167,6 +167,13 @@ export function layoutGrid(input: { axes: GridAxis[]; cellTime: boolean; aspect:
   })
 }
 
+/**
+ * Whether two layouts put everything in the same places: an image drawn ahead for one is good for the other
+ * (a grid's layout changes only with its pictures' shape, which sets the cells' height).
+ */
+export const sameGeometry = (a: GridLayout, b: GridLayout): boolean =>
+  a.width === b.width && a.height === b.height && a.cellWidth === b.cellWidth && a.cellHeight === b.cellHeight && a.bands.length === b.bands.length
+
 /** "12.3 s", "2 min 5 s": a cell's run time. */
 export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)} s`
