@@ -27,8 +27,6 @@ interface Held {
   bands: DraftBand[]
   /** How many slots each band has when every cell in it has its picture (and time): then it is encoded. */
   slots: number[]
-  /** Each band: being encoded, or encoded (nothing more is drawn into it). */
-  sealed: boolean[]
   times: Map<string, Promise<RawTile>>
   pending: Set<Promise<void>>
   bytes: number
@@ -81,7 +79,6 @@ export class GridDrafts {
       canvas: whiteCanvas(layout.width, layout.height),
       bands: layout.bands.map(() => ({ drawn: new Map(), encoded: null, intact: true })),
       slots,
-      sealed: layout.bands.map(() => false),
       times: new Map(),
       pending: new Set(),
       bytes,
@@ -92,16 +89,16 @@ export class GridDrafts {
     return grid
   }
 
-  /** Queues a piece to be drawn into its band, unless the band holds it already or is sealed. */
+  /** Queues a piece to be drawn into its band, unless the band holds it already or is being encoded. */
   private draw(grid: Held, piece: GridPiece): void {
     const band = grid.bands[piece.band]!
-    if (grid.sealed[piece.band] || band.drawn.get(piece.slot) === piece.content) return
+    if (!band.intact || band.drawn.get(piece.slot) === piece.content) return
     const job = this.queue
       .add(async () => {
         // Not started by the time the image is made: left to the image, which draws four at once.
         if (grid.collected) return
         const tile = await piece.draw()
-        if (grid.sealed[piece.band]) return
+        if (!band.intact) return
         placeRgb(await grid.canvas, tile.pixels, tile.width, tile.height, piece.left, piece.top)
         band.drawn.set(piece.slot, piece.content)
         if (band.drawn.size === grid.slots[piece.band]) this.seal(grid, piece.band)
@@ -113,14 +110,11 @@ export class GridDrafts {
 
   /** Encodes a band whose every slot is drawn: its rows are filtered in place, so nothing is drawn into it after. */
   private seal(grid: Held, index: number): void {
-    grid.sealed[index] = true
     const band = grid.bands[index]!
     const rows = grid.layout.bands[index]!
+    band.intact = false
     const job = grid.canvas
-      .then((canvas) => {
-        band.intact = false
-        return deflateRows(canvas, rows.from, rows.to)
-      })
+      .then((canvas) => deflateRows(canvas, rows.from, rows.to))
       .then((encoded) => {
         band.encoded = encoded
       })

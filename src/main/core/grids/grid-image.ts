@@ -26,7 +26,7 @@ export interface DraftBand {
   drawn: Map<string, string>
   /** Its rows filtered and deflated, once every slot in it was drawn. */
   encoded: DeflatedBand | null
-  /** False once its rows no longer hold the pixels `drawn` names: encoded (filtered in place), or spoilt trying. */
+  /** False once its rows are given to the encoder (filtered in place): they no longer hold what `drawn` names. */
   intact: boolean
 }
 
