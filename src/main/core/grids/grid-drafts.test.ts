@@ -110,6 +110,25 @@ describe('GridDrafts', () => {
     await drafts.stop()
   })
 
+  it('encodes every band of a grid with Z pages once all is drawn, and the image made from it is the image made without', async () => {
+    const axes = [axis('seed', 2), axis('steps', 1), axis('cfg', 2)]
+    const layout = layoutOf(axes, true)
+    const cells: GridImageCell[] = [0, 1].flatMap((z) => [0, 1].map((x) => ({ ...cell(x, 0, x === z ? 'red.png' : 'blue.png', 1 + x + z), z })))
+    const drafts = new GridDrafts()
+    for (const c of cells) drafts.prepare('g', layout, c)
+    await drafts.settled()
+    const draft = (await drafts.ready('g'))!
+    // Each page: its head (title, corner, X labels) and its one row.
+    expect(draft.bands.map((band) => band.encoded !== null)).toEqual([true, true, true, true])
+    const made = async (draftOrNot: GridDraft | null) => {
+      const rendered = await renderGrid({ axes, cells, cellTime: true, aspect: 1, draft: draftOrNot })
+      if (!rendered.ok) throw new Error(rendered.error.message)
+      return rendered.value.png
+    }
+    expect((await made(draft)).equals(await made(null))).toBe(true)
+    await drafts.stop()
+  })
+
   it('draws from the pixels the thumbnail step left when they are large enough, else from the file', async () => {
     const recent = new RecentPictures()
     // With room for a time the cell (drawn without one) leaves its row unencoded, its pixels to be read here.
