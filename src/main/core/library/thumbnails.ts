@@ -218,8 +218,10 @@ export class Thumbnails {
     await this.queue.onIdle()
   }
 
-  /** Decodes `source` (a file, or a poster frame's bytes) and writes its thumbnail to `target` (through a `.part`, renamed once complete). */
-  /** Makes the thumbnail of `source`; the pixels of a `picture` file are left in `recent`, at thumbnail size. */
+  /**
+   * Decodes `source` (a file, or a poster frame's bytes) and writes its thumbnail to `target` (through a `.part`,
+   * renamed once complete). The pixels of a `picture` file are left in `recent`, at thumbnail size.
+   */
   private async render(source: string | Buffer, target: string, picture?: string): Promise<void> {
     const part = `${target}.${process.pid}.part`
     try {
