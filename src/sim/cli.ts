@@ -20,6 +20,7 @@ const { values } = (() => {
         port: { type: 'string' },
         host: { type: 'string' },
         'time-scale': { type: 'string' },
+        'machine-concurrency': { type: 'string' },
         quiet: { type: 'boolean', default: false },
       },
       strict: true,
@@ -34,10 +35,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0�
 const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale'])
 if (!Number.isFinite(timeScale) || timeScale < 0) fail(`--time-scale must be a number ≥ 0, got ${values['time-scale']}`)
 
+const machineConcurrency = values['machine-concurrency'] === undefined ? undefined : Number(values['machine-concurrency'])
+if (machineConcurrency !== undefined && !(Number.isInteger(machineConcurrency) && machineConcurrency >= 1)) {
+  fail(`--machine-concurrency must be a whole number ≥ 1, got ${values['machine-concurrency']}`)
+}
+
 const sim = await startSim({
   port,
   host: values.host ?? '127.0.0.1',
   timeScale,
+  ...(machineConcurrency !== undefined ? { machineConcurrency } : {}),
   log: values.quiet ? undefined : (line) => process.stderr.write(`[sim] ${line}\n`),
 }).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`))
 

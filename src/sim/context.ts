@@ -11,6 +11,8 @@ export interface SimContext {
   /** Draws the pictures outputs carry (in-process, or on a low-priority worker thread). */
   readonly painter: PicturePainter
   readonly timeScale: number
+  /** How many runs a ComfyDeploy machine works on at once; the rest wait `not-started` (`MachineSlots`). */
+  readonly machineConcurrency: number
   readonly faults: SimFaults
   readonly stats: SimStats
   readonly media: MediaStore

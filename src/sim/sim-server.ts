@@ -1,4 +1,5 @@
 import http from 'node:http'
+import { COMFYDEPLOY_MACHINE_CONCURRENCY } from './comfydeploy/machine-slots'
 import { createComfyDeploy } from './comfydeploy/routes'
 import { createRunComfy } from './runcomfy/routes'
 import type { SimContext, SimProvider } from './context'
@@ -21,6 +22,11 @@ export interface SimOptions {
   /** Multiplies every duration of the run timeline and the webhook retry waits; default 1. */
   timeScale?: number
   log?: (line: string) => void
+  /**
+   * How many runs each ComfyDeploy machine works on at once; the runs beyond wait `not-started` with their
+   * queue position, as on the real service. Default 2, a real machine's default `concurrency_limit`.
+   */
+  machineConcurrency?: number
   /**
    * The bundled painter worker (`painter-worker.js`): the Demo's pictures are then drawn on a thread of
    * their own at the lowest priority. Without it (tests, `npm run sim`) they are drawn in-process.
@@ -120,6 +126,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const ctx: SimContext = {
     painter,
     timeScale,
+    machineConcurrency: options.machineConcurrency ?? COMFYDEPLOY_MACHINE_CONCURRENCY,
     faults,
     stats,
     media,

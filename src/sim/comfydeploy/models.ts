@@ -87,7 +87,8 @@ function inputModel(input: InputSpec): Record<string, InputValue | string[] | un
 }
 
 /** `DeploymentModel` (§7), with the server-only extras a real reply carries. */
-export function deploymentModel(d: SeedDeployment): Record<string, unknown> {
+/** `concurrencyLimit`: how many runs its machine works on at once (`MachineSlots`). */
+export function deploymentModel(d: SeedDeployment, concurrencyLimit: number): Record<string, unknown> {
   return {
     id: d.id,
     user_id: SIM_USER_ID,
@@ -108,7 +109,7 @@ export function deploymentModel(d: SeedDeployment): Record<string, unknown> {
     input_types: d.inputs.map(inputModel),
     output_types: d.outputs.map((o) => ({ class_type: o.class_type, output_id: o.output_id })),
     gpu: d.gpu,
-    concurrency_limit: 2,
+    concurrency_limit: concurrencyLimit,
     run_timeout: 300,
     idle_timeout: 60,
     keep_warm: 0,

@@ -87,7 +87,7 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
       path: `${p}/deployments`,
       handle: authed(ctx, (req) => {
         const env = req.url.searchParams.get('environment')
-        return json(200, DEPLOYMENTS.filter((d) => !env || d.environment === env).map(deploymentModel))
+        return json(200, DEPLOYMENTS.filter((d) => !env || d.environment === env).map((d) => deploymentModel(d, ctx.machineConcurrency)))
       }),
     },
     {
@@ -95,7 +95,7 @@ export function createComfyDeploy(ctx: SimContext): SimProvider {
       path: `${p}/deployment/:id`,
       handle: authed(ctx, (req) => {
         const d = findDeployment(req.params.id ?? '')
-        return d ? json(200, deploymentModel(d)) : detail(404, 'Deployment not found')
+        return d ? json(200, deploymentModel(d, ctx.machineConcurrency)) : detail(404, 'Deployment not found')
       }),
     },
     {

@@ -14,6 +14,7 @@ import {
   type RunOutputModel,
   type WebhookEvent,
 } from './models'
+import { MachineSlots } from './machine-slots'
 import { renderOutput } from './outputs'
 import type { QueueRequest } from './queue-request'
 
@@ -55,8 +56,11 @@ function modalCallId(): string {
 export class RunEngine {
   private readonly runs = new Map<string, CdRun>()
   private counter = 0
+  private slots: MachineSlots
 
-  constructor(private readonly ctx: SimContext) {}
+  constructor(private readonly ctx: SimContext) {
+    this.slots = new MachineSlots(ctx.machineConcurrency)
+  }
 
   queue(deployment: SeedDeployment, request: QueueRequest): CdRunState {
     const now = Date.now()
@@ -133,6 +137,8 @@ export class RunEngine {
     for (const run of this.runs.values()) run.stop.abort()
     this.runs.clear()
     this.counter = 0
+    // The runs stopped free their slots in the old count as they unwind; new runs start from none.
+    this.slots = new MachineSlots(this.ctx.machineConcurrency)
   }
 
   private queuePosition(run: CdRun): number | null {
@@ -158,6 +164,14 @@ export class RunEngine {
         : run.deployment.failAt
     const nodeAt = (progress: number) => nodes[Math.min(nodes.length - 1, Math.floor(progress * nodes.length))] ?? 'Node'
 
+    // §10: the machine works on `concurrency_limit` runs at once; this one waits `not-started` for its turn.
+    const slots = this.slots
+    let leave: () => void
+    try {
+      leave = await slots.enter(run.deployment.machine.id, signal)
+    } catch {
+      return // stopped (reset, close) while it waited: it never held a slot
+    }
     try {
       if (this.ctx.faults.skipQueuedStarted) {
         // A non-Modal machine (§4): no queued/started report, the run is simply running once it has a worker.
@@ -215,6 +229,8 @@ export class RunEngine {
       if (TERMINAL.has(run.status)) return
       this.ctx.stats.runsFailed++
       this.finish(run, 'failed')
+    } finally {
+      leave()
     }
   }
 
