@@ -2,6 +2,13 @@ import { startSim, type Sim } from '../../../../sim/index'
 import { ComfyDeployClient } from '../comfydeploy/client'
 
 /**
+ * How many runs the Demo's machines work on at once; more wait there, `not-started`, as on a real service.
+ * The local queue gives the Demo a little more than this (`PROVIDER_CONCURRENCY`), so a cell is always
+ * waiting there when one ends.
+ */
+export const DEMO_MACHINE_CONCURRENCY = 8
+
+/**
  * The offline default: the provider simulator embedded in-process, driven through the real ComfyDeploy
  * client, so a new user sees the whole flow — form, live run, saved image — with no account and no cost.
  */
@@ -9,6 +16,7 @@ export async function startDemoProvider(opts: { timeScale?: number; painterWorke
   const sim = await startSim({
     port: 0,
     host: '127.0.0.1',
+    machineConcurrency: DEMO_MACHINE_CONCURRENCY,
     ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
     ...(opts.painterWorker !== undefined ? { painterWorker: opts.painterWorker } : {}),
   })
