@@ -10,10 +10,11 @@ import type { RunLedger } from './run-ledger'
  * deployments scale to a few instances, and 4 keeps them fed without flooding its queue. A ComfyUI server runs
  * one prompt at a time: 2 keeps the next one waiting in its own queue so its GPU never idles between cells,
  * while the rest stay here, where cancelling them costs nothing. The Demo's machines work on 8 at once
- * (`DEMO_MACHINE_CONCURRENCY`), which keeps this machine's own simulator busy without starving the app; 10
- * keeps two cells waiting there for the same reason as ComfyUI's second (it costs nothing).
+ * (`DEMO_MACHINE_CONCURRENCY`), which keeps this machine's own simulator busy without starving the app. It
+ * gets no more than that: a run waiting there cannot be cancelled until it starts (as on ComfyDeploy), and
+ * two more waiting there did not make a 20×20 grid measurably sooner.
  */
-export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 10, comfyui: 2 }
+export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 8, comfyui: 2 }
 
 /**
  * How many waiting runs are told their exact place. Every send moves each waiting run up one, so exact places

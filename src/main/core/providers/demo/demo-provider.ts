@@ -3,8 +3,7 @@ import { ComfyDeployClient } from '../comfydeploy/client'
 
 /**
  * How many runs the Demo's machines work on at once; more wait there, `not-started`, as on a real service.
- * The local queue gives the Demo a little more than this (`PROVIDER_CONCURRENCY`), so a cell is always
- * waiting there when one ends.
+ * The local queue gives the Demo as many (`PROVIDER_CONCURRENCY`).
  */
 export const DEMO_MACHINE_CONCURRENCY = 8
 
