@@ -2,30 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSim, type Sim } from '../index'
 import { startWebhookReceiver, type ReceivedHook, type WebhookReceiver } from '../testing/webhook-receiver'
 import { DEPLOYMENT_IDS } from './deployments'
+import { KEY, call, itemsOf, pollRun, queue } from './test-kit'
 
-const KEY = { authorization: 'Bearer test-key' }
 const FAST = 0.05
-
-interface Answer {
-  status: number
-  body: unknown
-  headers: Headers
-}
-
-async function call(sim: Sim, path: string, init: RequestInit & { json?: unknown } = {}): Promise<Answer> {
-  const { json, ...rest } = init
-  const headers = new Headers(rest.headers ?? KEY)
-  if (json !== undefined) headers.set('content-type', 'application/json')
-  const res = await fetch(`${sim.url}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers }
-}
-
-async function queue(sim: Sim, body: Record<string, unknown>): Promise<string> {
-  const res = await call(sim, '/api/run/deployment/queue', { method: 'POST', json: body })
-  expect(res.status, JSON.stringify(res.body)).toBe(200)
-  return (res.body as { run_id: string }).run_id
-}
 
 type HookBody = {
   event_type: string
@@ -39,18 +18,6 @@ const bodies = (hooks: ReceivedHook[]) => hooks.filter((h) => h.answered === 200
 const statuses = (hooks: ReceivedHook[]) => bodies(hooks).map((b) => b.status)
 const hasStatus = (status: string, times = 1) => (hooks: ReceivedHook[]) =>
   statuses(hooks).filter((s) => s === status).length >= times
-
-/** Polls `GET /run/{id}` until `done` holds: the signal is the run's own state, not a duration. */
-async function pollRun(sim: Sim, id: string, done: (run: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const res = await call(sim, `/api/run/${id}`)
-    const run = res.body as Record<string, unknown>
-    if (done(run)) return run
-    if (Date.now() > deadline) throw new Error(`run never got there: ${JSON.stringify(run)}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
 
 /**
  * Waits until the sim's counters satisfy `expected`. The receiver sees a webhook before the sim has read
@@ -280,9 +247,8 @@ describe('ComfyDeploy simulator', () => {
       const b = await queue(sim, { deployment_id: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: 'owl', seed: 2 } })
       const images = async (id: string) => {
         const run = await pollRun(sim, id, (r) => r.status === 'success')
-        const outputs = run.outputs as HookBody['outputs']
-        expect(outputs).toHaveLength(1)
-        return outputs[0]!.data.images
+        expect(run.outputs).toHaveLength(1)
+        return itemsOf(run, 'images')
       }
       const [first, second] = [await images(a), await images(b)]
       expect(first).toHaveLength(2)
