@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { seedField, type Deployment } from '@shared/deployment'
 import type { GridAxisArgs } from '@shared/grid'
 import { cellCount, cellCountError } from '@shared/grid-axes'
-import { ProviderId, type InputValues, type Run, type RunCost, type RunId } from '@shared/run'
+import { isTerminal, ProviderId, type InputValues, type Run, type RunCost, type RunId } from '@shared/run'
 import type { Output } from '@shared/output'
 import type { Result } from '@shared/result'
 import { axisFor, splitAxis } from '../axes'
@@ -134,15 +134,28 @@ function totalCost(runs: readonly Run[]): RunCost | null {
 }
 
 /**
- * Cancels a run, trying again for a few seconds while the service cannot cancel it yet (a run it has only
- * just accepted has nothing to cancel for a moment).
+ * Cancels a run, trying again for a few seconds while the service is having trouble. A run the service has
+ * not dispatched yet is answered at once ("Cancelling: …") and cancelled by core as soon as it can be: a
+ * command running its own core waits as long for that, since its core stops when it exits (the cancel stays
+ * kept with the run, and the next app or command on this data folder carries it out).
  */
 export async function cancelRun(session: Session, id: RunId): Promise<Result<Run>> {
   const deadline = Date.now() + 15_000
+  const pause = (ms: number) => new Promise((resolveWait) => setTimeout(resolveWait, ms))
   for (;;) {
     const answer = await session.call('runs.cancel', { id })
-    if (answer.ok || answer.error.code !== 'PROVIDER_UNAVAILABLE' || Date.now() > deadline) return answer
-    await new Promise((resolveWait) => setTimeout(resolveWait, 500))
+    if (answer.ok) {
+      let run = answer.value
+      while (session.via === 'headless' && !isTerminal(run.status) && Date.now() < deadline) {
+        await pause(250)
+        const now = await session.call('runs.get', { id })
+        if (!now.ok) break
+        run = now.value
+      }
+      return { ok: true, value: run }
+    }
+    if (answer.error.code !== 'PROVIDER_UNAVAILABLE' || Date.now() > deadline) return answer
+    await pause(500)
   }
 }
 

@@ -57,6 +57,7 @@ import type { ProviderClient } from './providers/types'
 import { isLoopback } from './downloads/url-guard'
 import { RunLedger } from './runs/run-ledger'
 import { RunService } from './runs/run-service'
+import { PendingCancels } from './runs/pending-cancels'
 import { PROVIDER_CONCURRENCY, ProviderQueue } from './runs/provider-queue'
 import { GridService } from './grids/grid-service'
 import { openDatabase } from './store/database'
@@ -195,6 +196,7 @@ export function createCore(deps: CoreDeps): Core {
     webhookBase: (client) => webhookBaseFor(client),
     saveOutputs: (run, snapshot, client) => saver.save(run, snapshot, client),
     resolveSoon: (runId) => poller.enqueue(runId),
+    cancelPending: (runId) => pendingCancels.add(runId),
     ...(tuning.lostSubmitWindowMs !== undefined ? { lostSubmitWindowMs: tuning.lostSubmitWindowMs } : {}),
   })
 
@@ -209,6 +211,15 @@ export function createCore(deps: CoreDeps): Core {
       return sending.outcome
     },
     ...(tuning.providerConcurrency ? { concurrency: (provider) => tuning.providerConcurrency?.[provider] ?? PROVIDER_CONCURRENCY[provider] } : {}),
+  })
+
+  // Cancels the service could not take yet (a run not dispatched) are asked again until it can, or the run ends.
+  const pendingCancels = new PendingCancels({
+    ledger,
+    providers,
+    events,
+    reconcile: (runId) => runService.reconcile(runId),
+    log: log.child('runs'),
   })
 
   const grids = new GridService({
@@ -426,6 +437,7 @@ export function createCore(deps: CoreDeps): Core {
       pollRunsWithStaleHooks()
       ingest.pruneRejected()
       poller.start()
+      pendingCancels.start()
       providerQueue.start()
       grids.start()
       imports.startWatching()
@@ -436,6 +448,7 @@ export function createCore(deps: CoreDeps): Core {
       started = false
       providerQueue.stop()
       await grids.stop()
+      await pendingCancels.stop()
       await poller.stop()
       comfyui?.dispose()
       await imports.stop()

@@ -127,6 +127,8 @@ export class ProviderError extends Error {
       field?: string
       /** The request may have reached the service but its answer never came back (timeout, cut connection). */
       answerLost?: boolean
+      /** A cancel the service refused because the run is not dispatched yet (no worker has it): it can be asked again later. */
+      notDispatched?: boolean
     } = {},
   ) {
     super(message)

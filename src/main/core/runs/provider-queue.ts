@@ -7,14 +7,16 @@ import type { RunLedger } from './run-ledger'
 /**
  * How many runs each provider is given at once. ComfyDeploy machines hold 2 by default
  * (`concurrency_limit`; surplus runs wait there anyway, and are billed while its GPUs spin up); RunComfy
- * deployments scale to a few instances, and 4 keeps them fed without flooding its queue. A ComfyUI server runs
- * one prompt at a time: 2 keeps the next one waiting in its own queue so its GPU never idles between cells,
- * while the rest stay here, where cancelling them costs nothing. The Demo's machines work on 8 at once
- * (`DEMO_MACHINE_CONCURRENCY`), which keeps this machine's own simulator busy without starving the app. It
- * gets no more than that: a run waiting there cannot be cancelled until it starts (as on ComfyDeploy), and
- * two more waiting there did not make a 20×20 grid measurably sooner.
+ * deployments scale to a few instances, and 4 keeps them fed without flooding its queue.
+ * The queue sends the next run only when one ends, and the provider has it a webhook (or a poll) and a queue
+ * call after that end: given exactly what it works on, it would idle that long between two cells. So a
+ * ComfyUI server, which runs one prompt at a time, gets 2, and the Demo, whose machines work on 8 at once
+ * (`DEMO_MACHINE_CONCURRENCY`, which keeps this machine's own simulator busy without starving the app), gets
+ * 9: the one waiting there starts the moment a machine frees. The rest wait here, where cancelling them costs
+ * nothing; and a run waiting at the Demo (as at ComfyDeploy, which refuses to cancel a run not dispatched yet)
+ * is cancelled as soon as it starts, by the pending cancel (`PendingCancels`).
  */
-export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 8, comfyui: 2 }
+export const PROVIDER_CONCURRENCY: Readonly<Record<ProviderId, number>> = { comfydeploy: 2, runcomfy: 4, demo: 9, comfyui: 2 }
 
 /**
  * How many waiting runs are told their exact place. Every send moves each waiting run up one, so exact places

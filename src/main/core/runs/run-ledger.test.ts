@@ -1,11 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'libsql'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CourierEvent } from '@shared/events'
 import type { RunId } from '@shared/run'
 import { EventHub } from '../events/event-hub'
-import { openDatabase, type Db } from '../store/database'
+import { openDatabase, schemaVersion, type Db } from '../store/database'
+import { migrations } from '../store/migrations'
 import { RunLedger } from './run-ledger'
 
 describe('RunLedger', () => {
@@ -127,5 +129,57 @@ describe('RunLedger', () => {
        VALUES ('o_1', 'r_1', 0, '/lib', 'a.png', 'image', 'image/png', 1, 'x', 1)`,
     ).run()
     expect(runs.change('r_1', { recountOutputs: true }).outputCount).toBe(1)
+  })
+
+  it('keeps a cancel the service could not take yet, with the run, until the run ends', () => {
+    runs.change('r_1', { providerRunId: 'p-1' })
+    const published: CourierEvent[] = []
+    hub.subscribe((event) => published.push(event))
+    const kept = runs.change('r_1', { cancelRequested: { at: 50, liveStatus: 'Cancelling: Demo will stop it as soon as it starts' } })
+    expect(kept).toMatchObject({ status: 'queued', cancelRequestedAt: 50, liveStatus: 'Cancelling: Demo will stop it as soon as it starts' })
+    expect(published).toHaveLength(1)
+    // Not part of the public run: the creator sees the live status.
+    expect(published[0]).toMatchObject({ type: 'run.updated', run: { liveStatus: 'Cancelling: Demo will stop it as soon as it starts' } })
+    expect('cancelRequestedAt' in (published[0] as { run: object }).run).toBe(false)
+    // Asked again: the first time is kept, and nothing is announced.
+    expect(runs.change('r_1', { cancelRequested: { at: 90, liveStatus: 'Cancelling: Demo will stop it as soon as it starts' } }).cancelRequestedAt).toBe(50)
+    expect(published).toHaveLength(1)
+    // Durable: another connection (a restart) reads it back.
+    expect(ledgerOn(db).pendingCancels().map((run) => [run.id, run.cancelRequestedAt])).toEqual([['r_1', 50]])
+    // A poll's queue position does not replace what the run says while the cancel is pending.
+    runs.hint('r_1', { status: 'queued', liveStatus: 'In queue: position 1' })
+    expect(runs.require('r_1').liveStatus).toBe('Cancelling: Demo will stop it as soon as it starts')
+    runs.hint('r_1', { status: 'cancelled' })
+    expect(runs.pendingCancels()).toEqual([])
+    // An ended run takes none.
+    runs.create({ id: 'r_2' as RunId, provider: 'demo', deploymentId: 'd', deploymentName: 'D', inputs: {}, hookToken: 't2', webhookBase: null, now: 2 })
+    runs.hint('r_2', { status: 'succeeded' })
+    expect(runs.change('r_2', { cancelRequested: { at: 60, liveStatus: 'Cancelling' } })).toMatchObject({ cancelRequestedAt: null, liveStatus: null })
+  })
+
+  it('migrates a schema 10 database: its runs keep everything and have no pending cancel', () => {
+    db.close()
+    const file = join(dir, 'v10.db')
+    const old = new Database(file)
+    for (const migration of migrations.filter((m) => m.version <= 10)) {
+      old.exec(migration.sql)
+      migration.backfill?.(old)
+    }
+    old.exec('PRAGMA user_version = 10')
+    old.prepare(
+      `INSERT INTO runs (id, provider, deployment_id, deployment_name, provider_run_id, status, live_status, inputs, hook_token, created_at, updated_at)
+       VALUES ('r_v10', 'comfydeploy', 'dep', 'Quick Sketch', 'p-10', 'queued', 'In queue: position 1', '{"prompt":"a fox"}', 'tok10', 1, 1)`,
+    ).run()
+    old.close()
+
+    db = openDatabase(file)
+    expect(schemaVersion(db)).toBe(migrations.at(-1)!.version)
+    const ledger = ledgerOn(db)
+    expect(ledger.require('r_v10')).toMatchObject({ providerRunId: 'p-10', status: 'queued', liveStatus: 'In queue: position 1', cancelRequestedAt: null })
+    expect(ledger.pendingCancels()).toEqual([])
+    ledger.change('r_v10', { cancelRequested: { at: 7, liveStatus: 'Cancelling: ComfyDeploy will stop it as soon as it starts' } })
+    expect(ledgerOn(db).pendingCancels().map((run) => run.id)).toEqual(['r_v10'])
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'").all() as { name: string }[]).map((r) => r.name)
+    expect(indexes).toContain('runs_cancel_requested')
   })
 })

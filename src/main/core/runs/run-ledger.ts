@@ -1,5 +1,5 @@
 import type { CourierEvent } from '@shared/events'
-import type { RunCost, RunError, RunOutputs } from '@shared/run'
+import { isTerminal, type RunCost, type RunError, type RunOutputs } from '@shared/run'
 import type { EventHub } from '../events/event-hub'
 import type { Db } from '../store/database'
 import { publicRun, RunsRepo, type NewRun, type StoredRun } from '../store/runs-repo'
@@ -26,6 +26,11 @@ export interface RunChange {
    * address of this moment (the one it was created with may be gone), polled when there is none.
    */
   sent?: { webhookBase: string | null; at: number }
+  /**
+   * A cancel the service could not take yet (the run is not dispatched): recorded (the first time is kept)
+   * so that it is asked again until taken, and the run says so in its live status. Ignored once it has ended.
+   */
+  cancelRequested?: { at: number; liveStatus: string }
 }
 
 /** What a change of state did: `advance` saved a new state, `ignore` names why nothing changed. */
@@ -125,6 +130,11 @@ export class RunLedger {
     return this.repo.waiting()
   }
 
+  /** Runs not ended whose cancel the service could not take when asked: `PendingCancels` asks again. */
+  pendingCancels(): StoredRun[] {
+    return this.repo.pendingCancels()
+  }
+
   /** How many of a provider's runs are sent (or being sent) and not ended: what its concurrency limits. */
   activeCount(provider: string): number {
     return this.repo.activeCount(provider)
@@ -217,6 +227,10 @@ export class RunLedger {
       next.sentAt = change.sent.at
       next.liveStatus = null // no longer waiting for a slot
     }
+    if (change.cancelRequested !== undefined && !isTerminal(run.status)) {
+      next.cancelRequestedAt = run.cancelRequestedAt ?? change.cancelRequested.at
+      next.liveStatus = change.cancelRequested.liveStatus
+    }
     const changed =
       next.providerRunId !== run.providerRunId ||
       next.status !== run.status ||
@@ -224,6 +238,8 @@ export class RunLedger {
       next.outputs !== run.outputs ||
       next.outputCount !== run.outputCount ||
       next.waiting !== run.waiting ||
+      next.cancelRequestedAt !== run.cancelRequestedAt ||
+      next.liveStatus !== run.liveStatus ||
       JSON.stringify(next.error) !== JSON.stringify(run.error) ||
       JSON.stringify(next.cost) !== JSON.stringify(run.cost)
     if (!changed) return run

@@ -24,6 +24,8 @@ export interface RunServiceDeps {
   saveOutputs(run: StoredRun, snapshot: RunSnapshot, provider: ProviderClient): void
   /** Asks the poller to look at a run soon (a submit whose answer was lost). */
   resolveSoon?: (runId: string) => void
+  /** Told of a cancel the service could not take yet (the run not dispatched): asked again until it is (`PendingCancels`). */
+  cancelPending?: (runId: string) => void
   /** How long a run whose queue answer was lost is looked for before it is given up (default 2 min). */
   lostSubmitWindowMs?: number
   now?: () => number
@@ -230,7 +232,8 @@ export class RunService {
    */
   sendWaiting(runId: string): { outcome: 'gone' | 'blocked' } | { outcome: 'sent'; done: Promise<Result<Run>> } {
     const run = this.deps.ledger.get(runId)
-    if (!run || !run.waiting || run.status !== 'submitting') return { outcome: 'gone' }
+    // A run someone asked to cancel is never sent, whatever else its row says.
+    if (!run || !run.waiting || run.status !== 'submitting' || run.cancelRequestedAt !== null) return { outcome: 'gone' }
     const client = this.deps.providers.get(run.provider)
     if (!client) return { outcome: 'blocked' }
     const sending = this.deps.ledger.change(run.id, { sent: { webhookBase: this.deps.webhookBase(client), at: this.now() } })
@@ -341,6 +344,11 @@ export class RunService {
     }
   }
 
+  /**
+   * Cancels a run: one waiting in the local queue at once, with no call; one at the service by its cancel
+   * call, then confirmed by its GET. One the service has not dispatched yet is kept to be cancelled as soon
+   * as it can be (`keepCancel`), and the answer is the run, saying so.
+   */
   async cancel(id: RunId): Promise<Result<Run>> {
     const run = this.deps.ledger.get(id)
     if (!run) return err('NOT_FOUND', `no run ${id}`)
@@ -361,11 +369,26 @@ export class RunService {
     try {
       await client.cancel(run.providerRunId, run.deploymentId)
     } catch (error) {
+      if (error instanceof ProviderError && error.details.notDispatched) return ok(publicRun(this.keepCancel(run, client)))
       const failure = toRunError(error)
       if (failure.code === 'PROVIDER_UNAVAILABLE') failure.message = `the service could not cancel yet (${failure.message}); try again shortly`
       return { ok: false, error: failure }
     }
     await this.reconcile(run.id).catch((error: unknown) => this.deps.log.warn('confirm after cancel failed', { runId: id, error: String(error) }))
     return ok(publicRun(this.deps.ledger.require(id)))
+  }
+
+  /**
+   * The service cannot cancel a run it has not dispatched yet (ComfyDeploy answers 500 while the run waits for
+   * a machine, and says to retry later): the request is recorded with the run, which says so, and is asked
+   * again until the service takes it or the run ends (`PendingCancels`, after a restart too).
+   */
+  private keepCancel(run: StoredRun, client: ProviderClient): StoredRun {
+    const kept = this.deps.ledger.change(run.id, {
+      cancelRequested: { at: this.now(), liveStatus: `Cancelling: ${client.label} will stop it as soon as it starts` },
+    })
+    this.deps.log.info('cancel kept until the service can take it', { runId: run.id, provider: client.id })
+    this.deps.cancelPending?.(run.id)
+    return kept
   }
 }

@@ -48,4 +48,20 @@ describe('decide', () => {
     const d = decide({ ...base, status: 'running' }, { status: null, progress: 7 }, 2)
     expect(d).toMatchObject({ kind: 'advance', next: { status: 'running', progress: 1 } })
   })
+
+  it('keeps "Cancelling…" while a cancel the service could not take yet is pending; status and progress still move', () => {
+    const cancelling = { ...base, liveStatus: 'Cancelling: Demo will stop it as soon as it starts', cancelRequestedAt: 3 }
+    // A poll of the run still waiting at the service: its queue position changes nothing.
+    expect(decide(cancelling, { status: 'queued', liveStatus: 'In queue: position 2' }, 5)).toEqual({ kind: 'ignore', why: 'duplicate' })
+    expect(decide(cancelling, { status: 'running', progress: 0.1, liveStatus: 'Executing KSampler' }, 5)).toMatchObject({
+      kind: 'advance',
+      next: { status: 'running', progress: 0.1, liveStatus: 'Cancelling: Demo will stop it as soon as it starts' },
+    })
+    expect(decide(cancelling, { status: 'cancelled', liveStatus: 'x' }, 5)).toMatchObject({ kind: 'advance', next: { status: 'cancelled', liveStatus: null } })
+    // Without a pending cancel the provider's text is taken as always.
+    expect(decide({ ...cancelling, cancelRequestedAt: null }, { status: 'queued', liveStatus: 'In queue: position 2' }, 5)).toMatchObject({
+      kind: 'advance',
+      next: { liveStatus: 'In queue: position 2' },
+    })
+  })
 })

@@ -347,4 +347,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'cancels the service could not take yet',
+    sql: `
+      -- When a cancel was asked that the service could not take then (ComfyDeploy answers 500 while a run
+      -- waits for a machine, not dispatched yet): it is asked again until the service takes it or the run
+      -- ends, after a restart too. Null for every other run.
+      ALTER TABLE runs ADD COLUMN cancel_requested_at INTEGER;
+      -- Read at start-up (the runs whose cancel is still to be asked): a handful among thousands.
+      CREATE INDEX runs_cancel_requested ON runs (created_at) WHERE cancel_requested_at IS NOT NULL;
+    `,
+  },
 ]

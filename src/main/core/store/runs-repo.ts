@@ -15,6 +15,11 @@ export interface StoredRun extends Run {
   waiting: boolean
   /** When its one queue call was made (null: not yet, or before this was recorded). */
   sentAt: number | null
+  /**
+   * When a cancel was asked that the service could not take then (the run not dispatched yet): it is asked
+   * again until taken or the run ends (`PendingCancels`). Null when none was; never cleared.
+   */
+  cancelRequestedAt: number | null
 }
 
 /** The `downloads` column predates `Run.outputs`: 'done' there is 'saved' here; the other words are the same. */
@@ -47,6 +52,7 @@ type RunRow = {
   grid_id: string | null
   waiting: number
   sent_at: number | null
+  cancel_requested_at: number | null
   created_at: number
   updated_at: number
   finished_at: number | null
@@ -77,12 +83,30 @@ function fromRow(row: RunRow): StoredRun {
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
   })
-  return { ...run, hookToken: row.hook_token, webhookBase: row.webhook_base, seedInput: row.seed_input ?? null, estimateUsd: row.estimate_usd, waiting: row.waiting === 1, sentAt: row.sent_at }
+  return {
+    ...run,
+    hookToken: row.hook_token,
+    webhookBase: row.webhook_base,
+    seedInput: row.seed_input ?? null,
+    estimateUsd: row.estimate_usd,
+    waiting: row.waiting === 1,
+    sentAt: row.sent_at,
+    cancelRequestedAt: row.cancel_requested_at,
+  }
 }
 
 /** Strips the fields that must never leave main (the hook token is a secret in the webhook path). */
 export function publicRun(run: StoredRun): Run {
-  const { hookToken: _token, webhookBase: _base, seedInput: _seed, estimateUsd: _estimate, waiting: _waiting, sentAt: _sent, ...rest } = run
+  const {
+    hookToken: _token,
+    webhookBase: _base,
+    seedInput: _seed,
+    estimateUsd: _estimate,
+    waiting: _waiting,
+    sentAt: _sent,
+    cancelRequestedAt: _cancel,
+    ...rest
+  } = run
   return rest
 }
 
@@ -182,6 +206,17 @@ export class RunsRepo {
     ).map(fromRow)
   }
 
+  /** Runs not ended with a cancel the service could not take when it was asked, oldest first: asked again. */
+  pendingCancels(): StoredRun[] {
+    return (
+      statement(
+        this.db,
+        `SELECT * FROM runs WHERE cancel_requested_at IS NOT NULL AND status NOT IN ('succeeded', 'failed', 'cancelled', 'timed_out')
+           ORDER BY created_at, rowid`,
+      ).all() as RunRow[]
+    ).map(fromRow)
+  }
+
   /** How many of a provider's runs are at the service or being sent: sent (or sent directly) and not ended. */
   activeCount(provider: string): number {
     return Number(
@@ -202,7 +237,7 @@ export class RunsRepo {
       this.db,
       `UPDATE runs SET provider_run_id = ?, status = ?, progress = ?, live_status = ?, polling = ?, error = ?,
          downloads = ?, output_count = ?, cost_gpu_seconds = ?, cost_usd = ?, cost_estimated = ?, cost_gpu = ?,
-         webhook_base = ?, waiting = ?, sent_at = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
+         webhook_base = ?, waiting = ?, sent_at = ?, cancel_requested_at = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
     ).run(
       run.providerRunId,
       run.status,
@@ -219,6 +254,7 @@ export class RunsRepo {
       run.webhookBase,
       run.waiting ? 1 : 0,
       run.sentAt,
+      run.cancelRequestedAt,
       run.updatedAt,
       run.finishedAt,
       run.id,

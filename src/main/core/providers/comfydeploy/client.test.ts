@@ -1,7 +1,10 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEPLOYMENT_IDS, startSim, type Sim } from '../../../../sim/index'
 import { ProviderError, type WebhookHint } from '../types'
 import {
+  cancelError,
   ComfyDeployClient,
   parseComfyDeployWebhook,
   toCancelReply,
@@ -292,5 +295,89 @@ describe('ComfyDeployClient against the simulator', () => {
       'text:manifest.json',
       'text:caption.txt',
     ])
+  })
+})
+
+describe('a cancel before the run is dispatched (§6)', () => {
+  const NOT_DISPATCHED = 'Error cancel function 404: Run not found or has no modal function call ID'
+
+  it('marks the 500 "no modal function call ID" reply notDispatched, in any case or wording that names the call', () => {
+    for (const message of [NOT_DISPATCHED, 'error cancel function 404: run not found or HAS NO MODAL FUNCTION CALL ID', 'Run has no modal call yet']) {
+      const marked = cancelError(new ProviderError('PROVIDER_UNAVAILABLE', message, { status: 500 }))
+      expect(marked, message).toBeInstanceOf(ProviderError)
+      expect(marked, message).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message, details: { status: 500, notDispatched: true } })
+    }
+  })
+
+  it('leaves every other error as it was', () => {
+    const others = [
+      new ProviderError('PROVIDER_UNAVAILABLE', 'Internal Server Error', { status: 500 }),
+      new ProviderError('PROVIDER_UNAVAILABLE', 'the service answered HTTP 500', { status: 500 }),
+      new ProviderError('PROVIDER_NOT_FOUND', 'Run not found', { status: 404 }),
+      // The words without the 500: not §6's answer.
+      new ProviderError('PROVIDER_UNAVAILABLE', NOT_DISPATCHED, { status: 502 }),
+      new ProviderError('PROVIDER_TIMEOUT', 'no answer within 20 s', { answerLost: true }),
+      new Error(NOT_DISPATCHED),
+    ]
+    for (const error of others) expect(cancelError(error)).toBe(error)
+  })
+
+  describe('through the client', () => {
+    let server: Server
+    let base: string
+    const calls: string[] = []
+    /** What the fake service answers to the next cancels: status and body. */
+    const replies: Array<[number, unknown]> = []
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        calls.push(`${req.method} ${req.url}`)
+        const [status, body] = replies.shift() ?? [200, { status: 'success', message: 'Function cancelled' }]
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`
+    })
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+    const cancelling = async (status: number, body: unknown): Promise<unknown> => {
+      calls.length = 0
+      replies.push([status, body])
+      const client = new ComfyDeployClient({ baseUrl: base, apiKey: 'k', timeoutMs: 5000 })
+      return client.cancel('run-1').then(
+        () => 'cancelled',
+        (error: unknown) => error,
+      )
+    }
+
+    it('throws notDispatched for the documented 500, asked once (a cancel is not retried by the client)', async () => {
+      const error = await cancelling(500, { detail: NOT_DISPATCHED })
+      expect(error).toBeInstanceOf(ProviderError)
+      expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: NOT_DISPATCHED, details: { status: 500, notDispatched: true } })
+      expect(calls).toEqual(['POST /api/run/run-1/cancel'])
+    })
+
+    it('throws a plain 500 as before, without the flag', async () => {
+      const error = (await cancelling(500, { detail: 'Internal Server Error' })) as ProviderError
+      expect(error).toBeInstanceOf(ProviderError)
+      expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: 'Internal Server Error', details: { status: 500 } })
+      expect(error.details.notDispatched).toBeUndefined()
+      expect(calls).toHaveLength(1)
+      expect(await cancelling(200, { status: 'success', message: 'Function cancelled' })).toBe('cancelled')
+    })
+  })
+
+  it('is what the simulator answers for a run waiting beyond its machine\'s concurrency', async () => {
+    const sim = await startSim({ timeScale: 1, machineConcurrency: 1 })
+    try {
+      const client = new ComfyDeployClient({ baseUrl: `${sim.url}/api`, apiKey: 'k', allowLoopbackMedia: true })
+      await client.queue({ deploymentId: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: 'first' }, webhookUrl: null })
+      const second = await client.queue({ deploymentId: DEPLOYMENT_IDS.quickSketch, inputs: { prompt: 'second' }, webhookUrl: null })
+      // The first holds the machine's one slot for some 2 s: the second waits, not dispatched.
+      const error = await client.cancel(second.providerRunId).then(() => null, (e: unknown) => e)
+      expect(error).toMatchObject({ details: { status: 500, notDispatched: true } })
+      expect((await client.getRun(second.providerRunId)).status).toBe('queued')
+    } finally {
+      await sim.close()
+    }
   })
 })

@@ -212,6 +212,20 @@ export function toCancelReply(body: unknown): { requested: true; message: string
   return { requested: true, message: reply.success ? (reply.data.message ?? null) : null }
 }
 
+/**
+ * §6: while a run waits for a machine (`not-started`: cold start, or beyond the machine's `concurrency_limit`)
+ * it has no Modal function call, and a cancel answers 500 `{"detail":"Error cancel function 404: Run not found
+ * or has no modal function call ID"}`; the service's advice is to retry later. Matched on the words that name
+ * the missing call, in any case, so a reworded prefix still counts.
+ */
+const NOT_DISPATCHED = /modal function call|has no modal/i
+
+/** A cancel's error, marked `notDispatched` when it is §6's "not dispatched yet" answer; any other error as it was. */
+export function cancelError(error: unknown): unknown {
+  if (!(error instanceof ProviderError) || error.details.status !== 500 || !NOT_DISPATCHED.test(error.message)) return error
+  return new ProviderError(error.code, error.message, { ...error.details, notDispatched: true })
+}
+
 /** What tells one output event from another: the output's own id, else its output id or node, else its URLs. */
 function outputIdentity(output: RunOutputModel): string {
   if (output.id) return output.id
@@ -404,8 +418,15 @@ export class ComfyDeployClient implements ProviderClient {
     return toUploadedFile(body).url
   }
 
+  /** Not retried here (the caller decides); a run not dispatched yet throws with `details.notDispatched`. */
   async cancel(providerRunId: string): Promise<void> {
-    toCancelReply(await this.call('POST', `/run/${encodeURIComponent(providerRunId)}/cancel`, {}, false))
+    let body: unknown
+    try {
+      body = await this.call('POST', `/run/${encodeURIComponent(providerRunId)}/cancel`, {}, false)
+    } catch (error) {
+      throw cancelError(error)
+    }
+    toCancelReply(body)
   }
 
   parseWebhook(body: unknown): Result<WebhookHint> {

@@ -3,7 +3,8 @@ import { ComfyDeployClient } from '../comfydeploy/client'
 
 /**
  * How many runs the Demo's machines work on at once; more wait there, `not-started`, as on a real service.
- * The local queue gives the Demo as many (`PROVIDER_CONCURRENCY`).
+ * The local queue gives the Demo one more (`PROVIDER_CONCURRENCY`), which waits there to start the moment a
+ * machine frees.
  */
 export const DEMO_MACHINE_CONCURRENCY = 8
 
