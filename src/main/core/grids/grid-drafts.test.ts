@@ -5,11 +5,14 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GridAxis } from '@shared/grid'
 import { GridDrafts } from './grid-drafts'
-import { renderGrid, type GridDraft } from './grid-image'
+import { renderGrid, type EncodedGrid, type GridDraft } from './grid-image'
 import { layoutGrid, type GridLayout } from './grid-layout'
 import type { GridImageCell } from './grid-pieces'
-import { scanlineBytes } from './grid-png'
+import { pngPieces, scanlineBytes } from './grid-png'
 import { RecentPictures } from '../library/recent-pictures'
+
+/** The PNG file an encoded grid makes. */
+const pngOf = (image: EncodedGrid): Buffer => Buffer.concat(pngPieces(image.width, image.height, image.bands))
 
 const axis = (input: string, n: number): GridAxis => ({
   input,
@@ -102,7 +105,7 @@ describe('GridDrafts', () => {
     const made = async (draftOrNot: GridDraft | null) => {
       const rendered = await renderGrid({ axes, cells: all, cellTime: true, aspect: 1, draft: draftOrNot })
       if (!rendered.ok) throw new Error(rendered.error.message)
-      return rendered.value.png
+      return pngOf(rendered.value)
     }
     const ahead = await made(draft)
     const fresh = await made(null)
@@ -123,7 +126,7 @@ describe('GridDrafts', () => {
     const made = async (draftOrNot: GridDraft | null) => {
       const rendered = await renderGrid({ axes, cells, cellTime: true, aspect: 1, draft: draftOrNot })
       if (!rendered.ok) throw new Error(rendered.error.message)
-      return rendered.value.png
+      return pngOf(rendered.value)
     }
     expect((await made(draft)).equals(await made(null))).toBe(true)
     await drafts.stop()

@@ -4,12 +4,15 @@ import { dirname, join } from 'node:path'
 import type { Output } from '@shared/output'
 import { COURIER_RECORD_FORMAT, COURIER_RECORD_KEY, type CourierRecord } from '@shared/provenance'
 import { folderName } from '../library/paths'
-import { readsBackAs, writeDurably } from '../library/write-durably'
-import { readImageMetadata, writeImageMetadata } from '../metadata/containers/image'
+import { fileLength, readsBackAs, writeDurablyInTurn } from '../library/write-durably'
+import { readImageMetadata } from '../metadata/containers/image'
+import { pngChunk, pngTextChunks } from '../metadata/containers/png'
 import { parametersForRecord } from '../metadata/interpret/index'
 import type { OutputsRepo } from '../store/outputs-repo'
 import { promptOf } from '../store/search'
 import type { StoredGrid } from '../store/grids-repo'
+import type { GridEncoding } from './grid-image'
+import { bandChunk, pngEnd, pngHead } from './grid-png'
 
 /** The record a grid image carries: the fixed inputs as its inputs, and the whole set-up to restore. */
 export function gridRecord(grid: StoredGrid, app: string, savedAt: number): CourierRecord {
@@ -49,32 +52,42 @@ export interface SaveGridImageDeps {
 }
 
 /**
- * Saves a grid image into the library as saved files are: the record written into the PNG and read back,
- * the bytes hashed and written to `.part`, synced and read back, then renamed to the final name, and only then the row.
- * A failure leaves no file behind.
+ * Saves a grid image into the library as saved files are: the record written into the PNG (before its image
+ * data, where readers look) and read back, the bytes hashed and written to `.part`, synced and read back, then
+ * renamed to the final name, and only then the row. The file is written band by band as the bands are encoded
+ * (`encodeGrid`), from their own buffers. A failure leaves no file behind; so does an image no longer wanted
+ * once written (`wanted`: a re-run began meanwhile), and the answer is then null.
  */
-export async function saveGridImage(deps: SaveGridImageDeps, grid: StoredGrid, png: Buffer, size: { width: number; height: number }): Promise<Output> {
+export async function saveGridImage(deps: SaveGridImageDeps, grid: StoredGrid, image: GridEncoding, wanted: () => boolean = () => true): Promise<Output | null> {
   const now = (deps.now ?? Date.now)()
   const record = JSON.stringify(gridRecord(grid, deps.app, now))
-  const parameters = parametersForRecord(JSON.parse(record) as CourierRecord, size)
-  const written = writeImageMetadata(png, { text: { parameters, [COURIER_RECORD_KEY]: record }, userComment: null, xmp: {} })
-  // A Buffer over the same memory: a copy of a 20 MB grid is 70 ms of page faults here.
-  const bytes = Buffer.from(written.buffer, written.byteOffset, written.byteLength)
-  if (readImageMetadata(bytes)?.text[COURIER_RECORD_KEY] !== record) throw new Error('the grid record did not read back from the picture')
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const parameters = parametersForRecord(JSON.parse(record) as CourierRecord, image)
+  const text = pngTextChunks({ parameters, [COURIER_RECORD_KEY]: record })
+  const head = pngHead(image.width, image.height, text)
+  // The record as a reader finds it: the head of this very file (signature, IHDR, the text) read as a PNG.
+  const headAlone = Buffer.concat([...head.slice(0, 2 + text.length), pngChunk('IEND', new Uint8Array(0))])
+  if (readImageMetadata(headAlone)?.text[COURIER_RECORD_KEY] !== record) throw new Error('the grid record did not read back from the picture')
 
   const relative = gridImagePath(grid, now)
   const path = join(deps.libraryDir, ...relative.split('/'))
   const part = `${path}.part`
   await mkdir(dirname(path), { recursive: true })
+  const hash = createHash('sha256')
+  let pieces: Uint8Array[]
   try {
-    await writeDurably(part, bytes)
-    if (!(await readsBackAs(part, bytes))) throw new Error('the grid image did not read back as written')
+    const end = Promise.all(image.bands).then((bands) => pngEnd(image.width, image.height, bands))
+    pieces = await writeDurablyInTurn(part, [head, ...image.bands.map((band) => band.then(bandChunk)), end], hash)
+    if (!(await readsBackAs(part, pieces))) throw new Error('the grid image did not read back as written')
+    if (!wanted()) {
+      await rm(part, { force: true })
+      return null
+    }
     await rename(part, path)
   } catch (error) {
     await rm(part, { force: true })
     throw error
   }
+  const sha256 = hash.digest('hex')
   try {
     return deps.outputs.insertGridImage({
       id: `o_${randomBytes(9).toString('base64url')}`,
@@ -83,10 +96,10 @@ export async function saveGridImage(deps: SaveGridImageDeps, grid: StoredGrid, p
       path: relative,
       kind: 'image',
       mime: 'image/png',
-      bytes: bytes.length,
+      bytes: fileLength(pieces),
       sha256,
-      width: size.width,
-      height: size.height,
+      width: image.width,
+      height: image.height,
       createdAt: now,
       title: `${grid.deploymentName} grid`,
       prompt: promptOf(grid.inputs),

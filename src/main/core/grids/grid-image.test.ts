@@ -4,10 +4,13 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GridAxis } from '@shared/grid'
-import { renderGrid, type GridDraft } from './grid-image'
+import { renderGrid, type EncodedGrid, type GridDraft } from './grid-image'
 import { layoutGrid } from './grid-layout'
 import { cellPieces, labelPieces, type GridImageCell } from './grid-pieces'
-import { deflateRows, newScanlines, placeRgb } from './grid-png'
+import { deflateRows, newScanlines, placeRgb, pngPieces } from './grid-png'
+
+/** The PNG file an encoded grid makes. */
+const pngOf = (image: EncodedGrid): Buffer => Buffer.concat(pngPieces(image.width, image.height, image.bands))
 
 const axis = (input: string, n: number): GridAxis => ({
   input,
@@ -42,7 +45,7 @@ describe('renderGrid', () => {
     if (!rendered.ok) return
     const laid = layoutGrid({ axes, cellTime: true, aspect: 1 })
     if (!laid.ok) throw new Error('layout')
-    const { data, info } = await sharp(rendered.value.png).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await sharp(pngOf(rendered.value)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
     const pixel = (left: number, top: number) => {
       const at = (top * info.width + left) * 3
       return [data[at], data[at + 1], data[at + 2]]
@@ -68,7 +71,7 @@ describe('renderGrid', () => {
     if (!rendered.ok) throw new Error(rendered.error.message)
     const laid = layoutGrid({ axes, cellTime: false, aspect: 1 })
     if (!laid.ok) throw new Error('layout')
-    const { data, info } = await sharp(rendered.value.png).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await sharp(pngOf(rendered.value)).removeAlpha().raw().toBuffer({ resolveWithObject: true })
     const centre = (x: number) => {
       const { left, top } = laid.value.cellAt(x, 0, 0)
       const at = ((top + 128) * info.width + left + 128) * 3
@@ -111,7 +114,7 @@ describe('renderGrid', () => {
     const render = async (cells: GridImageCell[], draft: GridDraft) => {
       const rendered = await renderGrid({ axes, cells, cellTime: false, aspect: 1, draft })
       if (!rendered.ok) throw new Error(rendered.error.message)
-      return rendered.value.png
+      return pngOf(rendered.value)
     }
     // The absent file can be drawn by the draft only: where the image draws it, the cell is a grey tile.
     const absent = () => join(dir, 'never-written.png')

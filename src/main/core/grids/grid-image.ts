@@ -2,7 +2,7 @@ import type { GridAxis } from '@shared/grid'
 import { ok, type Result } from '@shared/result'
 import { layoutGrid, sameGeometry, type GridLayout } from './grid-layout'
 import { cellPieces, greyTile, labelPieces, type GridImageCell, type GridPiece, type RawTile } from './grid-pieces'
-import { deflateRows, joinPng, newScanlines, placeRgb, whitenRows, type DeflatedBand, type Scanlines } from './grid-png'
+import { deflateRows, newScanlines, placeRgb, whitenRows, type DeflatedBand, type Scanlines } from './grid-png'
 
 /**
  * The grid image (issue 18), assembled here from the cells' own pictures (the layout: `grid-layout.ts`; the
@@ -37,6 +37,13 @@ export interface GridDraft {
   bands: DraftBand[]
 }
 
+/** A grid image encoded: its size and its rows' bands, deflated, from which its PNG is written (`pngPieces`). */
+export interface EncodedGrid {
+  width: number
+  height: number
+  bands: DeflatedBand[]
+}
+
 /** Pieces drawn at once: enough to keep both cores busy, few enough to hold memory down. */
 const DRAW_CONCURRENCY = 4
 
@@ -55,14 +62,34 @@ async function drawOrSayWhy(piece: GridPiece, layout: GridLayout): Promise<RawTi
   }
 }
 
+/** A grid image being encoded: its size, and each band of its rows as it is deflated, in order. */
+export interface GridEncoding {
+  width: number
+  height: number
+  bands: Promise<DeflatedBand>[]
+}
+
+/** A promise with its settling functions (Node 20 has no `Promise.withResolvers`). */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve!: () => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<void>((yes, no) => {
+    resolve = yes
+    reject = no
+  })
+  return { promise, resolve, reject }
+}
+
 /**
- * Draws the grid as a PNG. A cell whose picture cannot be read becomes a grey tile saying so.
+ * Starts drawing and encoding the grid, and answers at once with a promise for each band: one the draft encoded
+ * is ready now, the others are deflated as soon as their last piece is drawn, so the image's file can be written
+ * band by band while the rest are still drawn. A cell whose picture cannot be read becomes a grey tile saying so.
  *
  * With a draft, each band is taken as encoded when it holds exactly what this image wants there; else only
  * the pieces it lacks are drawn into it (the whole band again when its rows were filtered, or hold a piece
  * not wanted any more), and it is encoded here.
  */
-export async function renderGrid(input: GridImageInput): Promise<Result<{ png: Buffer; width: number; height: number }>> {
+export function encodeGrid(input: GridImageInput): Result<GridEncoding> {
   const laid = layoutGrid(input)
   if (!laid.ok) return laid
   const layout = laid.value
@@ -88,16 +115,38 @@ export async function renderGrid(input: GridImageInput): Promise<Result<{ png: B
     toDraw.push(...(spoilt ? wanted : wanted.filter((piece) => drafted.drawn.get(piece.slot) !== piece.content)))
   })
 
+  // Each band is drawn once its pieces still to draw are placed; the pieces go band by band, the first first.
+  const left = layout.bands.map(() => 0)
+  for (const piece of toDraw) left[piece.band]!++
+  const drawn = layout.bands.map(() => deferred())
+  left.forEach((count, i) => count === 0 && drawn[i]!.resolve())
   let next = 0
   const worker = async () => {
     while (next < toDraw.length) {
       const piece = toDraw[next++]!
       const tile = await drawOrSayWhy(piece, layout)
       placeRgb(canvas, tile.pixels, tile.width, tile.height, piece.left, piece.top)
+      if (--left[piece.band]! === 0) drawn[piece.band]!.resolve()
     }
   }
-  await Promise.all(Array.from({ length: Math.min(DRAW_CONCURRENCY, toDraw.length) }, worker))
+  // A piece that cannot be drawn at all (a label) fails every band not drawn yet, and so the image.
+  Promise.all(Array.from({ length: Math.min(DRAW_CONCURRENCY, toDraw.length) }, worker)).catch((error: unknown) => {
+    for (const band of drawn) band.reject(error)
+  })
 
-  const bands = await Promise.all(layout.bands.map((rows, i) => ready[i] ?? deflateRows(canvas, rows.from, rows.to)))
-  return ok({ png: joinPng(layout.width, layout.height, bands), width: layout.width, height: layout.height })
+  const bands = layout.bands.map((rows, i) => {
+    const band = ready[i] ? Promise.resolve(ready[i]) : drawn[i]!.promise.then(() => deflateRows(canvas, rows.from, rows.to))
+    // Whoever writes the bands stops at the first that fails; the ones after it fail unwatched.
+    band.catch(() => {})
+    return band
+  })
+  return ok({ width: layout.width, height: layout.height, bands })
+}
+
+/** Draws and encodes the whole grid (`encodeGrid`, waited for). */
+export async function renderGrid(input: GridImageInput): Promise<Result<EncodedGrid>> {
+  const encoding = encodeGrid(input)
+  if (!encoding.ok) return encoding
+  const { width, height, bands } = encoding.value
+  return ok({ width, height, bands: await Promise.all(bands) })
 }

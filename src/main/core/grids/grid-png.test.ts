@@ -1,7 +1,11 @@
 import { crc32, inflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { deflateRows, joinPng, newScanlines, placeRgb, type Scanlines } from './grid-png'
+import { pngChunk } from '../metadata/containers/png'
+import { readImageMetadata } from '../metadata/containers/image'
+import { deflateRows, newScanlines, placeRgb, pngPieces, type DeflatedBand, type Scanlines } from './grid-png'
+
+const joinPng = (width: number, height: number, bands: DeflatedBand[]) => Buffer.concat(pngPieces(width, height, bands))
 
 /** A picture encoded in three bands (or fewer, for a short one), deflated at once, as a grid's rows are. */
 async function encodePicture(image: Scanlines): Promise<Buffer> {
@@ -43,6 +47,9 @@ function chunks(png: Buffer): { type: string; data: Buffer }[] {
   return out
 }
 
+/** The zlib stream the file's IDAT chunks hold between them, in order. */
+const idatStream = (png: Buffer) => Buffer.concat(chunks(png).filter((c) => c.type === 'IDAT').map((c) => c.data))
+
 describe('grid PNG writer', () => {
   it.each([
     // Rows of 3, 6, 9, 12, 21 bytes and more: the filter's four-byte steps and every remainder.
@@ -56,10 +63,12 @@ describe('grid PNG writer', () => {
   ])('writes a %i × %i picture that decodes to the same pixels, with valid CRCs and checksum', async (width, height) => {
     const pixels = noise(width, height, width * 31 + height)
     const png = await encodeRgbPng(pixels, width, height)
-    const found = chunks(png)
-    expect(found.map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND'])
+    // As `encodePicture` cuts it: bands of ceil(height ÷ 3) rows.
+    const bands = Math.ceil(height / Math.ceil(height / Math.min(3, height)))
+    // The zlib header's chunk, one per band, the checksum's.
+    expect(chunks(png).map((c) => c.type)).toEqual(['IHDR', ...Array<string>(bands + 2).fill('IDAT'), 'IEND'])
     // inflateSync checks the zlib stream's Adler-32: bands joined into one stream with the right checksum.
-    const rows = inflateSync(found[1]!.data)
+    const rows = inflateSync(idatStream(png))
     expect(rows.length).toBe(height * (width * 3 + 1))
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
     expect([info.width, info.height, info.channels]).toEqual([width, height, 3])
@@ -93,7 +102,7 @@ describe('grid PNG writer', () => {
     // The last band first, as a grid's rows can end in any order.
     const [last, first, middle] = await Promise.all([deflateRows(image, 20, 50), deflateRows(image, 0, 7), deflateRows(image, 7, 20)])
     const png = joinPng(width, height, [first, middle, last])
-    const filtered = inflateSync(chunks(png)[1]!.data)
+    const filtered = inflateSync(idatStream(png))
     expect(rows.map(([from]) => filtered[from * (width * 3 + 1)])).toEqual([0, 0, 0])
     expect(filtered[1 * (width * 3 + 1)]).toBe(2)
     const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
@@ -101,5 +110,21 @@ describe('grid PNG writer', () => {
     expect(() => joinPng(width, height, [first, last])).toThrow(/band 1 starts at row 20, not where the one before ends/)
     expect(() => joinPng(width, height, [first, middle])).toThrow(/end at row 20, not 50/)
     await expect(deflateRows(image, 10, 10)).rejects.toThrow(/not in a picture 50 rows high/)
+  })
+
+  it('puts text chunks after the header and before the image data, and writes the file without copying a band', async () => {
+    const [width, height] = [20, 12]
+    const image = newScanlines(width, height)
+    placeRgb(image, noise(width, height, 5), width, height, 0, 0)
+    const bands = await Promise.all([deflateRows(image, 0, 6), deflateRows(image, 6, 12)])
+    const text = [pngChunk('tEXt', Buffer.from('parameters\0a lighthouse', 'latin1'))]
+    const pieces = pngPieces(width, height, bands, text)
+    // Each band's body is a piece of the file itself.
+    expect(bands.every((band) => pieces.includes(band.body))).toBe(true)
+    const png = Buffer.concat(pieces)
+    expect(chunks(png).map((c) => c.type)).toEqual(['IHDR', 'tEXt', 'IDAT', 'IDAT', 'IDAT', 'IDAT', 'IEND'])
+    expect(readImageMetadata(png)?.text.parameters).toBe('a lighthouse')
+    const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
+    expect(data.length).toBe(width * height * 3)
   })
 })

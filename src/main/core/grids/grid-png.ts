@@ -128,6 +128,8 @@ export interface DeflatedBand {
   body: Buffer
   /** Adler-32 of the filtered rows, for the stream's checksum. */
   adler: number
+  /** The CRC of the band's own IDAT chunk (its type and `body`). */
+  chunkCrc: number
 }
 
 /**
@@ -145,44 +147,63 @@ export async function deflateRows(image: Scanlines, from: number, to: number): P
   const body = deflateBand(rows, { level: 1, strategy: constants.Z_RLE, finishFlush: to === height ? constants.Z_FINISH : constants.Z_SYNC_FLUSH })
   // Summed here while the pool deflates.
   const adler = adler32(rows)
-  return { from, to, body: await body, adler }
+  const deflated = await body
+  return { from, to, body: deflated, adler, chunkCrc: crc32(deflated, IDAT_TYPE_CRC) }
 }
 
-/** The PNG of a `width` × `height` RGB picture from its bands, which must cover its rows in order. */
-export function joinPng(width: number, height: number, bands: readonly DeflatedBand[]): Buffer {
+/** The start of an IDAT chunk's CRC: the CRC of its type, which each band's body continues. */
+const IDAT_TYPE_CRC = crc32('IDAT')
+
+/** A chunk's length and type, the 8 bytes before its data. */
+function chunkHead(type: string, length: number): Buffer {
+  const head = Buffer.allocUnsafe(8)
+  head.writeUInt32BE(length, 0)
+  head.write(type, 4, 'latin1')
+  return head
+}
+
+/** A 4-byte big-endian number: a chunk's CRC, the stream's Adler-32. */
+function u32(value: number): Buffer {
+  const bytes = Buffer.allocUnsafe(4)
+  bytes.writeUInt32BE(value >>> 0, 0)
+  return bytes
+}
+
+/**
+ * The start of the PNG of a `width` × `height` RGB picture: signature, header, `text` (whole chunks, before the
+ * image data, where readers look) and the zlib header of the deflate stream. The stream runs through one IDAT
+ * chunk per band (PNG spec §11.2.4: the data of consecutive IDAT chunks is one stream), so each band's chunk is
+ * complete, CRC and all, the moment the band is deflated, and the file is written in pieces, nothing copied.
+ */
+export function pngHead(width: number, height: number, text: readonly Uint8Array[] = []): Uint8Array[] {
   checkSize(width, height)
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header[8] = 8 // bits per sample
+  header[9] = 2 // truecolour
+  // 0x78 0x01: deflate with a 32 KB window, no preset dictionary, and the header check bits (RFC 1950 §2.2).
+  return [Uint8Array.from(PNG_SIGNATURE), pngChunk('IHDR', header), ...text, pngChunk('IDAT', Uint8Array.of(0x78, 0x01))]
+}
+
+/** A band's IDAT chunk: its length and type, its deflated rows as they are, its CRC. */
+export function bandChunk(band: DeflatedBand): Uint8Array[] {
+  return [chunkHead('IDAT', band.body.length), band.body, u32(band.chunkCrc)]
+}
+
+/** The end of the PNG once every band is written (in order, covering the picture): the stream's checksum, IEND. */
+export function pngEnd(width: number, height: number, bands: readonly DeflatedBand[]): Uint8Array[] {
   bands.forEach((band, i) => {
     if (band.from !== (i === 0 ? 0 : bands[i - 1]!.to)) throw new RangeError(`band ${i} starts at row ${band.from}, not where the one before ends`)
   })
   if (bands.at(-1)?.to !== height) throw new RangeError(`the bands end at row ${bands.at(-1)?.to ?? 0}, not ${height}`)
   const line = scanlineBytes(width)
   const checksum = bands.reduce((sum, band, i) => (i === 0 ? band.adler : adler32Combine(sum, band.adler, (band.to - band.from) * line)), 1)
+  return [pngChunk('IDAT', u32(checksum)), pngChunk('IEND', new Uint8Array(0))]
+}
 
-  // One IDAT written straight into the file's buffer: 20 MB copied once, not through a chunk and a concat
-  // each (the largest grid, 100 MP, deflates far below the 2 GB a chunk can hold).
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(width, 0)
-  header.writeUInt32BE(height, 4)
-  header[8] = 8 // bits per sample
-  header[9] = 2 // truecolour
-  const head = Buffer.concat([Buffer.from(PNG_SIGNATURE), pngChunk('IHDR', header)])
-  const tail = pngChunk('IEND', new Uint8Array(0))
-  const streamLength = 2 + bands.reduce((sum, band) => sum + band.body.length, 0) + 4
-  const png = Buffer.allocUnsafe(head.length + 12 + streamLength + tail.length)
-  png.set(head, 0)
-  let at = head.length
-  const idatStart = at
-  at = png.writeUInt32BE(streamLength, at)
-  at += png.write('IDAT', at, 'latin1')
-  // 0x78 0x01: deflate with a 32 KB window, no preset dictionary, and the header check bits (RFC 1950 §2.2).
-  png[at++] = 0x78
-  png[at++] = 0x01
-  for (const band of bands) {
-    png.set(band.body, at)
-    at += band.body.length
-  }
-  at = png.writeUInt32BE(checksum, at)
-  at = png.writeUInt32BE(crc32(png.subarray(idatStart + 4, at)), at)
-  png.set(tail, at)
-  return png
+/** The whole PNG of a picture from its bands, as the file's pieces in order. */
+export function pngPieces(width: number, height: number, bands: readonly DeflatedBand[], text: readonly Uint8Array[] = []): Uint8Array[] {
+  const end = pngEnd(width, height, bands)
+  return [...pngHead(width, height, text), ...bands.flatMap(bandChunk), ...end]
 }

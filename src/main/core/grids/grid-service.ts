@@ -17,7 +17,7 @@ import type { OutputsRepo } from '../store/outputs-repo'
 import { publicRun, type StoredRun } from '../store/runs-repo'
 import type { Db } from '../store/database'
 import { planGrid, planList } from './grid-cells'
-import { renderGrid } from './grid-image'
+import { encodeGrid } from './grid-image'
 import { layoutGrid, type GridLayout } from './grid-layout'
 import type { GridImageCell } from './grid-pieces'
 import { saveGridImage } from './grid-image-file'
@@ -366,14 +366,16 @@ export class GridService {
     const firstOutput = this.deps.outputs.get(first.imageOutputId!)
     const aspect = firstOutput?.width && firstOutput.height ? firstOutput.width / firstOutput.height : 1
     const draft = await this.drafts.ready(grid.id)
-    const rendered = await renderGrid({ axes: grid.axes, cells: pictures, cellTime: grid.cellTime, aspect, draft })
-    if (!rendered.ok) {
-      this.setImage(grid.id, { state: 'failed', error: rendered.error.message })
+    const encoding = encodeGrid({ axes: grid.axes, cells: pictures, cellTime: grid.cellTime, aspect, draft })
+    if (!encoding.ok) {
+      this.setImage(grid.id, { state: 'failed', error: encoding.error.message })
       return
     }
-    // A re-run started while this was drawn: its cells will make the image again.
-    if (this.repo.get(grid.id)?.imageState !== 'making' || this.stopped) return
-    const saved = await saveGridImage({ outputs: this.deps.outputs, libraryDir: this.deps.libraryDir(), app: this.deps.app }, grid, rendered.value.png, rendered.value)
+    // The file is written while the bands left are drawn; a re-run started meanwhile makes the image again.
+    const stillWanted = () => this.repo.get(grid.id)?.imageState === 'making' && !this.stopped
+    const storage = { outputs: this.deps.outputs, libraryDir: this.deps.libraryDir(), app: this.deps.app }
+    const saved = await saveGridImage(storage, grid, encoding.value, stillWanted)
+    if (saved === null) return
     const previous = grid.imageOutputId
     this.setImage(grid.id, { state: 'saved', outputId: saved.id, error: null })
     this.deps.events.publish({ type: 'output.saved', output: saved })
@@ -382,8 +384,8 @@ export class GridService {
     this.deps.log.info('grid image saved', {
       gridId: grid.id,
       outputId: saved.id,
-      width: rendered.value.width,
-      height: rendered.value.height,
+      width: encoding.value.width,
+      height: encoding.value.height,
       bandsAhead: draft?.bands.filter((band) => band.encoded !== null).length ?? 0,
     })
   }

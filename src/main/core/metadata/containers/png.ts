@@ -144,6 +144,11 @@ function textChunk(key: string, value: string): Uint8Array {
   return pngChunk('iTXt', concat([keyword, Uint8Array.of(0, 0, 0, 0, 0), Buffer.from(value, 'utf8')]))
 }
 
+/** The text chunks that hold `text` (each `tEXt` or `iTXt`), as `writePng` writes them. */
+export function pngTextChunks(text: Record<string, string>): Uint8Array[] {
+  return Object.entries(text).map(([key, value]) => textChunk(key, value))
+}
+
 /** The keyword of a text chunk, or null for any other chunk. */
 function textKeyword(c: Chunk): string | null {
   if (!TEXT_TYPES.has(c.type)) return null
@@ -158,7 +163,7 @@ function textKeyword(c: Chunk): string | null {
  */
 export function writePng(b: Uint8Array, text: Record<string, string>): Uint8Array {
   const all = chunks(b, true)
-  const added = Object.entries(text).map(([key, value]) => textChunk(key, value))
+  const added = pngTextChunks(text)
   const kept = all.filter((c) => {
     const keyword = textKeyword(c)
     return keyword === null || !Object.hasOwn(text, keyword)
