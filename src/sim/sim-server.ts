@@ -12,7 +12,7 @@ import { mediaRoutes } from './media/media-routes'
 import { MediaStore } from './media/media-store'
 import { emptyStats, type SimStats } from './stats'
 import { WebhookSender } from './webhooks/webhook-sender'
-import { inlinePainter, workerPainter, type PicturePainter } from './media/painter'
+import { inlinePainter, workerPainter } from './media/painter'
 
 export interface SimOptions {
   /** Default 0: any free port (read the real one from `url`). */
@@ -32,8 +32,6 @@ export interface SimOptions {
    * their own at the lowest priority. Without it (tests, `npm run sim`) they are drawn in-process.
    */
   painterWorker?: string
-  /** Who draws the pictures, given outright (tests): before `painterWorker`. */
-  painter?: PicturePainter
 }
 
 const WEBHOOK_LOG_LIMIT = 20_000
@@ -124,7 +122,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
   })
 
-  const painter = options.painter ?? (options.painterWorker === undefined ? inlinePainter() : workerPainter(options.painterWorker, log))
+  const painter = options.painterWorker === undefined ? inlinePainter() : workerPainter(options.painterWorker, log)
   const ctx: SimContext = {
     painter,
     timeScale,

@@ -3,7 +3,7 @@ import type { SimContext } from '../context'
 import { comfyDeployUsdPerSecond } from '../prices'
 import { isAbort, sleep } from '../scheduler'
 import type { RetryPolicy, WebhookJob } from '../webhooks/webhook-sender'
-import { DEFAULT_TIMELINE, type OutputSpec, type SeedDeployment, type TimelineSpec } from './deployments'
+import { DEFAULT_TIMELINE, type SeedDeployment, type TimelineSpec } from './deployments'
 import {
   TERMINAL,
   mapOutputUrls,
@@ -17,9 +17,6 @@ import {
 import { MachineSlots } from './machine-slots'
 import { renderOutput } from './outputs'
 import type { QueueRequest } from './queue-request'
-
-/** The outputs a machine draws while the run works: pictures, made from the run's inputs alone. */
-const DRAWN_AHEAD: ReadonlySet<OutputSpec['kind']> = new Set(['png', 'webp', 'jpeg'])
 
 /** comfydeploy.md §9.5: 20 s per attempt, 3 attempts, waits 0.5 s then 1 s plus ≤10 % jitter. */
 export const COMFYDEPLOY_RETRY: RetryPolicy = { attempts: 3, timeoutMs: 20_000, backoffMs: [500, 1000], jitter: 0.1 }
@@ -175,7 +172,6 @@ export class RunEngine {
     } catch {
       return // stopped (reset, close) while it waited: it never held a slot
     }
-    const early = this.ctx.painter.offThread ? this.drawAhead(run, signal) : new Map<OutputSpec, Promise<RunOutputModel>>()
     try {
       if (this.ctx.faults.skipQueuedStarted) {
         // A non-Modal machine (§4): no queued/started report, the run is simply running once it has a worker.
@@ -216,7 +212,7 @@ export class RunEngine {
       // Each output is "saved" in turn: a run.output event for it when asked (§9.3), then success with all.
       const outputEvents = run.webhook !== null && (this.ctx.faults.runOutputEvents || wantsOutputEvents(run.webhook))
       for (const spec of run.deployment.outputs) {
-        const output = await (early.get(spec) ?? renderOutput(this.ctx, run, spec))
+        const output = await renderOutput(this.ctx, run, spec)
         if (signal.aborted) return
         run.outputs = [...run.outputs, output]
         run.updatedAt = Date.now()
@@ -236,29 +232,6 @@ export class RunEngine {
     } finally {
       leave()
     }
-  }
-
-  /**
-   * The machine's GPU draws a run's pictures while the run works, not after it: begun as it takes the run, they
-   * are ready by its end however busy this computer is, as a remote GPU's are. (Drawn after the timeline, a run
-   * lasted as long as the painter took to get to it, so a busy app made the Demo slower.) Only with a painter on
-   * its own thread (one in-process holds up the simulator's thread either way, and draws at the end); begun once
-   * the timeline's first wait is counting. Outputs made from the others (a manifest, a caption) are made at the
-   * end, in order, as before.
-   */
-  private drawAhead(run: CdRun, signal: AbortSignal): Map<OutputSpec, Promise<RunOutputModel>> {
-    const early = new Map<OutputSpec, Promise<RunOutputModel>>()
-    setImmediate(() => {
-      if (signal.aborted) return
-      for (const spec of run.deployment.outputs) {
-        if (!DRAWN_AHEAD.has(spec.kind)) continue
-        const picture = renderOutput(this.ctx, run, spec)
-        // A run stopped or failed before its end never looks at it.
-        picture.catch(() => {})
-        early.set(spec, picture)
-      }
-    })
-    return early
   }
 
   private update(run: CdRun, status: CdStatus, patch: Partial<CdRunState>): void {

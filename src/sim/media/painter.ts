@@ -29,8 +29,6 @@ export interface PicturePainter {
   png(spec: PictureSpec): Promise<Buffer>
   /** The picture's pixels, for the WebP and JPEG outputs. */
   pixels(spec: PictureSpec): Promise<RgbImage>
-  /** Whether it draws on a thread of its own (else a picture holds up the calling thread while it is drawn). */
-  readonly offThread: boolean
   close(): Promise<void>
 }
 
@@ -39,7 +37,6 @@ export function inlinePainter(): PicturePainter {
   return {
     png: async (spec) => renderPng(spec),
     pixels: async (spec) => renderPicture(spec),
-    offThread: false,
     close: async () => {},
   }
 }
@@ -91,9 +88,6 @@ export function workerPainter(entry: string, log: (line: string) => void = () =>
     pixels: async (spec) => {
       const reply = await paint({ kind: 'pixels', spec })
       return { width: reply.width, height: reply.height, pixels: new Uint8Array(reply.bytes) }
-    },
-    get offThread() {
-      return worker !== null
     },
     close: async () => {
       const closing = worker
