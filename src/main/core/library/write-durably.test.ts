@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readsBackAs, writeDurably } from './write-durably'
+import { readsBackAs, writeDurably, writeDurablyInTurn } from './write-durably'
 
 describe('writeDurably and readsBackAs', () => {
   let dir: string
@@ -38,13 +38,15 @@ describe('writeDurably and readsBackAs', () => {
     expect(await readsBackAs(file, Buffer.from('x'))).toBe(false)
   })
 
-  it('writes a file from its pieces, more than one gathered write takes, and compares a file against pieces', async () => {
+  it('writes a file from its pieces in turn, more than one gathered write takes, and compares a file against pieces', async () => {
     // 3,000 pieces (Linux takes 1,024 per call), some empty, cut at odd places of the 2.5 MB.
     const cuts = Array.from({ length: 3000 }, (_, i) => Math.floor((i * i * 7919) % bytes.length)).sort((a, b) => a - b)
     const pieces = [...cuts, bytes.length].map((end, i) => bytes.subarray(i === 0 ? 0 : cuts[i - 1]!, end))
     expect(pieces.some((piece) => piece.length === 0)).toBe(true)
     const part = join(dir, 'c.png.part')
-    await writeDurably(part, pieces)
+    // The second half given as it will be ready: written after the first, in order.
+    const later = new Promise<Uint8Array[]>((resolve) => setTimeout(() => resolve(pieces.slice(1500)), 20))
+    expect(await writeDurablyInTurn(part, [pieces.slice(0, 1500), later])).toEqual(pieces)
     expect((await readFile(part)).equals(bytes)).toBe(true)
     expect(await readsBackAs(part, pieces)).toBe(true)
     const changed = pieces.map((piece) => Buffer.from(piece))

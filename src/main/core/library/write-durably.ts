@@ -16,15 +16,10 @@ export const fileLength = (bytes: FileBytes): number => piecesOf(bytes).reduce((
  * Writes `bytes` to `part` and makes it durable, before it is checked and renamed. `wx` (the default) refuses an
  * existing file; `w` overwrites one (a `.part` a crash left behind).
  */
-export async function writeDurably(part: string, bytes: FileBytes, flag: 'wx' | 'w' = 'wx'): Promise<void> {
+export async function writeDurably(part: string, bytes: Uint8Array, flag: 'wx' | 'w' = 'wx'): Promise<void> {
   const handle = await open(part, flag, 0o644)
   try {
-    if (bytes instanceof Uint8Array) await handle.writeFile(bytes)
-    else {
-      // One gathered write (libuv writes on past short writes and the kernel's limit of pieces per call).
-      const { bytesWritten } = await handle.writev(bytes as Uint8Array[])
-      if (bytesWritten !== fileLength(bytes)) throw new Error(`only ${bytesWritten} of ${fileLength(bytes)} bytes were written`)
-    }
+    await handle.writeFile(bytes)
     await handle.datasync()
   } finally {
     await handle.close()
@@ -60,6 +55,7 @@ export async function writeDurablyInTurn(part: string, parts: readonly (FileByte
       }
       const pieces = piecesOf(await next)
       for (const piece of pieces) hash?.update(piece)
+      // One gathered write (libuv writes on past short writes and the kernel's limit of pieces per call).
       const { bytesWritten } = await handle.writev(pieces as Uint8Array[])
       const length = fileLength(pieces)
       if (bytesWritten !== length) throw new Error(`only ${bytesWritten} of ${length} bytes were written`)
