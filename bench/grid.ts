@@ -160,10 +160,17 @@ async function uiFrames(): Promise<FrameFigures> {
     env: { COMFYDEPLOY_API_KEY: '', RUNCOMFY_API_KEY: '', COMFYUI_URL: '', COURIER_TUNNEL: '', COURIER_DATA_DIR: '', COURIER_LIBRARY_DIR: '' },
   })
   const origin = new URL(host.ready.web).origin
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  // Launched where a failure (no Chromium here) still stops the host and removes its folder.
+  const browser = await chromium
+    .launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    })
+    .catch(async (error: unknown) => {
+      await host.stop()
+      await rm(dataDir, { recursive: true, force: true })
+      throw error
+    })
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
     await page.addInitScript({ content: 'globalThis.__name = (f) => f' })
